@@ -1,0 +1,16 @@
+/**
+ * The functional API, like torch and torch.nn.functional together: every public op function in one
+ * namespace. Importing it installs the Tensor methods (x.add(y), x.relu(), ...).
+ */
+import * as self from "./functional";
+import { installMethods } from "./tensor/tensor";
+
+export { add, sub, mul, div, pow, neg, minimum, maximum, compare, eq, ne, lt, le, gt, ge, where } from "./ops/binary";
+export { tensor, full, zeros, ones, zerosLike, onesLike, arange, rand, randn, scalarLike } from "./ops/creation";
+export { matmul, linear } from "./ops/matmul";
+export { sum, mean, max, min, argmax, argmin, variance, std, logsumexp, sumToShape } from "./ops/reduce";
+export { reshape, permute, transpose, expand, slice, narrow, pad, cat, stack, unsqueeze, squeeze, flatten } from "./ops/shape-ops";
+export { softmax, logSoftmax } from "./ops/softmax";
+export { exp, log, sqrt, rsqrt, abs, sign, sin, cos, relu, leakyRelu, elu, sigmoid, tanh, gelu, silu, softplus, clamp, cast, clone } from "./ops/unary-api";
+
+installMethods(self);

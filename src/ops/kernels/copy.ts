@@ -1,0 +1,66 @@
+/**
+ * Strided copies and fills, on the CPU and as dispatches of shaders/copy.wgsl and shaders/fill.wgsl:
+ * the building blocks of every data-movement op (permute, expand, slice, cat, pad, creation).
+ */
+import { check } from "../../errors";
+import type { GpuBinding, GpuContext } from "../../backend/webgpu/context";
+import { Uniforms, cachedKernel } from "../../backend/webgpu/kernel";
+import { coalesceDims, sizeOf } from "../../tensor/shape";
+import type { HostArray } from "../../backend/backend";
+import copyWgsl from "../../../shaders/copy.wgsl?raw";
+import fillWgsl from "../../../shaders/fill.wgsl?raw";
+
+/** A strided walk: for each coordinate of `shape`, dst[dstOffset + c·dstStrides] = src[srcOffset + c·srcStrides]. */
+export interface StridedCopy {
+  shape: number[];
+  srcStrides: number[];
+  dstStrides: number[];
+  srcOffset: number;
+  dstOffset: number;
+}
+
+export function copyOnCpu(src: HostArray, dst: HostArray, c: StridedCopy): void {
+  const { shape, srcStrides, dstStrides } = c;
+  const n = sizeOf(shape);
+  const rank = shape.length;
+  for (let i = 0; i < n; i++) {
+    let rest = i;
+    let s = c.srcOffset;
+    let d = c.dstOffset;
+    for (let k = rank - 1; k >= 0; k--) {
+      const coord = rest % shape[k];
+      rest = (rest - coord) / shape[k];
+      s += coord * srcStrides[k];
+      d += coord * dstStrides[k];
+    }
+    dst[d] = src[s];
+  }
+}
+
+export function copyOnGpu(ctx: GpuContext, src: GpuBinding, dst: GpuBinding, c: StridedCopy): void {
+  const n = sizeOf(c.shape);
+  if (n === 0) return;
+  const merged = coalesceDims(c.shape, [c.srcStrides, c.dstStrides]);
+  const shape = merged.shape.length ? merged.shape : [1];
+  const [srcStrides, dstStrides] = merged.shape.length ? merged.strides : [[1], [1]];
+  check(shape.length <= 8, "copy", () => `more than 8 dims after merging (shape [${c.shape.join(", ")}])`);
+  const kernel = cachedKernel("copy/strided", () => ({ code: copyWgsl, bindings: ["read", "write"] }));
+  const u = new Uniforms().u32(n).u32(shape.length).u32(c.srcOffset).u32(c.dstOffset).u32Array(shape, 2).u32Array(srcStrides, 2).u32Array(dstStrides, 2);
+  ctx.dispatch(kernel, [src, dst], u, [Math.min(Math.ceil(n / 256), ctx.tuning.gridWorkgroups)]);
+}
+
+/** Fills `dst` with the 32-bit pattern of `value` (float32 or int32). */
+export function fillOnGpu(ctx: GpuContext, dst: GpuBinding, n: number, value: number, dtype: "float32" | "int32"): void {
+  if (n === 0) return;
+  const bits = dtype === "int32" ? new Uint32Array(Int32Array.of(value).buffer)[0] : new Uint32Array(Float32Array.of(value).buffer)[0];
+  const kernel = cachedKernel("fill/constant", () => ({ code: fillWgsl, bindings: ["write"], constants: { MODE: 0 } }));
+  ctx.dispatch(kernel, [dst], new Uniforms().u32(n).u32(bits).f32(0).f32(0), [Math.min(Math.ceil(n / 256), ctx.tuning.gridWorkgroups)]);
+}
+
+/** Fills `dst` with start, start + step, ... */
+export function arangeOnGpu(ctx: GpuContext, dst: GpuBinding, n: number, start: number, step: number, dtype: "float32" | "int32"): void {
+  if (n === 0) return;
+  const intOut = dtype === "int32" ? 1 : 0;
+  const kernel = cachedKernel(`fill/arange/${dtype}`, () => ({ code: fillWgsl, bindings: ["write"], constants: { MODE: 1, INT_OUT: intOut } }));
+  ctx.dispatch(kernel, [dst], new Uniforms().u32(n).u32(0).f32(start).f32(step), [Math.min(Math.ceil(n / 256), ctx.tuning.gridWorkgroups)]);
+}

@@ -1,0 +1,79 @@
+/**
+ * The op contract (DESIGN §2). An op is declared once, as one object: its shape rule, its CPU
+ * reference, its WebGPU kernel, its gradient, and hints for the tests that check all of them. The
+ * engine, both backends and the test suites read these objects; nothing keeps a second list of ops.
+ */
+import type { DType, HostArray } from "../backend/backend";
+import type { GpuContext, GpuTensor } from "../backend/webgpu/context";
+import type { Tensor } from "../tensor/tensor";
+
+export interface TensorMeta {
+  shape: number[];
+  dtype: DType;
+}
+
+/** A tensor as the CPU reference sees it. */
+export interface CpuTensor {
+  readonly shape: number[];
+  readonly dtype: DType;
+  readonly data: HostArray;
+}
+
+/** What a gradient function gets: the op's inputs, outputs, attrs and the upstream gradients. */
+export interface VjpArgs<A> {
+  inputs: Tensor[];
+  outputs: Tensor[];
+  attrs: A;
+  /** d(objective)/d(output i); null where an output received no gradient. */
+  grads: (Tensor | null)[];
+  /** Which inputs need a gradient (skip work for the others). */
+  needs: boolean[];
+}
+
+/** A random float input: its shape, and optionally its own range. */
+export interface FloatInputSpec {
+  shape: number[];
+  domain?: [number, number];
+}
+/** An int32 input with values in [lo, hi). */
+export interface IntInputSpec {
+  shape: number[];
+  int: [number, number];
+}
+export type InputSpec = number[] | FloatInputSpec | IntInputSpec;
+
+/** Hints for the registry-driven tests (WebGPU vs CPU, gradient checks). */
+export interface OpTest<A> {
+  cases: { inputs: InputSpec[]; attrs?: A }[];
+  /** Range of random float inputs (default [-2, 2]). */
+  domain?: [number, number];
+  /** Points where the op has a kink; random inputs keep at least 0.05 away from them. */
+  avoid?: number[];
+  /** Relative tolerance of WebGPU vs CPU (default 1e-4, plus absolute 1e-5). */
+  rtol?: number;
+  /** Inputs in the gradient check are not perturbed where the op is not differentiable (e.g. indices). */
+  gradcheck?: boolean;
+}
+
+export interface OpDef<A extends object = object> {
+  readonly name: string;
+  /**
+   * Output 0 holds input 0's elements in the same order (reshape-like): the engine shares the
+   * storage instead of running the kernels, which still define the op for the tests.
+   */
+  readonly aliases?: boolean;
+  /** Output shapes and dtypes; throws OpError (naming the op) on invalid input. */
+  infer(inputs: TensorMeta[], attrs: A): TensorMeta[];
+  /** CPU reference: plain loops over typed arrays. The source of truth. */
+  cpu(inputs: CpuTensor[], outputs: CpuTensor[], attrs: A): void;
+  /** WebGPU: records dispatches computing the same as `cpu`. */
+  gpu(ctx: GpuContext, inputs: GpuTensor[], outputs: GpuTensor[], attrs: A): void;
+  /** Gradient, written with registry ops; absent for ops that are not differentiable. */
+  vjp?(args: VjpArgs<A>): (Tensor | null)[];
+  test?: OpTest<A>;
+}
+
+/** Declares an op; the identity function, there for type inference of `attrs`. */
+export function defineOp<A extends object = Record<string, never>>(def: OpDef<A>): OpDef<A> {
+  return def;
+}

@@ -1,0 +1,18 @@
+/**
+ * Test backends: the CPU reference (float32 or float64) and WebGPU through Dawn in Node. A test that
+ * expects WebGPU and finds no adapter fails loudly (DESIGN §5): it never skips.
+ */
+import { CpuBackend } from "../../src/backend/cpu";
+import { nodeGpu } from "../../src/backend/node-gpu";
+import { WebGPUBackend } from "../../src/backend/webgpu/webgpu-backend";
+
+let gpuBackend: Promise<WebGPUBackend> | null = null;
+
+/** One Dawn WebGPU backend per test file (SwiftShader on a machine without a GPU). */
+export function webgpu(): Promise<WebGPUBackend> {
+  gpuBackend ??= nodeGpu().then((gpu) => WebGPUBackend.create(gpu));
+  return gpuBackend;
+}
+
+export const cpu32 = new CpuBackend("float32");
+export const cpu64 = new CpuBackend("float64");
