@@ -56,6 +56,30 @@ fn pow_f(x: f32, e: f32) -> f32 {
   return r;
 }
 
+// sin and cos to about 1e-7 absolute for |x| up to ~1e4: WGSL only promises 2^-11 for its builtins
+// on [-pi, pi]. Reduce x by multiples of pi/2 (Cody-Waite, pi/2 split in two parts), then Taylor
+// polynomials on [-pi/4, pi/4].
+fn sincos_reduced(x: f32) -> vec3<f32> {
+  let k = round(x * 0.6366197723675814);
+  let r = (x - k * 1.5707963705062866) + k * 4.371139000186243e-8;
+  let r2 = r * r;
+  let s = r * (1.0 + r2 * (-1.0 / 6.0 + r2 * (1.0 / 120.0 + r2 * (-1.0 / 5040.0 + r2 * (1.0 / 362880.0)))));
+  let c = 1.0 + r2 * (-0.5 + r2 * (1.0 / 24.0 + r2 * (-1.0 / 720.0 + r2 * (1.0 / 40320.0 + r2 * (-1.0 / 3628800.0)))));
+  return vec3<f32>(s, c, k);
+}
+
+fn sin_f(x: f32) -> f32 {
+  let v = sincos_reduced(x);
+  let q = i32(v.z) & 3;
+  return select(select(select(v.x, v.y, q == 1), -v.x, q == 2), -v.y, q == 3);
+}
+
+fn cos_f(x: f32) -> f32 {
+  let v = sincos_reduced(x);
+  let q = i32(v.z) & 3;
+  return select(select(select(v.y, -v.x, q == 1), -v.y, q == 2), v.x, q == 3);
+}
+
 const SQRT_2_OVER_PI: f32 = 0.7978845608028654;
 const INV_SQRT_2: f32 = 0.7071067811865476;
 const INV_SQRT_2PI: f32 = 0.3989422804014327;

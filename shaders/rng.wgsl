@@ -1,4 +1,5 @@
-// Counter-based random numbers shared by random.wgsl and dropout.wgsl (no bindings). Element i of a
+// Counter-based random numbers shared by random.wgsl and dropout.wgsl (no bindings; uses cos_f from
+// math.wgsl). Element i of a
 // draw with key k is a pure function of (k, i), identical bit for bit to src/tensor/random.ts, so the
 // CPU and WebGPU backends draw the same numbers and nothing is stored between calls.
 
@@ -18,5 +19,5 @@ fn uniform01(key: u32, i: u32) -> f32 {
 fn normal01(key: u32, i: u32) -> f32 {
   let u1 = 1.0 - uniform01(key, 2u * i);
   let u2 = uniform01(key, 2u * i + 1u);
-  return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+  return sqrt(-2.0 * log(u1)) * cos_f(6.283185307179586 * u2);
 }

@@ -104,7 +104,7 @@ const COMPARISONS: Comparison[] = ["eq", "ne", "lt", "le", "gt", "ge"];
 const compareScalar = (cmp: number, a: number, b: number): boolean =>
   [a === b, a !== b, a < b, a <= b, a > b, a >= b][cmp] as boolean;
 const COMPARE_WGSL =
-  "let r = array<bool, 6>(a == b, a != b, a < b, a <= b, a > b, a >= b); return select(0.0, 1.0, r[u32(p0)]);";
+  "let r = array<bool, 6>((a == b), (a != b), (a < b), (a <= b), (a > b), (a >= b)); return select(0.0, 1.0, r[u32(p0)]);";
 
 /** Elementwise comparison; returns a float32 mask of 0 and 1 (there is no bool dtype). */
 export const compareOp = elementwise<{ cmp: Comparison }>({
@@ -129,7 +129,7 @@ export const compareScalarOp = elementwise<{ cmp: Comparison; value: number }>({
   arity: 1,
   accepts: ["any"],
   cpu: (a, _b, _c, cmp, value) => (compareScalar(cmp, a, value) ? 1 : 0),
-  wgsl: COMPARE_WGSL.replace("a == b, a != b, a < b, a <= b, a > b, a >= b", "a == p1, a != p1, a < p1, a <= p1, a > p1, a >= p1"),
+  wgsl: COMPARE_WGSL.replaceAll(" b)", " p1)"),
   params: (a) => [COMPARISONS.indexOf(a.cmp), a.value],
   test: { cases: COMPARISONS.map((cmp) => ({ inputs: [{ shape: [9], int: [0, 3] }], attrs: { cmp, value: 1 } })), gradcheck: false },
 });

@@ -12,6 +12,7 @@ import { checkShape, sizeOf } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 import randomWgsl from "../../shaders/random.wgsl?raw";
 import rngWgsl from "../../shaders/rng.wgsl?raw";
+import mathWgsl from "../../shaders/math.wgsl?raw";
 import { arangeOnGpu, fillOnGpu } from "./kernels/copy";
 import { defineOp } from "./op";
 
@@ -77,7 +78,7 @@ function randomOp(name: "rand" | "randn", mode: 0 | 1) {
     gpu(ctx, _, [y], { key, a, b }) {
       const n = sizeOf(y.shape);
       const kernel = cachedKernel(`random/${name}`, () => ({
-        code: fillTemplate(randomWgsl, { RNG: rngWgsl }),
+        code: fillTemplate(randomWgsl, { RNG: `${rngWgsl}\n${mathWgsl}` }),
         bindings: ["write"],
         constants: { MODE: mode },
       }));

@@ -99,15 +99,15 @@ export const [absOp, absBackwardOp] = unary({
 export const [sinOp, sinBackwardOp] = unary({
   name: "sin",
   cpu: Math.sin,
-  wgsl: "sin(a)",
-  grad: { uses: "x", cpu: (dy, x) => dy * Math.cos(x), wgsl: "dy * cos(x)" },
+  wgsl: "sin_f(a)",
+  grad: { uses: "x", cpu: (dy, x) => dy * Math.cos(x), wgsl: "dy * cos_f(x)" },
 });
 
 export const [cosOp, cosBackwardOp] = unary({
   name: "cos",
   cpu: Math.cos,
-  wgsl: "cos(a)",
-  grad: { uses: "x", cpu: (dy, x) => -dy * Math.sin(x), wgsl: "-dy * sin(x)" },
+  wgsl: "cos_f(a)",
+  grad: { uses: "x", cpu: (dy, x) => -dy * Math.sin(x), wgsl: "-dy * sin_f(x)" },
 });
 
 export const [reluOp, reluBackwardOp] = unary({

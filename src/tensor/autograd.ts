@@ -9,6 +9,7 @@ import { OpError, fmtShape } from "../errors";
 import { add } from "../ops/binary";
 import { onesLike } from "../ops/creation";
 import { sumToShape } from "../ops/reduce";
+import { clone } from "../ops/unary-api";
 import { keep, noGrad, tidy } from "./engine";
 import { sameShape } from "./shape";
 import type { GradNode, Tensor } from "./tensor";
@@ -79,7 +80,7 @@ export function backward(root: Tensor, seed: Tensor | undefined, options: { reta
       }
       for (const [t, g] of grads) {
         if (t.gradFn !== null || !t.requiresGrad) continue;
-        const owned = g === seed ? g.clone() : g;
+        const owned = g === seed ? clone(g) : g;
         const total = t.grad ? add(t.grad, owned) : owned;
         t.grad?.dispose();
         t.grad = keep(total);

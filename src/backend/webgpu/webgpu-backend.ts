@@ -45,13 +45,17 @@ export class WebGPUBackend implements Backend, GpuContext {
   /** Validation errors the device reported (tests assert this stays empty). */
   readonly errors: string[] = [];
   private lostReason: string | null = null;
+  private reportedErrors = 0;
   private readonly staging = new Map<number, GPUBuffer[]>();
   private readonly empty: GPUBuffer;
 
   private constructor(
+    /** Held so that it outlives the device: Dawn in Node tears down a collected GPU instance. */
+    readonly gpu: GPU,
+    readonly adapter: GPUAdapter,
     readonly device: GPUDevice,
-    readonly adapterInfo: GPUAdapterInfo,
   ) {
+    const adapterInfo = adapter.info;
     const name = adapterInfo.description || [adapterInfo.vendor, adapterInfo.architecture].filter(Boolean).join(" ") || "unknown adapter";
     this.description = `WebGPU: ${name}`;
     this.tuning = tuningFor(adapterInfo);
@@ -82,7 +86,7 @@ export class WebGPUBackend implements Backend, GpuContext {
     const requiredLimits: Record<string, number> = {};
     for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
     const device = await adapter.requestDevice({ requiredLimits });
-    return new WebGPUBackend(device, adapter.info);
+    return new WebGPUBackend(gpu, adapter, device);
   }
 
   /** Why the device was lost, or null while it works. */
@@ -148,7 +152,16 @@ export class WebGPUBackend implements Backend, GpuContext {
     const copy = staging.getMappedRange(0, bytes).slice(0);
     staging.unmap();
     this.returnStaging(staging);
+    this.throwNewErrors();
     return dtype === "int32" ? new Int32Array(copy) : new Float32Array(copy);
+  }
+
+  /** Turns device errors reported since the last read into an exception (work in that submit was lost). */
+  private throwNewErrors(): void {
+    if (this.errors.length === this.reportedErrors) return;
+    const fresh = this.errors.slice(this.reportedErrors);
+    this.reportedErrors = this.errors.length;
+    throw new Error(`WebGPU reported ${fresh.length} error(s); results of the work submitted with them are invalid:\n${fresh.join("\n")}`);
   }
 
   private takeStaging(bytes: number): GPUBuffer {
