@@ -8,6 +8,8 @@ import { installMethods } from "./tensor/tensor";
 export { add, sub, mul, div, pow, neg, minimum, maximum, compare, eq, ne, lt, le, gt, ge, where } from "./ops/binary";
 export { tensor, full, zeros, ones, zerosLike, onesLike, arange, rand, randn, scalarLike } from "./ops/creation";
 export { matmul, linear } from "./ops/matmul";
+export { conv2d, convTranspose2d } from "./ops/conv";
+export { maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, upsample } from "./ops/pool";
 export { sum, mean, max, min, argmax, argmin, variance, std, logsumexp, sumToShape } from "./ops/reduce";
 export { reshape, permute, transpose, expand, slice, narrow, pad, cat, stack, unsqueeze, squeeze, flatten } from "./ops/shape-ops";
 export { softmax, logSoftmax } from "./ops/softmax";

@@ -3,15 +3,17 @@
  * checks, shader compilation), so an op added here is tested without touching a list elsewhere.
  */
 import * as binary from "./binary";
+import * as conv from "./conv";
 import * as creation from "./creation";
 import * as matmul from "./matmul";
 import type { OpDef } from "./op";
+import * as pool from "./pool";
 import * as reduce from "./reduce";
 import * as shape from "./shape-ops";
 import * as softmax from "./softmax";
 import * as unary from "./unary";
 
-const modules: Record<string, unknown>[] = [unary, binary, reduce, shape, creation, matmul, softmax];
+const modules: Record<string, unknown>[] = [unary, binary, reduce, shape, creation, matmul, softmax, conv, pool];
 
 function collect(): Record<string, OpDef> {
   const out: Record<string, OpDef> = {};
