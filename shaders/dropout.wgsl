@@ -4,7 +4,7 @@
 // Bindings: 0 uniform Params; 1 x (read, array<f32>); 2 out (read_write, array<f32>).
 // Uniforms: n elements, key, p (drop probability), scale = 1 / (1 - p).
 // Dispatch: [workgroups] of 256 threads, grid-stride over n.
-// Spliced by the host: RNG (shaders/rng.wgsl).
+// Spliced by the host: RNG (shaders/rng.wgsl, with shaders/math.wgsl for its cos_f).
 
 struct Params {
   n: u32,

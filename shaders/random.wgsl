@@ -4,7 +4,7 @@
 // Uniforms: n elements, key (drawn by the host's seeded generator), a, b.
 // Overrides: MODE.
 // Dispatch: [workgroups] of 256 threads, grid-stride over n.
-// Spliced by the host: RNG (shaders/rng.wgsl).
+// Spliced by the host: RNG (shaders/rng.wgsl, with shaders/math.wgsl for its cos_f).
 
 struct Params {
   n: u32,

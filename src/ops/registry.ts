@@ -5,6 +5,7 @@
 import * as binary from "./binary";
 import * as conv from "./conv";
 import * as creation from "./creation";
+import * as indexing from "./indexing";
 import * as matmul from "./matmul";
 import type { OpDef } from "./op";
 import * as pool from "./pool";
@@ -13,7 +14,7 @@ import * as shape from "./shape-ops";
 import * as softmax from "./softmax";
 import * as unary from "./unary";
 
-const modules: Record<string, unknown>[] = [unary, binary, reduce, shape, creation, matmul, softmax, conv, pool];
+const modules: Record<string, unknown>[] = [unary, binary, reduce, shape, creation, matmul, softmax, conv, pool, indexing];
 
 function collect(): Record<string, OpDef> {
   const out: Record<string, OpDef> = {};

@@ -1,0 +1,137 @@
+/**
+ * Loss functions with PyTorch's definitions and reductions ('mean', 'sum', 'none'), written with
+ * registry ops so that autograd differentiates them. Binary cross-entropy on logits is one fused
+ * elementwise op (stable, with the exact gradient σ(x) - t).
+ */
+import { check, fmtShape } from "../../errors";
+import { add, bceWithLogitsOp, compare, mul, sub, where } from "../../ops/binary";
+import { oneHot } from "../../ops/indexing";
+import { mean, sum } from "../../ops/reduce";
+import { permute, reshape } from "../../ops/shape-ops";
+import { logSoftmax } from "../../ops/softmax";
+import { abs, clamp, log, relu } from "../../ops/unary-api";
+import { apply1 } from "../../tensor/engine";
+import type { Tensor } from "../../tensor/tensor";
+
+export type Reduction = "mean" | "sum" | "none";
+
+function reduce(loss: Tensor, reduction: Reduction): Tensor {
+  if (reduction === "mean") return mean(loss);
+  if (reduction === "sum") return sum(loss);
+  check(reduction === "none", "loss", () => `reduction must be 'mean', 'sum' or 'none', got '${reduction}'`);
+  return loss;
+}
+
+function sameShapes(op: string, input: Tensor, target: Tensor): void {
+  check(
+    input.rank === target.rank && input.shape.every((d, i) => d === target.shape[i]),
+    op,
+    () => `input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape`,
+  );
+}
+
+/** Mean squared error: (input - target)^2. */
+export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  sameShapes("mseLoss", input, target);
+  const d = sub(input, target);
+  return reduce(mul(d, d), options.reduction ?? "mean");
+}
+
+/** Mean absolute error: |input - target|. */
+export function l1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  sameShapes("l1Loss", input, target);
+  return reduce(abs(sub(input, target)), options.reduction ?? "mean");
+}
+
+/** Huber loss: 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta). */
+export function huberLoss(input: Tensor, target: Tensor, options: { delta?: number; reduction?: Reduction } = {}): Tensor {
+  sameShapes("huberLoss", input, target);
+  const delta = options.delta ?? 1;
+  check(delta > 0, "huberLoss", () => `delta must be > 0, got ${delta}`);
+  const d = sub(input, target);
+  const a = abs(d);
+  const loss = where(compare(a, delta, "lt"), mul(mul(d, d), 0.5), mul(sub(a, 0.5 * delta), delta));
+  return reduce(loss, options.reduction ?? "mean");
+}
+
+/** Smooth L1 loss: 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta. */
+export function smoothL1Loss(input: Tensor, target: Tensor, options: { beta?: number; reduction?: Reduction } = {}): Tensor {
+  const beta = options.beta ?? 1;
+  return mul(huberLoss(input, target, { delta: beta, reduction: options.reduction }), 1 / beta);
+}
+
+/** Logits [N, C, ...] as rows [M, C] (class dim last), and integer targets [N, ...] as [M]. */
+function classRows(op: string, input: Tensor, target: Tensor): { rows: Tensor; labels: Tensor; classes: number } {
+  check(input.rank >= 2, op, () => `input must be [N, C] or [N, C, ...], got ${fmtShape(input.shape)}`);
+  const classes = input.shape[1];
+  const spatial = input.shape.slice(2);
+  const expected = [input.shape[0], ...spatial];
+  if (target.dtype === "int32")
+    check(
+      target.rank === expected.length && target.shape.every((d, i) => d === expected[i]),
+      op,
+      () => `class-index target must have shape ${fmtShape(expected)} for input ${fmtShape(input.shape)}, got ${fmtShape(target.shape)}`,
+    );
+  const rows = input.rank === 2 ? input : reshape(permute(input, [0, ...spatial.map((_, i) => i + 2), 1]), [-1, classes]);
+  return { rows, labels: target.dtype === "int32" ? reshape(target, [-1]) : target, classes };
+}
+
+/**
+ * Cross-entropy of logits [N, C] (or [N, C, d...]) against int32 class indices [N] (or [N, d...]),
+ * or against class probabilities with the input's shape. Label smoothing ε mixes the one-hot target
+ * with the uniform distribution: target = (1 - ε) onehot + ε / C.
+ */
+export function crossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction; labelSmoothing?: number } = {}): Tensor {
+  const { reduction = "mean", labelSmoothing = 0 } = options;
+  check(labelSmoothing >= 0 && labelSmoothing <= 1, "crossEntropy", () => `labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  const { rows, labels, classes } = classRows("crossEntropy", input, target);
+  const logp = logSoftmax(rows, 1);
+  let weights: Tensor;
+  if (target.dtype === "int32") weights = oneHot(labels, classes);
+  else {
+    sameShapes("crossEntropy", input, target);
+    weights = input.rank === 2 ? target : classRows("crossEntropy", target, target).rows;
+  }
+  if (labelSmoothing > 0) weights = add(mul(weights, 1 - labelSmoothing), labelSmoothing / classes);
+  const perRow = mul(sum(mul(weights, logp), 1), -1);
+  const loss = reduction === "none" && input.rank > 2 ? reshape(perRow, [input.shape[0], ...input.shape.slice(2)]) : perRow;
+  return reduce(loss, reduction);
+}
+
+/** Negative log-likelihood of log-probabilities [N, C] at int32 targets [N]. */
+export function nllLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  const { rows, labels, classes } = classRows("nllLoss", input, target);
+  check(target.dtype === "int32", "nllLoss", () => `target must be int32 class indices, got ${target.dtype}`);
+  return reduce(mul(sum(mul(oneHot(labels, classes), rows), 1), -1), options.reduction ?? "mean");
+}
+
+/** Binary cross-entropy on logits, computed stably: max(x, 0) - x t + log(1 + e^-|x|). */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  sameShapes("binaryCrossEntropyWithLogits", input, target);
+  return reduce(apply1(bceWithLogitsOp, [input, target], {}), options.reduction ?? "mean");
+}
+
+/** Binary cross-entropy on probabilities: -(t log p + (1 - t) log(1 - p)), logs clamped at -100 like PyTorch. */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  sameShapes("binaryCrossEntropy", input, target);
+  const logP = clamp(log(input), -100);
+  const log1mP = clamp(log(sub(1, input)), -100);
+  return reduce(mul(add(mul(target, logP), mul(sub(1, target), log1mP)), -1), options.reduction ?? "mean");
+}
+
+/**
+ * Multi-class hinge loss (torch.nn.MultiMarginLoss): for each sample,
+ * sum over j != y of max(0, margin - x[y] + x[j])^p, divided by C.
+ */
+export function multiMarginLoss(input: Tensor, target: Tensor, options: { p?: 1 | 2; margin?: number; reduction?: Reduction } = {}): Tensor {
+  const { p = 1, margin = 1, reduction = "mean" } = options;
+  check(input.rank === 2, "multiMarginLoss", () => `input must be [N, C], got ${fmtShape(input.shape)}`);
+  check(target.dtype === "int32" && target.rank === 1 && target.shape[0] === input.shape[0], "multiMarginLoss", () => `target must be int32 [${input.shape[0]}], got ${target.dtype} ${fmtShape(target.shape)}`);
+  check(p === 1 || p === 2, "multiMarginLoss", () => `p must be 1 or 2, got ${p}`);
+  const classes = input.shape[1];
+  const hot = oneHot(target, classes);
+  const correct = sum(mul(input, hot), 1, true); // x[y], [N, 1]
+  let hinge = mul(relu(add(sub(input, correct), margin)), sub(1, hot)); // j == y excluded
+  if (p === 2) hinge = mul(hinge, hinge);
+  return reduce(mul(sum(hinge, 1), 1 / classes), reduction);
+}

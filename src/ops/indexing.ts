@@ -1,0 +1,180 @@
+/**
+ * Indexing and randomness that needs its own kernels: indexSelect (rows of a table: embedding,
+ * batches), its gradient indexAdd (atomic adds), oneHot (class labels to rows of 0/1), and dropout,
+ * whose mask is regenerated from a key in the backward pass instead of being stored.
+ */
+import { OpError, check, fmtShape } from "../errors";
+import { Uniforms, cachedKernel, fillTemplate } from "../backend/webgpu/kernel";
+import { apply1 } from "../tensor/engine";
+import { nextKey, uniform01 } from "../tensor/random";
+import { normalizeDim, sizeOf } from "../tensor/shape";
+import type { Tensor } from "../tensor/tensor";
+import dropoutWgsl from "../../shaders/dropout.wgsl?raw";
+import indexAddWgsl from "../../shaders/index_add.wgsl?raw";
+import indexSelectWgsl from "../../shaders/index_select.wgsl?raw";
+import oneHotWgsl from "../../shaders/one_hot.wgsl?raw";
+import mathWgsl from "../../shaders/math.wgsl?raw";
+import rngWgsl from "../../shaders/rng.wgsl?raw";
+import { mul } from "./binary";
+import { fillOnGpu } from "./kernels/copy";
+import { type OpDef, defineOp } from "./op";
+import { reshape } from "./shape-ops";
+
+/** x viewed as [outer, size of dim, inner]. */
+function around(shape: number[], dim: number) {
+  return { outer: sizeOf(shape.slice(0, dim)), size: shape[dim], inner: sizeOf(shape.slice(dim + 1)) };
+}
+
+function checkIndex(op: string, index: { shape: number[]; dtype: string }): void {
+  check(index.dtype === "int32", op, () => `index must be int32, got ${index.dtype}; make it with tensor(values, { dtype: "int32" })`);
+  check(index.shape.length === 1, op, () => `index must be 1-D, got ${fmtShape(index.shape)}`);
+}
+
+const grid = (n: number, cap: number) => [Math.min(Math.ceil(n / 256), cap)];
+
+/** out = x with dim `dim` replaced by the rows index picks: out[..., j, ...] = x[..., index[j], ...]. */
+export const indexSelectOp: OpDef<{ dim: number }> = defineOp<{ dim: number }>({
+  name: "indexSelect",
+  infer([x, index], { dim }) {
+    checkIndex("indexSelect", index);
+    const shape = [...x.shape];
+    shape[dim] = index.shape[0];
+    return [{ shape, dtype: x.dtype }];
+  },
+  cpu([x, index], [y], { dim }) {
+    const { outer, size, inner } = around(x.shape, dim);
+    const n = index.data.length;
+    for (let j = 0; j < n; j++) {
+      const k = index.data[j];
+      if (k < 0 || k >= size) throw new OpError("indexSelect", `index ${k} at position ${j} is out of range for dim ${dim} of size ${size}`);
+    }
+    for (let o = 0; o < outer; o++)
+      for (let j = 0; j < n; j++) for (let i = 0; i < inner; i++) y.data[(o * n + j) * inner + i] = x.data[(o * size + index.data[j]) * inner + i];
+  },
+  gpu(ctx, [x, index], [y], { dim }) {
+    const { size, inner } = around(x.shape, dim);
+    const n = sizeOf(y.shape);
+    const kernel = cachedKernel("indexSelect", () => ({ code: indexSelectWgsl, bindings: ["read", "read", "write"] }));
+    ctx.dispatch(kernel, [x.binding, index.binding, y.binding], new Uniforms().u32(n).u32(size).u32(index.shape[0]).u32(Math.max(inner, 1)), grid(n, ctx.tuning.gridWorkgroups));
+  },
+  vjp: ({ inputs: [x, index], grads: [dy], attrs: { dim } }) => [apply1(indexAddOp, [dy as Tensor, index], { dim, size: x.shape[dim] })],
+  test: {
+    cases: [
+      { inputs: [[10, 4], { shape: [6], int: [0, 10] }], attrs: { dim: 0 } },
+      { inputs: [[3, 5, 2], { shape: [7], int: [0, 5] }], attrs: { dim: 1 } },
+      { inputs: [[1], { shape: [3], int: [0, 1] }], attrs: { dim: 0 } },
+    ],
+  },
+});
+
+/** The gradient of indexSelect: zeros of size `size` along dim, with src's rows added at index. */
+export const indexAddOp: OpDef<{ dim: number; size: number }> = defineOp<{ dim: number; size: number }>({
+  name: "indexAdd",
+  infer([src, index], { dim, size }) {
+    checkIndex("indexAdd", index);
+    check(src.shape[dim] === index.shape[0], "indexAdd", () => `src has ${src.shape[dim]} rows along dim ${dim} but index has ${index.shape[0]}`);
+    const shape = [...src.shape];
+    shape[dim] = size;
+    return [{ shape, dtype: "float32" }];
+  },
+  cpu([src, index], [y], { dim, size }) {
+    y.data.fill(0);
+    const { outer, inner } = around(src.shape, dim);
+    const n = index.data.length;
+    for (let o = 0; o < outer; o++)
+      for (let j = 0; j < n; j++) {
+        const k = index.data[j];
+        if (k < 0 || k >= size) continue;
+        for (let i = 0; i < inner; i++) y.data[(o * size + k) * inner + i] += src.data[(o * n + j) * inner + i];
+      }
+  },
+  gpu(ctx, [src, index], [y], { dim, size }) {
+    const { inner } = around(src.shape, dim);
+    const n = sizeOf(src.shape);
+    fillOnGpu(ctx, y.binding, sizeOf(y.shape), 0, "float32");
+    const kernel = cachedKernel("indexAdd", () => ({ code: indexAddWgsl, bindings: ["read", "read", "write"] }));
+    ctx.dispatch(kernel, [src.binding, index.binding, y.binding], new Uniforms().u32(n).u32(size).u32(index.shape[0]).u32(Math.max(inner, 1)), grid(n, ctx.tuning.gridWorkgroups));
+  },
+  vjp: ({ inputs: [, index], grads: [g], attrs: { dim } }) => [apply1(indexSelectOp, [g as Tensor, index], { dim }), null],
+  test: {
+    cases: [
+      { inputs: [[6, 4], { shape: [6], int: [0, 3] }], attrs: { dim: 0, size: 3 } },
+      { inputs: [[3, 7, 2], { shape: [7], int: [0, 5] }], attrs: { dim: 1, size: 5 } },
+    ],
+  },
+});
+
+/** Rows of 0/1 marking each label's class: [..., classes], float32. */
+export const oneHotOp: OpDef<{ classes: number }> = defineOp<{ classes: number }>({
+  name: "oneHot",
+  infer([labels], { classes }) {
+    check(labels.dtype === "int32", "oneHot", () => `labels must be int32, got ${labels.dtype}`);
+    check(Number.isInteger(classes) && classes >= 1, "oneHot", () => `classes must be a whole number >= 1, got ${classes}`);
+    return [{ shape: [...labels.shape, classes], dtype: "float32" }];
+  },
+  cpu([labels], [y], { classes }) {
+    y.data.fill(0);
+    labels.data.forEach((label, n) => {
+      if (!(label >= 0 && label < classes)) throw new OpError("oneHot", `label ${label} at position ${n} is outside [0, ${classes})`);
+      y.data[n * classes + label] = 1;
+    });
+  },
+  gpu(ctx, [labels], [y], { classes }) {
+    const n = sizeOf(y.shape);
+    const kernel = cachedKernel("oneHot", () => ({ code: oneHotWgsl, bindings: ["read", "write"] }));
+    ctx.dispatch(kernel, [labels.binding, y.binding], new Uniforms().u32(n).u32(classes), grid(n, ctx.tuning.gridWorkgroups));
+  },
+  test: { cases: [{ inputs: [{ shape: [8], int: [0, 6] }], attrs: { classes: 6 } }, { inputs: [{ shape: [2, 3], int: [0, 4] }], attrs: { classes: 4 } }] },
+});
+
+/** Zeroes each element with probability p and scales the rest by 1/(1-p); the mask comes from `key`. */
+export const dropoutOp: OpDef<{ p: number; key: number }> = defineOp<{ p: number; key: number }>({
+  name: "dropout",
+  infer([x], { p }) {
+    check(x.dtype === "float32", "dropout", () => `expected float32, got ${x.dtype}`);
+    check(p >= 0 && p < 1, "dropout", () => `p must be in [0, 1), got ${p}`);
+    return [{ shape: x.shape, dtype: "float32" }];
+  },
+  cpu([x], [y], { p, key }) {
+    const scale = 1 / (1 - p);
+    for (let i = 0; i < x.data.length; i++) y.data[i] = uniform01(key, i) >= p ? x.data[i] * scale : 0;
+  },
+  gpu(ctx, [x], [y], { p, key }) {
+    const n = sizeOf(x.shape);
+    const kernel = cachedKernel("dropout", () => ({ code: fillTemplate(dropoutWgsl, { RNG: `${rngWgsl}\n${mathWgsl}` }), bindings: ["read", "write"] }));
+    ctx.dispatch(kernel, [x.binding, y.binding], new Uniforms().u32(n).u32(key).f32(p).f32(1 / (1 - p)), grid(n, ctx.tuning.gridWorkgroups));
+  },
+  // Linear in x with the same mask: dx = dropout(dy) with the same key.
+  vjp: ({ grads: [dy], attrs }) => [apply1(dropoutOp, [dy as Tensor], attrs)],
+  test: { cases: [{ inputs: [[7]], attrs: { p: 0.3, key: 99 } }, { inputs: [[4, 300]], attrs: { p: 0.5, key: 12345 } }] },
+});
+
+// ---- public functions ----
+
+/** Rows of x along `dim` picked by a 1-D int32 index (torch.index_select). */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  return apply1(indexSelectOp, [x, index], { dim: normalizeDim("indexSelect", dim, x.rank) });
+}
+
+/** One-hot rows for int32 labels: [..., numClasses]. */
+export function oneHot(labels: Tensor, numClasses: number): Tensor {
+  return apply1(oneHotOp, [labels], { classes: numClasses });
+}
+
+/** Looks up rows of weight [num, dim] for int32 indices of any shape: [..., dim]. */
+export function embedding(indices: Tensor, weight: Tensor): Tensor {
+  check(weight.rank === 2, "embedding", () => `weight must be [num_embeddings, dim], got ${fmtShape(weight.shape)}`);
+  const rows = apply1(indexSelectOp, [weight, reshape(indices, [-1])], { dim: 0 });
+  return reshape(rows, [...indices.shape, weight.shape[1]]);
+}
+
+/**
+ * Dropout (seeded by manualSeed): in training, zeroes elements with probability p and scales the
+ * rest by 1/(1-p); when not training, returns x unchanged.
+ */
+export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+  check(p >= 0 && p <= 1, "dropout", () => `p must be in [0, 1], got ${p}`);
+  if (!training || p === 0) return x;
+  if (p === 1) return mul(x, 0);
+  return apply1(dropoutOp, [x], { p, key: nextKey() });
+}
