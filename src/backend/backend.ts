@@ -15,8 +15,10 @@ export interface Storage {
   readonly backend: Backend;
   /** Number of 4-byte elements. */
   readonly size: number;
-  /** Tensors holding this storage; released to the backend at 0. */
+  /** Tensors (and views) holding this storage; released to the backend at 0. */
   refs: number;
+  /** Set on a view: the storage whose memory it shares (it holds one ref on it). */
+  readonly parent?: Storage;
 }
 
 /** A tensor as a kernel sees it: shape, dtype and the storage behind it. */
@@ -42,6 +44,11 @@ export interface Backend {
   allocate(size: number, dtype: DType): Storage;
   upload(data: ArrayLike<number>, dtype: DType): Storage;
   release(storage: Storage): void;
+  /**
+   * A storage sharing `size` elements of `parent` from element `offset` (parameter arenas). The view
+   * holds a ref on the parent. WebGPU needs offset * 4 to be a multiple of 256 bytes.
+   */
+  view(parent: Storage, offset: number, size: number): Storage;
   /** Reads elements back; resolves once the data is on the host. */
   read(storage: Storage, dtype: DType): Promise<HostArray>;
   /** Runs (WebGPU: records) one op. Inputs and outputs are already validated and allocated. */

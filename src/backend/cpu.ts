@@ -43,8 +43,17 @@ export class CpuBackend implements Backend {
   }
 
   release(storage: Storage): void {
+    if (storage.parent) {
+      if (--storage.parent.refs === 0) this.release(storage.parent);
+      return;
+    }
     this.live--;
     this.liveBytes -= (storage as CpuStorage).data.byteLength;
+  }
+
+  view(parent: Storage, offset: number, size: number): CpuStorage {
+    parent.refs++;
+    return { backend: this, size, refs: 0, parent, data: (parent as CpuStorage).data.subarray(offset, offset + size) };
   }
 
   async read(storage: Storage, dtype: DType): Promise<HostArray> {

@@ -80,6 +80,12 @@ export function backward(root: Tensor, seed: Tensor | undefined, options: { reta
       }
       for (const [t, g] of grads) {
         if (t.gradFn !== null || !t.requiresGrad) continue;
+        if (t.gradInPlace && t.grad) {
+          // The gradient lives in an optimizer's arena: copy into it, or add to what is there.
+          t.grad.assign_(t.gradIsZero ? g : add(t.grad, g));
+          t.gradIsZero = false;
+          continue;
+        }
         const owned = g === seed ? clone(g) : g;
         const total = t.grad ? add(t.grad, owned) : owned;
         t.grad?.dispose();

@@ -45,6 +45,13 @@ export class Tensor {
   grad: Tensor | null = null;
   /** The op that made this tensor (null for leaves). */
   gradFn: GradNode | null = null;
+  /**
+   * Set by an optimizer that keeps this parameter's gradient in its arena: backward() then writes
+   * into `grad` in place instead of replacing it.
+   */
+  gradInPlace = false;
+  /** The in-place gradient holds zeros (after zeroGrad), so backward() copies instead of adding. */
+  gradIsZero = false;
   private storage: Storage | null;
 
   constructor(
@@ -74,6 +81,19 @@ export class Tensor {
   storageRef(): Storage {
     if (!this.storage) throw new OpError("tensor", `a ${this.dtype} ${fmtShape(this.shape)} tensor was used after dispose()`);
     return this.storage;
+  }
+
+  /**
+   * Moves this tensor's elements into `storage` (same size, same backend) and keeps using it: how an
+   * optimizer gathers parameters into one arena without changing the tensors modules hold.
+   */
+  moveTo(storage: Storage): void {
+    const old = this.storageRef();
+    if (storage.backend !== old.backend || storage.size !== old.size) throw new OpError("moveTo", `expected storage of ${old.size} elements on the same backend`);
+    old.backend.copy(old, storage);
+    storage.refs++;
+    this.storage = storage;
+    if (--old.refs === 0) old.backend.release(old);
   }
 
   /** Frees the tensor's memory (shared storage is freed when its last tensor goes). */

@@ -126,8 +126,22 @@ export class WebGPUBackend implements Backend, GpuContext {
   }
 
   release(storage: Storage): void {
+    if (storage.parent) {
+      if (--storage.parent.refs === 0) this.release(storage.parent);
+      return;
+    }
     const s = storage as GpuStorage;
     if (s.buffer) this.pool.release(s.buffer);
+  }
+
+  view(parent: Storage, offset: number, size: number): GpuStorage {
+    const p = parent as GpuStorage;
+    const byteOffset = p.offset + offset * 4;
+    const align = this.limits.minStorageBufferOffsetAlignment;
+    if (byteOffset % align !== 0) throw new Error(`view: byte offset ${byteOffset} is not a multiple of the device's storage alignment ${align}`);
+    if (offset + size > p.size) throw new Error(`view: elements [${offset}, ${offset + size}) exceed the parent's ${p.size}`);
+    parent.refs++;
+    return { backend: this, size, refs: 0, parent, buffer: size === 0 ? null : p.buffer, offset: byteOffset };
   }
 
   binding(storage: Storage): GpuBinding {
