@@ -16,3 +16,5 @@ export { WebGPUBackend } from "./backend/webgpu/webgpu-backend";
 export type { Backend, DType, MemoryInfo } from "./backend/backend";
 export { OpError } from "./errors";
 export { registry } from "./ops/registry";
+export * as nn from "./nn";
+export * as optim from "./optim";
