@@ -1,0 +1,84 @@
+/** Shared look: colours, the card surface and form controls, used by every dl-* element. */
+import { css } from "lit";
+
+/** Class colours, in order; also used for the decision-boundary tint. */
+export const CLASS_COLORS = ["#f97316", "#3b82f6", "#22c55e", "#e11d48", "#a855f7", "#eab308"];
+
+export const theme = css`
+  :host {
+    --bg: #0b1120;
+    --surface: #111a2e;
+    --surface-2: #17223a;
+    --border: #24314d;
+    --text: #e2e8f0;
+    --muted: #8b9ab5;
+    --accent: #38bdf8;
+    --good: #34d399;
+    --warn: #fbbf24;
+    --bad: #f87171;
+    color: var(--text);
+    font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  }
+  .card {
+    background: var(--surface);
+    border: 1px solid var(--border);
+    border-radius: 14px;
+    padding: 16px 18px;
+  }
+  h2 {
+    margin: 0 0 12px;
+    font-size: 13px;
+    font-weight: 600;
+    letter-spacing: 0.08em;
+    text-transform: uppercase;
+    color: var(--muted);
+  }
+  label {
+    display: grid;
+    gap: 6px;
+    font-size: 13px;
+    color: var(--muted);
+  }
+  select,
+  input[type="number"] {
+    background: var(--surface-2);
+    color: var(--text);
+    border: 1px solid var(--border);
+    border-radius: 8px;
+    padding: 7px 9px;
+    font: inherit;
+    font-size: 14px;
+  }
+  input[type="range"] {
+    accent-color: var(--accent);
+  }
+  button {
+    font: inherit;
+    font-size: 14px;
+    font-weight: 600;
+    border-radius: 10px;
+    border: 1px solid var(--border);
+    background: var(--surface-2);
+    color: var(--text);
+    padding: 8px 14px;
+    cursor: pointer;
+  }
+  button:hover {
+    border-color: var(--accent);
+  }
+  button:focus-visible,
+  select:focus-visible,
+  input:focus-visible {
+    outline: 2px solid var(--accent);
+    outline-offset: 2px;
+  }
+  button.primary {
+    background: var(--accent);
+    border-color: var(--accent);
+    color: #04121f;
+  }
+  button:disabled {
+    opacity: 0.5;
+    cursor: default;
+  }
+`;

@@ -1,0 +1,53 @@
+/**
+ * Browser test helpers: builds the playground, serves it on localhost with `vite preview`, and
+ * launches Debian's Chromium through Playwright with WebGPU on (SwiftShader when there is no GPU).
+ */
+import { type Browser, type ConsoleMessage, type Page, chromium } from "playwright-core";
+import { type PreviewServer, build, preview } from "vite";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+const FLAGS = [
+  "--enable-unsafe-webgpu",
+  "--enable-features=Vulkan",
+  "--use-vulkan=swiftshader",
+  "--use-angle=swiftshader",
+  "--no-sandbox",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
+];
+
+export interface Session {
+  browser: Browser;
+  server: PreviewServer;
+  url: string;
+}
+
+export async function start(): Promise<Session> {
+  await build({ logLevel: "warn" });
+  const server = await preview({ preview: { port: 0, host: "127.0.0.1" }, logLevel: "warn" });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error("vite preview did not report a local URL");
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  return { browser, server, url };
+}
+
+export async function stop(s: Session | undefined): Promise<void> {
+  await s?.browser.close();
+  await s?.server.close();
+}
+
+/** Opens a page and collects console errors and page errors. */
+export async function open(s: Session, path = ""): Promise<{ page: Page; errors: string[] }> {
+  const page = await s.browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors: string[] = [];
+  page.on("console", (m: ConsoleMessage) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(s.url + path);
+  return { page, errors };
+}
