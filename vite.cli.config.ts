@@ -1,7 +1,8 @@
 /**
  * Builds the Node entry points (src/cli/*.ts: bench, train, ...) into self-contained ES modules in
- * dist-cli/, with WGSL sources inlined. Only Dawn's `webgpu` package (a native addon) and the TF.js
- * peers stay external, so a bundle runs anywhere with those node_modules (or the packed .gpu/).
+ * dist-cli/, with WGSL sources inlined. Only Dawn's `webgpu` package (a native addon) stays
+ * external, so a bundle runs anywhere beside it (or the packed .gpu/). TF.js is bundled from its
+ * ES modules, so its gradients register in the same instance the bench uses.
  */
 import { readdirSync } from "node:fs";
 import { defineConfig } from "vite";
@@ -21,7 +22,7 @@ export default defineConfig({
     minify: false,
     rollupOptions: {
       input: entries,
-      external: [/^webgpu/, /^@tensorflow\//, /^node:/],
+      external: [/^webgpu/, /^node:/],
       output: { format: "es", entryFileNames: "[name].mjs" },
     },
   },

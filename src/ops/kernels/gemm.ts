@@ -5,8 +5,11 @@
 import type { AdapterTuning } from "../../backend/webgpu/context";
 import { type Access, type Kernel, cachedKernel, fillTemplate } from "../../backend/webgpu/kernel";
 import gemmCore from "../../../shaders/gemm.wgsl?raw";
+import gemmDirect from "../../../shaders/gemm_direct.wgsl?raw";
 
 export interface GemmTile {
+  /** "shared": tiles staged in workgroup memory (GPUs); "direct": no shared memory (CPU emulators). */
+  core: "shared" | "direct";
   /** Threads per workgroup along N and M; each thread computes 4x4 outputs. */
   wgX: number;
   wgY: number;
@@ -15,9 +18,10 @@ export interface GemmTile {
 }
 
 /** Picks a tile: 64x64 for large problems, 32x32 when either side is small. */
-export function gemmTile(_tuning: AdapterTuning, M: number, N: number): GemmTile {
-  if (M >= 64 && N >= 64) return { wgX: 16, wgY: 16, bk: 16 };
-  return { wgX: 8, wgY: 8, bk: 16 };
+export function gemmTile(tuning: AdapterTuning, M: number, N: number): GemmTile {
+  if (tuning.cpuEmulated) return { core: "direct", wgX: 8, wgY: 8, bk: 1 };
+  if (M >= 64 && N >= 64) return { core: "shared", wgX: 16, wgY: 16, bk: 16 };
+  return { core: "shared", wgX: 8, wgY: 8, bk: 16 };
 }
 
 /** Workgroups for a GEMM of M x N per batch. */
@@ -33,9 +37,9 @@ export function gemmKernel(
   tile: GemmTile,
   constants: Record<string, number> = {},
 ): Kernel {
-  const key = `gemm/${name}/${tile.wgX}x${tile.wgY}x${tile.bk}`;
+  const key = `gemm/${name}/${tile.core}/${tile.wgX}x${tile.wgY}x${tile.bk}`;
   return cachedKernel(key + JSON.stringify(constants), () => ({
-    code: `${fillTemplate(variant, fills)}\n${gemmCore}`,
+    code: `${fillTemplate(variant, fills)}\n${tile.core === "shared" ? gemmCore : gemmDirect}`,
     bindings,
     constants: { WG_X: tile.wgX, WG_Y: tile.wgY, BK: tile.bk, ...constants },
   }));

@@ -1,0 +1,152 @@
+/**
+ * `npm run bench`: this engine beside TF.js's WebGPU backend, in one Node process on the same adapter
+ * (Dawn: a real GPU when present, SwiftShader otherwise). Prints a table and writes JSON.
+ *
+ *   node dist-cli/bench.mjs [--json file] [--budget ms] [--max-seconds s] [--only regex] [--no-tfjs]
+ *
+ * Every case is checked against a float64 reference (or, for training steps, the two engines' first
+ * losses against each other) before it is timed. Cases whose estimated run is longer than
+ * --max-seconds on this adapter are listed as skipped with the estimate.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { nodeGpu } from "../backend/node-gpu";
+import { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
+import { type ConvShape, type MlpShape, oursConv, oursMatmul, oursMlp } from "../bench/ours";
+import { type Tf, startTfjs, tfjsConv, tfjsMatmul, tfjsMlp } from "../bench/tfjs";
+import { type Timing, type Workload, time } from "../bench/timing";
+
+interface Args {
+  json: string;
+  budget: number;
+  maxSeconds: number;
+  only: RegExp | null;
+  tfjs: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { json: "bench-results/bench.json", budget: 2000, maxSeconds: 30, only: null, tfjs: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => argv[++i] ?? "";
+    if (a === "--json") args.json = next();
+    else if (a === "--budget") args.budget = Number(next());
+    else if (a === "--max-seconds") args.maxSeconds = Number(next());
+    else if (a === "--only") args.only = new RegExp(next());
+    else if (a === "--no-tfjs") args.tfjs = false;
+    else throw new Error(`bench: unknown argument ${a}; see the comment at the top of src/cli/bench.ts`);
+  }
+  return args;
+}
+
+type Made = Workload & { dispose(): void; firstLoss?: number };
+
+interface Case {
+  name: string;
+  /** Floating-point operations per iteration (0 for training steps, reported as steps/s). */
+  flops: number;
+  ours: (gpu: WebGPUBackend) => Promise<Made>;
+  tfjs: (tf: Tf) => Promise<Made>;
+}
+
+const convFlops = (s: ConvShape) => 2 * s.n * s.h * s.w * s.out * s.c * s.k * s.k;
+const CONVS: [string, ConvShape][] = [
+  ["N64 28x28 32->64 k3", { n: 64, c: 32, h: 28, w: 28, out: 64, k: 3, pad: 1 }],
+  ["N256 32x32 3->16 k5", { n: 256, c: 3, h: 32, w: 32, out: 16, k: 5, pad: 2 }],
+];
+const MLPS: [string, MlpShape][] = [
+  ["MLP 2-8-8-1, batch 10, SGD step", { sizes: [2, 8, 8, 1], batch: 10, optimizer: "sgd", loss: "mse" }],
+  ["MLP 784-256-256-10, batch 128, SGD step", { sizes: [784, 256, 256, 10], batch: 128, optimizer: "sgd", loss: "cross-entropy" }],
+  ["MLP 784-256-256-10, batch 128, Adam step", { sizes: [784, 256, 256, 10], batch: 128, optimizer: "adam", loss: "cross-entropy" }],
+];
+
+const CASES: Case[] = [
+  ...[256, 512, 1024, 2048, 4096].map((n) => ({ name: `matmul ${n}³`, flops: 2 * n ** 3, ours: (g: WebGPUBackend) => oursMatmul(g, n), tfjs: (tf: Tf) => tfjsMatmul(tf, n) })),
+  ...CONVS.flatMap(([label, s]) => [
+    { name: `conv2d ${label} forward`, flops: convFlops(s), ours: (g: WebGPUBackend) => oursConv(g, s, false), tfjs: (tf: Tf) => tfjsConv(tf, s, false) },
+    { name: `conv2d ${label} forward+backward`, flops: 3 * convFlops(s), ours: (g: WebGPUBackend) => oursConv(g, s, true), tfjs: (tf: Tf) => tfjsConv(tf, s, true) },
+  ]),
+  ...MLPS.map(([name, m]) => ({ name, flops: 0, ours: (g: WebGPUBackend) => oursMlp(g, m), tfjs: (tf: Tf) => tfjsMlp(tf, m) })),
+];
+
+interface Result {
+  name: string;
+  flops: number;
+  ours: Timing | { skipped: string };
+  tfjs: Timing | { skipped: string } | null;
+}
+
+/** Rough seconds per run of a case from the best FLOP/s seen so far in its family (0: unknown). */
+function estimateSeconds(c: Case, rates: Map<string, number>): number {
+  const rate = rates.get(c.name.split(" ")[0]);
+  return rate && c.flops ? c.flops / rate : 0;
+}
+
+async function measure(make: () => Promise<Made>, budget: number): Promise<Timing & { firstLoss?: number }> {
+  const w = await make();
+  try {
+    const t = await time(w, budget);
+    return { ...t, firstLoss: w.firstLoss };
+  } finally {
+    w.dispose();
+  }
+}
+
+function fmt(r: Timing | { skipped: string } | null, flops: number): string {
+  if (!r) return "–";
+  if ("skipped" in r) return `skipped (${r.skipped})`;
+  return flops ? `${r.ms.toFixed(2)} ms · ${(flops / r.ms / 1e6).toFixed(2)} GFLOP/s` : `${r.ms.toFixed(2)} ms · ${(1000 / r.ms).toFixed(1)} steps/s`;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const gpu = await nodeGpu();
+  const ours = await WebGPUBackend.create(gpu);
+  const tf = args.tfjs ? await startTfjs(gpu) : null;
+  console.log(`adapter: ${ours.description}${ours.tuning.cpuEmulated ? " (CPU-emulated)" : ""}`);
+  const results: Result[] = [];
+  const rates = { ours: new Map<string, number>(), tfjs: new Map<string, number>() };
+  for (const c of CASES) {
+    if (args.only && !args.only.test(c.name)) continue;
+    const run = async (who: "ours" | "tfjs", make: () => Promise<Made>) => {
+      const est = estimateSeconds(c, rates[who]);
+      if (est > args.maxSeconds) return { skipped: `est. ${est.toFixed(0)} s per run` };
+      const t = await measure(make, args.budget);
+      if (c.flops) {
+        const family = c.name.split(" ")[0];
+        rates[who].set(family, Math.max(rates[who].get(family) ?? 0, c.flops / (t.ms / 1000)));
+      }
+      return t;
+    };
+    const mine = await run("ours", () => c.ours(ours));
+    const theirs = tf ? await run("tfjs", () => c.tfjs(tf)) : null;
+    if (c.flops === 0 && mine && theirs && "firstLoss" in mine && "firstLoss" in theirs) {
+      const [a, b] = [mine.firstLoss as number, theirs.firstLoss as number];
+      if (Math.abs(a - b) > 1e-3 * (1 + Math.abs(b))) throw new Error(`${c.name}: the engines disagree on the first loss (${a} vs ${b}); not timing`);
+    }
+    results.push({ name: c.name, flops: c.flops, ours: mine, tfjs: theirs });
+    const ratio = theirs && !("skipped" in theirs) && !("skipped" in mine) ? `${(theirs.ms / mine.ms).toFixed(1)}x` : "–";
+    console.log(`${c.name.padEnd(46)} ours ${fmt(mine, c.flops).padEnd(34)} TF.js ${fmt(theirs, c.flops).padEnd(34)} speed-up ${ratio}`);
+  }
+  printTable(ours.description, results);
+  mkdirSync(dirname(args.json), { recursive: true });
+  writeFileSync(
+    args.json,
+    JSON.stringify({ adapter: ours.description, cpuEmulated: ours.tuning.cpuEmulated, date: new Date().toISOString(), node: process.version, results }, null, 2),
+  );
+  console.log(`\nJSON: ${args.json}`);
+  process.exit(0);
+}
+
+function printTable(adapter: string, results: Result[]) {
+  console.log(`\n| work (${adapter}) | this engine | TF.js WebGPU | speed-up |\n| --- | --- | --- | --- |`);
+  for (const r of results) {
+    const ratio = r.tfjs && !("skipped" in r.tfjs) && !("skipped" in r.ours) ? `${(r.tfjs.ms / r.ours.ms).toFixed(1)}x` : "–";
+    console.log(`| ${r.name} | ${fmt(r.ours, r.flops)} | ${fmt(r.tfjs, r.flops)} | ${ratio} |`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
