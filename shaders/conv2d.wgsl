@@ -8,7 +8,7 @@
 //   MODE 2 backward weight:  dw[co, ci, i, j]  = sum_{n, oh, ow} dy[n, co, oh, ow] x[n, ci, oh s - p + i d, ...]
 //                            GEMM M = C_out, N = C_in KH KW, K = N OH OW
 //
-// Bindings: 0 uniform Params; 1 a (read: x, dy, dy for modes 0, 1, 2); 2 b (read: w, w, x);
+// Bindings: 0 uniform Params; 1 a (read: x, dy, dy for modes 0, 1, 2); 2 bmat (read: w, w, x);
 //           3 c (read_write: y, dx, dw); the fused-bias forward adds 4 bias (read).
 // Uniforms: GEMM sizes M, N, K (batch = 1), then the convolution's geometry.
 // Overrides: MODE, and the GEMM core's tile sizes.
@@ -45,72 +45,104 @@ override MODE: u32 = 0u;
 
 fn begin_batch(b: u32) {}
 
-// x[n, ci, ih, iw] with ih = oh s - p + i d (zero outside the image).
-fn input_at(n: u32, ci: u32, oh: u32, ow: u32, i: u32, j: u32) -> f32 {
-  let ih = i32(oh * params.stride_h + i * params.dil_h) - i32(params.pad_h);
-  let iw = i32(ow * params.stride_w + j * params.dil_w) - i32(params.pad_w);
-  if (ih < 0 || iw < 0 || ih >= i32(params.h) || iw >= i32(params.w)) { return 0.0; }
-  return x_value(((n * params.c_in + ci) * params.h + u32(ih)) * params.w + u32(iw));
+// Rows and columns of A and B as (base offset, y, x) triples, computed once per row, column and k
+// (gemm.wgsl's contract); only a_at and b_at run per element.
+struct Idx {
+  base: i32,
+  y: i32,
+  x: i32,
+}
+alias RowA = Idx;
+alias KA = Idx;
+alias ColB = Idx;
+alias KB = Idx;
+
+fn signed(v: u32) -> i32 {
+  return i32(v);
 }
 
-fn x_value(at: u32) -> f32 {
+// x[base + (y, x)] or 0 outside the image.
+fn pixel(base: i32, y: i32, x: i32) -> f32 {
+  if (y < 0 || x < 0 || y >= signed(params.h) || x >= signed(params.w)) { return 0.0; }
+  let at = base + y * signed(params.w) + x;
   if (MODE == 2u) { return bmat[at]; }
   return a[at];
 }
 
-fn load_a(b: u32, m: u32, k: u32) -> f32 {
-  let khw = params.kh * params.kw;
+fn row_a(m: u32) -> RowA {
   let ohw = params.oh * params.ow;
   if (MODE == 0u) {
-    // row m = (n, oh, ow); column k = (ci, i, j)
-    let n = m / ohw;
+    // m = (image, oh, ow): the top-left input pixel of its window
     let p = m % ohw;
-    let ci = k / khw;
-    let r = k % khw;
-    return input_at(n, ci, p / params.ow, p % params.ow, r / params.kw, r % params.kw);
+    return RowA(signed((m / ohw) * params.c_in * params.h * params.w), signed((p / params.ow) * params.stride_h) - signed(params.pad_h), signed((p % params.ow) * params.stride_w) - signed(params.pad_w));
   }
   if (MODE == 1u) {
-    // row m = (n, h, w); column k = (co, i, j): dy[n, co, oh, ow] where oh s = h + p - i d exactly
+    // m = (image, h, w) of dx, shifted by the padding
     let hw = params.h * params.w;
-    let n = m / hw;
-    let h = (m % hw) / params.w;
-    let w = m % params.w;
-    let co = k / khw;
-    let r = k % khw;
-    let th = i32(h + params.pad_h) - i32((r / params.kw) * params.dil_h);
-    let tw = i32(w + params.pad_w) - i32((r % params.kw) * params.dil_w);
-    if (th < 0 || tw < 0) { return 0.0; }
-    let uh = u32(th);
-    let uw = u32(tw);
-    if (uh % params.stride_h != 0u || uw % params.stride_w != 0u) { return 0.0; }
-    let oh = uh / params.stride_h;
-    let ow = uw / params.stride_w;
-    if (oh >= params.oh || ow >= params.ow) { return 0.0; }
-    return a[((n * params.c_out + co) * params.oh + oh) * params.ow + ow];
+    let p = m % hw;
+    return RowA(signed((m / hw) * params.c_out * ohw), signed(p / params.w + params.pad_h), signed(p % params.w + params.pad_w));
   }
-  // MODE 2: row m = co; column k = (n, oh, ow)
-  let n = k / ohw;
-  return a[(n * params.c_out + m) * ohw + k % ohw];
+  return RowA(signed(m * ohw), 0, 0); // m = output channel of dw
 }
 
-fn load_b(b: u32, k: u32, n: u32) -> f32 {
+fn k_a(k: u32) -> KA {
   let khw = params.kh * params.kw;
+  let r = k % khw;
   if (MODE == 0u) {
-    // w[co = n, k]
-    return bmat[n * params.K + k];
+    // k = (ci, i, j)
+    return KA(signed((k / khw) * params.h * params.w), signed((r / params.kw) * params.dil_h), signed((r % params.kw) * params.dil_w));
   }
   if (MODE == 1u) {
-    // w[co, ci = n, i, j] with k = (co, i, j)
-    let co = k / khw;
-    return bmat[(co * params.c_in + n) * khw + k % khw];
+    // k = (co, i, j)
+    return KA(signed((k / khw) * params.oh * params.ow), signed((r / params.kw) * params.dil_h), signed((r % params.kw) * params.dil_w));
   }
-  // MODE 2: x patch value for k = (image, oh, ow) and column n = (ci, i, j)
+  // k = (image, oh, ow)
   let ohw = params.oh * params.ow;
-  let image = k / ohw;
-  let p = k % ohw;
-  let ci = n / khw;
+  return KA(signed((k / ohw) * params.c_out * ohw + k % ohw), 0, 0);
+}
+
+fn a_at(r: RowA, k: KA) -> f32 {
+  if (MODE == 0u) { return pixel(r.base + k.base, r.y + k.y, r.x + k.x); }
+  if (MODE == 1u) {
+    // dy[oh, ow] with oh s = h + p - i d exactly
+    let th = r.y - k.y;
+    let tw = r.x - k.x;
+    if (th < 0 || tw < 0) { return 0.0; }
+    var oh = th;
+    var ow = tw;
+    if (params.stride_h != 1u || params.stride_w != 1u) {
+      if (th % signed(params.stride_h) != 0 || tw % signed(params.stride_w) != 0) { return 0.0; }
+      oh = th / signed(params.stride_h);
+      ow = tw / signed(params.stride_w);
+    }
+    if (oh >= signed(params.oh) || ow >= signed(params.ow)) { return 0.0; }
+    return a[r.base + k.base + oh * signed(params.ow) + ow];
+  }
+  return a[r.base + k.base];
+}
+
+fn col_b(n: u32) -> ColB {
+  let khw = params.kh * params.kw;
+  if (MODE == 0u) { return ColB(signed(n * params.K), 0, 0); } // w[co = n, k]
+  if (MODE == 1u) { return ColB(signed(n * khw), 0, 0); } // w[co, ci = n, i, j]
+  // n = (ci, i, j): the tap's offset from a window's top-left pixel
   let r = n % khw;
-  return input_at(image, ci, p / params.ow, p % params.ow, r / params.kw, r % params.kw);
+  return ColB(signed((n / khw) * params.h * params.w), signed((r / params.kw) * params.dil_h) - signed(params.pad_h), signed((r % params.kw) * params.dil_w) - signed(params.pad_w));
+}
+
+fn k_b(k: u32) -> KB {
+  let khw = params.kh * params.kw;
+  if (MODE == 0u) { return KB(signed(k), 0, 0); }
+  if (MODE == 1u) { return KB(signed((k / khw) * params.c_in * khw + k % khw), 0, 0); } // k = (co, i, j)
+  // k = (image, oh, ow): the window's top-left pixel before padding
+  let ohw = params.oh * params.ow;
+  let p = k % ohw;
+  return KB(signed((k / ohw) * params.c_in * params.h * params.w), signed((p / params.ow) * params.stride_h), signed((p % params.ow) * params.stride_w));
+}
+
+fn b_at(k: KB, c: ColB) -> f32 {
+  if (MODE == 2u) { return pixel(k.base + c.base, k.y + c.y, k.x + c.x); }
+  return bmat[c.base + k.base];
 }
 
 fn store_c(b: u32, m: u32, n: u32, value: f32) {

@@ -1,9 +1,10 @@
 // Tiled GEMM core: C[b, m, n] = sum_k A(b, m, k) * B(b, k, n), shared by matmul and convolution.
 // The variant prepended to this file (matmul.wgsl, conv2d.wgsl) defines Params (starting with
-// M, N, K, batch), its bindings, and how A and B are read and C is written:
-//   fn begin_batch(b) (called once per workgroup), fn load_a(b, m, k) -> f32,
-//   fn load_b(b, k, n) -> f32, fn store_c(b, m, n, value)
-// The core calls load_* only inside bounds and store_c only for m < M, n < N.
+// M, N, K, batch), its bindings, and how A and B are read and C is written, in two steps so that
+// index arithmetic is shared: row_a(m) -> RowA and k_a(k) -> KA describe a row and a column of A,
+// a_at(RowA, KA) reads the element; likewise col_b(n) -> ColB, k_b(k) -> KB, b_at(KB, ColB) for B;
+// begin_batch(b) runs once per workgroup; store_c(b, m, n, value) writes C.
+// The core reads only inside bounds and stores only for m < M, n < N.
 //
 // Each workgroup of WG_X x WG_Y threads computes a (4 WG_Y) x (4 WG_X) tile of C, staging
 // BK-deep slices of A and B in shared memory; each thread accumulates a 4x4 block in registers.
@@ -42,7 +43,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       let m = row0 + r;
       let k = k0 + kk;
       var v = 0.0;
-      if (m < M && k < K) { v = load_a(b, m, k); }
+      if (m < M && k < K) { v = a_at(row_a(m), k_a(k)); }
       tile_a[kk * TM + r] = v;
     }
     for (var e = t; e < TN * BK; e += threads) {
@@ -51,7 +52,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       let n = col0 + c;
       let k = k0 + kk;
       var v = 0.0;
-      if (n < N && k < K) { v = load_b(b, k, n); }
+      if (n < N && k < K) { v = b_at(k_b(k), col_b(n)); }
       tile_b[kk * TN + c] = v;
     }
     workgroupBarrier();

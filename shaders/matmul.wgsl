@@ -45,12 +45,42 @@ fn begin_batch(b: u32) {
   }
 }
 
-fn load_a(b: u32, m: u32, k: u32) -> f32 {
-  return a[a_base + m * params.a_m + k * params.a_k];
+// A's row m and column k, and B's row k and column n, as offsets (see gemm.wgsl's contract).
+struct RowA {
+  at: u32,
+}
+struct KA {
+  at: u32,
+}
+struct ColB {
+  at: u32,
+}
+struct KB {
+  at: u32,
 }
 
-fn load_b(b: u32, k: u32, n: u32) -> f32 {
-  return bmat[b_base + k * params.b_k + n * params.b_n];
+fn row_a(m: u32) -> RowA {
+  return RowA(a_base + m * params.a_m);
+}
+
+fn k_a(k: u32) -> KA {
+  return KA(k * params.a_k);
+}
+
+fn a_at(r: RowA, k: KA) -> f32 {
+  return a[r.at + k.at];
+}
+
+fn col_b(n: u32) -> ColB {
+  return ColB(b_base + n * params.b_n);
+}
+
+fn k_b(k: u32) -> KB {
+  return KB(k * params.b_k);
+}
+
+fn b_at(k: KB, c: ColB) -> f32 {
+  return bmat[c.at + k.at];
 }
 
 fn store_c(b: u32, m: u32, n: u32, value: f32) {

@@ -5,31 +5,30 @@
 import * as self from "./functional";
 import { installMethods } from "./tensor/tensor";
 
-export { add, sub, mul, div, pow, neg, minimum, maximum, compare, eq, ne, lt, le, gt, ge, where } from "./ops/binary";
-export { tensor, full, zeros, ones, zerosLike, onesLike, arange, rand, randn, scalarLike } from "./ops/creation";
-export { matmul, linear } from "./ops/matmul";
-export { indexSelect, oneHot, embedding, dropout } from "./ops/indexing";
-export { conv2d, convTranspose2d } from "./ops/conv";
-export { maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, upsample } from "./ops/pool";
-export { sum, mean, max, min, argmax, argmin, variance, std, logsumexp, sumToShape } from "./ops/reduce";
-export { reshape, permute, transpose, expand, slice, narrow, pad, cat, stack, unsqueeze, squeeze, flatten } from "./ops/shape-ops";
-export { softmax, logSoftmax } from "./ops/softmax";
-export { exp, log, sqrt, rsqrt, abs, sign, sin, cos, relu, leakyRelu, elu, sigmoid, tanh, gelu, silu, softplus, clamp, cast, clone } from "./ops/unary-api";
-
-export { batchNorm, layerNorm } from "./nn/functional/normalization";
-export {
-  mseLoss,
-  l1Loss,
-  huberLoss,
-  smoothL1Loss,
-  crossEntropy,
-  nllLoss,
-  binaryCrossEntropyWithLogits,
-  binaryCrossEntropy,
-  multiMarginLoss,
-  type Reduction,
-} from "./nn/functional/losses";
-export { rnn, lstm, gru, type RecurrentWeights } from "./nn/functional/recurrent";
 export { scaledDotProductAttention } from "./nn/functional/attention";
+export {
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  crossEntropy,
+  huberLoss,
+  l1Loss,
+  mseLoss,
+  multiMarginLoss,
+  nllLoss,
+  type Reduction,
+  smoothL1Loss,
+} from "./nn/functional/losses";
+export { batchNorm, layerNorm } from "./nn/functional/normalization";
+export { gru, lstm, type RecurrentWeights, rnn } from "./nn/functional/recurrent";
+export { add, compare, div, eq, ge, gt, le, lt, maximum, minimum, mul, ne, neg, pow, sub, where } from "./ops/binary";
+export { conv2d, convTranspose2d } from "./ops/conv";
+export { arange, full, ones, onesLike, rand, randn, scalarLike, tensor, zeros, zerosLike } from "./ops/creation";
+export { dropout, embedding, indexSelect, oneHot } from "./ops/indexing";
+export { linear, matmul } from "./ops/matmul";
+export { adaptiveAvgPool2d, avgPool2d, maxPool2d, maxPool2dWithIndices, upsample } from "./ops/pool";
+export { argmax, argmin, logsumexp, max, mean, min, std, sum, sumToShape, variance } from "./ops/reduce";
+export { cat, expand, flatten, narrow, pad, permute, reshape, slice, squeeze, stack, transpose, unsqueeze } from "./ops/shape-ops";
+export { logSoftmax, softmax } from "./ops/softmax";
+export { abs, cast, clamp, clone, cos, elu, exp, gelu, leakyRelu, log, relu, rsqrt, sigmoid, sign, silu, sin, softplus, sqrt, tanh } from "./ops/unary-api";
 
 installMethods(self);

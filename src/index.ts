@@ -6,15 +6,17 @@
  *   const x = dl.randn([64, 2]);
  *   const y = dl.linear(x, w, b).relu();
  */
-export * from "./functional";
-export { Tensor, type NestedArray } from "./tensor/tensor";
-export { tidy, keep, noGrad, memory, getBackend, setBackend, isGradEnabled } from "./tensor/engine";
-export { manualSeed } from "./tensor/random";
-export { init, type InitOptions, type InitResult } from "./backend/init";
-export { CpuBackend } from "./backend/cpu";
-export { WebGPUBackend } from "./backend/webgpu/webgpu-backend";
+
 export type { Backend, DType, MemoryInfo } from "./backend/backend";
+export { CpuBackend } from "./backend/cpu";
+export { type InitOptions, type InitResult, init } from "./backend/init";
+export { WebGPUBackend } from "./backend/webgpu/webgpu-backend";
+export * as data from "./data";
 export { OpError } from "./errors";
-export { registry } from "./ops/registry";
+export * from "./functional";
 export * as nn from "./nn";
+export { registry } from "./ops/registry";
 export * as optim from "./optim";
+export { dispose, getBackend, isGradEnabled, keep, memory, noGrad, setBackend, tidy } from "./tensor/engine";
+export { manualSeed } from "./tensor/random";
+export { type NestedArray, Tensor } from "./tensor/tensor";

@@ -7,7 +7,12 @@
  * Throws unless every sampled |actual - expected| <= tol (1 + |expected|). `actual` is the result
  * array, or a function reading element `index` (in the reference's layout).
  */
-export function checkSamples(name: string, actual: ArrayLike<number> | ((index: number) => number), samples: { index: number; expected: number }[], tol = 2e-3): void {
+export function checkSamples(
+  name: string,
+  actual: ArrayLike<number> | ((index: number) => number),
+  samples: { index: number; expected: number }[],
+  tol = 2e-3,
+): void {
   const read = typeof actual === "function" ? actual : (i: number) => actual[i];
   for (const { index, expected } of samples) {
     const got = read(index);

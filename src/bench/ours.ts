@@ -46,10 +46,14 @@ export async function oursMatmul(gpu: WebGPUBackend, n: number) {
   const hb = randomArray(n * n, 2);
   const [a, b] = withBackend(gpu, () => [dl.tensor(ha, { shape: [n, n] }), dl.tensor(hb, { shape: [n, n] })]);
   const c = withBackend(gpu, () => dl.matmul(a, b));
-  checkSamples(`ours matmul ${n}`, await c.data(), samplePositions(n * n).map((index) => ({ index, expected: matmulReference(ha, hb, n, index) })));
+  checkSamples(
+    `ours matmul ${n}`,
+    await c.data(),
+    samplePositions(n * n).map((index) => ({ index, expected: matmulReference(ha, hb, n, index) })),
+  );
   c.dispose();
   const w = workload(gpu, () => dl.matmul(a, b));
-  return { ...w, dispose: () => [a, b].forEach((t) => t.dispose()) };
+  return { ...w, dispose: () => dl.dispose([a, b]) };
 }
 
 /** Direct convolution at one NCHW output position, in float64. */
@@ -79,7 +83,11 @@ export async function oursConv(gpu: WebGPUBackend, s: ConvShape, backward: boole
     dl.tensor(randomArray(s.n * s.out * s.h * s.w, 5), { shape: [s.n, s.out, s.h, s.w] }),
   ]);
   const y = withBackend(gpu, () => dl.noGrad(() => dl.conv2d(x, w, null, { padding: s.pad })));
-  checkSamples(`ours conv2d`, await y.data(), samplePositions(y.size).map((index) => ({ index, expected: convReference(hx, hw, s, index) })));
+  checkSamples(
+    `ours conv2d`,
+    await y.data(),
+    samplePositions(y.size).map((index) => ({ index, expected: convReference(hx, hw, s, index) })),
+  );
   y.dispose();
   const w8 = workload(gpu, () => {
     const out = dl.conv2d(x, w, null, { padding: s.pad });
@@ -91,7 +99,7 @@ export async function oursConv(gpu: WebGPUBackend, s: ConvShape, backward: boole
     out.backward(dy);
     return out;
   });
-  return { ...w8, dispose: () => [x, w, dy].forEach((t) => t.dispose()) };
+  return { ...w8, dispose: () => dl.dispose([x, w, dy]) };
 }
 
 export interface MlpShape {

@@ -5,7 +5,7 @@
  */
 import type * as TF from "@tensorflow/tfjs-core";
 import { checkSamples, randomArray, samplePositions } from "./check";
-import { type ConvShape, type MlpShape, convReference, matmulReference, mlpBatch, mlpWeights } from "./ours";
+import { type ConvShape, convReference, type MlpShape, matmulReference, mlpBatch, mlpWeights } from "./ours";
 import type { Workload } from "./timing";
 
 export type Tf = typeof TF;
@@ -49,7 +49,11 @@ export async function tfjsMatmul(tf: Tf, n: number) {
   const a = tf.tensor2d(ha, [n, n]);
   const b = tf.tensor2d(hb, [n, n]);
   const c = tf.matMul(a, b);
-  checkSamples(`TF.js matmul ${n}`, await c.data(), samplePositions(n * n).map((index) => ({ index, expected: matmulReference(ha, hb, n, index) })));
+  checkSamples(
+    `TF.js matmul ${n}`,
+    await c.data(),
+    samplePositions(n * n).map((index) => ({ index, expected: matmulReference(ha, hb, n, index) })),
+  );
   c.dispose();
   const w = workload(tf, () => tf.matMul(a, b));
   return { ...w, dispose: () => tf.dispose([a, b]) };
@@ -59,16 +63,14 @@ export async function tfjsMatmul(tf: Tf, n: number) {
 function toNhwc(x: Float32Array, s: ConvShape): Float32Array {
   const out = new Float32Array(x.length);
   for (let n = 0; n < s.n; n++)
-    for (let c = 0; c < s.c; c++)
-      for (let i = 0; i < s.h * s.w; i++) out[(n * s.h * s.w + i) * s.c + c] = x[(n * s.c + c) * s.h * s.w + i];
+    for (let c = 0; c < s.c; c++) for (let i = 0; i < s.h * s.w; i++) out[(n * s.h * s.w + i) * s.c + c] = x[(n * s.c + c) * s.h * s.w + i];
   return out;
 }
 
 function toHwio(w: Float32Array, s: ConvShape): Float32Array {
   const out = new Float32Array(w.length);
   for (let o = 0; o < s.out; o++)
-    for (let c = 0; c < s.c; c++)
-      for (let i = 0; i < s.k * s.k; i++) out[(i * s.c + c) * s.out + o] = w[(o * s.c + c) * s.k * s.k + i];
+    for (let c = 0; c < s.c; c++) for (let i = 0; i < s.k * s.k; i++) out[(i * s.c + c) * s.out + o] = w[(o * s.c + c) * s.k * s.k + i];
   return out;
 }
 
@@ -84,7 +86,11 @@ export async function tfjsConv(tf: Tf, s: ConvShape, backward: boolean) {
   // The reference indexes NCHW: element (n, o, p) sits at (n, p, o) in TF.js's NHWC.
   const plane = s.h * s.w;
   const nchw = (i: number) => yData[(Math.floor(i / (s.out * plane)) * plane + (i % plane)) * s.out + (Math.floor(i / plane) % s.out)];
-  checkSamples("TF.js conv2d", nchw, samplePositions(y.size).map((index) => ({ index, expected: convReference(hx, hw, s, index) })));
+  checkSamples(
+    "TF.js conv2d",
+    nchw,
+    samplePositions(y.size).map((index) => ({ index, expected: convReference(hx, hw, s, index) })),
+  );
   y.dispose();
   const grads = tf.grads((a: TF.Tensor, b: TF.Tensor) => tf.conv2d(a as TF.Tensor4D, b as TF.Tensor4D, 1, pad));
   const wl = workload(tf, () => (backward ? grads([x, w], dy) : tf.conv2d(x as TF.Tensor4D, w as TF.Tensor4D, 1, pad)));

@@ -3,6 +3,7 @@
  * (Dawn: a real GPU when present, SwiftShader otherwise). Prints a table and writes JSON.
  *
  *   node dist-cli/bench.mjs [--json file] [--budget ms] [--max-seconds s] [--only regex] [--no-tfjs]
+ *                           [--profile]   (also prints this engine's time per kernel for each case)
  *
  * Every case is checked against a float64 reference (or, for training steps, the two engines' first
  * losses against each other) before it is timed. Cases whose estimated run is longer than
@@ -13,8 +14,8 @@ import { dirname } from "node:path";
 import { nodeGpu } from "../backend/node-gpu";
 import { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
 import { type ConvShape, type MlpShape, oursConv, oursMatmul, oursMlp } from "../bench/ours";
-import { type Tf, startTfjs, tfjsConv, tfjsMatmul, tfjsMlp } from "../bench/tfjs";
-import { type Timing, type Workload, time } from "../bench/timing";
+import { startTfjs, type Tf, tfjsConv, tfjsMatmul, tfjsMlp } from "../bench/tfjs";
+import { type Timing, time, type Workload } from "../bench/timing";
 
 interface Args {
   json: string;
@@ -22,10 +23,11 @@ interface Args {
   maxSeconds: number;
   only: RegExp | null;
   tfjs: boolean;
+  profile: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: "bench-results/bench.json", budget: 2000, maxSeconds: 30, only: null, tfjs: true };
+  const args: Args = { json: "bench-results/bench.json", budget: 2000, maxSeconds: 30, only: null, tfjs: true, profile: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i] ?? "";
@@ -34,6 +36,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === "--max-seconds") args.maxSeconds = Number(next());
     else if (a === "--only") args.only = new RegExp(next());
     else if (a === "--no-tfjs") args.tfjs = false;
+    else if (a === "--profile") args.profile = true;
     else throw new Error(`bench: unknown argument ${a}; see the comment at the top of src/cli/bench.ts`);
   }
   return args;
@@ -61,10 +64,20 @@ const MLPS: [string, MlpShape][] = [
 ];
 
 const CASES: Case[] = [
-  ...[256, 512, 1024, 2048, 4096].map((n) => ({ name: `matmul ${n}³`, flops: 2 * n ** 3, ours: (g: WebGPUBackend) => oursMatmul(g, n), tfjs: (tf: Tf) => tfjsMatmul(tf, n) })),
+  ...[256, 512, 1024, 2048, 4096].map((n) => ({
+    name: `matmul ${n}³`,
+    flops: 2 * n ** 3,
+    ours: (g: WebGPUBackend) => oursMatmul(g, n),
+    tfjs: (tf: Tf) => tfjsMatmul(tf, n),
+  })),
   ...CONVS.flatMap(([label, s]) => [
     { name: `conv2d ${label} forward`, flops: convFlops(s), ours: (g: WebGPUBackend) => oursConv(g, s, false), tfjs: (tf: Tf) => tfjsConv(tf, s, false) },
-    { name: `conv2d ${label} forward+backward`, flops: 3 * convFlops(s), ours: (g: WebGPUBackend) => oursConv(g, s, true), tfjs: (tf: Tf) => tfjsConv(tf, s, true) },
+    {
+      name: `conv2d ${label} forward+backward`,
+      flops: 3 * convFlops(s),
+      ours: (g: WebGPUBackend) => oursConv(g, s, true),
+      tfjs: (tf: Tf) => tfjsConv(tf, s, true),
+    },
   ]),
   ...MLPS.map(([name, m]) => ({ name, flops: 0, ours: (g: WebGPUBackend) => oursMlp(g, m), tfjs: (tf: Tf) => tfjsMlp(tf, m) })),
 ];
@@ -119,6 +132,7 @@ async function main() {
       return t;
     };
     const mine = await run("ours", () => c.ours(ours));
+    if (args.profile && !("skipped" in mine)) await printProfile(ours, await c.ours(ours));
     const theirs = tf ? await run("tfjs", () => c.tfjs(tf)) : null;
     if (c.flops === 0 && mine && theirs && "firstLoss" in mine && "firstLoss" in theirs) {
       const [a, b] = [mine.firstLoss as number, theirs.firstLoss as number];
@@ -132,10 +146,27 @@ async function main() {
   mkdirSync(dirname(args.json), { recursive: true });
   writeFileSync(
     args.json,
-    JSON.stringify({ adapter: ours.description, cpuEmulated: ours.tuning.cpuEmulated, date: new Date().toISOString(), node: process.version, results }, null, 2),
+    JSON.stringify(
+      { adapter: ours.description, cpuEmulated: ours.tuning.cpuEmulated, date: new Date().toISOString(), node: process.version, results },
+      null,
+      2,
+    ),
   );
   console.log(`\nJSON: ${args.json}`);
   process.exit(0);
+}
+
+/** This engine's GPU time per kernel over 3 iterations of a case. */
+async function printProfile(gpu: WebGPUBackend, w: Made): Promise<void> {
+  w.run();
+  await w.sync();
+  const stop = gpu.profile();
+  for (let i = 0; i < 3; i++) w.run();
+  const times = await stop();
+  w.dispose();
+  const total = times.reduce((s, t) => s + t.ms, 0);
+  for (const t of times.slice(0, 10))
+    console.log(`    ${(t.ms / 3).toFixed(2).padStart(9)} ms/iter  ${((100 * t.ms) / total).toFixed(0).padStart(3)}%  ${t.calls / 3} x ${t.kernel}`);
 }
 
 function printTable(adapter: string, results: Result[]) {

@@ -16,7 +16,11 @@ export interface PointSet {
 
 export function spiral(options: { points?: number; classes?: number; noise?: number; turns?: number; seed?: number } = {}): PointSet {
   const { points = 300, classes = 3, noise = 0.2, turns = 1, seed = 1 } = options;
-  check(Number.isInteger(points) && points >= classes && classes >= 2, "spiral", () => `need whole points >= classes >= 2, got ${points} points, ${classes} classes`);
+  check(
+    Number.isInteger(points) && points >= classes && classes >= 2,
+    "spiral",
+    () => `need whole points >= classes >= 2, got ${points} points, ${classes} classes`,
+  );
   check(noise >= 0, "spiral", () => `noise must be >= 0, got ${noise}`);
   const rng = new Rng(seed);
   const x = new Float32Array(points * 2);

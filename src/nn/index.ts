@@ -1,3 +1,4 @@
 /** Neural-network modules (torch.nn). */
+
+export { ELU, Flatten, GELU, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, SiLU, Softplus, Tanh } from "./layers";
 export { Module } from "./module";
-export { Linear, Sequential, Flatten, ReLU, Tanh, Sigmoid, SiLU, LeakyReLU, ELU, GELU, Softplus } from "./layers";

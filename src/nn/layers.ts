@@ -21,7 +21,11 @@ export class Linear extends Module {
     options: { bias?: boolean } = {},
   ) {
     super();
-    check(Number.isInteger(inFeatures) && inFeatures > 0 && Number.isInteger(outFeatures) && outFeatures > 0, "Linear", () => `sizes must be whole numbers > 0, got ${inFeatures} -> ${outFeatures}`);
+    check(
+      Number.isInteger(inFeatures) && inFeatures > 0 && Number.isInteger(outFeatures) && outFeatures > 0,
+      "Linear",
+      () => `sizes must be whole numbers > 0, got ${inFeatures} -> ${outFeatures}`,
+    );
     const bound = 1 / Math.sqrt(inFeatures);
     this.weight = rand([outFeatures, inFeatures], { low: -bound, high: bound, requiresGrad: true });
     this.bias = options.bias === false ? null : rand([outFeatures], { low: -bound, high: bound, requiresGrad: true });
@@ -105,7 +109,10 @@ export class GELU extends Activation {
   }
 }
 export class Softplus extends Activation {
-  constructor(readonly beta = 1, readonly threshold = 20) {
+  constructor(
+    readonly beta = 1,
+    readonly threshold = 20,
+  ) {
     super((x) => act.softplus(x, { beta, threshold }));
   }
 }

@@ -14,10 +14,25 @@ import { affineOp, clampOp, expOp, logOp, powScalarOp, reciprocalOp } from "./un
 const BROADCAST_CASES = [
   { inputs: [[1], [1]] },
   { inputs: [[7], [7]] },
-  { inputs: [[2, 3, 4], [3, 1]] },
-  { inputs: [[4, 1, 5], [3, 1]] },
+  {
+    inputs: [
+      [2, 3, 4],
+      [3, 1],
+    ],
+  },
+  {
+    inputs: [
+      [4, 1, 5],
+      [3, 1],
+    ],
+  },
   { inputs: [[2, 5], [5]] },
-  { inputs: [[3, 1, 1, 6], [1, 2, 5, 1]] },
+  {
+    inputs: [
+      [3, 1, 1, 6],
+      [1, 2, 5, 1],
+    ],
+  },
 ];
 
 export const addOp = elementwise({
@@ -53,10 +68,7 @@ export const divOp = elementwise({
   arity: 2,
   cpu: (a, b) => a / b,
   wgsl: "a / b",
-  vjp: ({ inputs: [, b], outputs: [y], grads: [dy], needs }) => [
-    needs[0] ? div(dy as Tensor, b) : null,
-    needs[1] ? neg(mul(dy as Tensor, div(y, b))) : null,
-  ],
+  vjp: ({ inputs: [, b], outputs: [y], grads: [dy], needs }) => [needs[0] ? div(dy as Tensor, b) : null, needs[1] ? neg(mul(dy as Tensor, div(y, b))) : null],
   test: { cases: BROADCAST_CASES, domain: [0.5, 2] },
 });
 
@@ -81,7 +93,20 @@ export const maskOp = elementwise<{ invert: boolean }>({
   cpu: (a, m, _c, invert) => ((m !== 0) !== (invert !== 0) ? a : 0),
   wgsl: "select(0.0, a, (b != 0.0) != (p0 != 0.0))",
   params: (a) => [a.invert ? 1 : 0, 0],
-  test: { cases: [{ inputs: [[3, 4], [3, 4]], attrs: { invert: false } }, { inputs: [[3, 4], [4]], attrs: { invert: true } }], avoid: [0], gradcheck: false },
+  test: {
+    cases: [
+      {
+        inputs: [
+          [3, 4],
+          [3, 4],
+        ],
+        attrs: { invert: false },
+      },
+      { inputs: [[3, 4], [4]], attrs: { invert: true } },
+    ],
+    avoid: [0],
+    gradcheck: false,
+  },
 });
 
 /** where(cond, a, b): a where cond is nonzero, else b. */
@@ -101,10 +126,8 @@ export const whereOp = elementwise({
 
 export type Comparison = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
 const COMPARISONS: Comparison[] = ["eq", "ne", "lt", "le", "gt", "ge"];
-const compareScalar = (cmp: number, a: number, b: number): boolean =>
-  [a === b, a !== b, a < b, a <= b, a > b, a >= b][cmp] as boolean;
-const COMPARE_WGSL =
-  "let r = array<bool, 6>((a == b), (a != b), (a < b), (a <= b), (a > b), (a >= b)); return select(0.0, 1.0, r[u32(p0)]);";
+const compareScalar = (cmp: number, a: number, b: number): boolean => [a === b, a !== b, a < b, a <= b, a > b, a >= b][cmp] as boolean;
+const COMPARE_WGSL = "let r = array<bool, 6>((a == b), (a != b), (a < b), (a <= b), (a > b), (a >= b)); return select(0.0, 1.0, r[u32(p0)]);";
 
 /** Elementwise comparison; returns a float32 mask of 0 and 1 (there is no bool dtype). */
 export const compareOp = elementwise<{ cmp: Comparison }>({
@@ -116,8 +139,20 @@ export const compareOp = elementwise<{ cmp: Comparison }>({
   params: (a) => [COMPARISONS.indexOf(a.cmp), 0],
   test: {
     cases: [
-      ...COMPARISONS.map((cmp) => ({ inputs: [{ shape: [4, 5], int: [0, 3] }, { shape: [5], int: [0, 3] }], attrs: { cmp } })),
-      { inputs: [[3, 4], [3, 4]], attrs: { cmp: "lt" as Comparison } },
+      ...COMPARISONS.map((cmp) => ({
+        inputs: [
+          { shape: [4, 5], int: [0, 3] },
+          { shape: [5], int: [0, 3] },
+        ],
+        attrs: { cmp },
+      })),
+      {
+        inputs: [
+          [3, 4],
+          [3, 4],
+        ],
+        attrs: { cmp: "lt" as Comparison },
+      },
     ],
     gradcheck: false,
   },
@@ -147,7 +182,17 @@ export const bceWithLogitsOp = elementwise({
     needs[0] ? apply1(bceWithLogitsBackwardOp, [dy as Tensor, x, t], {}) : null,
     needs[1] ? neg(mul(dy as Tensor, x)) : null,
   ],
-  test: { cases: [{ inputs: [[7, 1], [7, 1]] }, { inputs: [[4, 3], [3]] }] },
+  test: {
+    cases: [
+      {
+        inputs: [
+          [7, 1],
+          [7, 1],
+        ],
+      },
+      { inputs: [[4, 3], [3]] },
+    ],
+  },
 });
 
 export const bceWithLogitsBackwardOp = elementwise({
@@ -155,7 +200,18 @@ export const bceWithLogitsBackwardOp = elementwise({
   arity: 3,
   cpu: (dy, x, t) => dy * (sigmoid(x) - t),
   wgsl: "a * (sigmoid_f(b) - c)",
-  test: { cases: [{ inputs: [[7, 1], [7, 1], [7, 1]] }], gradcheck: false },
+  test: {
+    cases: [
+      {
+        inputs: [
+          [7, 1],
+          [7, 1],
+          [7, 1],
+        ],
+      },
+    ],
+    gradcheck: false,
+  },
 });
 
 // ---- public functions ----

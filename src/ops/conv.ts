@@ -5,15 +5,16 @@
  *   y  = conv(x, w)                 dx = convBackwardInput(dy, w)    dw = convBackwardWeight(x, dy)
  * convTranspose2d is convBackwardInput run forwards (PyTorch's weight layout [C_in, C_out, KH, KW]).
  */
-import { check, fmtShape } from "../errors";
-import { Uniforms } from "../backend/webgpu/kernel";
+
+import convWgsl from "../../shaders/conv2d.wgsl?raw";
 import type { GpuContext, GpuTensor } from "../backend/webgpu/context";
+import { Uniforms } from "../backend/webgpu/kernel";
+import { check, fmtShape } from "../errors";
 import { apply1 } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
-import convWgsl from "../../shaders/conv2d.wgsl?raw";
 import { add } from "./binary";
 import { gemmGrid, gemmKernel, gemmTile } from "./kernels/gemm";
-import { type OpDef, type TensorMeta, defineOp } from "./op";
+import { defineOp, type OpDef, type TensorMeta } from "./op";
 import { sum } from "./reduce";
 import { reshape } from "./shape-ops";
 
@@ -45,13 +46,35 @@ function dimsOf(x: number[], w: number[], g: ConvGeometry): Dims {
   const [n, cIn, h, wd] = x;
   const [cOut, , kh, kw] = w;
   const [pt, pb, pl, pr] = g.padding;
-  return { n, cIn, h, w: wd, cOut, kh, kw, oh: convOutSize(h, kh, g.stride[0], pt, pb, g.dilation[0]), ow: convOutSize(wd, kw, g.stride[1], pl, pr, g.dilation[1]) };
+  return {
+    n,
+    cIn,
+    h,
+    w: wd,
+    cOut,
+    kh,
+    kw,
+    oh: convOutSize(h, kh, g.stride[0], pt, pb, g.dilation[0]),
+    ow: convOutSize(wd, kw, g.stride[1], pl, pr, g.dilation[1]),
+  };
 }
 
 function checkGeometry(op: string, g: ConvGeometry): void {
-  check(g.stride.every((s) => Number.isInteger(s) && s >= 1), op, () => `stride must be whole numbers >= 1, got [${g.stride}]`);
-  check(g.dilation.every((d) => Number.isInteger(d) && d >= 1), op, () => `dilation must be whole numbers >= 1, got [${g.dilation}]`);
-  check(g.padding.every((p) => Number.isInteger(p) && p >= 0), op, () => `padding must be whole numbers >= 0, got [${g.padding}]`);
+  check(
+    g.stride.every((s) => Number.isInteger(s) && s >= 1),
+    op,
+    () => `stride must be whole numbers >= 1, got [${g.stride}]`,
+  );
+  check(
+    g.dilation.every((d) => Number.isInteger(d) && d >= 1),
+    op,
+    () => `dilation must be whole numbers >= 1, got [${g.dilation}]`,
+  );
+  check(
+    g.padding.every((p) => Number.isInteger(p) && p >= 0),
+    op,
+    () => `padding must be whole numbers >= 0, got [${g.padding}]`,
+  );
 }
 
 /** Validates x [N, C, H, W] against w [C_out, C, KH, KW] and returns the geometry. */
@@ -86,7 +109,8 @@ function recordConv(ctx: GpuContext, mode: 0 | 1 | 2, a: GpuTensor, b: GpuTensor
   const name = ["conv2d", "conv2dBackwardInput", "conv2dBackwardWeight"][mode] + (bias ? "+bias" : "");
   const kernel = gemmKernel(name, convWgsl, fills, bias ? ["read", "read", "write", "read"] : ["read", "read", "write"], tile, { MODE: mode });
   const u = new Uniforms().u32(M).u32(N).u32(K).u32(1);
-  for (const v of [d.n, d.cIn, d.h, d.w, d.cOut, d.oh, d.ow, d.kh, d.kw, g.stride[0], g.stride[1], g.padding[0], g.padding[2], g.dilation[0], g.dilation[1]]) u.u32(v);
+  for (const v of [d.n, d.cIn, d.h, d.w, d.cOut, d.oh, d.ow, d.kh, d.kw, g.stride[0], g.stride[1], g.padding[0], g.padding[2], g.dilation[0], g.dilation[1]])
+    u.u32(v);
   const bindings = [a.binding, b.binding, c.binding];
   if (bias) bindings.push(bias.binding);
   ctx.dispatch(kernel, bindings, u, gemmGrid(tile, M, N, 1));
@@ -148,10 +172,7 @@ export const conv2dOp: OpDef<ConvGeometry> = defineOp<ConvGeometry>({
     bias && needs[2] ? sum(dy as Tensor, [0, 2, 3]) : null,
   ],
   test: {
-    cases: [
-      ...GEOMETRY_CASES.map((c) => ({ inputs: [c.x, c.w], attrs: c.g })),
-      { inputs: [[2, 3, 9, 8], [4, 3, 3, 3], [4]], attrs: GEOMETRY_CASES[0].g },
-    ],
+    cases: [...GEOMETRY_CASES.map((c) => ({ inputs: [c.x, c.w], attrs: c.g })), { inputs: [[2, 3, 9, 8], [4, 3, 3, 3], [4]], attrs: GEOMETRY_CASES[0].g }],
   },
 });
 
@@ -245,7 +266,13 @@ export interface Conv2dOptions {
 }
 
 /** Resolves PyTorch's padding forms into [top, bottom, left, right]. */
-export function resolvePadding(op: string, padding: Conv2dOptions["padding"], kernel: [number, number], stride: [number, number], dilation: [number, number]): ConvGeometry["padding"] {
+export function resolvePadding(
+  op: string,
+  padding: Conv2dOptions["padding"],
+  kernel: [number, number],
+  stride: [number, number],
+  dilation: [number, number],
+): ConvGeometry["padding"] {
   if (padding === undefined || padding === "valid") return [0, 0, 0, 0];
   if (padding === "same") {
     check(stride[0] === 1 && stride[1] === 1, op, () => `padding='same' needs stride 1 (as in PyTorch), got stride [${stride}]`);
@@ -283,7 +310,11 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null,
   const [ph, pw] = pair(options.padding ?? 0);
   const [oph, opw] = pair(options.outputPadding ?? 0);
   check(x.rank === 4, "convTranspose2d", () => `input must be [N, C, H, W], got ${fmtShape(x.shape)}`);
-  check(weight.rank === 4 && weight.shape[0] === x.shape[1], "convTranspose2d", () => `weight must be [${x.shape[1]}, C_out, KH, KW] for ${x.shape[1]} input channels, got ${fmtShape(weight.shape)}`);
+  check(
+    weight.rank === 4 && weight.shape[0] === x.shape[1],
+    "convTranspose2d",
+    () => `weight must be [${x.shape[1]}, C_out, KH, KW] for ${x.shape[1]} input channels, got ${fmtShape(weight.shape)}`,
+  );
   check(
     oph < Math.max(stride[0], dilation[0]) && opw < Math.max(stride[1], dilation[1]) && oph >= 0 && opw >= 0,
     "convTranspose2d",
@@ -296,4 +327,3 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null,
   const y = apply1(conv2dBackwardInputOp, [x, weight], { stride, padding: [ph, ph, pw, pw], dilation, inputShape: [x.shape[0], weight.shape[1], h, w] });
   return bias ? add(y, reshape(bias, [1, -1, 1, 1])) : y;
 }
-

@@ -3,16 +3,17 @@
  * and seeded random draws (rand, randn). Constants, sequences and random draws are registry ops with
  * no inputs, so they are generated on the device instead of uploaded.
  */
+
+import mathWgsl from "../../shaders/math.wgsl?raw";
+import randomWgsl from "../../shaders/random.wgsl?raw";
+import rngWgsl from "../../shaders/rng.wgsl?raw";
 import type { DType } from "../backend/backend";
-import { Uniforms, cachedKernel, fillTemplate } from "../backend/webgpu/kernel";
+import { cachedKernel, fillTemplate, Uniforms } from "../backend/webgpu/kernel";
 import { check, fmtShape } from "../errors";
 import { apply1, getBackend, withBackend } from "../tensor/engine";
 import { nextKey, normal01, uniform01 } from "../tensor/random";
 import { checkShape, sizeOf } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
-import randomWgsl from "../../shaders/random.wgsl?raw";
-import rngWgsl from "../../shaders/rng.wgsl?raw";
-import mathWgsl from "../../shaders/math.wgsl?raw";
 import { arangeOnGpu, fillOnGpu } from "./kernels/copy";
 import { defineOp } from "./op";
 
@@ -115,7 +116,11 @@ function flattenNested(data: Nested, shape: number[], op: string): number[] {
       out.push(Number(v));
       return;
     }
-    check(Array.isArray(v) && v.length === shape[depth], op, () => `ragged nested array: expected ${shape[depth]} items at depth ${depth} (shape ${fmtShape(shape)})`);
+    check(
+      Array.isArray(v) && v.length === shape[depth],
+      op,
+      () => `ragged nested array: expected ${shape[depth]} items at depth ${depth} (shape ${fmtShape(shape)})`,
+    );
     for (const item of v as readonly Nested[]) walk(item, depth + 1);
   };
   walk(data, 0);

@@ -3,21 +3,22 @@
  * batches), its gradient indexAdd (atomic adds), oneHot (class labels to rows of 0/1), and dropout,
  * whose mask is regenerated from a key in the backward pass instead of being stored.
  */
-import { OpError, check, fmtShape } from "../errors";
-import { Uniforms, cachedKernel, fillTemplate } from "../backend/webgpu/kernel";
+
+import dropoutWgsl from "../../shaders/dropout.wgsl?raw";
+import indexAddWgsl from "../../shaders/index_add.wgsl?raw";
+import indexSelectWgsl from "../../shaders/index_select.wgsl?raw";
+import mathWgsl from "../../shaders/math.wgsl?raw";
+import oneHotWgsl from "../../shaders/one_hot.wgsl?raw";
+import rngWgsl from "../../shaders/rng.wgsl?raw";
+import { cachedKernel, fillTemplate, Uniforms } from "../backend/webgpu/kernel";
+import { check, fmtShape, OpError } from "../errors";
 import { apply1 } from "../tensor/engine";
 import { nextKey, uniform01 } from "../tensor/random";
 import { normalizeDim, sizeOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
-import dropoutWgsl from "../../shaders/dropout.wgsl?raw";
-import indexAddWgsl from "../../shaders/index_add.wgsl?raw";
-import indexSelectWgsl from "../../shaders/index_select.wgsl?raw";
-import oneHotWgsl from "../../shaders/one_hot.wgsl?raw";
-import mathWgsl from "../../shaders/math.wgsl?raw";
-import rngWgsl from "../../shaders/rng.wgsl?raw";
 import { mul } from "./binary";
 import { fillOnGpu } from "./kernels/copy";
-import { type OpDef, defineOp } from "./op";
+import { defineOp, type OpDef } from "./op";
 import { reshape } from "./shape-ops";
 
 /** x viewed as [outer, size of dim, inner]. */
@@ -55,7 +56,12 @@ export const indexSelectOp: OpDef<{ dim: number }> = defineOp<{ dim: number }>({
     const { size, inner } = around(x.shape, dim);
     const n = sizeOf(y.shape);
     const kernel = cachedKernel("indexSelect", () => ({ code: indexSelectWgsl, bindings: ["read", "read", "write"] }));
-    ctx.dispatch(kernel, [x.binding, index.binding, y.binding], new Uniforms().u32(n).u32(size).u32(index.shape[0]).u32(Math.max(inner, 1)), grid(n, ctx.tuning.gridWorkgroups));
+    ctx.dispatch(
+      kernel,
+      [x.binding, index.binding, y.binding],
+      new Uniforms().u32(n).u32(size).u32(index.shape[0]).u32(Math.max(inner, 1)),
+      grid(n, ctx.tuning.gridWorkgroups),
+    );
   },
   vjp: ({ inputs: [x, index], grads: [dy], attrs: { dim } }) => [apply1(indexAddOp, [dy as Tensor, index], { dim, size: x.shape[dim] })],
   test: {
@@ -93,7 +99,12 @@ export const indexAddOp: OpDef<{ dim: number; size: number }> = defineOp<{ dim: 
     const n = sizeOf(src.shape);
     fillOnGpu(ctx, y.binding, sizeOf(y.shape), 0, "float32");
     const kernel = cachedKernel("indexAdd", () => ({ code: indexAddWgsl, bindings: ["read", "read", "write"] }));
-    ctx.dispatch(kernel, [src.binding, index.binding, y.binding], new Uniforms().u32(n).u32(size).u32(index.shape[0]).u32(Math.max(inner, 1)), grid(n, ctx.tuning.gridWorkgroups));
+    ctx.dispatch(
+      kernel,
+      [src.binding, index.binding, y.binding],
+      new Uniforms().u32(n).u32(size).u32(index.shape[0]).u32(Math.max(inner, 1)),
+      grid(n, ctx.tuning.gridWorkgroups),
+    );
   },
   vjp: ({ inputs: [, index], grads: [g], attrs: { dim } }) => [apply1(indexSelectOp, [g as Tensor, index], { dim }), null],
   test: {
@@ -124,7 +135,12 @@ export const oneHotOp: OpDef<{ classes: number }> = defineOp<{ classes: number }
     const kernel = cachedKernel("oneHot", () => ({ code: oneHotWgsl, bindings: ["read", "write"] }));
     ctx.dispatch(kernel, [labels.binding, y.binding], new Uniforms().u32(n).u32(classes), grid(n, ctx.tuning.gridWorkgroups));
   },
-  test: { cases: [{ inputs: [{ shape: [8], int: [0, 6] }], attrs: { classes: 6 } }, { inputs: [{ shape: [2, 3], int: [0, 4] }], attrs: { classes: 4 } }] },
+  test: {
+    cases: [
+      { inputs: [{ shape: [8], int: [0, 6] }], attrs: { classes: 6 } },
+      { inputs: [{ shape: [2, 3], int: [0, 4] }], attrs: { classes: 4 } },
+    ],
+  },
 });
 
 /** Zeroes each element with probability p and scales the rest by 1/(1-p); the mask comes from `key`. */
@@ -142,11 +158,25 @@ export const dropoutOp: OpDef<{ p: number; key: number }> = defineOp<{ p: number
   gpu(ctx, [x], [y], { p, key }) {
     const n = sizeOf(x.shape);
     const kernel = cachedKernel("dropout", () => ({ code: fillTemplate(dropoutWgsl, { RNG: `${rngWgsl}\n${mathWgsl}` }), bindings: ["read", "write"] }));
-    ctx.dispatch(kernel, [x.binding, y.binding], new Uniforms().u32(n).u32(key).f32(p).f32(1 / (1 - p)), grid(n, ctx.tuning.gridWorkgroups));
+    ctx.dispatch(
+      kernel,
+      [x.binding, y.binding],
+      new Uniforms()
+        .u32(n)
+        .u32(key)
+        .f32(p)
+        .f32(1 / (1 - p)),
+      grid(n, ctx.tuning.gridWorkgroups),
+    );
   },
   // Linear in x with the same mask: dx = dropout(dy) with the same key.
   vjp: ({ grads: [dy], attrs }) => [apply1(dropoutOp, [dy as Tensor], attrs)],
-  test: { cases: [{ inputs: [[7]], attrs: { p: 0.3, key: 99 } }, { inputs: [[4, 300]], attrs: { p: 0.5, key: 12345 } }] },
+  test: {
+    cases: [
+      { inputs: [[7]], attrs: { p: 0.3, key: 99 } },
+      { inputs: [[4, 300]], attrs: { p: 0.5, key: 12345 } },
+    ],
+  },
 });
 
 // ---- public functions ----

@@ -3,14 +3,15 @@
  * One registry op with optional transposes and a fused bias runs them all on the GEMM core; the
  * transposes let the gradients dA = dC Bᵀ and dB = Aᵀ dC read their operands in place.
  */
-import { check, fmtShape } from "../errors";
+
+import matmulWgsl from "../../shaders/matmul.wgsl?raw";
 import { Uniforms } from "../backend/webgpu/kernel";
+import { check, fmtShape } from "../errors";
 import { apply1 } from "../tensor/engine";
 import { broadcastShapes, broadcastStrides, coalesceDims, sizeOf, stridesOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
-import matmulWgsl from "../../shaders/matmul.wgsl?raw";
 import { gemmGrid, gemmKernel, gemmTile } from "./kernels/gemm";
-import { type OpDef, type TensorMeta, defineOp } from "./op";
+import { defineOp, type OpDef, type TensorMeta } from "./op";
 import { reshape } from "./shape-ops";
 
 export interface MatmulAttrs {
@@ -66,7 +67,8 @@ export const matmulOp: OpDef<MatmulAttrs> = defineOp<MatmulAttrs>({
     check(
       p.K === p.Kb,
       "matmul",
-      () => `a ${fmtShape(a.shape)}${attrs.transposeA ? "ᵀ" : ""} and b ${fmtShape(b.shape)}${attrs.transposeB ? "ᵀ" : ""} do not chain: a has ${p.K} columns but b has ${p.Kb} rows`,
+      () =>
+        `a ${fmtShape(a.shape)}${attrs.transposeA ? "ᵀ" : ""} and b ${fmtShape(b.shape)}${attrs.transposeB ? "ᵀ" : ""} do not chain: a has ${p.K} columns but b has ${p.Kb} rows`,
     );
     if (bias) check(bias.shape.length === 1 && bias.shape[0] === p.N, "matmul", () => `bias has shape ${fmtShape(bias.shape)}, expected [${p.N}]`);
     return [{ shape: [...p.batchShape, p.M, p.N], dtype: "float32" }];
@@ -126,13 +128,55 @@ export const matmulOp: OpDef<MatmulAttrs> = defineOp<MatmulAttrs>({
   },
   test: {
     cases: [
-      { inputs: [[1, 1], [1, 1]], attrs: { transposeA: false, transposeB: false } },
-      { inputs: [[4, 5], [5, 4]], attrs: { transposeA: false, transposeB: false } },
-      { inputs: [[17, 34], [34, 9]], attrs: { transposeA: false, transposeB: false } },
-      { inputs: [[70, 33], [33, 66]], attrs: { transposeA: false, transposeB: false } },
-      { inputs: [[5, 7], [9, 5]], attrs: { transposeA: true, transposeB: true } },
-      { inputs: [[2, 3, 5, 5], [2, 3, 5, 6]], attrs: { transposeA: false, transposeB: false } },
-      { inputs: [[4, 1, 7, 5], [3, 5, 4]], attrs: { transposeA: false, transposeB: false } },
+      {
+        inputs: [
+          [1, 1],
+          [1, 1],
+        ],
+        attrs: { transposeA: false, transposeB: false },
+      },
+      {
+        inputs: [
+          [4, 5],
+          [5, 4],
+        ],
+        attrs: { transposeA: false, transposeB: false },
+      },
+      {
+        inputs: [
+          [17, 34],
+          [34, 9],
+        ],
+        attrs: { transposeA: false, transposeB: false },
+      },
+      {
+        inputs: [
+          [70, 33],
+          [33, 66],
+        ],
+        attrs: { transposeA: false, transposeB: false },
+      },
+      {
+        inputs: [
+          [5, 7],
+          [9, 5],
+        ],
+        attrs: { transposeA: true, transposeB: true },
+      },
+      {
+        inputs: [
+          [2, 3, 5, 5],
+          [2, 3, 5, 6],
+        ],
+        attrs: { transposeA: false, transposeB: false },
+      },
+      {
+        inputs: [
+          [4, 1, 7, 5],
+          [3, 5, 4],
+        ],
+        attrs: { transposeA: false, transposeB: false },
+      },
       { inputs: [[6, 13], [10, 13], [10]], attrs: { transposeA: false, transposeB: true } },
     ],
   },
@@ -164,7 +208,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   check(weight.rank === 2, "linear", () => `weight must be [out, in], got ${fmtShape(weight.shape)}`);
   const inFeatures = weight.shape[1];
-  check(x.rank >= 1 && x.shape[x.rank - 1] === inFeatures, "linear", () => `input ${fmtShape(x.shape)} must end in ${inFeatures} features to match weight ${fmtShape(weight.shape)}`);
+  check(
+    x.rank >= 1 && x.shape[x.rank - 1] === inFeatures,
+    "linear",
+    () => `input ${fmtShape(x.shape)} must end in ${inFeatures} features to match weight ${fmtShape(weight.shape)}`,
+  );
   const flat = x.rank === 2 ? x : reshape(x, [-1, inFeatures]);
   const inputs = bias ? [flat, weight, bias] : [flat, weight];
   const y = apply1(matmulOp, inputs, { transposeA: false, transposeB: true });

@@ -3,14 +3,15 @@
  * argmax for its gradient), avgPool2d (count_include_pad, ceil mode), adaptiveAvgPool2d and nearest
  * upsampling, each forward and backward on shaders/pool2d.wgsl and shaders/upsample.wgsl.
  */
-import { check, fmtShape } from "../errors";
-import type { GpuContext, GpuTensor } from "../backend/webgpu/context";
-import { Uniforms, cachedKernel, fillTemplate } from "../backend/webgpu/kernel";
-import { apply, apply1 } from "../tensor/engine";
-import type { Tensor } from "../tensor/tensor";
+
 import poolWgsl from "../../shaders/pool2d.wgsl?raw";
 import upsampleWgsl from "../../shaders/upsample.wgsl?raw";
-import { type OpDef, type TensorMeta, defineOp } from "./op";
+import type { GpuContext, GpuTensor } from "../backend/webgpu/context";
+import { cachedKernel, fillTemplate, Uniforms } from "../backend/webgpu/kernel";
+import { check, fmtShape } from "../errors";
+import { apply, apply1 } from "../tensor/engine";
+import type { Tensor } from "../tensor/tensor";
+import { defineOp, type OpDef, type TensorMeta } from "./op";
 
 export interface PoolAttrs {
   kernel: [number, number];
@@ -37,11 +38,19 @@ function outShape(op: string, x: TensorMeta, a: PoolAttrs): number[] {
   check(x.dtype === "float32", op, () => `input must be float32, got ${x.dtype}`);
   const [n, c, h, w] = x.shape;
   if (a.adaptive) {
-    check(a.outputSize.every((v) => Number.isInteger(v) && v >= 1), op, () => `output size must be whole numbers >= 1, got [${a.outputSize}]`);
+    check(
+      a.outputSize.every((v) => Number.isInteger(v) && v >= 1),
+      op,
+      () => `output size must be whole numbers >= 1, got [${a.outputSize}]`,
+    );
     return [n, c, ...a.outputSize];
   }
   const [kh, kw] = a.kernel;
-  check([...a.kernel, ...a.stride, ...a.dilation].every((v) => Number.isInteger(v) && v >= 1), op, () => `kernel, stride and dilation must be whole numbers >= 1`);
+  check(
+    [...a.kernel, ...a.stride, ...a.dilation].every((v) => Number.isInteger(v) && v >= 1),
+    op,
+    () => `kernel, stride and dilation must be whole numbers >= 1`,
+  );
   check(
     a.padding[0] <= kh / 2 && a.padding[1] <= kw / 2 && a.padding.every((p) => p >= 0),
     op,
@@ -66,7 +75,13 @@ function windowOf(o: number, size: number, outSize: number, k: number, s: number
 }
 
 /** Visits each output of each plane with its window (average) or taps (max). */
-function forEachOutput(shape: number[], out: number[], a: PoolAttrs, kind: "max" | "avg", visit: (plane: number, o: number, taps: number[], divisor: number) => void) {
+function forEachOutput(
+  shape: number[],
+  out: number[],
+  a: PoolAttrs,
+  kind: "max" | "avg",
+  visit: (plane: number, o: number, taps: number[], divisor: number) => void,
+) {
   const [n, c, h, w] = shape;
   const [, , oh, ow] = out;
   for (let plane = 0; plane < n * c; plane++)
@@ -98,7 +113,9 @@ function poolKernel(mode: number, adaptive: boolean, withIndices: boolean, indic
     code: fillTemplate(poolWgsl, {
       INDICES: withIndices
         ? `@group(0) @binding(3) var<storage, ${indicesAccess === "read" ? "read" : "read_write"}> indices: array<i32>;\n` +
-          (indicesAccess === "write" ? "fn save_index(i: u32, v: i32) { indices[i] = v; }\nfn load_index(i: u32) -> i32 { return 0; }" : "fn save_index(i: u32, v: i32) {}\nfn load_index(i: u32) -> i32 { return indices[i]; }")
+          (indicesAccess === "write"
+            ? "fn save_index(i: u32, v: i32) { indices[i] = v; }\nfn load_index(i: u32) -> i32 { return 0; }"
+            : "fn save_index(i: u32, v: i32) {}\nfn load_index(i: u32) -> i32 { return indices[i]; }")
         : "fn save_index(i: u32, v: i32) {}\nfn load_index(i: u32) -> i32 { return 0; }",
     }),
     bindings: withIndices ? ["read", "write", indicesAccess] : ["read", "write"],
@@ -110,7 +127,12 @@ function recordPool(ctx: GpuContext, mode: number, a: PoolAttrs, input: number[]
   const [n, c, h, w] = input;
   const [, , oh, ow] = output;
   const kernel = poolKernel(mode, a.adaptive, indices !== undefined, mode === 0 ? "write" : "read");
-  const u = new Uniforms().u32(n * c).u32(h).u32(w).u32(oh).u32(ow);
+  const u = new Uniforms()
+    .u32(n * c)
+    .u32(h)
+    .u32(w)
+    .u32(oh)
+    .u32(ow);
   for (const v of [...a.kernel, ...a.stride, ...a.padding, ...a.dilation]) u.u32(v);
   u.u32(a.countIncludePad ? 1 : 0);
   const total = mode < 2 ? n * c * oh * ow : n * c * h * w;
@@ -159,7 +181,16 @@ export const maxPool2dOp: OpDef<PoolAttrs> = defineOp<PoolAttrs>({
   test: {
     cases: [
       ...POOL_CASES.map((attrs) => ({ inputs: [[2, 3, 9, 8]], attrs })),
-      { inputs: [[1, 2, 7, 7]], attrs: { ...WINDOW, kernel: [3, 3] as [number, number], stride: [1, 1] as [number, number], padding: [1, 1] as [number, number], dilation: [2, 2] as [number, number] } },
+      {
+        inputs: [[1, 2, 7, 7]],
+        attrs: {
+          ...WINDOW,
+          kernel: [3, 3] as [number, number],
+          stride: [1, 1] as [number, number],
+          padding: [1, 1] as [number, number],
+          dilation: [2, 2] as [number, number],
+        },
+      },
     ],
   },
 });
@@ -209,8 +240,28 @@ export const avgPool2dOp: OpDef<PoolAttrs> = defineOp<PoolAttrs>({
   test: {
     cases: [
       ...POOL_CASES.map((attrs) => ({ inputs: [[2, 3, 9, 8]], attrs })),
-      { inputs: [[2, 5, 4, 4]], attrs: { ...WINDOW, kernel: [1, 1] as [number, number], stride: [1, 1] as [number, number], padding: [0, 0] as [number, number], adaptive: true, outputSize: [1, 1] as [number, number] } },
-      { inputs: [[1, 2, 7, 5]], attrs: { ...WINDOW, kernel: [1, 1] as [number, number], stride: [1, 1] as [number, number], padding: [0, 0] as [number, number], adaptive: true, outputSize: [3, 2] as [number, number] } },
+      {
+        inputs: [[2, 5, 4, 4]],
+        attrs: {
+          ...WINDOW,
+          kernel: [1, 1] as [number, number],
+          stride: [1, 1] as [number, number],
+          padding: [0, 0] as [number, number],
+          adaptive: true,
+          outputSize: [1, 1] as [number, number],
+        },
+      },
+      {
+        inputs: [[1, 2, 7, 5]],
+        attrs: {
+          ...WINDOW,
+          kernel: [1, 1] as [number, number],
+          stride: [1, 1] as [number, number],
+          padding: [0, 0] as [number, number],
+          adaptive: true,
+          outputSize: [3, 2] as [number, number],
+        },
+      },
     ],
   },
 });
@@ -235,8 +286,22 @@ export const avgPool2dBackwardOp: OpDef<BackwardAttrs> = defineOp<BackwardAttrs>
   },
   test: {
     cases: [
-      ...POOL_CASES.map((attrs) => ({ inputs: [outShape("test", { shape: [2, 3, 9, 8], dtype: "float32" }, attrs)], attrs: { ...attrs, inputShape: [2, 3, 9, 8] } })),
-      { inputs: [[1, 2, 3, 2]], attrs: { ...WINDOW, kernel: [1, 1] as [number, number], stride: [1, 1] as [number, number], padding: [0, 0] as [number, number], adaptive: true, outputSize: [3, 2] as [number, number], inputShape: [1, 2, 7, 5] } },
+      ...POOL_CASES.map((attrs) => ({
+        inputs: [outShape("test", { shape: [2, 3, 9, 8], dtype: "float32" }, attrs)],
+        attrs: { ...attrs, inputShape: [2, 3, 9, 8] },
+      })),
+      {
+        inputs: [[1, 2, 3, 2]],
+        attrs: {
+          ...WINDOW,
+          kernel: [1, 1] as [number, number],
+          stride: [1, 1] as [number, number],
+          padding: [0, 0] as [number, number],
+          adaptive: true,
+          outputSize: [3, 2] as [number, number],
+          inputShape: [1, 2, 7, 5],
+        },
+      },
     ],
   },
 });
@@ -246,7 +311,12 @@ type UpsampleAttrs = { size: [number, number] };
 function recordUpsample(ctx: GpuContext, mode: 0 | 1, small: number[], big: number[], src: GpuTensor, dst: GpuTensor) {
   const kernel = cachedKernel(`upsample/${mode}`, () => ({ code: upsampleWgsl, bindings: ["read", "write"], constants: { MODE: mode } }));
   const total = mode === 0 ? big[0] * big[1] * big[2] * big[3] : small[0] * small[1] * small[2] * small[3];
-  const u = new Uniforms().u32(small[0] * small[1]).u32(small[2]).u32(small[3]).u32(big[2]).u32(big[3]);
+  const u = new Uniforms()
+    .u32(small[0] * small[1])
+    .u32(small[2])
+    .u32(small[3])
+    .u32(big[2])
+    .u32(big[3]);
   ctx.dispatch(kernel, [src.binding, dst.binding], u, [Math.min(Math.ceil(total / 256), ctx.tuning.gridWorkgroups)]);
 }
 
@@ -259,7 +329,11 @@ export const upsampleNearestOp: OpDef<UpsampleAttrs> = defineOp<UpsampleAttrs>({
   name: "upsampleNearest",
   infer([x], { size }) {
     check(x.shape.length === 4, "upsample", () => `input must be [N, C, H, W], got ${fmtShape(x.shape)}`);
-    check(size.every((v) => Number.isInteger(v) && v >= 1), "upsample", () => `output size must be whole numbers >= 1, got [${size}]`);
+    check(
+      size.every((v) => Number.isInteger(v) && v >= 1),
+      "upsample",
+      () => `output size must be whole numbers >= 1, got [${size}]`,
+    );
     return [{ shape: [x.shape[0], x.shape[1], ...size], dtype: x.dtype }];
   },
   cpu([x], [y]) {

@@ -3,14 +3,15 @@
  * (shaders/reduce.wgsl). Long reductions into few outputs get a workgroup each (a tree in shared
  * memory); many short ones get a thread each. var, std and logsumexp are composites.
  */
+
+import reduceWgsl from "../../shaders/reduce.wgsl?raw";
+import { cachedKernel, Uniforms } from "../backend/webgpu/kernel";
 import { check } from "../errors";
-import { Uniforms, cachedKernel } from "../backend/webgpu/kernel";
 import { apply1 } from "../tensor/engine";
 import { coalesceDims, normalizeDims, sizeOf, stridesOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
-import reduceWgsl from "../../shaders/reduce.wgsl?raw";
 import { add, div, eq, mul, sub } from "./binary";
-import { type OpDef, defineOp } from "./op";
+import { defineOp, type OpDef } from "./op";
 import { expand, reshape } from "./shape-ops";
 import { expOp, logOp, sqrtOp } from "./unary";
 
@@ -76,7 +77,8 @@ function reduceOp(name: ReduceMode, vjp?: OpDef<ReduceAttrs>["vjp"]): OpDef<Redu
     name,
     infer([x], { dims, keepdim }) {
       check(x.dtype === "float32", name, () => `expected a float32 tensor, got ${x.dtype}`);
-      if (mode !== 0 && dims.length) for (const d of dims) check(x.shape[d] > 0, name, () => `cannot reduce over dim ${d} of size 0 (it has no ${name === "min" ? "minimum" : "maximum"})`);
+      if (mode !== 0 && dims.length)
+        for (const d of dims) check(x.shape[d] > 0, name, () => `cannot reduce over dim ${d} of size 0 (it has no ${name === "min" ? "minimum" : "maximum"})`);
       return [{ shape: outputShape(x.shape, dims, keepdim), dtype: isArg ? "int32" : "float32" }];
     },
     cpu([x], [out], { dims }) {
@@ -100,9 +102,11 @@ function reduceOp(name: ReduceMode, vjp?: OpDef<ReduceAttrs>["vjp"]): OpDef<Redu
     gpu(ctx, [x], [out], { dims }) {
       const p = reducePlan(x.shape, dims);
       check(p.keptShape.length <= 8 && p.redShape.length <= 8, name, () => "more than 8 dims after merging");
-      const perWorkgroup = p.nRed >= 128 && p.nOut <= 65535 * 64;
-      const wg = perWorkgroup ? 256 : 64;
-      const kernel = cachedKernel(`reduce/${name}/${perWorkgroup ? "workgroup" : "thread"}`, () => ({
+      // A workgroup per output (a tree in shared memory) pays off for long reductions into few
+      // outputs; emulators pay heavily for its barriers, so they use it only for a handful of outputs.
+      const perWorkgroup = ctx.tuning.cpuEmulated ? p.nRed >= 256 && p.nOut <= 16 : p.nRed >= 256 && p.nOut <= 8192;
+      const wg = perWorkgroup && !ctx.tuning.cpuEmulated ? 256 : 64;
+      const kernel = cachedKernel(`reduce/${name}/${perWorkgroup ? "workgroup" : "thread"}/${wg}`, () => ({
         code: reduceWgsl,
         bindings: ["read", "write"],
         constants: { MODE: mode, PER_WORKGROUP: perWorkgroup ? 1 : 0, WG: wg },
@@ -117,9 +121,7 @@ function reduceOp(name: ReduceMode, vjp?: OpDef<ReduceAttrs>["vjp"]): OpDef<Redu
         .u32Array(p.keptStrides, 2)
         .u32Array(p.redShape, 2)
         .u32Array(p.redStrides, 2);
-      const groups = perWorkgroup
-        ? [Math.min(p.nOut, 65535), Math.ceil(p.nOut / 65535)]
-        : [Math.min(Math.ceil(p.nOut / wg), ctx.tuning.gridWorkgroups)];
+      const groups = perWorkgroup ? [Math.min(p.nOut, 65535), Math.ceil(p.nOut / 65535)] : [Math.min(Math.ceil(p.nOut / wg), ctx.tuning.gridWorkgroups)];
       ctx.dispatch(kernel, [x.binding, out.binding], u, groups);
     },
     vjp,

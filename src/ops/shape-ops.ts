@@ -8,7 +8,7 @@ import { apply, apply1 } from "../tensor/engine";
 import { broadcastStrides, inferReshape, normalizeDim, sizeOf, stridesOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
 import { copyOnCpu, copyOnGpu, fillOnGpu } from "./kernels/copy";
-import { type OpDef, defineOp } from "./op";
+import { defineOp, type OpDef } from "./op";
 
 /** Same elements, new shape; shares storage with its input (no copy). d/dx: reshape back. */
 export const reshapeOp = defineOp<{ shape: number[] }>({
@@ -24,7 +24,12 @@ export const reshapeOp = defineOp<{ shape: number[] }>({
     copyOnGpu(ctx, x.binding, y.binding, { shape: [sizeOf(x.shape)], srcStrides: [1], dstStrides: [1], srcOffset: 0, dstOffset: 0 });
   },
   vjp: ({ inputs: [x], grads: [dy] }) => [reshape(dy as Tensor, x.shape)],
-  test: { cases: [{ inputs: [[3, 4]], attrs: { shape: [2, 6] } }, { inputs: [[1]], attrs: { shape: [] } }] },
+  test: {
+    cases: [
+      { inputs: [[3, 4]], attrs: { shape: [2, 6] } },
+      { inputs: [[1]], attrs: { shape: [] } },
+    ],
+  },
 });
 
 /** Reorders dims: y.shape[i] = x.shape[dims[i]]. d/dx: permute by the inverse order. */
@@ -76,7 +81,11 @@ export const expandOp = defineOp<{ shape: number[] }>({
     const out = shape.map((d, i) => (i >= lead && d === -1 ? x.shape[i - lead] : d));
     out.forEach((d, i) => {
       const from = i >= lead ? x.shape[i - lead] : 1;
-      check(Number.isInteger(d) && d >= 0 && (from === d || from === 1), "expand", () => `cannot expand ${fmtShape(x.shape)} to ${fmtShape(shape)}: dim ${i} has size ${from}, only size-1 dims can grow`);
+      check(
+        Number.isInteger(d) && d >= 0 && (from === d || from === 1),
+        "expand",
+        () => `cannot expand ${fmtShape(x.shape)} to ${fmtShape(shape)}: dim ${i} has size ${from}, only size-1 dims can grow`,
+      );
     });
     return [{ shape: out, dtype: x.dtype }];
   },
@@ -105,9 +114,13 @@ export const sliceOp: OpDef<{ begin: number[]; size: number[] }> = defineOp<{ be
   name: "slice",
   infer([x], { begin, size }) {
     check(begin.length === x.shape.length && size.length === x.shape.length, "slice", () => `expected begin and size for each of the ${x.shape.length} dims`);
-    x.shape.forEach((d, i) =>
-      check(begin[i] >= 0 && size[i] >= 0 && begin[i] + size[i] <= d, "slice", () => `dim ${i}: [${begin[i]}, ${begin[i] + size[i]}) is outside 0..${d} of ${fmtShape(x.shape)}`),
-    );
+    x.shape.forEach((d, i) => {
+      check(
+        begin[i] >= 0 && size[i] >= 0 && begin[i] + size[i] <= d,
+        "slice",
+        () => `dim ${i}: [${begin[i]}, ${begin[i] + size[i]}) is outside 0..${d} of ${fmtShape(x.shape)}`,
+      );
+    });
     return [{ shape: [...size], dtype: x.dtype }];
   },
   cpu([x], [y], { begin, size }) {
@@ -137,7 +150,11 @@ export const padOp: OpDef<{ before: number[]; after: number[]; value: number }> 
   name: "pad",
   infer([x], { before, after }) {
     check(before.length === x.shape.length && after.length === x.shape.length, "pad", () => `expected padding for each of the ${x.shape.length} dims`);
-    check([...before, ...after].every((p) => Number.isInteger(p) && p >= 0), "pad", () => `paddings must be whole numbers >= 0, got before [${before}] after [${after}]`);
+    check(
+      [...before, ...after].every((p) => Number.isInteger(p) && p >= 0),
+      "pad",
+      () => `paddings must be whole numbers >= 0, got before [${before}] after [${after}]`,
+    );
     return [{ shape: x.shape.map((d, i) => d + before[i] + after[i]), dtype: x.dtype }];
   },
   cpu([x], [y], { before, value }) {
@@ -204,8 +221,21 @@ export const catOp = defineOp<{ dim: number }>({
   },
   test: {
     cases: [
-      { inputs: [[2, 3], [4, 3]], attrs: { dim: 0 } },
-      { inputs: [[2, 1, 4], [2, 5, 4], [2, 2, 4]], attrs: { dim: 1 } },
+      {
+        inputs: [
+          [2, 3],
+          [4, 3],
+        ],
+        attrs: { dim: 0 },
+      },
+      {
+        inputs: [
+          [2, 1, 4],
+          [2, 5, 4],
+          [2, 2, 4],
+        ],
+        attrs: { dim: 1 },
+      },
       { inputs: [[3, 1]], attrs: { dim: 1 } },
     ],
   },
@@ -285,10 +315,14 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   check(tensors.length > 0, "stack", () => "expected at least one tensor");
   const d = normalizeDim("stack", dim, tensors[0].rank + 1);
-  tensors.forEach((t, k) =>
-    check(t.shape.length === tensors[0].shape.length && t.shape.every((v, i) => v === tensors[0].shape[i]), "stack", () => `tensor ${k} has shape ${fmtShape(t.shape)}, tensor 0 has ${fmtShape(tensors[0].shape)}`),
+  tensors.forEach((t, k) => {
+    const same = t.shape.length === tensors[0].shape.length && t.shape.every((v, i) => v === tensors[0].shape[i]);
+    check(same, "stack", () => `tensor ${k} has shape ${fmtShape(t.shape)}, tensor 0 has ${fmtShape(tensors[0].shape)}`);
+  });
+  return cat(
+    tensors.map((t) => unsqueeze(t, d)),
+    d,
   );
-  return cat(tensors.map((t) => unsqueeze(t, d)), d);
 }
 
 /** Inserts a size-1 dim at `dim`. */
@@ -301,9 +335,18 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 /** Removes size-1 dims (all of them, or only `dim`). */
 export function squeeze(x: Tensor, dim?: number): Tensor {
-  if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
+  if (dim === undefined)
+    return reshape(
+      x,
+      x.shape.filter((d) => d !== 1),
+    );
   const d = normalizeDim("squeeze", dim, x.rank);
-  return x.shape[d] === 1 ? reshape(x, x.shape.filter((_, i) => i !== d)) : reshape(x, x.shape);
+  return x.shape[d] === 1
+    ? reshape(
+        x,
+        x.shape.filter((_, i) => i !== d),
+      )
+    : reshape(x, x.shape);
 }
 
 /** Merges dims startDim..endDim into one. */

@@ -3,15 +3,16 @@
  *   softmax:     dx = y (dy - Σ dy·y)
  *   logSoftmax:  dx = dy - exp(y) Σ dy
  */
-import { check } from "../errors";
+
+import forwardWgsl from "../../shaders/softmax.wgsl?raw";
+import backwardWgsl from "../../shaders/softmax_backward.wgsl?raw";
 import type { GpuContext, GpuTensor } from "../backend/webgpu/context";
-import { Uniforms, cachedKernel } from "../backend/webgpu/kernel";
+import { cachedKernel, Uniforms } from "../backend/webgpu/kernel";
+import { check } from "../errors";
 import { apply1 } from "../tensor/engine";
 import { normalizeDim, sizeOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
-import forwardWgsl from "../../shaders/softmax.wgsl?raw";
-import backwardWgsl from "../../shaders/softmax_backward.wgsl?raw";
-import { type CpuTensor, type OpDef, defineOp } from "./op";
+import { type CpuTensor, defineOp, type OpDef } from "./op";
 
 type DimAttrs = { dim: number };
 
@@ -26,9 +27,10 @@ function rowsOf(shape: number[], dim: number) {
 function record(ctx: GpuContext, source: string, name: string, mode: number, inputs: GpuTensor[], out: GpuTensor, dim: number) {
   const { D, inner, rows } = rowsOf(out.shape, dim);
   if (rows === 0 || D === 0) return;
-  const perWorkgroup = D >= 128;
-  const wg = perWorkgroup ? 128 : 64;
-  const kernel = cachedKernel(`${name}/${perWorkgroup ? "workgroup" : "thread"}`, () => ({
+  // A workgroup per row for long rows; emulators pay heavily for its barriers, so only when few rows.
+  const perWorkgroup = D >= 128 && (!ctx.tuning.cpuEmulated || rows <= 16);
+  const wg = perWorkgroup && !ctx.tuning.cpuEmulated ? 128 : 64;
+  const kernel = cachedKernel(`${name}/${perWorkgroup ? "workgroup" : "thread"}/${wg}`, () => ({
     code: source,
     bindings: [...inputs.map(() => "read" as const), "write" as const],
     constants: { MODE: mode, PER_WORKGROUP: perWorkgroup ? 1 : 0, WG: wg },

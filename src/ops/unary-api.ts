@@ -23,8 +23,7 @@ export const tanh = (x: Tensor) => un(u.tanhOp, x);
 export const silu = (x: Tensor) => un(u.siluOp, x);
 
 /** GELU; approximate "tanh" uses the tanh formula, "none" (default) the exact erf form. */
-export const gelu = (x: Tensor, options: { approximate?: "none" | "tanh" } = {}) =>
-  un(options.approximate === "tanh" ? u.geluTanhOp : u.geluOp, x);
+export const gelu = (x: Tensor, options: { approximate?: "none" | "tanh" } = {}) => un(options.approximate === "tanh" ? u.geluTanhOp : u.geluOp, x);
 
 /** log(1 + e^(βx)) / β, linear where βx > threshold (PyTorch defaults β = 1, threshold = 20). */
 export const softplus = (x: Tensor, options: { beta?: number; threshold?: number } = {}) =>

@@ -5,8 +5,8 @@
  */
 import { apply1 } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
-import { erf, sigmoid as sigmoidScalar } from "./math";
 import { elementwise } from "./kernels/elementwise";
+import { erf, sigmoid as sigmoidScalar } from "./math";
 import type { OpDef, OpTest } from "./op";
 
 type P = [number, number];
@@ -112,7 +112,7 @@ export const [cosOp, cosBackwardOp] = unary({
 
 export const [reluOp, reluBackwardOp] = unary({
   name: "relu",
-  cpu: (x) => (x > 0 ? x : 0),
+  cpu: (x) => Math.max(x, 0),
   wgsl: "select(0.0, a, a > 0.0)",
   grad: { uses: "x", cpu: (dy, x) => (x > 0 ? dy : 0), wgsl: "select(0.0, dy, x > 0.0)" },
   test: { cases: SMALL_CASES, avoid: [0] },

@@ -2,11 +2,12 @@
  * Adam and AdamW with PyTorch's semantics (bias correction, AMSGrad, L2 vs decoupled weight
  * decay), one fused kernel (shaders/adam.wgsl) per step over the whole parameter arena.
  */
-import { check } from "../errors";
-import { Uniforms, cachedKernel, fillTemplate } from "../backend/webgpu/kernel";
-import { type OpDef, defineOp } from "../ops/op";
-import type { Tensor } from "../tensor/tensor";
+
 import adamWgsl from "../../shaders/adam.wgsl?raw";
+import { cachedKernel, fillTemplate, Uniforms } from "../backend/webgpu/kernel";
+import { check } from "../errors";
+import { defineOp, type OpDef } from "../ops/op";
+import type { Tensor } from "../tensor/tensor";
 import { Optimizer } from "./optimizer";
 
 export interface AdamOptions {
@@ -75,11 +76,19 @@ export const adamStepOp: OpDef<AdamAttrs> = defineOp<AdamAttrs>({
 export class Adam extends Optimizer {
   readonly options: Required<AdamOptions>;
 
-  constructor(params: Iterable<Tensor>, options: AdamOptions = {}, private readonly decoupled = false) {
+  constructor(
+    params: Iterable<Tensor>,
+    options: AdamOptions = {},
+    private readonly decoupled = false,
+  ) {
     const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = decoupled ? 1e-2 : 0, amsgrad = false } = options;
     const name = decoupled ? "AdamW" : "Adam";
     check(lr > 0 && Number.isFinite(lr), name, () => `lr must be a positive number, got ${lr}`);
-    check(betas.every((b) => b >= 0 && b < 1), name, () => `betas must be in [0, 1), got [${betas}]`);
+    check(
+      betas.every((b) => b >= 0 && b < 1),
+      name,
+      () => `betas must be in [0, 1), got [${betas}]`,
+    );
     check(eps > 0, name, () => `eps must be > 0, got ${eps}`);
     check(weightDecay >= 0, name, () => `weightDecay must be >= 0, got ${weightDecay}`);
     super(name, params, amsgrad ? 3 : 2);

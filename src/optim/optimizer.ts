@@ -6,9 +6,9 @@
  * fills in place.
  */
 import type { Backend } from "../backend/backend";
-import { OpError, check, fmtShape } from "../errors";
-import type { OpDef } from "../ops/op";
+import { check, fmtShape, OpError } from "../errors";
 import { fullOp, zeros } from "../ops/creation";
+import type { OpDef } from "../ops/op";
 import { keep, withBackend } from "../tensor/engine";
 import { Tensor } from "../tensor/tensor";
 
@@ -39,7 +39,11 @@ export abstract class Optimizer {
       if (!(p instanceof Tensor)) throw new OpError(name, `parameter ${i} is not a Tensor`);
       check(!seen.has(p), name, () => `parameter ${i} (${fmtShape(p.shape)}) is listed twice`);
       seen.add(p);
-      check(p.dtype === "float32" && p.requiresGrad && p.gradFn === null, name, () => `parameter ${i} (${fmtShape(p.shape)}) must be a float32 leaf with requiresGrad`);
+      check(
+        p.dtype === "float32" && p.requiresGrad && p.gradFn === null,
+        name,
+        () => `parameter ${i} (${fmtShape(p.shape)}) must be a float32 leaf with requiresGrad`,
+      );
       check(p.backend === this.backend, name, () => `parameter ${i} is on ${p.backend.description}, parameter 0 on ${this.backend.description}`);
       check(!p.gradInPlace, name, () => `parameter ${i} (${fmtShape(p.shape)}) already belongs to another optimizer`);
     });

@@ -2,11 +2,12 @@
  * Stochastic gradient descent with PyTorch's semantics (momentum, dampening, Nesterov, weight
  * decay), one fused kernel (shaders/sgd.wgsl) per step over the whole parameter arena.
  */
-import { check } from "../errors";
-import { Uniforms, cachedKernel, fillTemplate } from "../backend/webgpu/kernel";
-import { type OpDef, defineOp } from "../ops/op";
-import type { Tensor } from "../tensor/tensor";
+
 import sgdWgsl from "../../shaders/sgd.wgsl?raw";
+import { cachedKernel, fillTemplate, Uniforms } from "../backend/webgpu/kernel";
+import { check } from "../errors";
+import { defineOp, type OpDef } from "../ops/op";
+import type { Tensor } from "../tensor/tensor";
 import { Optimizer } from "./optimizer";
 
 export interface SGDOptions {
@@ -49,7 +50,14 @@ export const sgdStepOp: OpDef<SgdAttrs> = defineOp<SgdAttrs>({
       bindings: momentum ? ["read", "write", "write"] : ["read", "write"],
     }));
     const n = param.shape[0];
-    const u = new Uniforms().u32(n).f32(a.lr).f32(a.weightDecay).f32(a.momentum).f32(a.dampening).u32(a.nesterov ? 1 : 0).u32(a.first ? 1 : 0);
+    const u = new Uniforms()
+      .u32(n)
+      .f32(a.lr)
+      .f32(a.weightDecay)
+      .f32(a.momentum)
+      .f32(a.dampening)
+      .u32(a.nesterov ? 1 : 0)
+      .u32(a.first ? 1 : 0);
     const bindings = momentum ? [grad.binding, param.binding, buf.binding] : [grad.binding, param.binding];
     ctx.dispatch(kernel, bindings, u, [Math.min(Math.ceil(n / 256), ctx.tuning.gridWorkgroups)]);
   },

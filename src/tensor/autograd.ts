@@ -5,7 +5,7 @@
  * tensor along several paths, and reduces broadcast gradients back to each input's shape here, in
  * one place, rather than in every op.
  */
-import { OpError, fmtShape } from "../errors";
+import { fmtShape, OpError } from "../errors";
 import { add } from "../ops/binary";
 import { onesLike } from "../ops/creation";
 import { sumToShape } from "../ops/reduce";
@@ -42,16 +42,21 @@ function reverseTopologicalOrder(root: Tensor): GradNode[] {
 }
 
 export function backward(root: Tensor, seed: Tensor | undefined, options: { retainGraph?: boolean }): void {
-  if (!root.requiresGrad)
-    throw new OpError("backward", "this tensor does not require a gradient: no input of the ops that made it had requiresGrad set");
+  if (!root.requiresGrad) throw new OpError("backward", "this tensor does not require a gradient: no input of the ops that made it had requiresGrad set");
   if (seed === undefined && root.size !== 1)
-    throw new OpError("backward", `a gradient can only be implied for a one-element output; this one has shape ${fmtShape(root.shape)}, so pass the upstream gradient`);
+    throw new OpError(
+      "backward",
+      `a gradient can only be implied for a one-element output; this one has shape ${fmtShape(root.shape)}, so pass the upstream gradient`,
+    );
   if (seed !== undefined && !sameShape(seed.shape, root.shape))
     throw new OpError("backward", `the gradient has shape ${fmtShape(seed.shape)} but the tensor has shape ${fmtShape(root.shape)}`);
   const nodes = reverseTopologicalOrder(root);
   for (const node of nodes)
     if (node.released)
-      throw new OpError("backward", `the graph through ${node.op.name} was freed by an earlier backward(); pass { retainGraph: true } to that call to run backward twice`);
+      throw new OpError(
+        "backward",
+        `the graph through ${node.op.name} was freed by an earlier backward(); pass { retainGraph: true } to that call to run backward twice`,
+      );
 
   tidy(() =>
     noGrad(() => {
@@ -66,7 +71,10 @@ export function backward(root: Tensor, seed: Tensor | undefined, options: { reta
           inGrads = node.op.vjp?.({ inputs: node.inputs, outputs: node.outputs, attrs: node.attrs, grads: outGrads, needs }) ?? [];
         } catch (e) {
           if (e instanceof OpError && /disposed/.test(e.message))
-            throw new OpError("backward", `a tensor ${node.op.name} saved for its gradient was disposed (for example by the tidy() it was made in): ${e.message}`);
+            throw new OpError(
+              "backward",
+              `a tensor ${node.op.name} saved for its gradient was disposed (for example by the tidy() it was made in): ${e.message}`,
+            );
           throw e;
         }
         node.inputs.forEach((input, i) => {

@@ -5,7 +5,7 @@
  */
 import type { Backend, MemoryInfo } from "../backend/backend";
 import { CpuBackend } from "../backend/cpu";
-import { OpError, fmtShape } from "../errors";
+import { fmtShape, OpError } from "../errors";
 import type { OpDef } from "../ops/op";
 import { sizeOf } from "./shape";
 import { Tensor } from "./tensor";
@@ -35,15 +35,27 @@ export function setBackend(backend: Backend): void {
   state.backend = backend;
 }
 
-/** Runs `fn` with `backend` as the current one (without flushing either). */
+/**
+ * Runs `fn` with `backend` as the current one (without flushing either). When `fn` is async, the
+ * backend stays current until its promise settles (so do not interleave two such calls).
+ */
 export function withBackend<T>(backend: Backend, fn: () => T): T {
   const before = state.backend;
   state.backend = backend;
+  let result: T;
   try {
-    return fn();
-  } finally {
+    result = fn();
+  } catch (e) {
     state.backend = before;
+    throw e;
   }
+  if (result instanceof Promise) {
+    return result.finally(() => {
+      state.backend = before;
+    }) as T;
+  }
+  state.backend = before;
+  return result;
 }
 
 /** Called by Tensor: counts live tensors and adds new ones to the innermost tidy scope. */
@@ -81,8 +93,7 @@ export function noGrad<T>(fn: () => T): T {
 function tensorsIn(value: unknown, out = new Set<Tensor>()): Set<Tensor> {
   if (value instanceof Tensor) out.add(value);
   else if (Array.isArray(value)) for (const v of value) tensorsIn(v, out);
-  else if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype)
-    for (const v of Object.values(value)) tensorsIn(v, out);
+  else if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) tensorsIn(v, out);
   return out;
 }
 
@@ -107,6 +118,11 @@ export function tidy<T>(fn: () => T): T {
     }
   }
   return result as T;
+}
+
+/** Disposes every tensor in a list (or nested lists). */
+export function dispose(tensors: readonly (Tensor | null | undefined)[]): void {
+  for (const t of tensors) t?.dispose();
 }
 
 /** Takes a tensor out of every tidy scope: it lives until dispose() is called on it. */

@@ -31,8 +31,7 @@ export function sameShape(a: Shape, b: Shape): boolean {
 /** Checks a user-given shape: whole numbers >= 0. */
 export function checkShape(op: string, shape: Shape): number[] {
   check(Array.isArray(shape), op, () => `expected a shape (array of sizes), got ${String(shape)}`);
-  for (const d of shape)
-    check(Number.isInteger(d) && d >= 0, op, () => `shape ${fmtShape(shape)} has an invalid size ${d}; sizes must be whole numbers >= 0`);
+  for (const d of shape) check(Number.isInteger(d) && d >= 0, op, () => `shape ${fmtShape(shape)} has an invalid size ${d}; sizes must be whole numbers >= 0`);
   return [...shape];
 }
 
@@ -66,7 +65,11 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
       const d = s[i];
       if (out[o] === 1) out[o] = d;
       else
-        check(d === 1 || d === out[o], op, () => `shapes ${shapes.map(fmtShape).join(" and ")} cannot be broadcast: dim ${o - rank} has sizes ${out[o]} and ${d}; expected equal sizes or 1`);
+        check(
+          d === 1 || d === out[o],
+          op,
+          () => `shapes ${shapes.map(fmtShape).join(" and ")} cannot be broadcast: dim ${o - rank} has sizes ${out[o]} and ${d}; expected equal sizes or 1`,
+        );
     }
   }
   return out;
@@ -117,7 +120,9 @@ export function coalesceDims(shape: Shape, strides: number[][]): { shape: number
       });
     } else {
       outShape.push(shape[i]);
-      strides.forEach((s, k) => outStrides[k].push(s[i]));
+      strides.forEach((s, k) => {
+        outStrides[k].push(s[i]);
+      });
     }
   }
   return { shape: outShape, strides: outStrides };

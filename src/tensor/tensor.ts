@@ -4,7 +4,7 @@
  * PyTorch-style shorthands for them (`x.matmul(w).add(b).relu()`).
  */
 import type { Backend, DType, HostArray, Storage } from "../backend/backend";
-import { OpError, fmtShape } from "../errors";
+import { fmtShape, OpError } from "../errors";
 import type * as F from "../functional";
 import type { OpDef } from "../ops/op";
 import { backward } from "./autograd";
@@ -89,7 +89,8 @@ export class Tensor {
    */
   moveTo(storage: Storage): void {
     const old = this.storageRef();
-    if (storage.backend !== old.backend || storage.size !== old.size) throw new OpError("moveTo", `expected storage of ${old.size} elements on the same backend`);
+    if (storage.backend !== old.backend || storage.size !== old.size)
+      throw new OpError("moveTo", `expected storage of ${old.size} elements on the same backend`);
     old.backend.copy(old, storage);
     storage.refs++;
     this.storage = storage;

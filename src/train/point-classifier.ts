@@ -3,17 +3,18 @@
  * DOM-free and never waits on the GPU inside a step: steps are recorded and submitted one by one,
  * and the loss of the last step of a batch of steps is read back asynchronously.
  */
-import { compare } from "../ops/binary";
-import { tensor } from "../ops/creation";
-import { argmax, mean } from "../ops/reduce";
-import { softmax } from "../ops/softmax";
+
 import type { PointSet } from "../data/spiral";
 import { crossEntropy } from "../nn/functional/losses";
 import { Linear, ReLU, Sequential, Tanh } from "../nn/layers";
 import type { Module } from "../nn/module";
+import { compare } from "../ops/binary";
+import { tensor } from "../ops/creation";
+import { argmax, mean } from "../ops/reduce";
+import { softmax } from "../ops/softmax";
 import { Adam } from "../optim/adam";
-import { SGD } from "../optim/sgd";
 import type { Optimizer } from "../optim/optimizer";
+import { SGD } from "../optim/sgd";
 import { getBackend, keep, noGrad, tidy } from "../tensor/engine";
 import { manualSeed } from "../tensor/random";
 import type { Tensor } from "../tensor/tensor";

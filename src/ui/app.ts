@@ -3,7 +3,7 @@
  * engine never runs on the main thread), and lays out the header, the controls, the decision
  * boundary and the loss chart.
  */
-import { LitElement, css, html, nothing } from "lit";
+import { css, html, LitElement, nothing } from "lit";
 import { customElement, query, state } from "lit/decorators.js";
 import type { PointClassifierConfig } from "../train/point-classifier";
 import type { Command, DataConfig, WorkerEvent } from "../worker/protocol";

@@ -2,7 +2,7 @@
  * <dl-boundary-plot>: the decision boundary of a 2-D classifier as a tinted heatmap (each cell
  * blends the class colours by the model's probabilities), with the data points on top.
  */
-import { LitElement, type PropertyValues, css, html } from "lit";
+import { css, html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
 import { CLASS_COLORS, theme } from "./theme";
 

@@ -2,18 +2,8 @@
  * <dl-loss-chart>: the training loss (log scale) and accuracy against steps, drawn by Chart.js with
  * DESIGN §7's settings (no animation, no parsing, decimation) and redrawn at most once per frame.
  */
-import {
-  Chart,
-  Decimation,
-  Legend,
-  LineController,
-  LineElement,
-  LinearScale,
-  LogarithmicScale,
-  PointElement,
-  Tooltip,
-} from "chart.js";
-import { LitElement, css, html } from "lit";
+import { Chart, Decimation, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from "chart.js";
+import { css, html, LitElement } from "lit";
 import { customElement, query } from "lit/decorators.js";
 import { theme } from "./theme";
 

@@ -11,11 +11,7 @@ export interface DataConfig {
   seed: number;
 }
 
-export type Command =
-  | { type: "reset"; data: DataConfig; model: PointClassifierConfig }
-  | { type: "play" }
-  | { type: "pause" }
-  | { type: "step" };
+export type Command = { type: "reset"; data: DataConfig; model: PointClassifierConfig } | { type: "play" } | { type: "pause" } | { type: "step" };
 
 export type WorkerEvent =
   | { type: "backend"; kind: "webgpu" | "cpu"; description: string; fallbackReason?: string }

@@ -23,7 +23,7 @@ const ready = init().then((r) => {
 });
 
 /** Reads a one-element tensor and frees it. */
-async function valueOf(t: { data(): Promise<ArrayLike<number>>; dispose(): void }): Promise<number> {
+async function readScalar(t: { data(): Promise<ArrayLike<number>>; dispose(): void }): Promise<number> {
   const v = (await t.data())[0];
   t.dispose();
   return v;
@@ -31,7 +31,7 @@ async function valueOf(t: { data(): Promise<ArrayLike<number>>; dispose(): void 
 
 /** Posts progress (and the decision boundary); false if a reset made the session stale meanwhile. */
 async function report(s: PointClassifier, token: number, loss: number, stepsPerSecond: number, withBoundary: boolean): Promise<boolean> {
-  const accuracy = await valueOf(s.accuracy());
+  const accuracy = await readScalar(s.accuracy());
   if (token !== generation) return false;
   post({ type: "progress", step: s.steps, loss, accuracy, stepsPerSecond });
   if (withBoundary) {
@@ -46,7 +46,7 @@ async function report(s: PointClassifier, token: number, loss: number, stepsPerS
 
 async function trainBatch(s: PointClassifier, token: number, count: number): Promise<void> {
   const started = performance.now();
-  const value = await valueOf(s.run(count));
+  const value = await readScalar(s.run(count));
   if (token !== generation) return;
   const seconds = (performance.now() - started) / 1000;
   if (!Number.isFinite(value)) {
@@ -77,7 +77,7 @@ async function handle(command: Command): Promise<void> {
       session = new PointClassifier(data, command.model);
       post({ type: "data", x: data.x.slice(), y: data.y.slice(), classes: data.classes });
       post({ type: "state", running });
-      await report(session, generation, await valueOf(session.loss()), 0, true);
+      await report(session, generation, await readScalar(session.loss()), 0, true);
       break;
     }
     case "play":

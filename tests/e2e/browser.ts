@@ -2,8 +2,8 @@
  * Browser test helpers: builds the playground, serves it on localhost with `vite preview`, and
  * launches Debian's Chromium through Playwright with WebGPU on (SwiftShader when there is no GPU).
  */
-import { type Browser, type ConsoleMessage, type Page, chromium } from "playwright-core";
-import { type PreviewServer, build, preview } from "vite";
+import { type Browser, type ConsoleMessage, chromium, type Page } from "playwright-core";
+import { build, type PreviewServer, preview } from "vite";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 

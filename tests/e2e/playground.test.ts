@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Session, open, start, stop } from "./browser";
+import { open, type Session, start, stop } from "./browser";
 
 let session: Session;
 beforeAll(async () => {

@@ -7,11 +7,21 @@ import { nodeGpu } from "../../src/backend/node-gpu";
 import { WebGPUBackend } from "../../src/backend/webgpu/webgpu-backend";
 
 let gpuBackend: Promise<WebGPUBackend> | null = null;
+let gpuTunedBackend: Promise<WebGPUBackend> | null = null;
 
 /** One Dawn WebGPU backend per test file (SwiftShader on a machine without a GPU). */
 export function webgpu(): Promise<WebGPUBackend> {
   gpuBackend ??= nodeGpu().then((gpu) => WebGPUBackend.create(gpu));
   return gpuBackend;
+}
+
+/**
+ * The same adapter with the dispatch shapes chosen for real GPUs (shared-memory GEMM tiles, many
+ * workgroups), so that the GPU code paths are tested on a machine that only has SwiftShader.
+ */
+export function webgpuWithGpuTuning(): Promise<WebGPUBackend> {
+  gpuTunedBackend ??= nodeGpu().then((gpu) => WebGPUBackend.create(gpu, { cpuEmulated: false, gridWorkgroups: 4096 }));
+  return gpuTunedBackend;
 }
 
 export const cpu32 = new CpuBackend("float32");

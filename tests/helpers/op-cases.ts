@@ -5,8 +5,8 @@
  */
 import { expect } from "vitest";
 import type { Backend, DType, HostArray } from "../../src/backend/backend";
-import type { InputSpec, OpDef } from "../../src/ops/op";
 import { tensor } from "../../src/ops/creation";
+import type { InputSpec, OpDef } from "../../src/ops/op";
 import { apply, withBackend } from "../../src/tensor/engine";
 import { sizeOf } from "../../src/tensor/shape";
 import type { Tensor } from "../../src/tensor/tensor";

@@ -69,8 +69,8 @@ export class BufferPool {
     if (size === undefined) throw new Error("buffer pool: releasing a buffer the pool does not own");
     this.liveBuffers--;
     this.liveBytes -= size;
-    let list = this.free.get(size);
-    if (!list) this.free.set(size, (list = []));
+    const list = this.free.get(size) ?? [];
+    this.free.set(size, list);
     list.push({ buffer, freedInGeneration: this.generation });
     this.pooledBuffers++;
     this.pooledBytes += size;

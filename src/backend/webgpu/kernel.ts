@@ -52,9 +52,7 @@ export function fillTemplate(template: string, values: Record<string, string>): 
 
 /** Declares the storage bindings 1..n of a kernel as WGSL. */
 export function storageDecls(items: { name: string; access: Access; type: string }[]): string {
-  return items
-    .map((b, i) => `@group(0) @binding(${i + 1}) var<storage, ${b.access === "read" ? "read" : "read_write"}> ${b.name}: ${b.type};`)
-    .join("\n");
+  return items.map((b, i) => `@group(0) @binding(${i + 1}) var<storage, ${b.access === "read" ? "read" : "read_write"}> ${b.name}: ${b.type};`).join("\n");
 }
 
 /** Largest uniform block a dispatch may carry (and the ring's slot size). */

@@ -6,6 +6,7 @@
  */
 import type { GpuBinding } from "./context";
 import { type Access, type Kernel, UNIFORM_SLOT_BYTES, type Uniforms } from "./kernel";
+import type { Profiler } from "./profiler";
 
 /** Dispatches per submit before the recorder submits on its own. */
 const RING_SLOTS = 4096;
@@ -28,6 +29,8 @@ export class CommandRecorder {
   private nextBufferId = 1;
   /** Called right after each submit (the pool advances its generation). */
   onSubmit: () => void = () => {};
+  /** When set, every dispatch is timed (see profiler.ts). */
+  profiler: Profiler | null = null;
   /** Counters for tests and the benchmark. */
   readonly stats = { dispatches: 0, submits: 0, pipelines: 0, bindGroupsCreated: 0 };
 
@@ -51,11 +54,14 @@ export class CommandRecorder {
     const { pipeline, layout } = this.pipeline(kernel);
     const slot = this.slotsUsed++;
     this.ringMirror.set(new Uint8Array(uniforms.bytes, 0, uniforms.byteLength), slot * UNIFORM_SLOT_BYTES);
-    const pass = this.openPass();
+    const stamped = this.profiler?.nextPass(kernel.key);
+    if (stamped) this.closePass();
+    const pass = stamped ? this.openEncoder().beginComputePass(stamped) : this.openPass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, this.bindGroup(kernel, layout, bindings), [slot * UNIFORM_SLOT_BYTES]);
     const [x, y = 1, z = 1] = workgroups;
     pass.dispatchWorkgroups(x, y, z);
+    if (stamped) pass.end();
     this.stats.dispatches++;
   }
 
@@ -69,6 +75,7 @@ export class CommandRecorder {
   submit(): void {
     if (!this.encoder) return;
     this.closePass();
+    this.profiler?.beforeSubmit(this.encoder);
     if (this.slotsUsed) this.device.queue.writeBuffer(this.ring, 0, this.ringMirror, 0, this.slotsUsed * UNIFORM_SLOT_BYTES);
     this.device.queue.submit([this.encoder.finish()]);
     this.encoder = null;

@@ -9,6 +9,7 @@ import type { Backend, DType, HostArray, MemoryInfo, Storage, TensorSlot } from 
 import { BufferPool, sizeClass } from "./buffer-pool";
 import type { AdapterTuning, GpuBinding, GpuContext, GpuTensor } from "./context";
 import type { Kernel, Uniforms } from "./kernel";
+import { type KernelTime, Profiler } from "./profiler";
 import { CommandRecorder } from "./recorder";
 
 export interface GpuStorage extends Storage {
@@ -54,11 +55,12 @@ export class WebGPUBackend implements Backend, GpuContext {
     readonly gpu: GPU,
     readonly adapter: GPUAdapter,
     readonly device: GPUDevice,
+    tuning: Partial<AdapterTuning>,
   ) {
     const adapterInfo = adapter.info;
     const name = adapterInfo.description || [adapterInfo.vendor, adapterInfo.architecture].filter(Boolean).join(" ") || "unknown adapter";
     this.description = `WebGPU: ${name}`;
-    this.tuning = tuningFor(adapterInfo);
+    this.tuning = { ...tuningFor(adapterInfo), ...tuning };
     this.limits = device.limits;
     this.recorder = new CommandRecorder(device);
     this.pool = new BufferPool(device, undefined, () => this.recorder.forgetBindGroups());
@@ -77,16 +79,19 @@ export class WebGPUBackend implements Backend, GpuContext {
 
   /**
    * Starts WebGPU on `gpu` (navigator.gpu in a browser or worker; Dawn's `create()` in Node).
-   * Throws an Error that says why when there is no adapter or device.
+   * Throws an Error that says why when there is no adapter or device. `tuning` overrides the
+   * dispatch shapes chosen for the adapter (tests run both the GPU and the emulator paths).
    */
-  static async create(gpu: GPU | undefined = globalThis.navigator?.gpu): Promise<WebGPUBackend> {
+  static async create(gpu: GPU | undefined = globalThis.navigator?.gpu, tuning: Partial<AdapterTuning> = {}): Promise<WebGPUBackend> {
     if (!gpu) throw new Error("this environment has no WebGPU (navigator.gpu is undefined)");
     const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
     if (!adapter) throw new Error("no WebGPU adapter was found (the GPU may be disabled or blocklisted)");
     const requiredLimits: Record<string, number> = {};
     for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
-    const device = await adapter.requestDevice({ requiredLimits });
-    return new WebGPUBackend(gpu, adapter, device);
+    // Timestamp queries only serve the optional profiler.
+    const requiredFeatures: GPUFeatureName[] = adapter.features.has("timestamp-query") ? ["timestamp-query"] : [];
+    const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
+    return new WebGPUBackend(gpu, adapter, device, tuning);
   }
 
   /** Why the device was lost, or null while it works. */
@@ -95,8 +100,7 @@ export class WebGPUBackend implements Backend, GpuContext {
   }
 
   private assertAlive(): void {
-    if (this.lostReason !== null)
-      throw new Error(`WebGPU device was lost (${this.lostReason}); start the engine again with init(), or use the CPU backend`);
+    if (this.lostReason !== null) throw new Error(`WebGPU device was lost (${this.lostReason}); start the engine again with init(), or use the CPU backend`);
   }
 
   allocate(size: number, dtype: DType): GpuStorage {
@@ -185,8 +189,8 @@ export class WebGPUBackend implements Backend, GpuContext {
   }
 
   private returnStaging(buffer: GPUBuffer): void {
-    let list = this.staging.get(buffer.size);
-    if (!list) this.staging.set(buffer.size, (list = []));
+    const list = this.staging.get(buffer.size) ?? [];
+    this.staging.set(buffer.size, list);
     if (list.length < 8) list.push(buffer);
     else buffer.destroy();
   }
@@ -206,6 +210,22 @@ export class WebGPUBackend implements Backend, GpuContext {
 
   flush(): void {
     this.recorder.submit();
+  }
+
+  /**
+   * Starts timing every dispatch (needs 'timestamp-query'); returns a function that stops and
+   * reports the time per kernel.
+   */
+  profile(): () => Promise<KernelTime[]> {
+    if (!this.device.features.has("timestamp-query")) throw new Error("profile: this adapter does not offer 'timestamp-query'");
+    this.flush();
+    const profiler = new Profiler(this.device);
+    this.recorder.profiler = profiler;
+    return async () => {
+      this.flush();
+      this.recorder.profiler = null;
+      return profiler.report();
+    };
   }
 
   /** Resolves once all submitted work has finished on the GPU. */

@@ -20,7 +20,11 @@ export interface AttentionOptions {
 }
 
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions = {}): Tensor {
-  check(q.rank >= 2 && k.rank === q.rank && v.rank === q.rank, "scaledDotProductAttention", () => `q, k, v must have the same rank >= 2, got ${fmtShape(q.shape)}, ${fmtShape(k.shape)}, ${fmtShape(v.shape)}`);
+  check(
+    q.rank >= 2 && k.rank === q.rank && v.rank === q.rank,
+    "scaledDotProductAttention",
+    () => `q, k, v must have the same rank >= 2, got ${fmtShape(q.shape)}, ${fmtShape(k.shape)}, ${fmtShape(v.shape)}`,
+  );
   const d = q.shape[q.rank - 1];
   check(k.shape[k.rank - 1] === d, "scaledDotProductAttention", () => `q and k must share their last dim, got ${d} and ${k.shape[k.rank - 1]}`);
   const scale = options.scale ?? 1 / Math.sqrt(d);

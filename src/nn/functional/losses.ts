@@ -126,7 +126,11 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { red
 export function multiMarginLoss(input: Tensor, target: Tensor, options: { p?: 1 | 2; margin?: number; reduction?: Reduction } = {}): Tensor {
   const { p = 1, margin = 1, reduction = "mean" } = options;
   check(input.rank === 2, "multiMarginLoss", () => `input must be [N, C], got ${fmtShape(input.shape)}`);
-  check(target.dtype === "int32" && target.rank === 1 && target.shape[0] === input.shape[0], "multiMarginLoss", () => `target must be int32 [${input.shape[0]}], got ${target.dtype} ${fmtShape(target.shape)}`);
+  check(
+    target.dtype === "int32" && target.rank === 1 && target.shape[0] === input.shape[0],
+    "multiMarginLoss",
+    () => `target must be int32 [${input.shape[0]}], got ${target.dtype} ${fmtShape(target.shape)}`,
+  );
   check(p === 1 || p === 2, "multiMarginLoss", () => `p must be 1 or 2, got ${p}`);
   const classes = input.shape[1];
   const hot = oneHot(target, classes);

@@ -27,8 +27,16 @@ export interface RecurrentWeights {
 function checkWeights(op: string, x: Tensor, w: RecurrentWeights, gates: number): number {
   check(x.rank === 3, op, () => `input must be [batch, time, features], got ${fmtShape(x.shape)}`);
   const hidden = w.weightHh.shape[1];
-  check(w.weightIh.rank === 2 && w.weightIh.shape[0] === gates * hidden && w.weightIh.shape[1] === x.shape[2], op, () => `weightIh must be [${gates * hidden}, ${x.shape[2]}], got ${fmtShape(w.weightIh.shape)}`);
-  check(w.weightHh.rank === 2 && w.weightHh.shape[0] === gates * hidden, op, () => `weightHh must be [${gates * hidden}, ${hidden}], got ${fmtShape(w.weightHh.shape)}`);
+  check(
+    w.weightIh.rank === 2 && w.weightIh.shape[0] === gates * hidden && w.weightIh.shape[1] === x.shape[2],
+    op,
+    () => `weightIh must be [${gates * hidden}, ${x.shape[2]}], got ${fmtShape(w.weightIh.shape)}`,
+  );
+  check(
+    w.weightHh.rank === 2 && w.weightHh.shape[0] === gates * hidden,
+    op,
+    () => `weightHh must be [${gates * hidden}, ${hidden}], got ${fmtShape(w.weightHh.shape)}`,
+  );
   return hidden;
 }
 
@@ -39,7 +47,11 @@ const gate = (g: Tensor, k: number, hidden: number) => slice(g, 1, k * hidden, (
 
 function initial(x: Tensor, hidden: number, given?: Tensor | null): Tensor {
   if (given) {
-    check(given.rank === 2 && given.shape[0] === x.shape[0] && given.shape[1] === hidden, "recurrent", () => `initial state must be [${x.shape[0]}, ${hidden}], got ${fmtShape(given.shape)}`);
+    check(
+      given.rank === 2 && given.shape[0] === x.shape[0] && given.shape[1] === hidden,
+      "recurrent",
+      () => `initial state must be [${x.shape[0]}, ${hidden}], got ${fmtShape(given.shape)}`,
+    );
     return given;
   }
   return withBackend(x.backend, () => zeros([x.shape[0], hidden]));

@@ -2,13 +2,14 @@
  * Strided copies and fills, on the CPU and as dispatches of shaders/copy.wgsl and shaders/fill.wgsl:
  * the building blocks of every data-movement op (permute, expand, slice, cat, pad, creation).
  */
-import { check } from "../../errors";
-import type { GpuBinding, GpuContext } from "../../backend/webgpu/context";
-import { Uniforms, cachedKernel } from "../../backend/webgpu/kernel";
-import { coalesceDims, sizeOf } from "../../tensor/shape";
-import type { HostArray } from "../../backend/backend";
+
 import copyWgsl from "../../../shaders/copy.wgsl?raw";
 import fillWgsl from "../../../shaders/fill.wgsl?raw";
+import type { HostArray } from "../../backend/backend";
+import type { GpuBinding, GpuContext } from "../../backend/webgpu/context";
+import { cachedKernel, Uniforms } from "../../backend/webgpu/kernel";
+import { check } from "../../errors";
+import { coalesceDims, sizeOf } from "../../tensor/shape";
 
 /** A strided walk: for each coordinate of `shape`, dst[dstOffset + c·dstStrides] = src[srcOffset + c·srcStrides]. */
 export interface StridedCopy {

@@ -3,14 +3,15 @@
  * every unary, binary and ternary op. An op is declared by its per-element formula in JavaScript
  * (the reference) and in WGSL (spliced into the template); broadcasting is handled once, here.
  */
-import { check, fmtShape } from "../../errors";
+
+import template from "../../../shaders/elementwise.wgsl?raw";
+import mathWgsl from "../../../shaders/math.wgsl?raw";
 import type { DType } from "../../backend/backend";
 import type { GpuContext, GpuTensor } from "../../backend/webgpu/context";
-import { Uniforms, cachedKernel, fillTemplate, storageDecls } from "../../backend/webgpu/kernel";
+import { cachedKernel, fillTemplate, storageDecls, Uniforms } from "../../backend/webgpu/kernel";
+import { check, fmtShape } from "../../errors";
 import { broadcastShapes, broadcastStrides, coalesceDims, sameShape, stridesOf } from "../../tensor/shape";
-import mathWgsl from "../../../shaders/math.wgsl?raw";
-import template from "../../../shaders/elementwise.wgsl?raw";
-import { type OpDef, type OpTest, type VjpArgs, defineOp } from "../op";
+import { defineOp, type OpDef, type OpTest, type VjpArgs } from "../op";
 
 /** Which dtypes an input accepts. */
 export type Accepts = "float32" | "int32" | "any";
@@ -65,13 +66,27 @@ function recordElementwise(ctx: GpuContext, name: string, wgsl: string, inputs: 
   let shape: number[] = [n];
   let strides: number[][] = inputs.map(() => [1]);
   if (!flat) {
-    const merged = coalesceDims(out.shape, inputs.map((t) => broadcastStrides(t.shape, out.shape)));
+    const merged = coalesceDims(
+      out.shape,
+      inputs.map((t) => broadcastStrides(t.shape, out.shape)),
+    );
     shape = merged.shape;
     strides = merged.strides;
     check(shape.length <= MAX_RANK, name, () => `broadcasting ${inputs.map((t) => fmtShape(t.shape)).join(" and ")} needs more than ${MAX_RANK} dims`);
   }
-  const kernel = kernelFor(name, wgsl, inputs.map((t) => t.dtype), out.dtype, !flat);
-  const u = new Uniforms().u32(n).u32(flat ? 1 : shape.length).f32(p[0]).f32(p[1]).u32Array(flat ? [n] : shape, 2);
+  const kernel = kernelFor(
+    name,
+    wgsl,
+    inputs.map((t) => t.dtype),
+    out.dtype,
+    !flat,
+  );
+  const u = new Uniforms()
+    .u32(n)
+    .u32(flat ? 1 : shape.length)
+    .f32(p[0])
+    .f32(p[1])
+    .u32Array(flat ? [n] : shape, 2);
   for (let k = 0; k < 3; k++) u.u32Array(flat ? [] : (strides[k] ?? []), 2);
   const groups = Math.min(Math.ceil(n / 256), ctx.tuning.gridWorkgroups);
   ctx.dispatch(kernel, [...inputs.map((t) => t.binding), out.binding], u, [groups]);
@@ -88,7 +103,11 @@ export function elementwise<A extends object = Record<string, never>>(spec: Elem
       check(inputs.length === spec.arity, spec.name, () => `expected ${spec.arity} inputs, got ${inputs.length}`);
       inputs.forEach((t, i) => {
         const ok = accepts[i] === "any" || accepts[i] === t.dtype;
-        check(ok, spec.name, () => `input ${i} is ${t.dtype} ${fmtShape(t.shape)}, expected ${accepts[i]}${accepts[i] === "float32" ? "; convert it with .float()" : ""}`);
+        check(
+          ok,
+          spec.name,
+          () => `input ${i} is ${t.dtype} ${fmtShape(t.shape)}, expected ${accepts[i]}${accepts[i] === "float32" ? "; convert it with .float()" : ""}`,
+        );
       });
       return [{ shape: broadcastShapes(spec.name, ...inputs.map((t) => t.shape)), dtype: outputOf(attrs) }];
     },

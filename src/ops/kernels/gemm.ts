@@ -2,10 +2,11 @@
  * Builds GEMM kernels: a variant (how A and B are read, how C is written: matmul.wgsl, conv2d.wgsl)
  * joined to the shared tiled core (gemm.wgsl), with a tile shape picked per problem and adapter.
  */
-import type { AdapterTuning } from "../../backend/webgpu/context";
-import { type Access, type Kernel, cachedKernel, fillTemplate } from "../../backend/webgpu/kernel";
+
 import gemmCore from "../../../shaders/gemm.wgsl?raw";
 import gemmDirect from "../../../shaders/gemm_direct.wgsl?raw";
+import type { AdapterTuning } from "../../backend/webgpu/context";
+import { type Access, cachedKernel, fillTemplate, type Kernel } from "../../backend/webgpu/kernel";
 
 export interface GemmTile {
   /** "shared": tiles staged in workgroup memory (GPUs); "direct": no shared memory (CPU emulators). */
