@@ -69,6 +69,12 @@ fn pixel(base: i32, y: i32, x: i32) -> f32 {
   return a[at];
 }
 
+// dy[base + (oh, ow)] or 0 past the output's edge (oh, ow >= 0 already).
+fn dy_at(base: i32, oh: i32, ow: i32) -> f32 {
+  if (oh >= signed(params.oh) || ow >= signed(params.ow)) { return 0.0; }
+  return a[base + oh * signed(params.ow) + ow];
+}
+
 fn row_a(m: u32) -> RowA {
   let ohw = params.oh * params.ow;
   if (MODE == 0u) {
@@ -108,15 +114,9 @@ fn a_at(r: RowA, k: KA) -> f32 {
     let th = r.y - k.y;
     let tw = r.x - k.x;
     if (th < 0 || tw < 0) { return 0.0; }
-    var oh = th;
-    var ow = tw;
-    if (params.stride_h != 1u || params.stride_w != 1u) {
-      if (th % signed(params.stride_h) != 0 || tw % signed(params.stride_w) != 0) { return 0.0; }
-      oh = th / signed(params.stride_h);
-      ow = tw / signed(params.stride_w);
-    }
-    if (oh >= signed(params.oh) || ow >= signed(params.ow)) { return 0.0; }
-    return a[r.base + k.base + oh * signed(params.ow) + ow];
+    if (params.stride_h == 1u && params.stride_w == 1u) { return dy_at(r.base + k.base, th, tw); }
+    if (th % signed(params.stride_h) != 0 || tw % signed(params.stride_w) != 0) { return 0.0; }
+    return dy_at(r.base + k.base, th / signed(params.stride_h), tw / signed(params.stride_w));
   }
   return a[r.base + k.base];
 }

@@ -24,9 +24,4 @@ export class Rng {
     const u = 1 - this.next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
   }
-
-  /** Whole number in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
 }

@@ -94,6 +94,13 @@ function checkConv(op: string, x: TensorMeta, w: TensorMeta, g: ConvGeometry): D
   return d;
 }
 
+/** Checks that a gradient has the convolution's output shape. */
+function checkGradient(op: string, dy: TensorMeta, d: Dims): void {
+  const expected = [d.n, d.cOut, d.oh, d.ow];
+  const ok = dy.shape.length === 4 && dy.shape.every((v, i) => v === expected[i]);
+  check(ok, op, () => `gradient ${fmtShape(dy.shape)} does not match the convolution's output ${fmtShape(expected)}`);
+}
+
 /** Runs one of the three convolution GEMMs. */
 function recordConv(ctx: GpuContext, mode: 0 | 1 | 2, a: GpuTensor, b: GpuTensor, c: GpuTensor, d: Dims, g: ConvGeometry, bias?: GpuTensor) {
   const khw = d.kh * d.kw;
@@ -185,11 +192,7 @@ export const conv2dBackwardInputOp: OpDef<BackwardInputAttrs> = defineOp<Backwar
   infer([dy, w], g) {
     const x = { shape: g.inputShape, dtype: "float32" as const };
     const d = checkConv("conv2dBackwardInput", x, w, g);
-    check(
-      dy.shape.length === 4 && dy.shape[0] === d.n && dy.shape[1] === d.cOut && dy.shape[2] === d.oh && dy.shape[3] === d.ow,
-      "conv2dBackwardInput",
-      () => `gradient ${fmtShape(dy.shape)} does not match the convolution's output [${d.n}, ${d.cOut}, ${d.oh}, ${d.ow}]`,
-    );
+    checkGradient("conv2dBackwardInput", dy, d);
     return [x];
   },
   cpu([dy, w], [dx], g) {
@@ -222,11 +225,7 @@ export const conv2dBackwardWeightOp: OpDef<BackwardWeightAttrs> = defineOp<Backw
   infer([x, dy], g) {
     const w = { shape: g.weightShape, dtype: "float32" as const };
     const d = checkConv("conv2dBackwardWeight", x, w, g);
-    check(
-      dy.shape.length === 4 && dy.shape[0] === d.n && dy.shape[1] === d.cOut && dy.shape[2] === d.oh && dy.shape[3] === d.ow,
-      "conv2dBackwardWeight",
-      () => `gradient ${fmtShape(dy.shape)} does not match the convolution's output [${d.n}, ${d.cOut}, ${d.oh}, ${d.ow}]`,
-    );
+    checkGradient("conv2dBackwardWeight", dy, d);
     return [w];
   },
   cpu([x, dy], [dw], g) {

@@ -140,12 +140,42 @@ function recordPool(ctx: GpuContext, mode: number, a: PoolAttrs, input: number[]
   ctx.dispatch(kernel, bindings, u, [Math.min(Math.ceil(total / 256), ctx.tuning.gridWorkgroups)]);
 }
 
-const WINDOW = { dilation: [1, 1] as [number, number], ceilMode: false, countIncludePad: true, adaptive: false, outputSize: [1, 1] as [number, number] };
+type Pair = number | [number, number];
+const pair = (v: Pair): [number, number] => (typeof v === "number" ? [v, v] : v);
+
+export interface MaxPool2dOptions {
+  /** Defaults to the kernel size. */
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  ceilMode?: boolean;
+}
+
+/** Attrs of a windowed pooling, with PyTorch's defaults (stride = kernel size). */
+function windowAttrs(kernelSize: Pair, o: MaxPool2dOptions & { countIncludePad?: boolean } = {}): PoolAttrs {
+  const kernel = pair(kernelSize);
+  return {
+    kernel,
+    stride: pair(o.stride ?? kernel),
+    padding: pair(o.padding ?? 0),
+    dilation: pair(o.dilation ?? 1),
+    ceilMode: o.ceilMode ?? false,
+    countIncludePad: o.countIncludePad ?? true,
+    adaptive: false,
+    outputSize: [1, 1],
+  };
+}
+
+/** Attrs of an adaptive average pooling to `outputSize`. */
+function adaptiveAttrs(outputSize: Pair): PoolAttrs {
+  return { ...windowAttrs(1), adaptive: true, outputSize: pair(outputSize) };
+}
+
 const POOL_CASES: PoolAttrs[] = [
-  { ...WINDOW, kernel: [2, 2], stride: [2, 2], padding: [0, 0] },
-  { ...WINDOW, kernel: [3, 3], stride: [2, 2], padding: [1, 1] },
-  { ...WINDOW, kernel: [3, 3], stride: [1, 1], padding: [1, 1] },
-  { ...WINDOW, kernel: [3, 2], stride: [2, 1], padding: [1, 0], ceilMode: true, countIncludePad: false },
+  windowAttrs(2),
+  windowAttrs(3, { stride: 2, padding: 1 }),
+  windowAttrs(3, { stride: 1, padding: 1 }),
+  windowAttrs([3, 2], { stride: [2, 1], padding: [1, 0], ceilMode: true, countIncludePad: false }),
 ];
 
 /** Max pooling: outputs the maxima and (int32) where each came from, h W + w within its plane. */
@@ -181,16 +211,7 @@ export const maxPool2dOp: OpDef<PoolAttrs> = defineOp<PoolAttrs>({
   test: {
     cases: [
       ...POOL_CASES.map((attrs) => ({ inputs: [[2, 3, 9, 8]], attrs })),
-      {
-        inputs: [[1, 2, 7, 7]],
-        attrs: {
-          ...WINDOW,
-          kernel: [3, 3] as [number, number],
-          stride: [1, 1] as [number, number],
-          padding: [1, 1] as [number, number],
-          dilation: [2, 2] as [number, number],
-        },
-      },
+      { inputs: [[1, 2, 7, 7]], attrs: windowAttrs(3, { stride: 1, padding: 1, dilation: 2 }) },
     ],
   },
 });
@@ -242,25 +263,11 @@ export const avgPool2dOp: OpDef<PoolAttrs> = defineOp<PoolAttrs>({
       ...POOL_CASES.map((attrs) => ({ inputs: [[2, 3, 9, 8]], attrs })),
       {
         inputs: [[2, 5, 4, 4]],
-        attrs: {
-          ...WINDOW,
-          kernel: [1, 1] as [number, number],
-          stride: [1, 1] as [number, number],
-          padding: [0, 0] as [number, number],
-          adaptive: true,
-          outputSize: [1, 1] as [number, number],
-        },
+        attrs: adaptiveAttrs([1, 1]),
       },
       {
         inputs: [[1, 2, 7, 5]],
-        attrs: {
-          ...WINDOW,
-          kernel: [1, 1] as [number, number],
-          stride: [1, 1] as [number, number],
-          padding: [0, 0] as [number, number],
-          adaptive: true,
-          outputSize: [3, 2] as [number, number],
-        },
+        attrs: adaptiveAttrs([3, 2]),
       },
     ],
   },
@@ -292,15 +299,7 @@ export const avgPool2dBackwardOp: OpDef<BackwardAttrs> = defineOp<BackwardAttrs>
       })),
       {
         inputs: [[1, 2, 3, 2]],
-        attrs: {
-          ...WINDOW,
-          kernel: [1, 1] as [number, number],
-          stride: [1, 1] as [number, number],
-          padding: [0, 0] as [number, number],
-          adaptive: true,
-          outputSize: [3, 2] as [number, number],
-          inputShape: [1, 2, 7, 5],
-        },
+        attrs: { ...adaptiveAttrs([3, 2]), inputShape: [1, 2, 7, 5] },
       },
     ],
   },
@@ -381,31 +380,6 @@ export const upsampleNearestBackwardOp: OpDef<UpsampleAttrs> = defineOp<Upsample
 
 // ---- public functions ----
 
-type Pair = number | [number, number];
-const pair = (v: Pair): [number, number] => (typeof v === "number" ? [v, v] : v);
-
-export interface MaxPool2dOptions {
-  /** Defaults to the kernel size. */
-  stride?: Pair;
-  padding?: Pair;
-  dilation?: Pair;
-  ceilMode?: boolean;
-}
-
-function windowAttrs(kernelSize: Pair, o: MaxPool2dOptions & { countIncludePad?: boolean }): PoolAttrs {
-  const kernel = pair(kernelSize);
-  return {
-    kernel,
-    stride: pair(o.stride ?? kernel),
-    padding: pair(o.padding ?? 0),
-    dilation: pair(o.dilation ?? 1),
-    ceilMode: o.ceilMode ?? false,
-    countIncludePad: o.countIncludePad ?? true,
-    adaptive: false,
-    outputSize: [1, 1],
-  };
-}
-
 /** Max pooling over kernelSize windows (stride defaults to the kernel size). */
 export function maxPool2d(x: Tensor, kernelSize: Pair, options: MaxPool2dOptions = {}): Tensor {
   return apply(maxPool2dOp, [x], windowAttrs(kernelSize, options))[0];
@@ -424,7 +398,7 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, options: Omit<MaxPool2dOp
 
 /** Average pooling to a fixed output size (1 gives global average pooling). */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
-  return apply1(avgPool2dOp, [x], { ...windowAttrs(1, {}), adaptive: true, outputSize: pair(outputSize) });
+  return apply1(avgPool2dOp, [x], adaptiveAttrs(outputSize));
 }
 
 /** Nearest-neighbour upsampling to `size` [H, W] or by an integer `scaleFactor`. */

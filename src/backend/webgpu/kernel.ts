@@ -71,10 +71,6 @@ export class Uniforms {
     this.view.setUint32(this.take(4), v >>> 0, true);
     return this;
   }
-  i32(v: number): this {
-    this.view.setInt32(this.take(4), v | 0, true);
-    return this;
-  }
   f32(v: number): this {
     this.view.setFloat32(this.take(4), v, true);
     return this;

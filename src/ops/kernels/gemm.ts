@@ -18,12 +18,22 @@ export interface GemmTile {
   bk: number;
 }
 
-/** Picks a tile: 64x64 for large problems, 32x32 when either side is small. */
+/**
+ * Picks a tile. GPUs: 64x64 (32x32 when a side is small) staged in shared memory. Emulators: the
+ * direct core, with the workgroup's 64 threads spread so that none idles on a narrow side (a
+ * convolution's gradient can have 3 columns or 16 rows).
+ */
 export function gemmTile(tuning: AdapterTuning, M: number, N: number): GemmTile {
-  if (tuning.cpuEmulated) return { core: "direct", wgX: 8, wgY: 8, bk: 1 };
+  if (tuning.cpuEmulated) {
+    const wgX = Math.min(8, nextPow2(Math.ceil(N / 4)));
+    const wgY = Math.min(64 / wgX, nextPow2(Math.ceil(M / 4)));
+    return { core: "direct", wgX, wgY, bk: 1 };
+  }
   if (M >= 64 && N >= 64) return { core: "shared", wgX: 16, wgY: 16, bk: 16 };
   return { core: "shared", wgX: 8, wgY: 8, bk: 16 };
 }
+
+const nextPow2 = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(n, 1)));
 
 /** Workgroups for a GEMM of M x N per batch. */
 export function gemmGrid(tile: GemmTile, M: number, N: number, batch: number): number[] {
