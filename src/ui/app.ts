@@ -56,10 +56,6 @@ export class App extends LitElement {
         font-weight: 650;
         letter-spacing: -0.01em;
       }
-      h1 span {
-        color: var(--muted);
-        font-weight: 500;
-      }
       .spacer {
         flex: 1;
       }
@@ -110,6 +106,9 @@ export class App extends LitElement {
       .controls {
         display: grid;
         gap: 14px;
+      }
+      .controls h2 {
+        margin: 0;
       }
       .buttons {
         display: flex;
@@ -265,12 +264,12 @@ export class App extends LitElement {
     return html`
       <header>
         <div class="logo" aria-hidden="true">${CLASS_COLORS.slice(0, 3).map((c) => html`<i style="background:${c}"></i>`)}</div>
-        <h1>Deep Learning Playground <span>· WebGPU</span></h1>
+        <h1>Deep Learning Playground</h1>
         <div class="spacer"></div>
         <div class="rate" aria-live="polite">${this._running ? `${this._stepsPerSecond.toFixed(0)} steps/s` : ""}</div>
         <div class="badge ${b?.kind ?? ""}" title=${b?.fallbackReason ?? b?.description ?? ""} data-testid="backend">
           <span class="dot"></span>
-          <span>${b ? b.description : "Starting the engine…"}</span>
+          <span>${!b ? "Starting the engine…" : b.kind === "cpu" ? "CPU · no WebGPU" : b.description}</span>
         </div>
       </header>
       <main>
@@ -328,8 +327,12 @@ export class App extends LitElement {
           </div>
           <dl-loss-chart></dl-loss-chart>
           <p class="note">
-            A ${[2, ...this._model.hidden, this._data.classes].join("-")} MLP learns to separate the arms of the spiral. Every step runs forward,
-            backward and the optimizer as WGSL kernels in one GPU submission, in a worker, while this page stays responsive.
+            A ${[2, ...this._model.hidden, this._data.classes].join("-")} MLP learns to separate the arms of the spiral.
+            ${
+              b?.kind === "cpu"
+                ? "Every step runs forward, backward and the optimizer on the CPU reference backend, in a worker, while this page stays responsive."
+                : "Every step runs forward, backward and the optimizer as WGSL kernels in one GPU submission, in a worker, while this page stays responsive."
+            }
           </p>
         </section>
       </main>

@@ -10,7 +10,7 @@ import type { Command, WorkerEvent } from "./protocol";
 
 const STEPS_PER_BATCH = 10;
 const BOUNDARY_EVERY = 50;
-const GRID = 64;
+const GRID = 100;
 const EXTENT = 1.2;
 
 const post = (event: WorkerEvent, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(event, transfer);

@@ -7,18 +7,8 @@ import { build, type PreviewServer, preview } from "vite";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-const FLAGS = [
-  "--enable-unsafe-webgpu",
-  "--enable-features=Vulkan",
-  "--use-vulkan=swiftshader",
-  "--use-angle=swiftshader",
-  "--no-sandbox",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-  "--no-first-run",
-];
+const WEBGPU_FLAGS = ["--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-vulkan=swiftshader", "--use-angle=swiftshader"];
+const FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"];
 
 export interface Session {
   browser: Browser;
@@ -26,12 +16,14 @@ export interface Session {
   url: string;
 }
 
-export async function start(): Promise<Session> {
+/** Builds and serves the playground and launches Chromium (with WebGPU unless `webgpu` is false). */
+export async function start(options: { webgpu?: boolean } = {}): Promise<Session> {
   await build({ logLevel: "warn" });
   const server = await preview({ preview: { port: 0, host: "127.0.0.1" }, logLevel: "warn" });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error("vite preview did not report a local URL");
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const args = options.webgpu === false ? [...FLAGS, "--disable-features=WebGPU"] : [...WEBGPU_FLAGS, ...FLAGS];
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args });
   return { browser, server, url };
 }
 
