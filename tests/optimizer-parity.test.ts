@@ -1,12 +1,12 @@
 /**
- * Optimizers against PyTorch: the `optimizer` cases of ../shared/goldens/pytorch_parity.json (a tanh
+ * Optimizers against PyTorch: every `optimizer` case of ../shared/goldens/pytorch_parity.json (a tanh
  * MLP 3-4-2, weights [in, out], full-batch MSE, 12 steps) on the CPU reference and on WebGPU: the loss
  * before each step and every parameter after each step.
  */
 import { describe, expect, it } from "vitest";
 import type { Backend } from "../src/backend/backend";
 import * as dl from "../src/index";
-import { Adam, AdamW, type Optimizer, SGD } from "../src/optim";
+import { Adadelta, Adagrad, Adam, AdamW, type Optimizer, RMSprop, SGD } from "../src/optim";
 import { withBackend } from "../src/tensor/engine";
 import { cpu32, webgpu } from "./helpers/backends";
 import { type GoldenTensor, loadGoldens } from "./helpers/goldens";
@@ -27,6 +27,9 @@ const MAKERS: Record<string, (params: dl.Tensor[], lr: number, s: Record<string,
   sgd: (p, lr, s) => new SGD(p, { lr, momentum: (s.momentum as number) ?? 0, nesterov: Boolean(s.nesterov), weightDecay: (s.weight_decay as number) ?? 0 }),
   adam: (p, lr, s) => new Adam(p, { lr, amsgrad: Boolean(s.amsgrad), weightDecay: (s.weight_decay as number) ?? 0 }),
   adamw: (p, lr, s) => new AdamW(p, { lr, weightDecay: (s.weight_decay as number) ?? 0.01 }),
+  adagrad: (p, lr) => new Adagrad(p, { lr }),
+  rmsprop: (p, lr, s) => new RMSprop(p, { lr, alpha: (s.alpha as number) ?? 0.99, momentum: (s.momentum as number) ?? 0 }),
+  adadelta: (p, lr) => new Adadelta(p, { lr }),
 };
 
 const cases = loadGoldens().filter((c) => c.op === "optimizer" && MAKERS[parseName(String(c.attrs.name)).kind]);
@@ -35,7 +38,10 @@ describe.each([
   ["cpu", async () => cpu32 as Backend],
   ["webgpu", async () => (await webgpu()) as Backend],
 ])("optimizers against PyTorch on %s", (_, backendOf) => {
-  it("has the SGD, Adam and AdamW cases", () => expect(cases.length).toBe(7));
+  it("covers every optimizer case of the fixtures", () => {
+    expect(cases.length).toBe(11);
+    expect(loadGoldens().filter((c) => c.op === "optimizer").length).toBe(cases.length);
+  });
   it.each(cases.map((c) => ({ c, label: String(c.attrs.name) })))("$label", async ({ c }) => {
     const backend = await backendOf();
     const { kind, lr, settings } = parseName(String(c.attrs.name));

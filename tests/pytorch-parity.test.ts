@@ -1,7 +1,7 @@
 /**
- * PyTorch parity: every case of ../shared/goldens/pytorch_parity.json except the optimizer and
- * metrics cases (the training suite covers those), on the CPU reference and on WebGPU, outputs and
- * gradients, at relative 1e-4 + absolute 1e-5.
+ * PyTorch parity: every case of ../shared/goldens/pytorch_parity.json except the optimizer cases
+ * (tests/optimizer-parity.test.ts) and the metrics case (tests/metrics.test.ts), on the CPU reference
+ * and on WebGPU, outputs and gradients, at relative 1e-4 + absolute 1e-5.
  */
 import { describe, expect, it } from "vitest";
 import type { Backend } from "../src/backend/backend";

@@ -35,6 +35,10 @@ async function buildEveryKernel(gpu: WebGPUBackend): Promise<void> {
       (p: dl.Tensor[]) => new dl.optim.SGD(p, { lr: 0.1, momentum: 0.9 }),
       (p: dl.Tensor[]) => new dl.optim.Adam(p),
       (p: dl.Tensor[]) => new dl.optim.Adam(p, { amsgrad: true }),
+      (p: dl.Tensor[]) => new dl.optim.Adagrad(p),
+      (p: dl.Tensor[]) => new dl.optim.RMSprop(p),
+      (p: dl.Tensor[]) => new dl.optim.RMSprop(p, { centered: true, momentum: 0.9 }),
+      (p: dl.Tensor[]) => new dl.optim.Adadelta(p),
     ];
     for (const make of makers) {
       const w = dl.randn([3, 2], { requiresGrad: true });

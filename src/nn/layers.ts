@@ -1,16 +1,23 @@
 /**
- * Basic layers: Linear (PyTorch's layout and default initialisation), Sequential, Flatten and the
- * activation functions as modules.
+ * Basic layers, with PyTorch's names, layouts and default initialisation: Linear, Sequential,
+ * Flatten, Dropout, Embedding and the activation functions as modules.
  */
 import { check } from "../errors";
-import { rand } from "../ops/creation";
+import { zeros } from "../ops/creation";
+import { dropout, embedding } from "../ops/indexing";
 import { linear } from "../ops/matmul";
 import { flatten } from "../ops/shape-ops";
+import { logSoftmax, softmax } from "../ops/softmax";
 import * as act from "../ops/unary-api";
 import type { Tensor } from "../tensor/tensor";
+import { type InitScheme, initLayer, normal_ } from "./init";
 import { Module } from "./module";
 
-/** y = x Wᵀ + b, weight [out, in]; weight and bias start uniform in ±1/sqrt(in), as in PyTorch. */
+function checkSizes(layer: string, sizes: Record<string, number>): void {
+  for (const [name, v] of Object.entries(sizes)) check(Number.isInteger(v) && v > 0, layer, () => `${name} must be a whole number > 0, got ${v}`);
+}
+
+/** y = x Wᵀ + b, weight [out, in]; starts as PyTorch's Linear does (uniform ±1/sqrt(in)) by default. */
 export class Linear extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
@@ -18,17 +25,13 @@ export class Linear extends Module {
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
-    options: { bias?: boolean } = {},
+    options: { bias?: boolean; init?: InitScheme } = {},
   ) {
     super();
-    check(
-      Number.isInteger(inFeatures) && inFeatures > 0 && Number.isInteger(outFeatures) && outFeatures > 0,
-      "Linear",
-      () => `sizes must be whole numbers > 0, got ${inFeatures} -> ${outFeatures}`,
-    );
-    const bound = 1 / Math.sqrt(inFeatures);
-    this.weight = rand([outFeatures, inFeatures], { low: -bound, high: bound, requiresGrad: true });
-    this.bias = options.bias === false ? null : rand([outFeatures], { low: -bound, high: bound, requiresGrad: true });
+    checkSizes("Linear", { inFeatures, outFeatures });
+    this.weight = zeros([outFeatures, inFeatures], { requiresGrad: true });
+    this.bias = options.bias === false ? null : zeros([outFeatures], { requiresGrad: true });
+    initLayer(this.weight, this.bias, options.init);
   }
 
   forward(x: Tensor): Tensor {
@@ -36,13 +39,17 @@ export class Linear extends Module {
   }
 }
 
-/** Runs modules one after another. */
+/** Runs modules one after another; children are named "0", "1", ... as in PyTorch. */
 export class Sequential extends Module {
   readonly layers: Module[];
 
   constructor(...layers: Module[]) {
     super();
     this.layers = layers;
+  }
+
+  override children(): [string, Module][] {
+    return this.layers.map((l, i) => [String(i), l]);
   }
 
   forward(x: Tensor): Tensor {
@@ -60,6 +67,35 @@ export class Flatten extends Module {
   }
   forward(x: Tensor): Tensor {
     return flatten(x, this.startDim, this.endDim);
+  }
+}
+
+/** Zeroes elements with probability p in training (scaling the rest by 1/(1-p)); identity in eval. */
+export class Dropout extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    check(p >= 0 && p < 1, "Dropout", () => `p must be in [0, 1), got ${p}`);
+  }
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.p, this.training);
+  }
+}
+
+/** A lookup table: int32 indices [...] -> rows [..., dim]; rows start N(0, 1) as in PyTorch. */
+export class Embedding extends Module {
+  readonly weight: Tensor;
+
+  constructor(
+    readonly numEmbeddings: number,
+    readonly embeddingDim: number,
+  ) {
+    super();
+    checkSizes("Embedding", { numEmbeddings, embeddingDim });
+    this.weight = normal_(zeros([numEmbeddings, embeddingDim], { requiresGrad: true }));
+  }
+
+  forward(indices: Tensor): Tensor {
+    return embedding(indices, this.weight);
   }
 }
 
@@ -114,5 +150,15 @@ export class Softplus extends Activation {
     readonly threshold = 20,
   ) {
     super((x) => act.softplus(x, { beta, threshold }));
+  }
+}
+export class Softmax extends Activation {
+  constructor(readonly dim = -1) {
+    super((x) => softmax(x, dim));
+  }
+}
+export class LogSoftmax extends Activation {
+  constructor(readonly dim = -1) {
+    super((x) => logSoftmax(x, dim));
   }
 }

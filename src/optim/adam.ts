@@ -1,14 +1,13 @@
 /**
- * Adam and AdamW with PyTorch's semantics (bias correction, AMSGrad, L2 vs decoupled weight
- * decay), one fused kernel (shaders/adam.wgsl) per step over the whole parameter arena.
+ * Adam and AdamW with PyTorch's semantics (torch.optim.Adam / AdamW), one fused kernel per step:
+ *   Adam:  g = grad + weight_decay p          AdamW: p = p (1 - lr weight_decay), g = grad
+ *   m = β1 m + (1 - β1) g,   v = β2 v + (1 - β2) g²   (AMSGrad: vmax = max(vmax, v), used for v)
+ *   p = p - (lr / bc1) m / (sqrt(v) / sqrt(bc2) + eps),   bc_k = 1 - β_k^step
  */
-
-import adamWgsl from "../../shaders/adam.wgsl?raw";
-import { cachedKernel, fillTemplate, Uniforms } from "../backend/webgpu/kernel";
-import { check } from "../errors";
-import { defineOp, type OpDef } from "../ops/op";
 import type { Tensor } from "../tensor/tensor";
-import { Optimizer } from "./optimizer";
+import { check } from "../errors";
+import type { UpdateRule } from "./fused";
+import { type ParamGroupInput, Optimizer, type Regularization } from "./optimizer";
 
 export interface AdamOptions {
   lr?: number;
@@ -18,92 +17,58 @@ export interface AdamOptions {
   amsgrad?: boolean;
 }
 
-type AdamAttrs = { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; amsgrad: boolean; step: number };
+type Settings = Required<AdamOptions>;
 
-const AMSGRAD_RULE = `@group(0) @binding(5) var<storage, read_write> vmax: array<f32>;
-fn second_moment(i: u32, v_new: f32) -> f32 {
-  let mx = max(vmax[i], v_new);
-  vmax[i] = mx;
-  return mx;
-}`;
-
-/** In place: grad (read) -> param, m, v (and vmax for AMSGrad). */
-export const adamStepOp: OpDef<AdamAttrs> = defineOp<AdamAttrs>({
-  name: "adamStep",
-  infer: () => [],
-  cpu([grad], [param, m, v, vmax], a) {
-    const bc1 = 1 - a.beta1 ** a.step;
-    const bc2Sqrt = Math.sqrt(1 - a.beta2 ** a.step);
-    for (let i = 0; i < param.data.length; i++) {
-      let p = param.data[i];
-      let g = grad.data[i];
-      if (a.decoupled) p *= 1 - a.lr * a.weightDecay;
-      else g += a.weightDecay * p;
-      const mi = a.beta1 * m.data[i] + (1 - a.beta1) * g;
-      const vi = a.beta2 * v.data[i] + (1 - a.beta2) * g * g;
-      m.data[i] = mi;
-      v.data[i] = vi;
-      let second = vi;
-      if (a.amsgrad) {
-        second = Math.max(vmax.data[i], vi);
-        vmax.data[i] = second;
-      }
-      param.data[i] = p - ((a.lr / bc1) * mi) / (Math.sqrt(second) / bc2Sqrt + a.eps);
-    }
-  },
-  gpu(ctx, [grad], [param, m, v, vmax], a) {
-    const kernel = cachedKernel(`adam/${a.amsgrad ? "amsgrad" : "plain"}`, () => ({
-      code: fillTemplate(adamWgsl, { AMSGRAD: a.amsgrad ? AMSGRAD_RULE : "fn second_moment(i: u32, v_new: f32) -> f32 { return v_new; }" }),
-      bindings: a.amsgrad ? ["read", "write", "write", "write", "write"] : ["read", "write", "write", "write"],
-    }));
-    const n = param.shape[0];
-    const u = new Uniforms()
-      .u32(n)
-      .f32(a.lr)
-      .f32(a.beta1)
-      .f32(a.beta2)
-      .f32(a.eps)
-      .f32(a.weightDecay)
-      .u32(a.decoupled ? 1 : 0)
-      .f32(1 - a.beta1 ** a.step)
-      .f32(Math.sqrt(1 - a.beta2 ** a.step));
-    const bindings = [grad.binding, param.binding, m.binding, v.binding];
-    if (a.amsgrad) bindings.push(vmax.binding);
-    ctx.dispatch(kernel, bindings, u, [Math.min(Math.ceil(n / 256), ctx.tuning.gridWorkgroups)]);
-  },
-});
-
-export class Adam extends Optimizer {
-  readonly options: Required<AdamOptions>;
-
-  constructor(
-    params: Iterable<Tensor>,
-    options: AdamOptions = {},
-    private readonly decoupled = false,
-  ) {
-    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = decoupled ? 1e-2 : 0, amsgrad = false } = options;
+export class Adam extends Optimizer<Settings> {
+  constructor(params: Iterable<Tensor> | ParamGroupInput<Settings>[], options: AdamOptions = {}, regularization?: Regularization, private readonly decoupled = false) {
     const name = decoupled ? "AdamW" : "Adam";
-    check(lr > 0 && Number.isFinite(lr), name, () => `lr must be a positive number, got ${lr}`);
-    check(
-      betas.every((b) => b >= 0 && b < 1),
-      name,
-      () => `betas must be in [0, 1), got [${betas}]`,
-    );
-    check(eps > 0, name, () => `eps must be > 0, got ${eps}`);
-    check(weightDecay >= 0, name, () => `weightDecay must be >= 0, got ${weightDecay}`);
-    super(name, params, amsgrad ? 3 : 2);
-    this.options = { lr, betas, eps, weightDecay, amsgrad };
+    const defaults: Settings = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: decoupled ? 1e-2 : 0, amsgrad: false, ...options };
+    check(defaults.betas.every((b) => b >= 0 && b < 1), name, () => `betas must be in [0, 1), got [${defaults.betas}]`);
+    check(defaults.eps > 0, name, () => `eps must be > 0, got ${defaults.eps}`);
+    check(defaults.weightDecay >= 0, name, () => `weightDecay must be >= 0, got ${defaults.weightDecay}`);
+    super(name, params, defaults, defaults.amsgrad ? ["m", "v", "vmax"] : ["m", "v"], regularization);
   }
 
-  protected update(): [OpDef<never>, object] {
-    const { lr, betas, eps, weightDecay, amsgrad } = this.options;
-    return [adamStepOp as OpDef<never>, { lr, beta1: betas[0], beta2: betas[1], eps, weightDecay, decoupled: this.decoupled, amsgrad, step: this.stepCount }];
+  protected rule(o: Settings, step: number): UpdateRule {
+    const [beta1, beta2] = o.betas;
+    const bc1 = 1 - beta1 ** step;
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+    const decoupled = this.decoupled;
+    const scalars = { lr: o.lr, beta1, beta2, eps: o.eps, weightDecay: o.weightDecay, decoupled: decoupled ? 1 : 0, bc1, bc2Sqrt };
+    return {
+      name: o.amsgrad ? "adam/amsgrad" : "adam",
+      states: o.amsgrad ? ["m", "v", "vmax"] : ["m", "v"],
+      scalars,
+      wgsl: `    if (u.decoupled == 1.0) { p = p * (1.0 - u.lr * u.weightDecay); } else { g = g + u.weightDecay * p; }
+    let mi = u.beta1 * m[i] + (1.0 - u.beta1) * g;
+    let vi = u.beta2 * v[i] + (1.0 - u.beta2) * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    ${o.amsgrad ? "let second = max(vmax[i], vi);\n    vmax[i] = second;" : "let second = vi;"}
+    p = p - (u.lr / u.bc1) * mi / (sqrt(second) / u.bc2Sqrt + u.eps);`,
+      cpu: (grad, param, s, i) => {
+        let p = param;
+        let g = grad;
+        if (decoupled) p *= 1 - o.lr * o.weightDecay;
+        else g += o.weightDecay * p;
+        const mi = beta1 * s.m[i] + (1 - beta1) * g;
+        const vi = beta2 * s.v[i] + (1 - beta2) * g * g;
+        s.m[i] = mi;
+        s.v[i] = vi;
+        let second = vi;
+        if (o.amsgrad) {
+          second = Math.max(s.vmax[i], vi);
+          s.vmax[i] = second;
+        }
+        return p - ((o.lr / bc1) * mi) / (Math.sqrt(second) / bc2Sqrt + o.eps);
+      },
+    };
   }
 }
 
 /** AdamW: Adam with decoupled weight decay (default 0.01). */
 export class AdamW extends Adam {
-  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
-    super(params, options, true);
+  constructor(params: Iterable<Tensor> | ParamGroupInput<Settings>[], options: AdamOptions = {}, regularization?: Regularization) {
+    super(params, options, regularization, true);
   }
 }

@@ -1,0 +1,47 @@
+/**
+ * Fused optimizer updates: an optimizer declares its per-element rule once, in WGSL (spliced into
+ * shaders/optimizer.wgsl) and in JavaScript (the CPU reference), and this turns it into an in-place
+ * op over a range of the parameter arena: one dispatch updates every parameter of a group.
+ */
+import type { HostArray } from "../backend/backend";
+import { Uniforms, cachedKernel, fillTemplate } from "../backend/webgpu/kernel";
+import { type OpDef, defineOp } from "../ops/op";
+import optimizerWgsl from "../../shaders/optimizer.wgsl?raw";
+
+export interface UpdateRule {
+  /** Kernel name (with the variant, e.g. "rmsprop/centered/momentum"). */
+  name: string;
+  /** State arenas in binding order. */
+  states: string[];
+  /** Scalars for this step, in uniform order (f32; booleans as 0/1). */
+  scalars: Record<string, number>;
+  /** WGSL statements: read `g` (gradient), update `p`, the states (arrays by name) and read `u.<scalar>`. */
+  wgsl: string;
+  /** The same rule for element i on the CPU: returns the new parameter value. */
+  cpu: (g: number, p: number, state: Record<string, HostArray>, i: number) => number;
+}
+
+/** In place: grad (input 0) -> param (output 0) and the state arenas (outputs 1..). */
+export const fusedUpdateOp: OpDef<UpdateRule> = defineOp<UpdateRule>({
+  name: "fusedUpdate",
+  infer: () => [],
+  cpu([grad], [param, ...states], rule) {
+    const state = Object.fromEntries(rule.states.map((name, k) => [name, states[k].data]));
+    for (let i = 0; i < param.data.length; i++) param.data[i] = rule.cpu(grad.data[i], param.data[i], state, i);
+  },
+  gpu(ctx, [grad], [param, ...states], rule) {
+    const names = Object.keys(rule.scalars);
+    const kernel = cachedKernel(`optimizer/${rule.name}/${rule.states.join(",")}/${names.join(",")}`, () => ({
+      code: fillTemplate(optimizerWgsl, {
+        FIELDS: names.map((n) => `  ${n}: f32,`).join("\n"),
+        STATES: rule.states.map((s, k) => `@group(0) @binding(${3 + k}) var<storage, read_write> ${s}: array<f32>;`).join("\n"),
+        UPDATE: rule.wgsl,
+      }),
+      bindings: ["read", "write", ...rule.states.map(() => "write" as const)],
+    }));
+    const n = param.shape[0];
+    const u = new Uniforms().u32(n);
+    for (const name of names) u.f32(rule.scalars[name]);
+    ctx.dispatch(kernel, [grad.binding, param.binding, ...states.map((s) => s.binding)], u, [Math.min(Math.ceil(n / 256), ctx.tuning.gridWorkgroups)]);
+  },
+});
