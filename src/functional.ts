@@ -20,6 +20,7 @@ export {
 } from "./nn/functional/losses";
 export { batchNorm, layerNorm } from "./nn/functional/normalization";
 export { gru, lstm, type RecurrentWeights, rnn } from "./nn/functional/recurrent";
+export { type AugmentOptions, augment } from "./ops/augment";
 export { add, compare, div, eq, ge, gt, le, lt, maximum, minimum, mul, ne, neg, pow, sub, where } from "./ops/binary";
 export { conv2d, convTranspose2d } from "./ops/conv";
 export { arange, full, ones, onesLike, rand, randn, scalarLike, tensor, zeros, zerosLike } from "./ops/creation";

@@ -17,7 +17,7 @@ export * from "./functional";
 export * as nn from "./nn";
 export { registry } from "./ops/registry";
 export * as optim from "./optim";
-export * as metrics from "./train/metrics";
 export { dispose, getBackend, isGradEnabled, keep, memory, noGrad, setBackend, tidy } from "./tensor/engine";
 export { manualSeed } from "./tensor/random";
 export { type NestedArray, Tensor } from "./tensor/tensor";
+export * as metrics from "./train/metrics";

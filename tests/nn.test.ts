@@ -32,7 +32,20 @@ describe("model specs", () => {
   it("LeNet-5 on 1x28x28: shapes, 61,706 parameters, and a forward pass of that shape", () =>
     onCpu(() => {
       const built = nn.buildModel(LENET, [1, 28, 28]);
-      expect(built.layers.map((l) => l.outputShape)).toEqual([[6, 28, 28], [6, 28, 28], [6, 14, 14], [16, 10, 10], [16, 10, 10], [16, 5, 5], [400], [120], [120], [84], [84], [10]]);
+      expect(built.layers.map((l) => l.outputShape)).toEqual([
+        [6, 28, 28],
+        [6, 28, 28],
+        [6, 14, 14],
+        [16, 10, 10],
+        [16, 10, 10],
+        [16, 5, 5],
+        [400],
+        [120],
+        [120],
+        [84],
+        [84],
+        [10],
+      ]);
       expect(built.totalParams).toBe(61706);
       expect(built.model.parameterCount()).toBe(61706);
       expect(built.model.forward(dl.zeros([2, 1, 28, 28])).shape).toEqual([2, 10]);
@@ -69,15 +82,25 @@ describe("model specs", () => {
 
   it("explains an invalid layer, naming it", () =>
     onCpu(() => {
-      const tooBig: dl.nn.ModelSpec = { layers: [{ type: "maxPool2d", kernel: 2 }, { type: "maxPool2d", kernel: 2 }, { type: "conv2d", filters: 4, kernel: 5 }] };
-      expect(() => nn.buildModel(tooBig, [1, 16, 16])).toThrow("layer 3 conv2d: kernel 5 is larger than its 4x4 input; lower the kernel or remove a pooling layer above it");
+      const tooBig: dl.nn.ModelSpec = {
+        layers: [
+          { type: "maxPool2d", kernel: 2 },
+          { type: "maxPool2d", kernel: 2 },
+          { type: "conv2d", filters: 4, kernel: 5 },
+        ],
+      };
+      expect(() => nn.buildModel(tooBig, [1, 16, 16])).toThrow(
+        "layer 3 conv2d: kernel 5 is larger than its 4x4 input; lower the kernel or remove a pooling layer above it",
+      );
       expect(() => nn.buildModel({ layers: [{ type: "linear", units: 3 }] }, [1, 8, 8])).toThrow(
         "layer 1 linear: expects a vector but its input is a 1-channel 8x8 image; add a flatten layer before it",
       );
       expect(() => nn.parseModelSpec({ layers: [{ type: "linear", units: -2 }] })).toThrow("layer 1 linear: units must be a whole number >= 1, got -2");
       expect(() => nn.parseModelSpec({ layers: [{ type: "conv3d" }] })).toThrow(/layer 1: unknown layer type "conv3d"; expected one of linear, conv2d/);
       expect(() => nn.parseModelSpec({ layers: [{ type: "dropout", p: 1.5 }] })).toThrow("layer 1 dropout: p must be in [0, 1), got 1.5");
-      expect(() => nn.parseModelSpec({ layers: [{ type: "linear", units: 2, kernel: 3 }] })).toThrow('layer 1 linear: unknown setting "kernel"; a linear layer takes units, bias');
+      expect(() => nn.parseModelSpec({ layers: [{ type: "linear", units: 2, kernel: 3 }] })).toThrow(
+        'layer 1 linear: unknown setting "kernel"; a linear layer takes units, bias',
+      );
       expect(() => nn.parseModelSpec("garbage")).toThrow(/model: expected an object with a "layers" list/);
     }));
 });

@@ -19,9 +19,40 @@ export class Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
+  /** A whole number uniform in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** Uniform in [low, high). */
+  uniform(low: number, high: number): number {
+    return low + (high - low) * this.next();
+  }
+
   /** Standard normal (Box-Muller). */
   normal(): number {
     const u = 1 - this.next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
   }
+}
+
+/** murmur3's 32-bit finalizer: every input bit flips about half the output bits. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * A seed for one stream derived from a base seed, e.g. `deriveSeed(seed, epoch)`: nearby inputs
+ * give unrelated seeds, and the order of the inputs matters (`deriveSeed(1, 2) !== deriveSeed(2, 1)`),
+ * so epoch 1 and epoch 2 shuffle independently.
+ */
+export function deriveSeed(seed: number, ...streams: number[]): number {
+  let h = fmix32((seed ^ 0x9e3779b9) >>> 0);
+  for (const s of [...streams, streams.length]) h = fmix32((h ^ fmix32((s + 0x6a09e667) >>> 0)) + 0x3c6ef372);
+  return h;
 }

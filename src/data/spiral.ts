@@ -3,17 +3,15 @@
  * interleaved arms, each point's angle perturbed by gaussian noise.
  */
 import { check } from "../errors";
+import type { PointSet } from "./dataset";
 import { Rng } from "./random";
 
-export interface PointSet {
-  /** Coordinates, [n, 2] row-major. */
-  x: Float32Array;
-  /** Class of each point, [n]. */
-  y: Int32Array;
-  n: number;
-  classes: number;
-}
+export type { PointSet } from "./dataset";
 
+/**
+ * `classes` spiral arms turning `turns` times from the centre out to radius 1; point i belongs to arm
+ * `i % classes`, so the classes are balanced. `noise` is the standard deviation of the angle, in radians.
+ */
 export function spiral(options: { points?: number; classes?: number; noise?: number; turns?: number; seed?: number } = {}): PointSet {
   const { points = 300, classes = 3, noise = 0.2, turns = 1, seed = 1 } = options;
   check(
@@ -34,5 +32,6 @@ export function spiral(options: { points?: number; classes?: number; noise?: num
     x[2 * i + 1] = r * Math.sin(angle);
     y[i] = c;
   }
-  return { x, y, n: points, classes };
+  const classNames = Array.from({ length: classes }, (_, c) => `arm ${c}`);
+  return { name: "spiral", task: "classification", inputShape: [2], featureNames: ["x1", "x2"], x, y, n: points, classes, classNames };
 }

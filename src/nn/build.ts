@@ -6,9 +6,9 @@
  */
 import { convOutSize, resolvePadding } from "../ops/conv";
 import { poolOutSize } from "../ops/pool";
-import { Conv2d, ConvTranspose2d, AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, Upsample } from "./conv";
+import { AdaptiveAvgPool2d, AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, Upsample } from "./conv";
 import type { InitScheme } from "./init";
-import { Dropout, ELU, Flatten, GELU, LeakyReLU, Linear, ReLU, Sequential, SiLU, Sigmoid, Softplus, Tanh } from "./layers";
+import { Dropout, ELU, Flatten, GELU, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, SiLU, Softplus, Tanh } from "./layers";
 import type { Module } from "./module";
 import { BatchNorm1d, BatchNorm2d, LayerNorm } from "./normalization";
 import { Residual } from "./residual";
@@ -45,7 +45,10 @@ function layerStep(layer: LayerSpec, input: number[], index: string, init: InitS
     throw new ModelSpecError(`${where} ${layer.type}: ${detail}`);
   };
   const image = () => {
-    if (input.length !== 3) fail(`expects an image (channels x height x width) but its input is ${describe(input)}; ${input.length === 1 ? "use it before the flatten layer" : "check the data"}`);
+    if (input.length !== 3)
+      fail(
+        `expects an image (channels x height x width) but its input is ${describe(input)}; ${input.length === 1 ? "use it before the flatten layer" : "check the data"}`,
+      );
     return input as [number, number, number];
   };
   switch (layer.type) {
@@ -62,8 +65,14 @@ function layerStep(layer: LayerSpec, input: number[], index: string, init: InitS
       const pad = resolvePadding("conv2d", layer.padding ?? 0, [layer.kernel, layer.kernel], [stride, stride], [dilation, dilation]);
       const span = dilation * (layer.kernel - 1) + 1;
       if (span > h + pad[0] + pad[1] || span > w + pad[2] + pad[3])
-        fail(`kernel ${layer.kernel}${dilation > 1 ? ` (dilated to ${span})` : ""} is larger than its ${h}x${w} input; lower the kernel or remove a pooling layer above it`);
-      const out = [layer.filters, convOutSize(h, layer.kernel, stride, pad[0], pad[1], dilation), convOutSize(w, layer.kernel, stride, pad[2], pad[3], dilation)];
+        fail(
+          `kernel ${layer.kernel}${dilation > 1 ? ` (dilated to ${span})` : ""} is larger than its ${h}x${w} input; lower the kernel or remove a pooling layer above it`,
+        );
+      const out = [
+        layer.filters,
+        convOutSize(h, layer.kernel, stride, pad[0], pad[1], dilation),
+        convOutSize(w, layer.kernel, stride, pad[2], pad[3], dilation),
+      ];
       const params = layer.filters * c * layer.kernel * layer.kernel + (layer.bias === false ? 0 : layer.filters);
       const padding = layer.padding === "same" || layer.padding === "valid" ? layer.padding : (layer.padding ?? 0);
       return { module: build ? new Conv2d(c, layer.filters, layer.kernel, { stride, padding, dilation, bias: layer.bias, init }) : null, out, params };
@@ -86,9 +95,14 @@ function layerStep(layer: LayerSpec, input: number[], index: string, init: InitS
       const stride = layer.stride ?? layer.kernel;
       const padding = layer.padding ?? 0;
       if (padding > layer.kernel / 2) fail(`padding ${padding} must be at most half the kernel ${layer.kernel}`);
-      if (layer.kernel > h + 2 * padding || layer.kernel > w + 2 * padding) fail(`a ${layer.kernel}x${layer.kernel} window does not fit its ${h}x${w} input; lower the kernel or remove a pooling layer above it`);
+      if (layer.kernel > h + 2 * padding || layer.kernel > w + 2 * padding)
+        fail(`a ${layer.kernel}x${layer.kernel} window does not fit its ${h}x${w} input; lower the kernel or remove a pooling layer above it`);
       const out = [c, poolOutSize(h, layer.kernel, stride, padding, 1, false), poolOutSize(w, layer.kernel, stride, padding, 1, false)];
-      const module = build ? (layer.type === "maxPool2d" ? new MaxPool2d(layer.kernel, { stride, padding }) : new AvgPool2d(layer.kernel, { stride, padding })) : null;
+      const module = build
+        ? layer.type === "maxPool2d"
+          ? new MaxPool2d(layer.kernel, { stride, padding })
+          : new AvgPool2d(layer.kernel, { stride, padding })
+        : null;
       return { module, out, params: 0 };
     }
     case "adaptiveAvgPool2d": {
@@ -126,7 +140,10 @@ function layerStep(layer: LayerSpec, input: number[], index: string, init: InitS
           const stride = input[1] / out[1];
           params += out[0] * input[0] + out[0];
           if (build) projection = new Conv2d(input[0], out[0], 1, { stride, init });
-        } else fail(`its layers map ${describe(input)} to ${describe(out)}, which a 1x1 projection of the skip connection cannot match; keep the spatial size a whole fraction of the input`);
+        } else
+          fail(
+            `its layers map ${describe(input)} to ${describe(out)}, which a 1x1 projection of the skip connection cannot match; keep the spatial size a whole fraction of the input`,
+          );
       }
       return { module: build ? new Residual(inner.model as Sequential, projection) : null, out, params };
     }

@@ -3,9 +3,9 @@
  * layouts ([out, in, kh, kw]; transposed: [in, out, kh, kw]) and default initialisation.
  */
 import { check } from "../errors";
-import { zeros } from "../ops/creation";
 import { type Conv2dOptions, type ConvTranspose2dOptions, conv2d, convTranspose2d } from "../ops/conv";
-import { type MaxPool2dOptions, adaptiveAvgPool2d, avgPool2d, maxPool2d, upsample } from "../ops/pool";
+import { zeros } from "../ops/creation";
+import { adaptiveAvgPool2d, avgPool2d, type MaxPool2dOptions, maxPool2d, upsample } from "../ops/pool";
 import type { Tensor } from "../tensor/tensor";
 import { type InitScheme, initLayer } from "./init";
 import { Module } from "./module";

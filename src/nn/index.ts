@@ -1,9 +1,10 @@
 /** Neural-network modules (torch.nn), initialisers (torch.nn.init) and model specs. */
+
+export { type BuiltModel, buildModel, type LayerSummary, summarizeModel } from "./build";
+export { AdaptiveAvgPool2d, AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, Upsample } from "./conv";
+export * as init from "./init";
+export { Dropout, ELU, Embedding, Flatten, GELU, LeakyReLU, Linear, LogSoftmax, ReLU, Sequential, Sigmoid, SiLU, Softmax, Softplus, Tanh } from "./layers";
 export { Module } from "./module";
-export { Linear, Sequential, Flatten, Dropout, Embedding, ReLU, Tanh, Sigmoid, SiLU, LeakyReLU, ELU, GELU, Softplus, Softmax, LogSoftmax } from "./layers";
-export { Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample } from "./conv";
 export { BatchNorm1d, BatchNorm2d, LayerNorm } from "./normalization";
 export { Residual } from "./residual";
-export * as init from "./init";
-export { type ModelSpec, type LayerSpec, type LayerType, type ActivationName, ACTIVATIONS, ModelSpecError, parseModelSpec } from "./spec";
-export { type BuiltModel, type LayerSummary, buildModel, summarizeModel } from "./build";
+export { ACTIVATIONS, type ActivationName, type LayerSpec, type LayerType, type ModelSpec, ModelSpecError, parseModelSpec } from "./spec";

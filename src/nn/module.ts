@@ -4,7 +4,7 @@
  * walking its own fields the way PyTorch finds attributes. Names follow PyTorch's state_dict
  * ("0.weight", "2.running_mean"), so weights move between this engine and PyTorch unchanged.
  */
-import { OpError, fmtShape } from "../errors";
+import { fmtShape, OpError } from "../errors";
 import { tensor } from "../ops/creation";
 import { noGrad, withBackend } from "../tensor/engine";
 import { Tensor } from "../tensor/tensor";
@@ -95,7 +95,11 @@ export abstract class Module {
       if (!same) problems.push(`${name} has shape ${fmtShape([...given.shape])}, the model expects ${fmtShape(t.shape)}`);
     }
     if (strict) for (const name of state.keys()) if (!own.has(name)) problems.push(`${name} is not in the model`);
-    if (problems.length) throw new OpError("loadStateDict", `the weights do not fit this model: ${problems.slice(0, 6).join("; ")}${problems.length > 6 ? `; and ${problems.length - 6} more` : ""}`);
+    if (problems.length)
+      throw new OpError(
+        "loadStateDict",
+        `the weights do not fit this model: ${problems.slice(0, 6).join("; ")}${problems.length > 6 ? `; and ${problems.length - 6} more` : ""}`,
+      );
     noGrad(() => {
       for (const [name, t] of own) {
         const given = state.get(name);

@@ -7,8 +7,8 @@
 import { check, fmtShape } from "../errors";
 import { ones, zeros } from "../ops/creation";
 import type { Tensor } from "../tensor/tensor";
-import { Module } from "./module";
 import { batchNorm, layerNorm } from "./functional/normalization";
+import { Module } from "./module";
 
 class BatchNorm extends Module {
   readonly weight: Tensor | null;
@@ -32,8 +32,16 @@ class BatchNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    check(this.ranks.includes(x.rank) && x.shape[1] === this.numFeatures, this.layer, () => `expected input of rank ${this.ranks.join(" or ")} with ${this.numFeatures} channels in dim 1, got ${fmtShape(x.shape)}`);
-    return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, { training: this.training, momentum: this.options.momentum ?? 0.1, eps: this.options.eps ?? 1e-5 });
+    check(
+      this.ranks.includes(x.rank) && x.shape[1] === this.numFeatures,
+      this.layer,
+      () => `expected input of rank ${this.ranks.join(" or ")} with ${this.numFeatures} channels in dim 1, got ${fmtShape(x.shape)}`,
+    );
+    return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, {
+      training: this.training,
+      momentum: this.options.momentum ?? 0.1,
+      eps: this.options.eps ?? 1e-5,
+    });
   }
 }
 
@@ -54,7 +62,10 @@ export class LayerNorm extends Module {
   readonly bias: Tensor | null;
   readonly normalizedShape: number[];
 
-  constructor(normalizedShape: number | number[], readonly options: { eps?: number; elementwiseAffine?: boolean } = {}) {
+  constructor(
+    normalizedShape: number | number[],
+    readonly options: { eps?: number; elementwiseAffine?: boolean } = {},
+  ) {
     super();
     this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
     const affine = options.elementwiseAffine ?? true;

@@ -95,13 +95,16 @@ function fail(where: string, detail: string): never {
 }
 
 function parseLayer(value: unknown, where: string): LayerSpec {
-  if (!value || typeof value !== "object" || Array.isArray(value)) fail(where, `expected an object like { "type": "linear", "units": 16 }, got ${JSON.stringify(value)}`);
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    fail(where, `expected an object like { "type": "linear", "units": 16 }, got ${JSON.stringify(value)}`);
   const layer = value as Record<string, unknown>;
   const type = layer.type as LayerType;
-  if (typeof type !== "string" || !(type in FIELDS)) fail(where, `unknown layer type ${JSON.stringify(layer.type)}; expected one of ${Object.keys(FIELDS).join(", ")}`);
+  if (typeof type !== "string" || !(type in FIELDS))
+    fail(where, `unknown layer type ${JSON.stringify(layer.type)}; expected one of ${Object.keys(FIELDS).join(", ")}`);
   const fields = FIELDS[type];
   for (const key of Object.keys(layer))
-    if (key !== "type" && !fields.some(([name]) => name === key)) fail(`${where} ${type}`, `unknown setting "${key}"; a ${type} layer takes ${fields.map(([n]) => n).join(", ") || "no settings"}`);
+    if (key !== "type" && !fields.some(([name]) => name === key))
+      fail(`${where} ${type}`, `unknown setting "${key}"; a ${type} layer takes ${fields.map(([n]) => n).join(", ") || "no settings"}`);
   const out: Record<string, unknown> = { type };
   for (const [name, kind, required] of fields) {
     const v = layer[name];
@@ -132,8 +135,10 @@ function parseLayer(value: unknown, where: string): LayerSpec {
 export function parseModelSpec(value: unknown): ModelSpec {
   if (!value || typeof value !== "object" || Array.isArray(value)) fail("model", `expected an object with a "layers" list, got ${JSON.stringify(value)}`);
   const spec = value as Record<string, unknown>;
-  for (const key of Object.keys(spec)) if (key !== "layers" && key !== "init") fail("model", `unknown field "${key}"; a model has "layers" and optionally "init"`);
+  for (const key of Object.keys(spec))
+    if (key !== "layers" && key !== "init") fail("model", `unknown field "${key}"; a model has "layers" and optionally "init"`);
   if (!Array.isArray(spec.layers) || spec.layers.length === 0) fail("model", `"layers" must be a non-empty list`);
-  if (spec.init !== undefined && !INITS.includes(spec.init as InitScheme)) fail("model", `init must be one of ${INITS.join(", ")}, got ${JSON.stringify(spec.init)}`);
+  if (spec.init !== undefined && !INITS.includes(spec.init as InitScheme))
+    fail("model", `init must be one of ${INITS.join(", ")}, got ${JSON.stringify(spec.init)}`);
   return { layers: spec.layers.map((l, i) => parseLayer(l, `layer ${i + 1}`)), ...(spec.init ? { init: spec.init as InitScheme } : {}) };
 }

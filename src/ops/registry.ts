@@ -2,6 +2,7 @@
  * The op registry: every primitive op, by name. Tests iterate over it (WebGPU vs CPU, gradient
  * checks, shader compilation), so an op added here is tested without touching a list elsewhere.
  */
+import * as augment from "./augment";
 import * as binary from "./binary";
 import * as conv from "./conv";
 import * as creation from "./creation";
@@ -14,7 +15,7 @@ import * as shape from "./shape-ops";
 import * as softmax from "./softmax";
 import * as unary from "./unary";
 
-const modules: Record<string, unknown>[] = [unary, binary, reduce, shape, creation, matmul, softmax, conv, pool, indexing];
+const modules: Record<string, unknown>[] = [unary, binary, reduce, shape, creation, matmul, softmax, conv, pool, indexing, augment];
 
 function collect(): Record<string, OpDef> {
   const out: Record<string, OpDef> = {};

@@ -3,10 +3,11 @@
  *   g = grad + weight_decay p;   sq = ρ sq + (1 - ρ) g²
  *   delta = sqrt(acc + eps) / sqrt(sq + eps) g;   acc = ρ acc + (1 - ρ) delta²;   p = p - lr delta
  */
-import type { Tensor } from "../tensor/tensor";
+
 import { check } from "../errors";
+import type { Tensor } from "../tensor/tensor";
 import type { UpdateRule } from "./fused";
-import { type ParamGroupInput, Optimizer, type Regularization } from "./optimizer";
+import { Optimizer, type ParamGroupInput, type Regularization } from "./optimizer";
 
 export interface AdadeltaOptions {
   lr?: number;

@@ -3,10 +3,11 @@
  *   g = grad + weight_decay p;   clr = lr / (1 + (step - 1) lr_decay)
  *   sum = sum + g²;              p = p - clr g / (sqrt(sum) + eps)
  */
-import type { Tensor } from "../tensor/tensor";
+
 import { check } from "../errors";
+import type { Tensor } from "../tensor/tensor";
 import type { UpdateRule } from "./fused";
-import { type ParamGroupInput, Optimizer, type Regularization } from "./optimizer";
+import { Optimizer, type ParamGroupInput, type Regularization } from "./optimizer";
 
 export interface AdagradOptions {
   lr?: number;
@@ -23,7 +24,12 @@ export class Adagrad extends Optimizer<Settings> {
     const defaults: Settings = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...options };
     check(defaults.initialAccumulatorValue >= 0, "Adagrad", () => `initialAccumulatorValue must be >= 0, got ${defaults.initialAccumulatorValue}`);
     super("Adagrad", params, defaults, ["sum"], regularization);
-    if (defaults.initialAccumulatorValue) this.fillState("sum", defaults.initialAccumulatorValue);
+    this.initState();
+  }
+
+  protected override initState(): void {
+    const value = this.groups[0].options.initialAccumulatorValue;
+    if (value) this.fillState("sum", value);
   }
 
   protected rule(o: Settings, step: number): UpdateRule {

@@ -4,10 +4,11 @@
  *   m = β1 m + (1 - β1) g,   v = β2 v + (1 - β2) g²   (AMSGrad: vmax = max(vmax, v), used for v)
  *   p = p - (lr / bc1) m / (sqrt(v) / sqrt(bc2) + eps),   bc_k = 1 - β_k^step
  */
-import type { Tensor } from "../tensor/tensor";
+
 import { check } from "../errors";
+import type { Tensor } from "../tensor/tensor";
 import type { UpdateRule } from "./fused";
-import { type ParamGroupInput, Optimizer, type Regularization } from "./optimizer";
+import { Optimizer, type ParamGroupInput, type Regularization } from "./optimizer";
 
 export interface AdamOptions {
   lr?: number;
@@ -20,10 +21,19 @@ export interface AdamOptions {
 type Settings = Required<AdamOptions>;
 
 export class Adam extends Optimizer<Settings> {
-  constructor(params: Iterable<Tensor> | ParamGroupInput<Settings>[], options: AdamOptions = {}, regularization?: Regularization, private readonly decoupled = false) {
+  constructor(
+    params: Iterable<Tensor> | ParamGroupInput<Settings>[],
+    options: AdamOptions = {},
+    regularization?: Regularization,
+    private readonly decoupled = false,
+  ) {
     const name = decoupled ? "AdamW" : "Adam";
     const defaults: Settings = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: decoupled ? 1e-2 : 0, amsgrad: false, ...options };
-    check(defaults.betas.every((b) => b >= 0 && b < 1), name, () => `betas must be in [0, 1), got [${defaults.betas}]`);
+    check(
+      defaults.betas.every((b) => b >= 0 && b < 1),
+      name,
+      () => `betas must be in [0, 1), got [${defaults.betas}]`,
+    );
     check(defaults.eps > 0, name, () => `eps must be > 0, got ${defaults.eps}`);
     check(defaults.weightDecay >= 0, name, () => `weightDecay must be >= 0, got ${defaults.weightDecay}`);
     super(name, params, defaults, defaults.amsgrad ? ["m", "v", "vmax"] : ["m", "v"], regularization);

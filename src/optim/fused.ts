@@ -3,10 +3,11 @@
  * shaders/optimizer.wgsl) and in JavaScript (the CPU reference), and this turns it into an in-place
  * op over a range of the parameter arena: one dispatch updates every parameter of a group.
  */
-import type { HostArray } from "../backend/backend";
-import { Uniforms, cachedKernel, fillTemplate } from "../backend/webgpu/kernel";
-import { type OpDef, defineOp } from "../ops/op";
+
 import optimizerWgsl from "../../shaders/optimizer.wgsl?raw";
+import type { HostArray } from "../backend/backend";
+import { cachedKernel, fillTemplate, Uniforms } from "../backend/webgpu/kernel";
+import { defineOp, type OpDef } from "../ops/op";
 
 export interface UpdateRule {
   /** Kernel name (with the variant, e.g. "rmsprop/centered/momentum"). */

@@ -9,15 +9,15 @@
  * with a few dispatches and never read a value back.
  */
 import type { Backend, Storage, TensorSlot } from "../backend/backend";
-import { OpError, check, fmtShape } from "../errors";
+import { check, fmtShape, OpError } from "../errors";
 import { add, div, mul } from "../ops/binary";
 import { fullOp, zeros } from "../ops/creation";
 import type { OpDef } from "../ops/op";
 import { sum } from "../ops/reduce";
-import { clamp, sign, sqrt } from "../ops/unary-api";
+import { clamp, clone, sign, sqrt } from "../ops/unary-api";
 import { keep, noGrad, tidy, withBackend } from "../tensor/engine";
 import { Tensor } from "../tensor/tensor";
-import { type UpdateRule, fusedUpdateOp } from "./fused";
+import { fusedUpdateOp, type UpdateRule } from "./fused";
 
 /** Elements per arena slot boundary: 64 floats = 256 bytes, WebGPU's storage offset alignment. */
 const ALIGN = 64;
@@ -104,7 +104,11 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
       at += Math.ceil(p.size / ALIGN) * ALIGN;
     }
     const range = (t: Tensor, g: ParamGroup<O>) => this.backend.view(t.storageRef(), g.offset, g.size);
-    this.views = this.groups.map((g) => ({ grad: range(this.gradArena, g), param: range(this.paramArena, g), states: this.stateArenas.map((s) => range(s, g)) }));
+    this.views = this.groups.map((g) => ({
+      grad: range(this.gradArena, g),
+      param: range(this.paramArena, g),
+      states: this.stateArenas.map((s) => range(s, g)),
+    }));
   }
 
   private validate(): void {
@@ -113,7 +117,11 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
       if (!(p instanceof Tensor)) throw new OpError(this.name, `parameter ${i} is not a Tensor`);
       check(!seen.has(p), this.name, () => `parameter ${i} (${fmtShape(p.shape)}) is listed twice`);
       seen.add(p);
-      check(p.dtype === "float32" && p.requiresGrad && p.gradFn === null, this.name, () => `parameter ${i} (${fmtShape(p.shape)}) must be a float32 leaf with requiresGrad`);
+      check(
+        p.dtype === "float32" && p.requiresGrad && p.gradFn === null,
+        this.name,
+        () => `parameter ${i} (${fmtShape(p.shape)}) must be a float32 leaf with requiresGrad`,
+      );
       check(p.backend === this.backend, this.name, () => `parameter ${i} is on ${p.backend.description}, parameter 0 on ${this.backend.description}`);
       check(!p.gradInPlace, this.name, () => `parameter ${i} (${fmtShape(p.shape)}) already belongs to another optimizer`);
     });
@@ -172,6 +180,26 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
 
   /** The update rule for a group's settings at step `step` (1 for the first). */
   protected abstract rule(options: O, step: number): UpdateRule;
+
+  /** A copy of every parameter (one copy of the arena), for restoring later; dispose it when done. */
+  snapshot(): Tensor {
+    return noGrad(() => keep(clone(this.paramArena)));
+  }
+
+  /** Puts back the parameters of a snapshot. */
+  restore(snapshot: Tensor): void {
+    this.paramArena.assign_(snapshot);
+  }
+
+  /** Forgets the optimizer's state (moments, accumulators, the step count), as a fresh optimizer. */
+  resetState(): void {
+    for (const s of this.stateArenas) this.fill(s, 0);
+    this.stepCount = 0;
+    this.initState();
+  }
+
+  /** Sets state arenas that do not start at zero (called on construction and after resetState). */
+  protected initState(): void {}
 
   /** Fills a state arena (for rules whose state does not start at zero). */
   protected fillState(name: string, value: number): void {

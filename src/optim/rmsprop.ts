@@ -4,10 +4,11 @@
  *   centered: ga = α ga + (1 - α) g, avg = sqrt(sq - ga²) + eps;  else avg = sqrt(sq) + eps
  *   momentum: buf = momentum buf + g / avg, p = p - lr buf;       else p = p - lr g / avg
  */
-import type { Tensor } from "../tensor/tensor";
+
 import { check } from "../errors";
+import type { Tensor } from "../tensor/tensor";
 import type { UpdateRule } from "./fused";
-import { type ParamGroupInput, Optimizer, type Regularization } from "./optimizer";
+import { Optimizer, type ParamGroupInput, type Regularization } from "./optimizer";
 
 export interface RMSpropOptions {
   lr?: number;

@@ -42,7 +42,11 @@ export abstract class LRScheduler {
 
 /** lr = base γ^floor(t / stepSize) */
 export class StepLR extends LRScheduler {
-  constructor(optimizer: Optimizer, readonly stepSize: number, readonly gamma = 0.1) {
+  constructor(
+    optimizer: Optimizer,
+    readonly stepSize: number,
+    readonly gamma = 0.1,
+  ) {
     super(optimizer);
     check(Number.isInteger(stepSize) && stepSize >= 1, "StepLR", () => `stepSize must be a whole number >= 1, got ${stepSize}`);
   }
@@ -53,7 +57,10 @@ export class StepLR extends LRScheduler {
 
 /** lr = base γ^t */
 export class ExponentialLR extends LRScheduler {
-  constructor(optimizer: Optimizer, readonly gamma: number) {
+  constructor(
+    optimizer: Optimizer,
+    readonly gamma: number,
+  ) {
     super(optimizer);
     check(gamma > 0, "ExponentialLR", () => `gamma must be > 0, got ${gamma}`);
   }
@@ -64,7 +71,11 @@ export class ExponentialLR extends LRScheduler {
 
 /** lr = etaMin + (base - etaMin) (1 + cos(π t / tMax)) / 2, flat at etaMin after tMax. */
 export class CosineAnnealingLR extends LRScheduler {
-  constructor(optimizer: Optimizer, readonly tMax: number, readonly etaMin = 0) {
+  constructor(
+    optimizer: Optimizer,
+    readonly tMax: number,
+    readonly etaMin = 0,
+  ) {
     super(optimizer);
     check(tMax >= 1, "CosineAnnealingLR", () => `tMax must be >= 1, got ${tMax}`);
   }
@@ -75,9 +86,18 @@ export class CosineAnnealingLR extends LRScheduler {
 
 /** Linear warm-up: the factor goes from startFactor to endFactor over totalIters steps, then stays. */
 export class LinearLR extends LRScheduler {
-  constructor(optimizer: Optimizer, readonly startFactor = 1 / 3, readonly endFactor = 1, readonly totalIters = 5) {
+  constructor(
+    optimizer: Optimizer,
+    readonly startFactor = 1 / 3,
+    readonly endFactor = 1,
+    readonly totalIters = 5,
+  ) {
     super(optimizer);
-    check(startFactor > 0 && startFactor <= 1 && endFactor > 0 && endFactor <= 1, "LinearLR", () => `factors must be in (0, 1], got ${startFactor} and ${endFactor}`);
+    check(
+      startFactor > 0 && startFactor <= 1 && endFactor > 0 && endFactor <= 1,
+      "LinearLR",
+      () => `factors must be in (0, 1], got ${startFactor} and ${endFactor}`,
+    );
     this.apply();
   }
   lrAt(t: number, base: number): number {
@@ -87,9 +107,17 @@ export class LinearLR extends LRScheduler {
 
 /** Runs `schedulers` one after another, switching at the step counts in `milestones`. */
 export class SequentialLR extends LRScheduler {
-  constructor(optimizer: Optimizer, readonly schedulers: LRScheduler[], readonly milestones: number[]) {
+  constructor(
+    optimizer: Optimizer,
+    readonly schedulers: LRScheduler[],
+    readonly milestones: number[],
+  ) {
     super(optimizer, schedulers[0]?.baseLrs); // the first child may already have changed the rates
-    check(milestones.length === schedulers.length - 1, "SequentialLR", () => `expected ${schedulers.length - 1} milestones for ${schedulers.length} schedulers, got ${milestones.length}`);
+    check(
+      milestones.length === schedulers.length - 1,
+      "SequentialLR",
+      () => `expected ${schedulers.length - 1} milestones for ${schedulers.length} schedulers, got ${milestones.length}`,
+    );
     this.apply();
   }
   lrAt(t: number, base: number): number {
@@ -118,7 +146,10 @@ export class ReduceLROnPlateau {
   private cooldownLeft = 0;
   readonly options: Required<PlateauOptions>;
 
-  constructor(readonly optimizer: Optimizer, options: PlateauOptions = {}) {
+  constructor(
+    readonly optimizer: Optimizer,
+    options: PlateauOptions = {},
+  ) {
     this.options = { mode: "min", factor: 0.1, patience: 10, threshold: 1e-4, cooldown: 0, minLr: 0, ...options };
     check(this.options.factor > 0 && this.options.factor < 1, "ReduceLROnPlateau", () => `factor must be in (0, 1), got ${this.options.factor}`);
     this.best = this.options.mode === "min" ? Infinity : -Infinity;

@@ -5,10 +5,11 @@
  *                  g = g + momentum buf (Nesterov) or g = buf
  *   p = p - lr g
  */
-import type { Tensor } from "../tensor/tensor";
+
 import { check } from "../errors";
+import type { Tensor } from "../tensor/tensor";
 import type { UpdateRule } from "./fused";
-import { type ParamGroupInput, Optimizer, type Regularization } from "./optimizer";
+import { Optimizer, type ParamGroupInput, type Regularization } from "./optimizer";
 
 export interface SGDOptions {
   lr: number;
@@ -30,7 +31,14 @@ export class SGD extends Optimizer<Settings> {
   }
 
   protected rule(o: Settings, step: number): UpdateRule {
-    const scalars = { lr: o.lr, weightDecay: o.weightDecay, momentum: o.momentum, dampening: o.dampening, nesterov: o.nesterov ? 1 : 0, first: step === 1 ? 1 : 0 };
+    const scalars = {
+      lr: o.lr,
+      weightDecay: o.weightDecay,
+      momentum: o.momentum,
+      dampening: o.dampening,
+      nesterov: o.nesterov ? 1 : 0,
+      first: step === 1 ? 1 : 0,
+    };
     if (o.momentum === 0)
       return {
         name: "sgd",

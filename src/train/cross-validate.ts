@@ -1,0 +1,54 @@
+/**
+ * k-fold cross-validation: trains a fresh model on k-1 folds and evaluates it on the held-out one, k
+ * times, and reports each fold and the mean and spread of the scores. Classification folds are
+ * stratified, so each keeps the class balance.
+ */
+import type { Dataset } from "../data/dataset";
+import { subset } from "../data/dataset";
+import { kFold, stratifiedKFold } from "../data/splits";
+import { check } from "../errors";
+import type { Module } from "../nn/module";
+import type { Optimizer } from "../optim/optimizer";
+import type { Evaluation } from "./evaluate";
+import { evaluateWith, Trainer, type TrainerOptions } from "./trainer";
+
+export interface CrossValidationResult {
+  folds: Evaluation[];
+  /** Mean and standard deviation over the folds of the loss and the headline score. */
+  loss: { mean: number; std: number };
+  /** Accuracy for classification, R² for regression. */
+  score: { name: "accuracy" | "r2"; mean: number; std: number };
+}
+
+const meanStd = (values: number[]) => {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return { mean, std: Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) };
+};
+
+export async function crossValidate(
+  data: Dataset,
+  k: number,
+  make: () => { model: Module; optimizer: Optimizer },
+  options: Omit<TrainerOptions, "model" | "optimizer" | "train" | "val">,
+  onFold?: (fold: number, evaluation: Evaluation) => void,
+): Promise<CrossValidationResult> {
+  check(Number.isInteger(k) && k >= 2 && k <= data.n, "crossValidate", () => `k must be a whole number in [2, ${data.n}], got ${k}`);
+  const folds = data.task === "classification" ? stratifiedKFold(data.y as Int32Array, k, options.seed ?? 0) : kFold(data.n, k, options.seed ?? 0);
+  const results: Evaluation[] = [];
+  for (const [i, fold] of folds.entries()) {
+    const { model, optimizer } = make();
+    try {
+      const trainer = new Trainer({ ...options, model, optimizer, train: subset(data, fold.train) });
+      await trainer.run();
+      const evaluation = await evaluateWith(trainer, subset(data, fold.test));
+      results.push(evaluation);
+      onFold?.(i, evaluation);
+    } finally {
+      optimizer.dispose();
+      model.dispose();
+    }
+  }
+  const classification = data.task === "classification";
+  const scores = results.map((r) => (classification ? (r.classification?.accuracy ?? 0) : (r.regression?.r2 ?? 0)));
+  return { folds: results, loss: meanStd(results.map((r) => r.loss)), score: { name: classification ? "accuracy" : "r2", ...meanStd(scores) } };
+}

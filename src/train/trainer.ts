@@ -1,0 +1,337 @@
+/**
+ * The trainer: runs epochs of mini-batch steps on a model, DOM-free, in a page, a worker or Node.
+ * Each step is recorded and submitted without waiting for the GPU; losses are read back through a
+ * small ring of pending reads and reported as they land, so the loop never stalls on one step. It
+ * can pause, resume, run one step, stop, evaluate after each epoch, step a learning-rate schedule,
+ * stop early (restoring the best weights), and it stops on a NaN or infinite loss, explaining why
+ * and putting back the last weights known to be good.
+ */
+import type { Backend } from "../backend/backend";
+import { type Batch, batches } from "../data/batches";
+import type { Dataset } from "../data/dataset";
+import type { Module } from "../nn/module";
+import type { Optimizer } from "../optim/optimizer";
+import { type LRScheduler, ReduceLROnPlateau } from "../optim/schedulers";
+import { tidy } from "../tensor/engine";
+import type { Tensor } from "../tensor/tensor";
+import { type Evaluation, evaluate, uploadBatch } from "./evaluate";
+import { Emitter } from "./events";
+import type { LossFn } from "./objectives";
+
+export interface EarlyStopping {
+  /** Epochs without improvement before stopping. */
+  patience: number;
+  /** Smallest change that counts as an improvement. */
+  minDelta?: number;
+  /** "valLoss" (default, lower is better) or "valAccuracy" (higher is better). */
+  monitor?: "valLoss" | "valAccuracy";
+  /** Put back the weights of the best epoch when stopping (default true). */
+  restoreBest?: boolean;
+}
+
+export interface TrainerOptions {
+  model: Module;
+  optimizer: Optimizer;
+  loss: LossFn;
+  train: Dataset;
+  /** Evaluated after every epoch when given. */
+  val?: Dataset;
+  batchSize: number;
+  epochs: number;
+  /** Seeds the batch order (default 0). */
+  seed?: number;
+  /** Stepped once per epoch (ReduceLROnPlateau with the validation loss, or the training loss). */
+  scheduler?: LRScheduler | ReduceLROnPlateau;
+  clipGradNorm?: number;
+  clipGradValue?: number;
+  earlyStopping?: EarlyStopping;
+  /** Applied to each training batch's inputs on the device (data augmentation). */
+  augment?: (x: Tensor) => Tensor;
+  /** Pending loss reads before a step waits for the oldest (default 4). */
+  readbackDepth?: number;
+}
+
+export interface StepEvent {
+  epoch: number;
+  /** Steps completed since the start of training. */
+  step: number;
+  loss: number;
+  lr: number;
+}
+
+export interface EpochEvent {
+  epoch: number;
+  step: number;
+  trainLoss: number;
+  val?: Evaluation;
+  lr: number;
+  seconds: number;
+  stepsPerSecond: number;
+}
+
+export type StopReason = "done" | "stopped" | "early-stopping" | "diverged";
+
+export interface StopEvent {
+  reason: StopReason;
+  message: string;
+  epoch: number;
+  step: number;
+}
+
+export type TrainerEvents = { step: StepEvent; epoch: EpochEvent; stop: StopEvent };
+
+export type TrainerState = "idle" | "running" | "paused" | "stopped";
+
+interface PendingLoss {
+  step: number;
+  epoch: number;
+  lr: number;
+  value: Promise<number>;
+  /** Parameters as they were after this step, kept until its loss is known to be finite. */
+  snapshot: Tensor | null;
+}
+
+const SNAPSHOT_EVERY = 25;
+
+export class Trainer extends Emitter<TrainerEvents> {
+  state: TrainerState = "idle";
+  epoch = 0;
+  step = 0;
+  /** Losses of every step, in order (for curves). */
+  readonly history: number[] = [];
+  readonly epochs: EpochEvent[] = [];
+  private readonly backend: Backend;
+  private readonly pending: PendingLoss[] = [];
+  private lastGood: Tensor | null = null;
+  private best: { value: number; epoch: number; snapshot: Tensor | null } | null = null;
+  private badEpochs = 0;
+  private stopRequest: StopEvent | null = null;
+  private resumeWaiters: (() => void)[] = [];
+  private stepsRequested = 0;
+
+  constructor(readonly options: TrainerOptions) {
+    super();
+    this.backend = options.optimizer.backend;
+    this.lastGood = options.optimizer.snapshot();
+  }
+
+  /** Trains until the last epoch, an early stop, a divergence or stop(); resolves with why it ended. */
+  async run(): Promise<StopEvent> {
+    const o = this.options;
+    this.state = "running";
+    while (this.epoch < o.epochs && !this.stopRequest) {
+      const started = performance.now();
+      const first = this.step;
+      const trainLoss = await this.trainEpoch();
+      if (this.stopRequest) break;
+      this.epoch++;
+      const val = o.val ? await evaluate(o.model, o.val, o.loss, { backend: this.backend, batchSize: Math.max(o.batchSize, 256) }) : undefined;
+      const seconds = (performance.now() - started) / 1000;
+      const event: EpochEvent = {
+        epoch: this.epoch,
+        step: this.step,
+        trainLoss,
+        val,
+        lr: o.optimizer.lr,
+        seconds,
+        stepsPerSecond: (this.step - first) / seconds,
+      };
+      this.epochs.push(event);
+      this.emit("epoch", event);
+      this.scheduleLr(val?.loss ?? trainLoss);
+      this.checkEarlyStopping(val);
+    }
+    return this.finish(this.stopRequest ?? { reason: "done", message: `trained ${this.epoch} epochs`, epoch: this.epoch, step: this.step });
+  }
+
+  /** Pauses after the current step. */
+  pause(): void {
+    if (this.state === "running") this.state = "paused";
+  }
+
+  /** Continues after pause(). */
+  resume(): void {
+    if (this.state !== "paused") return;
+    this.state = "running";
+    this.wake();
+  }
+
+  /** While paused: runs exactly one more step. */
+  stepOnce(): void {
+    if (this.state !== "paused") return;
+    this.stepsRequested++;
+    this.wake();
+  }
+
+  /** Ends training after the current step; run() resolves with reason "stopped". */
+  stop(): void {
+    this.stopRequest ??= { reason: "stopped", message: "stopped by request", epoch: this.epoch, step: this.step };
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const w of this.resumeWaiters.splice(0)) w();
+  }
+
+  private async trainEpoch(): Promise<number> {
+    const o = this.options;
+    o.model.train();
+    let sum = 0;
+    let count = 0;
+    let i = 0;
+    for (const batch of batches(o.train, { batchSize: o.batchSize, seed: o.seed ?? 0, epoch: this.epoch })) {
+      await this.waitWhilePaused();
+      if (this.stopRequest) break;
+      const loss = this.recordStep(batch);
+      this.step++;
+      i++;
+      const value = await this.track(loss);
+      if (value !== null) {
+        sum += value;
+        count++;
+      }
+      if (i % 8 === 0) await new Promise((r) => setTimeout(r, 0)); // let messages (pause, stop) in
+    }
+    for (const v of await this.drain()) {
+      sum += v;
+      count++;
+    }
+    return count ? sum / count : Number.NaN;
+  }
+
+  /** Records one training step (no waiting) and returns its loss tensor, unread. */
+  private recordStep(batch: Batch): Tensor {
+    const o = this.options;
+    const loss = tidy(() => {
+      o.optimizer.zeroGrad();
+      const { x, y } = uploadBatch(this.backend, o.train, batch);
+      const input = o.augment ? o.augment(x) : x;
+      const l = o.loss(o.model.forward(input), y);
+      l.backward();
+      if (o.clipGradValue) o.optimizer.clipGradValue(o.clipGradValue);
+      if (o.clipGradNorm) o.optimizer.clipGradNorm(o.clipGradNorm);
+      o.optimizer.step();
+      return l;
+    });
+    this.backend.flush();
+    return loss;
+  }
+
+  /**
+   * Starts reading a step's loss without waiting for it; when more than `readbackDepth` reads are
+   * pending, waits for the oldest and returns its value (null while the ring is filling).
+   */
+  private async track(loss: Tensor): Promise<number | null> {
+    const o = this.options;
+    const snapshot = this.step % SNAPSHOT_EVERY === 0 ? o.optimizer.snapshot() : null;
+    const value = loss.data().then((d) => d[0]);
+    value.finally(() => loss.dispose()).catch(() => {});
+    this.pending.push({ step: this.step, epoch: this.epoch, lr: o.optimizer.lr, value, snapshot });
+    if (this.pending.length <= (o.readbackDepth ?? 4)) return null;
+    return this.settle(this.pending.shift() as PendingLoss);
+  }
+
+  private async drain(): Promise<number[]> {
+    const values: number[] = [];
+    while (this.pending.length) {
+      const v = await this.settle(this.pending.shift() as PendingLoss);
+      if (v !== null) values.push(v);
+    }
+    return values;
+  }
+
+  /** Reports one landed loss; on NaN/Inf requests a stop and puts back the last good weights. */
+  private async settle(p: PendingLoss): Promise<number | null> {
+    const loss = await p.value;
+    if (this.stopRequest?.reason === "diverged") {
+      p.snapshot?.dispose();
+      return null;
+    }
+    if (!Number.isFinite(loss)) {
+      p.snapshot?.dispose();
+      this.diverged(p, loss);
+      return null;
+    }
+    if (p.snapshot) {
+      this.lastGood?.dispose();
+      this.lastGood = p.snapshot;
+    }
+    this.history.push(loss);
+    this.emit("step", { epoch: p.epoch + 1, step: p.step, loss, lr: p.lr });
+    return loss;
+  }
+
+  private diverged(p: PendingLoss, loss: number): void {
+    const o = this.options;
+    if (this.lastGood) o.optimizer.restore(this.lastGood);
+    o.optimizer.resetState();
+    const lr = p.lr;
+    this.stopRequest = {
+      reason: "diverged",
+      message: `the loss became ${loss} at step ${p.step} (learning rate ${lr}): training diverged. The weights are back to the last good ones; lower the learning rate (try ${+(lr / 10).toPrecision(2)}), clip gradients, or normalise the inputs, then continue.`,
+      epoch: p.epoch,
+      step: p.step,
+    };
+    for (const q of this.pending) q.snapshot?.dispose();
+  }
+
+  private async waitWhilePaused(): Promise<void> {
+    while (this.state === "paused" && !this.stopRequest) {
+      if (this.stepsRequested > 0) {
+        this.stepsRequested--;
+        return;
+      }
+      await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
+    }
+  }
+
+  private scheduleLr(monitored: number): void {
+    const s = this.options.scheduler;
+    if (!s) return;
+    if (s instanceof ReduceLROnPlateau) s.step(monitored);
+    else s.step();
+  }
+
+  private checkEarlyStopping(val: Evaluation | undefined): void {
+    const es = this.options.earlyStopping;
+    if (!es || !val) return;
+    const byAccuracy = es.monitor === "valAccuracy";
+    const value = byAccuracy ? (val.classification?.accuracy ?? Number.NaN) : val.loss;
+    const minDelta = es.minDelta ?? 0;
+    const improved = !this.best || (byAccuracy ? value > this.best.value + minDelta : value < this.best.value - minDelta);
+    if (improved) {
+      this.best?.snapshot?.dispose();
+      this.best = { value, epoch: this.epoch, snapshot: es.restoreBest === false ? null : this.options.optimizer.snapshot() };
+      this.badEpochs = 0;
+      return;
+    }
+    this.badEpochs++;
+    if (this.badEpochs >= es.patience && this.best) {
+      if (this.best.snapshot) this.options.optimizer.restore(this.best.snapshot);
+      const what = byAccuracy ? "validation accuracy" : "validation loss";
+      this.stopRequest = {
+        reason: "early-stopping",
+        message: `${what} did not improve for ${es.patience} epochs; ${this.best.snapshot ? `restored the weights of epoch ${this.best.epoch}` : "kept the last weights"} (${what} ${this.best.value.toFixed(4)})`,
+        epoch: this.epoch,
+        step: this.step,
+      };
+    }
+  }
+
+  private finish(event: StopEvent): StopEvent {
+    this.state = "stopped";
+    for (const p of this.pending.splice(0)) p.snapshot?.dispose();
+    this.lastGood?.dispose();
+    this.lastGood = null;
+    this.best?.snapshot?.dispose();
+    this.best = null;
+    this.emit("stop", event);
+    return event;
+  }
+}
+
+/** Evaluates the current model on a dataset with the trainer's loss. */
+export function evaluateWith(trainer: Trainer, ds: Dataset): Promise<Evaluation> {
+  const o = trainer.options;
+  return evaluate(o.model, ds, o.loss, { backend: o.optimizer.backend, batchSize: Math.max(o.batchSize, 256) });
+}
