@@ -7,7 +7,7 @@
 import { check } from "../errors";
 import type { Tensor } from "../tensor/tensor";
 import type { UpdateRule } from "./fused";
-import { Optimizer, type ParamGroupInput, type Regularization } from "./optimizer";
+import { Optimizer, type ParamGroupInput, type Regularization, withDefaults } from "./optimizer";
 
 export interface AdadeltaOptions {
   lr?: number;
@@ -20,7 +20,7 @@ type Settings = Required<AdadeltaOptions>;
 
 export class Adadelta extends Optimizer<Settings> {
   constructor(params: Iterable<Tensor> | ParamGroupInput<Settings>[], options: AdadeltaOptions = {}, regularization?: Regularization) {
-    const defaults: Settings = { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, ...options };
+    const defaults: Settings = withDefaults<Settings>({ lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0 }, options);
     check(defaults.rho >= 0 && defaults.rho <= 1, "Adadelta", () => `rho must be in [0, 1], got ${defaults.rho}`);
     super("Adadelta", params, defaults, ["sq", "acc"], regularization);
   }

@@ -7,7 +7,7 @@
 import { check } from "../errors";
 import type { Tensor } from "../tensor/tensor";
 import type { UpdateRule } from "./fused";
-import { Optimizer, type ParamGroupInput, type Regularization } from "./optimizer";
+import { Optimizer, type ParamGroupInput, type Regularization, withDefaults } from "./optimizer";
 
 export interface AdagradOptions {
   lr?: number;
@@ -21,7 +21,7 @@ type Settings = Required<AdagradOptions>;
 
 export class Adagrad extends Optimizer<Settings> {
   constructor(params: Iterable<Tensor> | ParamGroupInput<Settings>[], options: AdagradOptions = {}, regularization?: Regularization) {
-    const defaults: Settings = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...options };
+    const defaults: Settings = withDefaults<Settings>({ lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 }, options);
     check(defaults.initialAccumulatorValue >= 0, "Adagrad", () => `initialAccumulatorValue must be >= 0, got ${defaults.initialAccumulatorValue}`);
     super("Adagrad", params, defaults, ["sum"], regularization);
     this.initState();

@@ -8,7 +8,7 @@
 import { check } from "../errors";
 import type { Tensor } from "../tensor/tensor";
 import type { UpdateRule } from "./fused";
-import { Optimizer, type ParamGroupInput, type Regularization } from "./optimizer";
+import { Optimizer, type ParamGroupInput, type Regularization, withDefaults } from "./optimizer";
 
 export interface AdamOptions {
   lr?: number;
@@ -28,7 +28,7 @@ export class Adam extends Optimizer<Settings> {
     private readonly decoupled = false,
   ) {
     const name = decoupled ? "AdamW" : "Adam";
-    const defaults: Settings = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: decoupled ? 1e-2 : 0, amsgrad: false, ...options };
+    const defaults: Settings = withDefaults<Settings>({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: decoupled ? 1e-2 : 0, amsgrad: false }, options);
     check(
       defaults.betas.every((b) => b >= 0 && b < 1),
       name,

@@ -22,6 +22,13 @@ import { fusedUpdateOp, type UpdateRule } from "./fused";
 /** Elements per arena slot boundary: 64 floats = 256 bytes, WebGPU's storage offset alignment. */
 const ALIGN = 64;
 
+/** `defaults` overridden by the options that are set (an option given as undefined keeps its default). */
+export function withDefaults<O extends object>(defaults: O, options: Partial<O>): O {
+  const out = { ...defaults };
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
 /** A parameter group as given: its tensors and the settings that differ from the defaults. */
 export interface ParamGroupInput<O> {
   params: Iterable<Tensor>;
@@ -82,7 +89,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
       const list = [...g.params];
       const start = offset;
       for (const p of list) offset += Math.ceil(p.size / ALIGN) * ALIGN;
-      return { params: list, options: { ...defaults, ...(g.options ?? {}) }, offset: start, size: offset - start };
+      return { params: list, options: withDefaults(defaults, g.options ?? {}), offset: start, size: offset - start };
     });
     this.params = this.groups.flatMap((g) => g.params);
     check(this.params.length > 0, name, () => "got no parameters to optimize");

@@ -8,7 +8,7 @@
 import { check } from "../errors";
 import type { Tensor } from "../tensor/tensor";
 import type { UpdateRule } from "./fused";
-import { Optimizer, type ParamGroupInput, type Regularization } from "./optimizer";
+import { Optimizer, type ParamGroupInput, type Regularization, withDefaults } from "./optimizer";
 
 export interface RMSpropOptions {
   lr?: number;
@@ -23,7 +23,7 @@ type Settings = Required<RMSpropOptions>;
 
 export class RMSprop extends Optimizer<Settings> {
   constructor(params: Iterable<Tensor> | ParamGroupInput<Settings>[], options: RMSpropOptions = {}, regularization?: Regularization) {
-    const defaults: Settings = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...options };
+    const defaults: Settings = withDefaults<Settings>({ lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false }, options);
     check(defaults.alpha >= 0 && defaults.alpha < 1, "RMSprop", () => `alpha must be in [0, 1), got ${defaults.alpha}`);
     check(defaults.momentum >= 0, "RMSprop", () => `momentum must be >= 0, got ${defaults.momentum}`);
     super("RMSprop", params, defaults, ["sq", ...(defaults.centered ? ["ga"] : []), ...(defaults.momentum > 0 ? ["buf"] : [])], regularization);

@@ -9,7 +9,7 @@
 import { check } from "../errors";
 import type { Tensor } from "../tensor/tensor";
 import type { UpdateRule } from "./fused";
-import { Optimizer, type ParamGroupInput, type Regularization } from "./optimizer";
+import { Optimizer, type ParamGroupInput, type Regularization, withDefaults } from "./optimizer";
 
 export interface SGDOptions {
   lr: number;
@@ -23,7 +23,7 @@ type Settings = Required<SGDOptions>;
 
 export class SGD extends Optimizer<Settings> {
   constructor(params: Iterable<Tensor> | ParamGroupInput<Settings>[], options: SGDOptions, regularization?: Regularization) {
-    const defaults: Settings = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...options };
+    const defaults: Settings = withDefaults<Settings>({ lr: options.lr, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 }, options);
     check(defaults.momentum >= 0, "SGD", () => `momentum must be >= 0, got ${defaults.momentum}`);
     check(defaults.weightDecay >= 0, "SGD", () => `weightDecay must be >= 0, got ${defaults.weightDecay}`);
     check(!defaults.nesterov || (defaults.momentum > 0 && defaults.dampening === 0), "SGD", () => "Nesterov momentum needs momentum > 0 and dampening 0");

@@ -1,0 +1,207 @@
+/**
+ * `npm run train -- <config.json> [flags]`: trains a model from an experiment config in Node, on
+ * Dawn's WebGPU (a real GPU when present, SwiftShader otherwise) or on the CPU reference, with a
+ * progress bar, per-epoch metrics, a final test evaluation, a checkpoint and a PyTorch export.
+ *
+ *   --device webgpu|cpu   backend (default webgpu)
+ *   --epochs N  --batch-size N  --lr X  --seed N        override the config
+ *   --limit N  --test-limit N                            train/test on a seeded subset (image data)
+ *   --checkpoint FILE     save the trained weights (safetensors with the spec in its metadata)
+ *   --export DIR          write DIR/model.safetensors and DIR/model.py (a PyTorch script)
+ *   --json FILE           write a summary (metrics per epoch, test scores, timings) as JSON
+ *   --quiet               no progress bar
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Backend } from "../backend/backend";
+import { init } from "../backend/init";
+import { nodeGpu } from "../backend/node-gpu";
+import { featureSize } from "../data/dataset";
+import { saveModel } from "../io/checkpoint";
+import { exportPyTorchScript } from "../io/pytorch-export";
+import { buildModel } from "../nn/build";
+import { augment } from "../ops/augment";
+import { withBackend } from "../tensor/engine";
+import { manualSeed } from "../tensor/random";
+import { type ExperimentConfig, makeData, makeOptimizer, makeScheduler, parseConfig } from "../train/config";
+import type { Evaluation } from "../train/evaluate";
+import { lossByName } from "../train/objectives";
+import { evaluateWith, Trainer } from "../train/trainer";
+
+interface Flags {
+  config: string;
+  device: "webgpu" | "cpu";
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  seed?: number;
+  limit?: number;
+  testLimit?: number;
+  checkpoint?: string;
+  exportDir?: string;
+  json?: string;
+  quiet: boolean;
+}
+
+function parseFlags(argv: string[]): Flags {
+  const flags: Partial<Flags> = { device: "webgpu", quiet: false };
+  const numberOf = (name: string, v: string | undefined) => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n)) throw new Error(`train: ${name} needs a number, got ${v ?? "nothing"}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => argv[++i];
+    if (a === "--device") {
+      const d = next();
+      if (d !== "webgpu" && d !== "cpu") throw new Error(`train: --device must be webgpu or cpu, got ${d}`);
+      flags.device = d;
+    } else if (a === "--epochs") flags.epochs = numberOf(a, next());
+    else if (a === "--batch-size") flags.batchSize = numberOf(a, next());
+    else if (a === "--lr") flags.lr = numberOf(a, next());
+    else if (a === "--seed") flags.seed = numberOf(a, next());
+    else if (a === "--limit") flags.limit = numberOf(a, next());
+    else if (a === "--test-limit") flags.testLimit = numberOf(a, next());
+    else if (a === "--checkpoint") flags.checkpoint = next();
+    else if (a === "--export") flags.exportDir = next();
+    else if (a === "--json") flags.json = next();
+    else if (a === "--quiet") flags.quiet = true;
+    else if (a.startsWith("--")) throw new Error(`train: unknown flag ${a}; see the top of src/cli/train.ts`);
+    else if (!flags.config) flags.config = a;
+    else throw new Error(`train: unexpected argument ${a}`);
+  }
+  if (!flags.config) throw new Error("train: give a config file, e.g. npm run train -- examples/spiral-mlp.json");
+  return flags as Flags;
+}
+
+function loadConfig(flags: Flags): ExperimentConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(flags.config, "utf8"));
+  } catch (e) {
+    throw new Error(`train: cannot read ${flags.config} as JSON: ${(e as Error).message}`);
+  }
+  const config = parseConfig(json);
+  const t = config.training;
+  if (flags.epochs) t.epochs = flags.epochs;
+  if (flags.batchSize) t.batchSize = flags.batchSize;
+  if (flags.lr) config.optimizer.lr = flags.lr;
+  if (flags.seed !== undefined) t.seed = flags.seed;
+  if (flags.limit || flags.testLimit) {
+    const d = config.data as { trainLimit?: number; testLimit?: number };
+    if (flags.limit) d.trainLimit = flags.limit;
+    if (flags.testLimit) d.testLimit = flags.testLimit;
+  }
+  return config;
+}
+
+const pct = (v: number | undefined) => (v === undefined ? "–" : `${(100 * v).toFixed(2)}%`);
+
+function describeScores(e: Evaluation): string {
+  if (e.classification) {
+    const c = e.classification;
+    return `loss ${e.loss.toFixed(4)}  accuracy ${pct(c.accuracy)}  precision ${pct(c.precision)}  recall ${pct(c.recall)}  F1 ${pct(c.f1)}${c.auc !== undefined ? `  AUC ${c.auc.toFixed(4)}` : ""}`;
+  }
+  const r = e.regression;
+  return `loss ${e.loss.toFixed(4)}  MSE ${r?.mse.toFixed(4)}  MAE ${r?.mae.toFixed(4)}  R² ${r?.r2.toFixed(4)}`;
+}
+
+function bar(done: number, total: number, width = 24): string {
+  const filled = Math.round((done / Math.max(total, 1)) * width);
+  return `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const config = loadConfig(flags);
+  const started = await init(flags.device === "cpu" ? { backend: "cpu" } : { gpu: await nodeGpu() });
+  console.log(`backend: ${started.description}`);
+  const backend: Backend = started.backend;
+  const splits = await makeData(config.data, async (path) => readFileSync(path, "utf8"));
+  const t = config.training;
+  manualSeed(t.seed ?? 1);
+  const inputShape = splits.train.inputShape;
+  const built = withBackend(backend, () => buildModel(config.model, inputShape));
+  console.log(`data: ${config.data.name}, ${splits.train.n} train / ${splits.val?.n ?? 0} val / ${splits.test.n} test, input ${inputShape.join("x")}`);
+  console.log(`model: ${built.layers.length} layers, ${built.totalParams.toLocaleString("en")} parameters, output ${built.outputShape.join("x")}`);
+  const optimizer = makeOptimizer(config.optimizer, built.model.parameters(), config.regularization);
+  const scheduler = config.scheduler ? makeScheduler(config.scheduler, optimizer, t.epochs) : undefined;
+  const aug = t.augment;
+  const trainer = new Trainer({
+    model: built.model,
+    optimizer,
+    loss: lossByName(config.loss, { labelSmoothing: t.labelSmoothing }),
+    train: splits.train,
+    val: splits.val ?? splits.test,
+    batchSize: t.batchSize,
+    epochs: t.epochs,
+    seed: t.seed ?? 1,
+    scheduler,
+    clipGradNorm: t.clipGradNorm,
+    clipGradValue: t.clipGradValue,
+    earlyStopping: t.earlyStopping,
+    augment: aug && inputShape.length === 3 ? (x) => augment(x, aug) : undefined,
+  });
+  const perEpoch = Math.ceil(splits.train.n / t.batchSize);
+  let lastDraw = 0;
+  trainer.on("step", (e) => {
+    const now = performance.now();
+    if (flags.quiet || (now - lastDraw < 200 && e.step % perEpoch !== 0)) return;
+    lastDraw = now;
+    const within = e.step - (e.epoch - 1) * perEpoch;
+    process.stderr.write(`\repoch ${e.epoch}/${t.epochs} ${bar(within, perEpoch)} ${within}/${perEpoch}  loss ${e.loss.toFixed(4)}  `);
+  });
+  trainer.on("epoch", (e) => {
+    if (!flags.quiet) process.stderr.write("\r\x1b[K");
+    const val = e.val ? `  ${splits.val ? "val" : "test"} ${describeScores(e.val)}` : "";
+    console.log(
+      `epoch ${e.epoch}/${t.epochs}  train loss ${e.trainLoss.toFixed(4)}${val}  lr ${e.lr.toPrecision(3)}  ${e.seconds.toFixed(1)} s (${e.stepsPerSecond.toFixed(1)} steps/s)`,
+    );
+  });
+  const runStarted = performance.now();
+  const end = await trainer.run();
+  const seconds = (performance.now() - runStarted) / 1000;
+  console.log(`${end.reason}: ${end.message} (${seconds.toFixed(1)} s)`);
+  const test = await evaluateWith(trainer, splits.test);
+  console.log(`test: ${describeScores(test)}`);
+  if (test.classification && (splits.test.classes ?? 0) <= 10) {
+    console.log("confusion matrix (rows: true class, columns: predicted):");
+    for (const row of test.classification.confusion) console.log(`  ${row.map((v) => String(v).padStart(5)).join("")}`);
+  }
+  if (flags.checkpoint || flags.exportDir) {
+    const bytes = await saveModel(built.model, config.model, inputShape, { config: JSON.stringify(config) });
+    if (flags.checkpoint) {
+      mkdirSync(dirname(flags.checkpoint), { recursive: true });
+      writeFileSync(flags.checkpoint, bytes);
+      console.log(`checkpoint: ${flags.checkpoint} (${(bytes.length / 1024).toFixed(0)} KiB)`);
+    }
+    if (flags.exportDir) {
+      mkdirSync(flags.exportDir, { recursive: true });
+      writeFileSync(join(flags.exportDir, "model.safetensors"), bytes);
+      writeFileSync(join(flags.exportDir, "model.py"), exportPyTorchScript(config.model, inputShape, { weightsFile: "model.safetensors" }));
+      console.log(`export: ${join(flags.exportDir, "model.py")} and model.safetensors (run: python model.py)`);
+    }
+  }
+  if (flags.json) {
+    mkdirSync(dirname(flags.json), { recursive: true });
+    const strip = (e?: Evaluation) =>
+      e && { loss: e.loss, n: e.n, classification: e.classification && { ...e.classification, roc: undefined }, regression: e.regression };
+    const summary = {
+      config,
+      backend: started.description,
+      features: featureSize(splits.train),
+      stop: end,
+      seconds,
+      epochs: trainer.epochs.map((e) => ({ ...e, val: strip(e.val) })),
+      test: strip(test),
+    };
+    writeFileSync(flags.json, JSON.stringify(summary, null, 2));
+  }
+  process.exit(end.reason === "diverged" ? 2 : 0);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (process.env.DEBUG ? e.stack : e.message) : e);
+  process.exit(1);
+});

@@ -1,0 +1,242 @@
+/**
+ * Saving and loading models as .safetensors files. A saved model is its state_dict (every parameter
+ * and buffer, named as in PyTorch) plus metadata that says how to rebuild it: the model spec and the
+ * input shape, so loadModel() needs nothing but the file, and the exported PyTorch script (and
+ * PyTorch's load_state_dict) reads the same file.
+ *
+ * Loading checks the file, its metadata and every weight's name and shape before it allocates
+ * anything, so a file that does not fit fails with a message saying what to do and leaves no
+ * half-built model or partly overwritten weights behind.
+ */
+import type { Backend } from "../backend/backend";
+import { fmtShape } from "../errors";
+import { buildModel } from "../nn/build";
+import type { Module } from "../nn/module";
+import { type ModelSpec, ModelSpecError, parseModelSpec } from "../nn/spec";
+import { withBackend } from "../tensor/engine";
+import { specStateShapes } from "./pytorch-export";
+import { type DecodedTensor, decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from "./safetensors";
+
+/** The "format" metadata of files saved by saveModel(). */
+export const CHECKPOINT_FORMAT = "webgpu-dl-playground";
+/** The "version" metadata this code writes and reads. */
+export const CHECKPOINT_VERSION = "1";
+
+const RESERVED = ["format", "version", "spec", "inputShape"];
+
+/** A checkpoint that cannot be saved or loaded; the message starts with "checkpoint:". */
+export class CheckpointError extends Error {
+  constructor(detail: string) {
+    super(`checkpoint: ${detail}`);
+    this.name = "CheckpointError";
+  }
+}
+
+/** A checkpoint's contents, read and checked but not built. */
+export interface CheckpointInfo {
+  spec: ModelSpec;
+  inputShape: number[];
+  /** All the file's metadata (ours and any extra). */
+  metadata: Record<string, string>;
+  tensors: Map<string, DecodedTensor>;
+}
+
+/** What loadModel() returns. */
+export interface LoadedModel {
+  model: Module;
+  spec: ModelSpec;
+  inputShape: number[];
+  metadata: Record<string, string>;
+}
+
+const isShape = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((d) => Number.isInteger(d) && d >= 1);
+
+function listProblems(problems: string[]): string {
+  return `${problems.slice(0, 6).join("; ")}${problems.length > 6 ? `; and ${problems.length - 6} more` : ""}`;
+}
+
+/** Names and shapes of `given` against `expected`: missing, unexpected and mismatched entries. */
+function compareShapes(given: ReadonlyMap<string, readonly number[]>, expected: ReadonlyMap<string, readonly number[]>, whose: string): string[] {
+  const problems: string[] = [];
+  for (const [name, shape] of expected) {
+    const got = given.get(name);
+    if (!got) problems.push(`${name} is missing`);
+    else if (fmtShape(got) !== fmtShape(shape)) problems.push(`${name} has shape ${fmtShape(got)}, ${whose} ${fmtShape(shape)}`);
+  }
+  for (const name of given.keys()) if (!expected.has(name)) problems.push(`${name} is not in the model`);
+  return problems;
+}
+
+/** The spec's state_dict shapes, with its errors reported as checkpoint errors. */
+function expectedShapes(spec: ModelSpec, inputShape: number[], what: string): Map<string, number[]> {
+  try {
+    return specStateShapes(spec, inputShape);
+  } catch (e) {
+    if (e instanceof ModelSpecError) throw new CheckpointError(`${what} does not fit the input shape ${fmtShape(inputShape)}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * Reads every parameter and buffer of `model` (built from `spec` for `inputShape`) and writes them
+ * as safetensors, with the spec, the input shape and `extra` as metadata. Throws a CheckpointError
+ * when the model does not match the spec or `extra` uses a reserved key.
+ */
+export async function saveModel(model: Module, spec: ModelSpec, inputShape: number[], extra: Record<string, string> = {}): Promise<Uint8Array> {
+  for (const key of Object.keys(extra)) if (RESERVED.includes(key)) throw new CheckpointError(`extra metadata cannot use the reserved key "${key}"; rename it`);
+  if (!isShape(inputShape)) throw new CheckpointError(`inputShape must be a list of whole numbers >= 1 like [1, 28, 28], got ${JSON.stringify(inputShape)}`);
+  let checked: ModelSpec;
+  try {
+    checked = parseModelSpec(spec);
+  } catch (e) {
+    throw new CheckpointError(`the spec is invalid: ${(e as Error).message}`);
+  }
+  const state = model.stateDict();
+  const shapes = new Map([...state].map(([name, t]) => [name, t.shape]));
+  const problems = compareShapes(shapes, expectedShapes(checked, inputShape, "the spec"), "the spec gives");
+  if (problems.length) throw new CheckpointError(`the model was not built from this spec and input shape: ${listProblems(problems)}`);
+  const tensors = new Map<string, SafetensorsTensor>();
+  for (const [name, t] of state) {
+    const data = await t.data();
+    const tensor: SafetensorsTensor =
+      t.dtype === "int32"
+        ? { dtype: "I32", shape: [...t.shape], data: data instanceof Int32Array ? data : Int32Array.from(data) }
+        : { dtype: "F32", shape: [...t.shape], data: data instanceof Float32Array ? data : Float32Array.from(data) };
+    tensors.set(name, tensor);
+  }
+  const metadata = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, spec: JSON.stringify(checked), inputShape: JSON.stringify(inputShape), ...extra };
+  return encodeSafetensors(tensors, metadata);
+}
+
+/** Parses our metadata: the format and version, the spec and the input shape. */
+function readMetadata(metadata: Record<string, string>): { spec: ModelSpec; inputShape: number[] } {
+  if (metadata.format === undefined)
+    throw new CheckpointError(
+      `this file has no "format": "${CHECKPOINT_FORMAT}" metadata, so it does not say which model its weights belong to; build the model yourself and use loadWeightsInto(model, bytes)`,
+    );
+  if (metadata.format !== CHECKPOINT_FORMAT)
+    throw new CheckpointError(
+      `this file's format is ${JSON.stringify(metadata.format)}, not "${CHECKPOINT_FORMAT}"; build the model yourself and use loadWeightsInto(model, bytes)`,
+    );
+  if (metadata.version !== CHECKPOINT_VERSION)
+    throw new CheckpointError(
+      `this file has format version ${JSON.stringify(metadata.version)}; this playground reads version ${CHECKPOINT_VERSION}, so update it or save the model again`,
+    );
+  const spec = parseJson(metadata.spec, "spec");
+  let parsed: ModelSpec;
+  try {
+    parsed = parseModelSpec(spec);
+  } catch (e) {
+    throw new CheckpointError(`the saved spec is invalid: ${(e as Error).message}`);
+  }
+  const inputShape = parseJson(metadata.inputShape, "inputShape");
+  if (!isShape(inputShape))
+    throw new CheckpointError(`the "inputShape" metadata must be a list of whole numbers >= 1 like [1, 28, 28], got ${metadata.inputShape}`);
+  return { spec: parsed, inputShape };
+}
+
+function parseJson(text: string | undefined, key: string): unknown {
+  if (text === undefined) throw new CheckpointError(`the file has no "${key}" metadata; it is incomplete, so save the model again`);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new CheckpointError(`the "${key}" metadata is not valid JSON (${(e as Error).message}); the file is corrupt`);
+  }
+}
+
+/**
+ * PyTorch's BatchNorm keeps a step counter, num_batches_tracked, that this engine does not (it only
+ * matters with momentum None). Files saved by PyTorch have it: drop it where the model has that
+ * batch norm's running_mean and no num_batches_tracked of its own.
+ */
+function withoutBatchCounters<T>(tensors: ReadonlyMap<string, T>, own: { has(name: string): boolean }): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const [name, t] of tensors) {
+    const prefix = name.endsWith("num_batches_tracked") ? name.slice(0, -"num_batches_tracked".length) : null;
+    if (prefix !== null && !own.has(name) && own.has(`${prefix}running_mean`)) continue;
+    out.set(name, t);
+  }
+  return out;
+}
+
+/** Integer tensors cannot fill float32 weights (or the reverse): name each that would. */
+function dtypeProblems(tensors: ReadonlyMap<string, DecodedTensor>, dtypeOf: (name: string) => string | undefined): string[] {
+  const problems: string[] = [];
+  for (const [name, t] of tensors) {
+    const want = dtypeOf(name);
+    if (want && (want === "int32") !== (t.dtype === "I32")) problems.push(`${name} is ${t.storedDtype} in the file, the model's is ${want}`);
+  }
+  return problems;
+}
+
+/**
+ * Reads and checks a saved model without building it: the safetensors structure, our metadata, and
+ * that every weight's name and shape is what the saved spec gives.
+ */
+export function readCheckpoint(bytes: Uint8Array): CheckpointInfo {
+  const file = decodeSafetensors(bytes);
+  const { spec, inputShape } = readMetadata(file.metadata);
+  const expected = expectedShapes(spec, inputShape, "the saved spec");
+  const tensors = withoutBatchCounters(file.tensors, expected);
+  const shapes = new Map([...tensors].map(([name, t]) => [name, t.shape]));
+  const problems = [
+    ...compareShapes(shapes, expected, "the saved spec gives"),
+    ...dtypeProblems(tensors, (name) => (expected.has(name) ? "float32" : undefined)),
+  ];
+  if (problems.length) throw new CheckpointError(`the weights do not fit the spec saved with them: ${listProblems(problems)}; the file is corrupt`);
+  return { spec, inputShape, metadata: file.metadata, tensors };
+}
+
+/**
+ * Builds the model a file saved by saveModel() describes and fills in its weights. Everything is
+ * checked first; a file that does not fit throws (CheckpointError or SafetensorsError) having
+ * allocated nothing. The model is built on `options.backend` (default: the current backend).
+ */
+export function loadModel(bytes: Uint8Array, options: { backend?: Backend } = {}): LoadedModel {
+  const { spec, inputShape, metadata, tensors } = readCheckpoint(bytes);
+  const build = () => {
+    const { model } = buildModel(spec, inputShape);
+    try {
+      model.loadStateDict(tensors);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+    return model;
+  };
+  const model = options.backend ? withBackend(options.backend, build) : build();
+  return { model, spec, inputShape, metadata };
+}
+
+/**
+ * Loads the weights of any safetensors file (ours, or one saved from PyTorch's state_dict) into an
+ * existing model, by name. Throws, changing nothing, unless every name, shape and dtype fits;
+ * BatchNorm's num_batches_tracked entries from PyTorch are skipped. Returns the file's metadata.
+ */
+export function loadWeightsInto(model: Module, bytes: Uint8Array): Record<string, string> {
+  const file = decodeSafetensors(bytes);
+  const own = model.stateDict();
+  const tensors = withoutBatchCounters(file.tensors, own);
+  const problems = dtypeProblems(tensors, (name) => own.get(name)?.dtype);
+  if (problems.length) throw new CheckpointError(`the weights do not fit this model: ${listProblems(problems)}`);
+  model.loadStateDict(tensors); // checks every name and shape before writing anything
+  return file.metadata;
+}
+
+/**
+ * A file name for a saved model: `name` made safe (lowercase letters, digits and dashes) and the
+ * UTC time, e.g. "spiral-mlp-20250102-030405.safetensors".
+ */
+export function checkpointFilename(name = "model", date: Date = new Date()): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .slice(0, 60)
+    .replace(/^-+|-+$/g, "");
+  const stamp = date
+    .toISOString()
+    .replace(/\.\d+Z$/, "")
+    .replace(/[-:]/g, "")
+    .replace("T", "-");
+  return `${slug || "model"}-${stamp}.safetensors`;
+}
