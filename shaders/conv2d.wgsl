@@ -7,9 +7,12 @@
 //                            (only where the division is exact and in range) GEMM M = N H W, N = C_in, K = C_out KH KW
 //   MODE 2 backward weight:  dw[co, ci, i, j]  = sum_{n, oh, ow} dy[n, co, oh, ow] x[n, ci, oh s - p + i d, ...]
 //                            GEMM M = C_out, N = C_in KH KW, K = N OH OW
+//   MODE 3 input-gradient columns (emulators; col2im.wgsl then sums them into dx): a dense product
+//                            cols[(ci, i, j), (n, oh, ow)] = sum_co w[co, ci, i, j] dy[n, co, oh, ow]
+//                            GEMM M = C_in KH KW, N = N OH OW, K = C_out
 //
-// Bindings: 0 uniform Params; 1 a (read: x, dy, dy for modes 0, 1, 2); 2 bmat (read: w, w, x);
-//           3 c (read_write: y, dx, dw); the fused-bias forward adds 4 bias (read).
+// Bindings: 0 uniform Params; 1 a (read: x, dy, dy, w for modes 0-3); 2 bmat (read: w, w, x, dy);
+//           3 c (read_write: y, dx, dw, cols); the fused-bias forward adds 4 bias (read).
 // Uniforms: GEMM sizes M, N, K (batch = 1), then the convolution's geometry.
 // Overrides: MODE, and the GEMM core's tile sizes.
 
@@ -77,6 +80,7 @@ fn dy_at(base: i32, oh: i32, ow: i32) -> f32 {
 
 fn row_a(m: u32) -> RowA {
   let ohw = params.oh * params.ow;
+  if (MODE == 3u) { return RowA(signed(m), 0, 0); } // m = (ci, i, j)
   if (MODE == 0u) {
     // m = (image, oh, ow): the top-left input pixel of its window
     let p = m % ohw;
@@ -93,6 +97,7 @@ fn row_a(m: u32) -> RowA {
 
 fn k_a(k: u32) -> KA {
   let khw = params.kh * params.kw;
+  if (MODE == 3u) { return KA(signed(k * params.c_in * khw), 0, 0); } // w[co = k, ...]
   let r = k % khw;
   if (MODE == 0u) {
     // k = (ci, i, j)
@@ -108,6 +113,7 @@ fn k_a(k: u32) -> KA {
 }
 
 fn a_at(r: RowA, k: KA) -> f32 {
+  if (MODE == 3u) { return a[r.base + k.base]; }
   if (MODE == 0u) { return pixel(r.base + k.base, r.y + k.y, r.x + k.x); }
   if (MODE == 1u) {
     // dy[oh, ow] with oh s = h + p - i d exactly
@@ -123,6 +129,11 @@ fn a_at(r: RowA, k: KA) -> f32 {
 
 fn col_b(n: u32) -> ColB {
   let khw = params.kh * params.kw;
+  if (MODE == 3u) {
+    // n = (image, oh, ow) of dy
+    let ohw = params.oh * params.ow;
+    return ColB(signed((n / ohw) * params.c_out * ohw + n % ohw), 0, 0);
+  }
   if (MODE == 0u) { return ColB(signed(n * params.K), 0, 0); } // w[co = n, k]
   if (MODE == 1u) { return ColB(signed(n * khw), 0, 0); } // w[co, ci = n, i, j]
   // n = (ci, i, j): the tap's offset from a window's top-left pixel
@@ -132,6 +143,7 @@ fn col_b(n: u32) -> ColB {
 
 fn k_b(k: u32) -> KB {
   let khw = params.kh * params.kw;
+  if (MODE == 3u) { return KB(signed(k * params.oh * params.ow), 0, 0); } // dy channel co = k
   if (MODE == 0u) { return KB(signed(k), 0, 0); }
   if (MODE == 1u) { return KB(signed((k / khw) * params.c_in * khw + k % khw), 0, 0); } // k = (co, i, j)
   // k = (image, oh, ow): the window's top-left pixel before padding
@@ -153,6 +165,6 @@ fn store_c(b: u32, m: u32, n: u32, value: f32) {
     let hw = params.h * params.w;
     c[((m / hw) * params.c_in + n) * hw + m % hw] = value;
   } else {
-    c[m * params.N + n] = value;
+    c[m * params.N + n] = value; // MODE 2: dw; MODE 3: cols
   }
 }

@@ -77,6 +77,49 @@ fn write(o: u32, v: f32, i: u32) {
   }
 }
 
+struct Acc {
+  v: f32,
+  i: u32,
+}
+
+fn take(acc: Acc, value: f32, r: u32) -> Acc {
+  if (MODE == 0u) { return Acc(acc.v + value, acc.i); }
+  if (beats(value, r, acc.v, acc.i)) { return Acc(value, r); }
+  return acc;
+}
+
+// Folds the reduced elements r = first, first + step, ... into an accumulator. One or two reduced
+// dims (the common case after merging) are walked with running indices instead of a division per
+// element, which matters on emulators that divide lane by lane.
+fn fold(base: u32, first: u32, step: u32) -> Acc {
+  var acc = Acc(identity(), 0xffffffffu);
+  let n = params.n_red;
+  if (params.red_rank == 1u) {
+    let s0 = at(params.red_strides, 0u);
+    for (var r = first; r < n; r += step) { acc = take(acc, x[base + r * s0], r); }
+  } else if (params.red_rank == 2u) {
+    let size1 = at(params.red_shape, 1u);
+    let s0 = at(params.red_strides, 0u);
+    let s1 = at(params.red_strides, 1u);
+    let dq = step / size1;
+    let dr = step % size1;
+    var r0 = first / size1;
+    var r1 = first % size1;
+    for (var r = first; r < n; r += step) {
+      acc = take(acc, x[base + r0 * s0 + r1 * s1], r);
+      r0 += dq;
+      r1 += dr;
+      if (r1 >= size1) {
+        r1 -= size1;
+        r0 += 1u;
+      }
+    }
+  } else {
+    for (var r = first; r < n; r += step) { acc = take(acc, x[base + offset(r, params.red_rank, params.red_shape, params.red_strides)], r); }
+  }
+  return acc;
+}
+
 @compute @workgroup_size(WG)
 fn main(
   @builtin(global_invocation_id) gid: vec3<u32>,
@@ -87,15 +130,9 @@ fn main(
   if (PER_WORKGROUP == 1u) {
     let o = wid.x + wid.y * groups.x;
     if (o >= params.n_out) { return; }
-    let base = offset(o, params.out_rank, params.out_shape, params.out_strides);
-    var v = identity();
-    var vi = 0xffffffffu;
-    for (var r = lid; r < params.n_red; r += WG) {
-      let value = x[base + offset(r, params.red_rank, params.red_shape, params.red_strides)];
-      if (MODE == 0u) { v += value; } else if (beats(value, r, v, vi)) { v = value; vi = r; }
-    }
-    shared_v[lid] = v;
-    shared_i[lid] = vi;
+    let acc = fold(offset(o, params.out_rank, params.out_shape, params.out_strides), lid, WG);
+    shared_v[lid] = acc.v;
+    shared_i[lid] = acc.i;
     workgroupBarrier();
     for (var stride = WG / 2u; stride > 0u; stride = stride / 2u) {
       if (lid < stride) {
@@ -115,13 +152,7 @@ fn main(
   }
   let threads = groups.x * WG;
   for (var o = gid.x; o < params.n_out; o += threads) {
-    let base = offset(o, params.out_rank, params.out_shape, params.out_strides);
-    var v = identity();
-    var vi = 0xffffffffu;
-    for (var r = 0u; r < params.n_red; r++) {
-      let value = x[base + offset(r, params.red_rank, params.red_shape, params.red_strides)];
-      if (MODE == 0u) { v += value; } else if (beats(value, r, v, vi)) { v = value; vi = r; }
-    }
-    write(o, v, vi);
+    let acc = fold(offset(o, params.out_rank, params.out_shape, params.out_strides), 0u, 1u);
+    write(o, acc.v, acc.i);
   }
 }

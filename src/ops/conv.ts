@@ -6,9 +6,10 @@
  * convTranspose2d is convBackwardInput run forwards (PyTorch's weight layout [C_in, C_out, KH, KW]).
  */
 
+import col2imWgsl from "../../shaders/col2im.wgsl?raw";
 import convWgsl from "../../shaders/conv2d.wgsl?raw";
 import type { GpuContext, GpuTensor } from "../backend/webgpu/context";
-import { Uniforms } from "../backend/webgpu/kernel";
+import { cachedKernel, Uniforms } from "../backend/webgpu/kernel";
 import { check, fmtShape } from "../errors";
 import { apply1 } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
@@ -101,19 +102,22 @@ function checkGradient(op: string, dy: TensorMeta, d: Dims): void {
   check(ok, op, () => `gradient ${fmtShape(dy.shape)} does not match the convolution's output ${fmtShape(expected)}`);
 }
 
-/** Runs one of the three convolution GEMMs. */
-function recordConv(ctx: GpuContext, mode: 0 | 1 | 2, a: GpuTensor, b: GpuTensor, c: GpuTensor, d: Dims, g: ConvGeometry, bias?: GpuTensor) {
+type Binding = Pick<GpuTensor, "binding">;
+
+/** Runs one of the convolution GEMMs (MODE 3: the columns of dx, for col2im). */
+function recordConv(ctx: GpuContext, mode: 0 | 1 | 2 | 3, a: Binding, b: Binding, c: Binding, d: Dims, g: ConvGeometry, bias?: GpuTensor) {
   const khw = d.kh * d.kw;
   const [M, N, K] = [
     [d.n * d.oh * d.ow, d.cOut, d.cIn * khw],
     [d.n * d.h * d.w, d.cIn, d.cOut * khw],
     [d.cOut, d.cIn * khw, d.n * d.oh * d.ow],
+    [d.cIn * khw, d.n * d.oh * d.ow, d.cOut],
   ][mode];
   const tile = gemmTile(ctx.tuning, M, N);
   const fills = bias
     ? { BIAS_DECL: "@group(0) @binding(4) var<storage, read> bias: array<f32>;\nfn bias_at(n: u32) -> f32 { return bias[n]; }" }
     : { BIAS_DECL: "fn bias_at(n: u32) -> f32 { return 0.0; }" };
-  const name = ["conv2d", "conv2dBackwardInput", "conv2dBackwardWeight"][mode] + (bias ? "+bias" : "");
+  const name = ["conv2d", "conv2dBackwardInput", "conv2dBackwardWeight", "conv2dColumns"][mode] + (bias ? "+bias" : "");
   const kernel = gemmKernel(name, convWgsl, fills, bias ? ["read", "read", "write", "read"] : ["read", "read", "write"], tile, { MODE: mode });
   const u = new Uniforms().u32(M).u32(N).u32(K).u32(1);
   for (const v of [d.n, d.cIn, d.h, d.w, d.cOut, d.oh, d.ow, d.kh, d.kw, g.stride[0], g.stride[1], g.padding[0], g.padding[2], g.dilation[0], g.dilation[1]])
@@ -202,7 +206,22 @@ export const conv2dBackwardInputOp: OpDef<BackwardInputAttrs> = defineOp<Backwar
     });
   },
   gpu(ctx, [dy, w], [dx], g) {
-    recordConv(ctx, 1, dy, w, dx, dimsOf(g.inputShape, w.shape, g), g);
+    const d = dimsOf(g.inputShape, w.shape, g);
+    if (!ctx.tuning.cpuEmulated) {
+      recordConv(ctx, 1, dy, w, dx, d, g);
+      return;
+    }
+    // Emulators: a dense product into columns, then a gather into dx (no per-element branching in
+    // the product, which an emulator runs lane by lane).
+    const columns = d.n * d.oh * d.ow;
+    const cols = ctx.scratch(d.cIn * d.kh * d.kw * columns * 4);
+    recordConv(ctx, 3, w, dy, { binding: cols }, d, g);
+    const kernel = cachedKernel("col2im", () => ({ code: col2imWgsl, bindings: ["read", "write"] }));
+    const n = d.n * d.cIn * d.h * d.w;
+    const u = new Uniforms().u32(n).u32(d.cIn).u32(d.h).u32(d.w).u32(d.oh).u32(d.ow).u32(d.kh).u32(d.kw);
+    for (const v of [g.stride[0], g.stride[1], g.padding[0], g.padding[2], g.dilation[0], g.dilation[1], columns]) u.u32(v);
+    ctx.dispatch(kernel, [cols, dx.binding], u, [Math.min(Math.ceil(n / 256), ctx.tuning.gridWorkgroups)]);
+    ctx.releaseScratch(cols);
   },
   vjp: ({ inputs: [dy, w], grads: [g], attrs, needs }) => {
     const { inputShape: _, ...geometry } = attrs;
