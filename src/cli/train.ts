@@ -6,7 +6,8 @@
  *   --device webgpu|cpu   backend (default webgpu)
  *   --epochs N  --batch-size N  --lr X  --seed N        override the config
  *   --limit N  --test-limit N                            train/test on a seeded subset (image data)
- *   --checkpoint FILE     save the trained weights (safetensors with the spec in its metadata)
+ *   --checkpoint FILE     save the weights after every epoch (safetensors with the spec in its metadata)
+ *   --resume FILE         start from the weights of a checkpoint made with the same model spec
  *   --export DIR          write DIR/model.safetensors and DIR/model.py (a PyTorch script)
  *   --json FILE           write a summary (metrics per epoch, test scores, timings) as JSON
  *   --quiet               no progress bar
@@ -17,7 +18,7 @@ import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
 import { nodeGpu } from "../backend/node-gpu";
 import { featureSize } from "../data/dataset";
-import { saveModel } from "../io/checkpoint";
+import { loadWeightsInto, saveModel } from "../io/checkpoint";
 import { exportPyTorchScript } from "../io/pytorch-export";
 import { buildModel } from "../nn/build";
 import { augment } from "../ops/augment";
@@ -38,6 +39,7 @@ interface Flags {
   limit?: number;
   testLimit?: number;
   checkpoint?: string;
+  resume?: string;
   exportDir?: string;
   json?: string;
   quiet: boolean;
@@ -64,6 +66,7 @@ function parseFlags(argv: string[]): Flags {
     else if (a === "--limit") flags.limit = numberOf(a, next());
     else if (a === "--test-limit") flags.testLimit = numberOf(a, next());
     else if (a === "--checkpoint") flags.checkpoint = next();
+    else if (a === "--resume") flags.resume = next();
     else if (a === "--export") flags.exportDir = next();
     else if (a === "--json") flags.json = next();
     else if (a === "--quiet") flags.quiet = true;
@@ -125,6 +128,10 @@ async function main(): Promise<void> {
   const built = withBackend(backend, () => buildModel(config.model, inputShape));
   console.log(`data: ${config.data.name}, ${splits.train.n} train / ${splits.val?.n ?? 0} val / ${splits.test.n} test, input ${inputShape.join("x")}`);
   console.log(`model: ${built.layers.length} layers, ${built.totalParams.toLocaleString("en")} parameters, output ${built.outputShape.join("x")}`);
+  if (flags.resume) {
+    loadWeightsInto(built.model, readFileSync(flags.resume));
+    console.log(`resumed from ${flags.resume}`);
+  }
   const optimizer = makeOptimizer(config.optimizer, built.model.parameters(), config.regularization);
   const scheduler = config.scheduler ? makeScheduler(config.scheduler, optimizer, t.epochs) : undefined;
   const aug = t.augment;
@@ -152,7 +159,16 @@ async function main(): Promise<void> {
     const within = e.step - (e.epoch - 1) * perEpoch;
     process.stderr.write(`\repoch ${e.epoch}/${t.epochs} ${bar(within, perEpoch)} ${within}/${perEpoch}  loss ${e.loss.toFixed(4)}  `);
   });
+  const save = () => saveModel(built.model, config.model, inputShape, { config: JSON.stringify(config), epoch: String(trainer.epoch) });
+  let saving = Promise.resolve();
   trainer.on("epoch", (e) => {
+    if (flags.checkpoint) {
+      const file = flags.checkpoint;
+      saving = saving.then(async () => {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, await save());
+      });
+    }
     if (!flags.quiet) process.stderr.write("\r\x1b[K");
     const val = e.val ? `  ${splits.val ? "val" : "test"} ${describeScores(e.val)}` : "";
     console.log(
@@ -169,10 +185,10 @@ async function main(): Promise<void> {
     console.log("confusion matrix (rows: true class, columns: predicted):");
     for (const row of test.classification.confusion) console.log(`  ${row.map((v) => String(v).padStart(5)).join("")}`);
   }
+  await saving;
   if (flags.checkpoint || flags.exportDir) {
-    const bytes = await saveModel(built.model, config.model, inputShape, { config: JSON.stringify(config) });
+    const bytes = await save();
     if (flags.checkpoint) {
-      mkdirSync(dirname(flags.checkpoint), { recursive: true });
       writeFileSync(flags.checkpoint, bytes);
       console.log(`checkpoint: ${flags.checkpoint} (${(bytes.length / 1024).toFixed(0)} KiB)`);
     }

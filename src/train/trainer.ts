@@ -115,10 +115,13 @@ export class Trainer extends Emitter<TrainerEvents> {
     this.lastGood = options.optimizer.snapshot();
   }
 
-  /** Trains until the last epoch, an early stop, a divergence or stop(); resolves with why it ended. */
-  async run(): Promise<StopEvent> {
+  /**
+   * Trains until the last epoch, an early stop, a divergence or stop(); resolves with why it ended.
+   * With `paused`, it starts paused (stepOnce() and resume() drive it).
+   */
+  async run(options: { paused?: boolean } = {}): Promise<StopEvent> {
     const o = this.options;
-    this.state = "running";
+    this.state = options.paused ? "paused" : "running";
     while (this.epoch < o.epochs && !this.stopRequest) {
       const started = performance.now();
       const first = this.step;

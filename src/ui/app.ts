@@ -5,7 +5,7 @@
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, query, state } from "lit/decorators.js";
-import type { PointClassifierConfig } from "../train/point-classifier";
+import type { PointModelConfig } from "../worker/point-session";
 import type { Command, DataConfig, WorkerEvent } from "../worker/protocol";
 import type { Boundary, Points } from "./boundary-plot";
 import "./boundary-plot";
@@ -176,7 +176,7 @@ export class App extends LitElement {
   @state() private _boundary: Boundary | null = null;
   @state() private _error = "";
   @state() private _data: DataConfig = { points: 300, classes: 3, noise: 0.2, seed: 1 };
-  @state() private _model: PointClassifierConfig = { hidden: [32, 32], activation: "relu", optimizer: "adam", lr: 0.03, seed: 1 };
+  @state() private _model: PointModelConfig = { hidden: [32, 32], activation: "relu", optimizer: "adam", lr: 0.03, seed: 1 };
 
   @query("dl-loss-chart") private _chart!: LossChart;
   private worker: Worker | null = null;
@@ -248,7 +248,7 @@ export class App extends LitElement {
     this.send({ type: this._running ? "pause" : "play" });
   }
 
-  private setModel(patch: Partial<PointClassifierConfig>): void {
+  private setModel(patch: Partial<PointModelConfig>): void {
     this._model = { ...this._model, ...patch };
     this.reset();
   }

@@ -1,6 +1,7 @@
 /**
- * <dl-loss-chart>: the training loss (log scale) and accuracy against steps, drawn by Chart.js with
- * DESIGN §7's settings (no animation, no parsing, decimation) and redrawn at most once per frame.
+ * <dl-loss-chart>: the training loss (log scale: each mini-batch faintly, and its exponential moving
+ * average) and accuracy against steps, drawn by Chart.js with DESIGN §7's settings (no animation, no
+ * parsing, decimation) and redrawn at most once per frame.
  */
 import { Chart, Decimation, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from "chart.js";
 import { css, html, LitElement } from "lit";
@@ -30,7 +31,9 @@ export class LossChart extends LitElement {
   @query("canvas") private _canvas!: HTMLCanvasElement;
   private chart: Chart<"line", XY[]> | null = null;
   private readonly loss: XY[] = [];
+  private readonly smoothed: XY[] = [];
   private readonly accuracy: XY[] = [];
+  private average = Number.NaN;
   private frame = 0;
 
   override render() {
@@ -44,7 +47,8 @@ export class LossChart extends LitElement {
       type: "line",
       data: {
         datasets: [
-          { label: "loss", data: this.loss, borderColor: "#38bdf8", borderWidth: 2, pointRadius: 0, yAxisID: "y", tension: 0 },
+          { label: "loss (batch)", data: this.loss, borderColor: "rgba(56, 189, 248, 0.28)", borderWidth: 1, pointRadius: 0, yAxisID: "y", tension: 0 },
+          { label: "loss (average)", data: this.smoothed, borderColor: "#38bdf8", borderWidth: 2, pointRadius: 0, yAxisID: "y", tension: 0 },
           { label: "accuracy", data: this.accuracy, borderColor: "#34d399", borderWidth: 2, pointRadius: 0, yAxisID: "accuracy", tension: 0 },
         ],
       },
@@ -71,7 +75,11 @@ export class LossChart extends LitElement {
 
   /** Adds a point; the chart redraws on the next animation frame. */
   add(step: number, loss: number, accuracy: number): void {
-    if (Number.isFinite(loss)) this.loss.push({ x: step, y: loss });
+    if (Number.isFinite(loss)) {
+      this.average = Number.isNaN(this.average) ? loss : 0.9 * this.average + 0.1 * loss;
+      this.loss.push({ x: step, y: loss });
+      this.smoothed.push({ x: step, y: this.average });
+    }
     this.accuracy.push({ x: step, y: accuracy });
     if (!this.frame)
       this.frame = requestAnimationFrame(() => {
@@ -82,7 +90,9 @@ export class LossChart extends LitElement {
 
   clear(): void {
     this.loss.length = 0;
+    this.smoothed.length = 0;
     this.accuracy.length = 0;
+    this.average = Number.NaN;
     this.chart?.update("none");
   }
 

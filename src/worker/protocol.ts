@@ -2,7 +2,7 @@
  * The typed messages between the page and the training worker. The page never touches the engine;
  * it sends commands and renders the events the worker posts back.
  */
-import type { PointClassifierConfig } from "../train/point-classifier";
+import type { Boundary, PointModelConfig, Progress } from "./point-session";
 
 export interface DataConfig {
   points: number;
@@ -11,12 +11,12 @@ export interface DataConfig {
   seed: number;
 }
 
-export type Command = { type: "reset"; data: DataConfig; model: PointClassifierConfig } | { type: "play" } | { type: "pause" } | { type: "step" };
+export type Command = { type: "reset"; data: DataConfig; model: PointModelConfig } | { type: "play" } | { type: "pause" } | { type: "step" };
 
 export type WorkerEvent =
   | { type: "backend"; kind: "webgpu" | "cpu"; description: string; fallbackReason?: string }
   | { type: "data"; x: Float32Array; y: Int32Array; classes: number }
-  | { type: "progress"; step: number; loss: number; accuracy: number; stepsPerSecond: number }
-  | { type: "boundary"; step: number; size: number; extent: number; classes: number; probabilities: Float32Array }
+  | ({ type: "progress" } & Progress)
+  | ({ type: "boundary" } & Boundary)
   | { type: "state"; running: boolean }
   | { type: "error"; message: string };

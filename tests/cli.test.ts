@@ -1,0 +1,82 @@
+/**
+ * The training CLI end to end (built with `npm run build:cli`, run as `node dist-cli/train.mjs`):
+ * the spiral MLP example reaches 97% test accuracy and writes a checkpoint that resumes, a PyTorch
+ * export and a JSON summary; a CI-sized MNIST LeNet run (2,000 training images) learns; bad configs
+ * and flags fail with a message naming the problem.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, expect, it } from "vitest";
+
+const dir = mkdtempSync(join(tmpdir(), "dl-cli-"));
+const run = (args: string[]) => spawnSync("node", ["dist-cli/train.mjs", ...args], { encoding: "utf8", timeout: 600_000 });
+
+beforeAll(() => {
+  execFileSync("npx", ["vite", "build", "--config", "vite.cli.config.ts", "--logLevel", "error"], { stdio: "inherit" });
+}, 120_000);
+
+it("trains the spiral example to 97% test accuracy and writes a checkpoint, an export and a summary", () => {
+  const out = run([
+    "examples/spiral-mlp.json",
+    "--quiet",
+    "--checkpoint",
+    join(dir, "spiral.safetensors"),
+    "--export",
+    join(dir, "export"),
+    "--json",
+    join(dir, "spiral.json"),
+  ]);
+  expect(out.status, out.stderr).toBe(0);
+  expect(out.stdout).toMatch(/^backend: WebGPU/m);
+  const summary = JSON.parse(readFileSync(join(dir, "spiral.json"), "utf8"));
+  expect(summary.stop.reason).toBe("done");
+  expect(summary.test.classification.accuracy).toBeGreaterThanOrEqual(0.97);
+  expect(summary.epochs).toHaveLength(60);
+  expect(existsSync(join(dir, "export", "model.safetensors"))).toBe(true);
+  expect(readFileSync(join(dir, "export", "model.py"), "utf8")).toMatch(/class Model\(nn\.Sequential\)/);
+  // Resuming from the checkpoint starts where training ended: the first epoch's loss is already low.
+  const resumed = run([
+    "examples/spiral-mlp.json",
+    "--quiet",
+    "--epochs",
+    "1",
+    "--resume",
+    join(dir, "spiral.safetensors"),
+    "--json",
+    join(dir, "resumed.json"),
+  ]);
+  expect(resumed.status, resumed.stderr).toBe(0);
+  const again = JSON.parse(readFileSync(join(dir, "resumed.json"), "utf8"));
+  expect(again.epochs[0].trainLoss).toBeLessThan(summary.epochs[0].trainLoss / 10);
+});
+
+it("learns MNIST with LeNet on a CI-sized subset", () => {
+  const out = run(["examples/mnist-lenet.json", "--quiet", "--limit", "2000", "--test-limit", "500", "--epochs", "2", "--json", join(dir, "mnist.json")]);
+  expect(out.status, out.stderr).toBe(0);
+  const summary = JSON.parse(readFileSync(join(dir, "mnist.json"), "utf8"));
+  expect(summary.test.n).toBe(500);
+  expect(summary.test.classification.accuracy).toBeGreaterThanOrEqual(0.8);
+}, 600_000);
+
+it("explains a bad config or flag", () => {
+  const bad = join(dir, "bad.json");
+  writeFileSync(
+    bad,
+    JSON.stringify({
+      data: { name: "spiral" },
+      model: { layers: [{ type: "linear", units: 0 }] },
+      loss: "crossEntropy",
+      optimizer: { name: "adam", lr: 0.01 },
+      training: { epochs: 1, batchSize: 8 },
+    }),
+  );
+  const out = run([bad]);
+  expect(out.status).toBe(1);
+  expect(out.stderr).toContain("config model: layer 1 linear: units must be a whole number >= 1, got 0");
+  const flag = run(["examples/spiral-mlp.json", "--device", "tpu"]);
+  expect(flag.stderr).toContain("train: --device must be webgpu or cpu, got tpu");
+  const missing = run([join(dir, "nope.json")]);
+  expect(missing.stderr).toMatch(/train: cannot read .*nope\.json as JSON/);
+});
