@@ -1,7 +1,7 @@
 /**
  * The training CLI end to end (built with `npm run build:cli`, run as `node dist-cli/train.mjs`):
  * the spiral MLP example reaches 97% test accuracy and writes a checkpoint that resumes, a PyTorch
- * export and a JSON summary; a CI-sized MNIST LeNet run (2,000 training images) learns; bad configs
+ * export and a JSON summary; a CI-sized MNIST LeNet run (3,000 training images, 2 epochs: 87% on 500 test images when measured) learns; bad configs
  * and flags fail with a message naming the problem.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -53,11 +53,11 @@ it("trains the spiral example to 97% test accuracy and writes a checkpoint, an e
 });
 
 it("learns MNIST with LeNet on a CI-sized subset", () => {
-  const out = run(["examples/mnist-lenet.json", "--quiet", "--limit", "2000", "--test-limit", "500", "--epochs", "2", "--json", join(dir, "mnist.json")]);
+  const out = run(["examples/mnist-lenet.json", "--quiet", "--limit", "3000", "--test-limit", "500", "--epochs", "2", "--json", join(dir, "mnist.json")]);
   expect(out.status, out.stderr).toBe(0);
   const summary = JSON.parse(readFileSync(join(dir, "mnist.json"), "utf8"));
   expect(summary.test.n).toBe(500);
-  expect(summary.test.classification.accuracy).toBeGreaterThanOrEqual(0.8);
+  expect(summary.test.classification.accuracy).toBeGreaterThanOrEqual(0.84);
 }, 600_000);
 
 it("explains a bad config or flag", () => {

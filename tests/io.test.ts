@@ -112,6 +112,15 @@ describe("safetensors", () => {
     expect(bits(decoded.tensors.get("layer.weight")!.data)).toEqual(bits(tensors.get("layer.weight")!.data));
   });
 
+  it("decodes a Node Buffer (whose slice() is a view into a shared pool) into arrays of the right length", () => {
+    const bytes = encodeSafetensors(tensors);
+    const pooled = Buffer.concat([Buffer.alloc(5), Buffer.from(bytes)]).subarray(5);
+    for (const [name, t] of decodeSafetensors(pooled).tensors) {
+      expect(t.data.length, name).toBe(tensors.get(name)!.data.length);
+      expect(bits(t.data)).toEqual(bits(tensors.get(name)!.data));
+    }
+  });
+
   it("reads and writes a file written byte by byte from the format's description", () => {
     const header = '{"__metadata__":{"note":"hi"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"i":{"dtype":"I32","shape":[1],"data_offsets":[8,12]}}';
     expect(header.length).toBe(137); // padded with 7 spaces to 144, a multiple of 8

@@ -295,9 +295,11 @@ function readTensor(entry: Entry, bytes: Uint8Array, dataStart: number, view: Da
   const count = elementCount(shape);
   const base = { shape, storedDtype: dtype };
   if (littleEndianHost && (dtype === "F32" || dtype === "I32")) {
-    // slice() copies into a fresh, aligned buffer; the bits (NaN payloads included) stay as they are.
-    const copy = bytes.slice(dataStart + entry.begin, dataStart + entry.end).buffer;
-    return dtype === "F32" ? { dtype: "F32", data: new Float32Array(copy), ...base } : { dtype: "I32", data: new Int32Array(copy), ...base };
+    // Copy into a fresh, aligned buffer; the bits (NaN payloads included) stay as they are. (Not
+    // bytes.slice(): on a Node Buffer, slice() is a view into a shared pool, not a copy.)
+    const copy = new Uint8Array(entry.end - entry.begin);
+    copy.set(bytes.subarray(dataStart + entry.begin, dataStart + entry.end));
+    return dtype === "F32" ? { dtype: "F32", data: new Float32Array(copy.buffer), ...base } : { dtype: "I32", data: new Int32Array(copy.buffer), ...base };
   }
   const read = info.read!;
   if (info.to === "F32") {
