@@ -20,14 +20,10 @@ import { nodeGpu } from "../backend/node-gpu";
 import { featureSize } from "../data/dataset";
 import { loadWeightsInto, saveModel } from "../io/checkpoint";
 import { exportPyTorchScript } from "../io/pytorch-export";
-import { buildModel } from "../nn/build";
-import { augment } from "../ops/augment";
-import { withBackend } from "../tensor/engine";
-import { manualSeed } from "../tensor/random";
-import { type ExperimentConfig, makeData, makeOptimizer, makeScheduler, parseConfig } from "../train/config";
+import { type ExperimentConfig, makeData, parseConfig } from "../train/config";
 import type { Evaluation } from "../train/evaluate";
-import { lossByName } from "../train/objectives";
-import { evaluateWith, Trainer } from "../train/trainer";
+import { buildExperimentModel, makeExperimentTrainer } from "../train/experiment";
+import { evaluateWith } from "../train/trainer";
 
 interface Flags {
   config: string;
@@ -123,41 +119,33 @@ async function main(): Promise<void> {
   const backend: Backend = started.backend;
   const splits = await makeData(config.data, async (path) => readFileSync(path, "utf8"));
   const t = config.training;
-  manualSeed(t.seed ?? 1);
   const inputShape = splits.train.inputShape;
-  const built = withBackend(backend, () => buildModel(config.model, inputShape));
+  const built = buildExperimentModel(config, inputShape, backend);
   console.log(`data: ${config.data.name}, ${splits.train.n} train / ${splits.val?.n ?? 0} val / ${splits.test.n} test, input ${inputShape.join("x")}`);
   console.log(`model: ${built.layers.length} layers, ${built.totalParams.toLocaleString("en")} parameters, output ${built.outputShape.join("x")}`);
   if (flags.resume) {
     loadWeightsInto(built.model, readFileSync(flags.resume));
     console.log(`resumed from ${flags.resume}`);
   }
-  const optimizer = makeOptimizer(config.optimizer, built.model.parameters(), config.regularization);
-  const scheduler = config.scheduler ? makeScheduler(config.scheduler, optimizer, t.epochs) : undefined;
-  const aug = t.augment;
-  const trainer = new Trainer({
-    model: built.model,
-    optimizer,
-    loss: lossByName(config.loss, { labelSmoothing: t.labelSmoothing }),
-    train: splits.train,
-    val: splits.val ?? splits.test,
-    batchSize: t.batchSize,
-    epochs: t.epochs,
-    seed: t.seed ?? 1,
-    scheduler,
-    clipGradNorm: t.clipGradNorm,
-    clipGradValue: t.clipGradValue,
-    earlyStopping: t.earlyStopping,
-    augment: aug && inputShape.length === 3 ? (x) => augment(x, aug) : undefined,
-  });
+  const trainer = makeExperimentTrainer(config, splits, built.model);
   const perEpoch = Math.ceil(splits.train.n / t.batchSize);
+  // On a terminal the bar redraws in place (at most 5 times a second); into a file or pipe it
+  // prints a line every tenth of an epoch instead.
+  const tty = process.stderr.isTTY === true;
+  const lineEvery = Math.max(1, Math.ceil(perEpoch / 10));
   let lastDraw = 0;
   trainer.on("step", (e) => {
-    const now = performance.now();
-    if (flags.quiet || (now - lastDraw < 200 && e.step % perEpoch !== 0)) return;
-    lastDraw = now;
+    if (flags.quiet) return;
     const within = e.step - (e.epoch - 1) * perEpoch;
-    process.stderr.write(`\repoch ${e.epoch}/${t.epochs} ${bar(within, perEpoch)} ${within}/${perEpoch}  loss ${e.loss.toFixed(4)}  `);
+    const progress = `epoch ${e.epoch}/${t.epochs} ${bar(within, perEpoch)} ${within}/${perEpoch}  loss ${e.loss.toFixed(4)}`;
+    if (!tty) {
+      if (within % lineEvery === 0) process.stderr.write(`${progress}\n`);
+      return;
+    }
+    const now = performance.now();
+    if (now - lastDraw < 200 && within !== perEpoch) return;
+    lastDraw = now;
+    process.stderr.write(`\r${progress}  `);
   });
   const save = () => saveModel(built.model, config.model, inputShape, { config: JSON.stringify(config), epoch: String(trainer.epoch) });
   let saving = Promise.resolve();
@@ -169,7 +157,7 @@ async function main(): Promise<void> {
         writeFileSync(file, await save());
       });
     }
-    if (!flags.quiet) process.stderr.write("\r\x1b[K");
+    if (!flags.quiet && tty) process.stderr.write("\r\x1b[K");
     const val = e.val ? `  ${splits.val ? "val" : "test"} ${describeScores(e.val)}` : "";
     console.log(
       `epoch ${e.epoch}/${t.epochs}  train loss ${e.trainLoss.toFixed(4)}${val}  lr ${e.lr.toPrecision(3)}  ${e.seconds.toFixed(1)} s (${e.stepsPerSecond.toFixed(1)} steps/s)`,

@@ -1,22 +1,161 @@
 /**
- * The typed messages between the page and the training worker. The page never touches the engine;
- * it sends commands and renders the events the worker posts back.
+ * The typed messages between the page and the training worker. The page never touches the engine:
+ * it sends commands carrying the experiment config (the same object the URL, saved files and the
+ * CLI use) and renders the events the worker posts back. Every array here is a plain typed array
+ * so it can be transferred, not copied.
  */
-import type { Boundary, PointModelConfig, Progress } from "./point-session";
+import type { LayerSummary } from "../nn/build";
+import type { ExperimentConfig, OptimizerConfig } from "../train/config";
 
-export interface DataConfig {
-  points: number;
-  classes: number;
-  noise: number;
-  seed: number;
+/** One optimizer entry of a race: its label in legends and tables, and its settings. */
+export interface RaceEntry {
+  label: string;
+  optimizer: OptimizerConfig;
 }
 
-export type Command = { type: "reset"; data: DataConfig; model: PointModelConfig } | { type: "play" } | { type: "pause" } | { type: "step" };
+export type Command =
+  /** Builds data, model, optimizer and trainer from the config (discarding any previous session); posts dataset, model and an initial evaluation. */
+  | { type: "load"; config: ExperimentConfig }
+  | { type: "play" }
+  | { type: "pause" }
+  | { type: "step" }
+  /** Live changes that apply without a reload: learning rate and the other numeric optimizer settings, L1/L2. */
+  | { type: "tune"; optimizer?: Partial<OptimizerConfig>; regularization?: { l1?: number; l2?: number } }
+  /** Feature maps of test example `index` through the conv layers (images only). */
+  | { type: "inspect"; index: number }
+  /** A batch of training images with the config's augmentation applied on the device. */
+  | { type: "augment-preview"; count: number }
+  /** Same model, data, initial weights and batch order under each optimizer, in lock-step. */
+  | { type: "race"; config: ExperimentConfig; entries: RaceEntry[] }
+  | { type: "race-play" }
+  | { type: "race-pause" }
+  /** The trained weights as safetensors (spec in the metadata) and the PyTorch script that loads them. */
+  | { type: "export" };
+
+/** What the data panel previews. Points: every example; images: the first `count` of the train split. */
+export type DatasetPreview =
+  | {
+      kind: "points";
+      trainX: Float32Array;
+      trainY: Float32Array | Int32Array;
+      testX: Float32Array;
+      testY: Float32Array | Int32Array;
+      classes: number;
+      task: "classification" | "regression";
+    }
+  | {
+      kind: "images";
+      channels: number;
+      height: number;
+      width: number;
+      pixels: Uint8Array;
+      labels: Int32Array;
+      classNames: string[];
+      trainSize: number;
+      testSize: number;
+    }
+  | { kind: "table"; columns: string[]; rows: number[][]; labels: number[]; classNames: string[]; trainSize: number; testSize: number };
+
+/** Per-step numbers, batched: the worker posts at most ~20 of these messages a second. */
+export interface StepBatch {
+  steps: Int32Array;
+  losses: Float32Array;
+  lrs: Float32Array;
+  stepsPerSecond: number;
+  epoch: number;
+}
+
+/** Loss and accuracy of one split (accuracy NaN for regression). */
+export interface SplitScore {
+  loss: number;
+  accuracy: number;
+}
+
+export interface EpochReport {
+  epoch: number;
+  step: number;
+  lr: number;
+  train: SplitScore;
+  /** The validation split when the config has one, else the test split. */
+  val: SplitScore;
+  seconds: number;
+}
+
+/** Class probabilities over a size x size grid of [-extent, extent]², rows from the top. */
+export interface BoundaryReport {
+  step: number;
+  size: number;
+  extent: number;
+  classes: number;
+  /** [size*size, classes]; for regression [size*size, 1] holding the prediction. */
+  values: Float32Array;
+}
+
+/** Test-set results after an epoch (or on demand when paused). */
+export interface TestReport {
+  step: number;
+  loss: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Rows: true class, columns: predicted. */
+  confusion: number[][];
+  /** For each cell (true*classes + predicted), up to 32 test indices, for "open its examples". */
+  cellExamples: Int32Array[];
+  /** The first `gridSize` test images with their predictions (images only). */
+  grid?: { indices: Int32Array; pixels: Uint8Array; labels: Int32Array; predictions: Int32Array; confidence: Float32Array };
+  /** Binary tasks. */
+  roc?: { fpr: Float32Array; tpr: Float32Array; auc: number };
+}
+
+/** What the model's layers look like from the inside, posted every few hundred steps and when paused. */
+export interface InsideReport {
+  step: number;
+  /** One per parameter tensor, PyTorch names ("0.weight"). */
+  layers: { name: string; gradNorm: number; weightNorm: number; histogram: { min: number; max: number; counts: Int32Array } }[];
+  /** First layer's filters: conv2d [filters, channels, k, k], or linear units reshaped to the image (images only). */
+  filters?: { count: number; channels: number; height: number; width: number; values: Float32Array };
+}
+
+/** Feature maps of one test image after each conv (or pooling) layer. */
+export interface FeatureMapsReport {
+  index: number;
+  label: number;
+  prediction: number;
+  maps: { layer: string; channels: number; height: number; width: number; values: Float32Array }[];
+}
+
+export interface RaceProgress {
+  /** Index into the race entries. */
+  entry: number;
+  steps: Int32Array;
+  losses: Float32Array;
+}
+
+export interface RaceEpoch {
+  entry: number;
+  epoch: number;
+  step: number;
+  train: SplitScore;
+  val: SplitScore;
+}
 
 export type WorkerEvent =
   | { type: "backend"; kind: "webgpu" | "cpu"; description: string; fallbackReason?: string }
-  | { type: "data"; x: Float32Array; y: Int32Array; classes: number }
-  | ({ type: "progress" } & Progress)
-  | ({ type: "boundary" } & Boundary)
-  | { type: "state"; running: boolean }
+  | { type: "dataset"; preview: DatasetPreview }
+  | { type: "model"; layers: LayerSummary[]; totalParams: number; outputShape: number[] }
+  | ({ type: "steps" } & StepBatch)
+  | ({ type: "epoch" } & EpochReport)
+  | ({ type: "boundary" } & BoundaryReport)
+  | ({ type: "test" } & TestReport)
+  | ({ type: "inside" } & InsideReport)
+  | ({ type: "feature-maps" } & FeatureMapsReport)
+  | { type: "augmented"; channels: number; height: number; width: number; pixels: Uint8Array; originals: Uint8Array }
+  | ({ type: "race-steps" } & RaceProgress)
+  | ({ type: "race-epoch" } & RaceEpoch)
+  | { type: "exported"; safetensors: Uint8Array; script: string; filename: string }
+  /** running: the trainer is stepping; done: training finished (epochs, early stopping or divergence). `race` when it is the race's. */
+  | { type: "state"; running: boolean; done: boolean; reason?: string; race?: boolean }
+  /** A problem the user must see (bad config, diverged loss with the last good weights kept, lost device). */
   | { type: "error"; message: string };

@@ -1,0 +1,77 @@
+/**
+ * From an experiment config to the pieces of a training run, the one way both the CLI and the
+ * playground's worker start one: the model built with the config's seed for the data's input shape,
+ * the loss (with label smoothing), the on-device augmentation of image batches, and the Trainer
+ * with its optimizer (L1/L2 included) and schedule and every training setting the config has
+ * (batch size, epochs, seed, clipping, early stopping).
+ */
+import type { Backend } from "../backend/backend";
+import { type BuiltModel, buildModel } from "../nn/build";
+import type { Module } from "../nn/module";
+import { augment } from "../ops/augment";
+import type { Optimizer } from "../optim/optimizer";
+import type { LRScheduler, ReduceLROnPlateau } from "../optim/schedulers";
+import { withBackend } from "../tensor/engine";
+import { manualSeed } from "../tensor/random";
+import type { Tensor } from "../tensor/tensor";
+import { type ExperimentConfig, makeOptimizer, makeScheduler, type OptimizerConfig, type Splits } from "./config";
+import { type LossFn, lossByName } from "./objectives";
+import { Trainer } from "./trainer";
+
+/** The seed of a run's weights and batch order (the config's, default 1). */
+export const trainingSeed = (config: ExperimentConfig) => config.training.seed ?? 1;
+
+/** Seeds the generator with the config's seed and builds its model on `backend` for `inputShape`. */
+export function buildExperimentModel(config: ExperimentConfig, inputShape: number[], backend: Backend): BuiltModel {
+  return withBackend(backend, () => {
+    manualSeed(trainingSeed(config));
+    return buildModel(config.model, inputShape);
+  });
+}
+
+/** The loss a config trains with. */
+export function experimentLoss(config: ExperimentConfig): LossFn {
+  return lossByName(config.loss, { labelSmoothing: config.training.labelSmoothing });
+}
+
+/** The config's augmentation of a batch of training images on the device; undefined without one or for non-image inputs. */
+export function experimentAugment(config: ExperimentConfig, inputShape: number[]): ((x: Tensor) => Tensor) | undefined {
+  const options = config.training.augment;
+  return options && inputShape.length === 3 ? (x) => augment(x, options) : undefined;
+}
+
+/** An optimizer over `model`'s parameters with the config's L1/L2 (a copy, so changing it later leaves the config alone) and its schedule. */
+export function makeExperimentOptimizer(
+  config: ExperimentConfig,
+  model: Module,
+  optimizerConfig: OptimizerConfig = config.optimizer,
+): { optimizer: Optimizer; scheduler?: LRScheduler | ReduceLROnPlateau } {
+  const optimizer = makeOptimizer(optimizerConfig, model.parameters(), { ...config.regularization });
+  try {
+    return { optimizer, scheduler: config.scheduler ? makeScheduler(config.scheduler, optimizer, config.training.epochs) : undefined };
+  } catch (e) {
+    optimizer.dispose(); // a bad schedule setting: give the parameters back
+    throw e;
+  }
+}
+
+/** A Trainer for `model` with everything the config sets; it evaluates the validation split after each epoch, or the test split when there is none. */
+export function makeExperimentTrainer(config: ExperimentConfig, splits: Splits, model: Module): Trainer {
+  const t = config.training;
+  const { optimizer, scheduler } = makeExperimentOptimizer(config, model);
+  return new Trainer({
+    model,
+    optimizer,
+    loss: experimentLoss(config),
+    train: splits.train,
+    val: splits.val ?? splits.test,
+    batchSize: t.batchSize,
+    epochs: t.epochs,
+    seed: trainingSeed(config),
+    scheduler,
+    clipGradNorm: t.clipGradNorm,
+    clipGradValue: t.clipGradValue,
+    earlyStopping: t.earlyStopping,
+    augment: experimentAugment(config, splits.train.inputShape),
+  });
+}

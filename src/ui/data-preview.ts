@@ -1,0 +1,328 @@
+/**
+ * <dl-data-preview>: what the chosen dataset looks like, from the DatasetPreview the worker posts.
+ * 2-D points as a scatter (train filled, test outlined; classes in CLASS_COLORS, a regression
+ * target on a diverging scale), images as a grid of crisp upscaled thumbnails with their class
+ * names, tables as their first rows with the label column. Also exports the thumbnail helper the
+ * data panel uses for its augmented batch.
+ */
+import { css, html, LitElement, type PropertyValues } from "lit";
+import { customElement, property, query } from "lit/decorators.js";
+import type { DatasetPreview } from "../worker/protocol";
+import { CLASS_COLORS, theme } from "./theme";
+
+type PointsPreview = Extract<DatasetPreview, { kind: "points" }>;
+type ImagesPreview = Extract<DatasetPreview, { kind: "images" }>;
+type TablePreview = Extract<DatasetPreview, { kind: "table" }>;
+
+/** Images shown in the grid, and table rows shown. */
+const MAX_IMAGES = 24;
+const MAX_ROWS = 8;
+
+const thumbnails = new WeakMap<Uint8Array, string[]>();
+
+/**
+ * PNG data URLs of the images in `pixels` (uint8, [count, channels, height, width]; 1 channel is
+ * grey, 3 are RGB), at most `limit`; cached per pixel array.
+ */
+export function imageUrls(pixels: Uint8Array, channels: number, height: number, width: number, limit = MAX_IMAGES): string[] {
+  const plane = height * width;
+  const count = Math.min(limit, Math.floor(pixels.length / (channels * plane)));
+  const cached = thumbnails.get(pixels);
+  if (cached?.length === count) return cached;
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext("2d");
+  if (!ctx) return [];
+  const image = ctx.createImageData(width, height);
+  const urls: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const offset = n * channels * plane;
+    for (let i = 0; i < plane; i++) {
+      for (let c = 0; c < 3; c++) image.data[4 * i + c] = pixels[offset + (channels === 3 ? c * plane : 0) + i];
+      image.data[4 * i + 3] = 255;
+    }
+    ctx.putImageData(image, 0, 0);
+    urls.push(canvas.toDataURL());
+  }
+  thumbnails.set(pixels, urls);
+  return urls;
+}
+
+/** The diverging colour of a regression target t in [-1, 1]: orange below zero, blue above. */
+function targetColor(t: number): string {
+  const k = Math.max(-1, Math.min(1, t));
+  const [r, g, b] = k < 0 ? [249, 115, 22] : [59, 130, 246];
+  const a = 0.25 + 0.75 * Math.abs(k);
+  return `rgba(${r},${g},${b},${a.toFixed(3)})`;
+}
+
+/** Decimals that show a column's values (at most 3), so each column lines up. */
+function decimals(values: number[]): number {
+  return Math.max(0, ...values.map((v) => Math.min(3, String(Number(v.toFixed(3))).split(".")[1]?.length ?? 0)));
+}
+const count = (n: number) => n.toLocaleString("en-US");
+
+@customElement("dl-data-preview")
+export class DataPreview extends LitElement {
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+      }
+      canvas.scatter {
+        display: block;
+        width: 100%;
+        aspect-ratio: 1;
+        background: #0d1527;
+        border-radius: 10px;
+        border: 1px solid var(--border);
+      }
+      .legend {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px 12px;
+        margin-top: 8px;
+        font-size: 11.5px;
+        color: var(--muted);
+      }
+      .legend i {
+        display: inline-block;
+        width: 8px;
+        height: 8px;
+        border-radius: 50%;
+        margin-right: 5px;
+        vertical-align: 0;
+      }
+      .legend i.hollow {
+        background: transparent !important;
+        border: 1.5px solid var(--muted);
+        width: 5px;
+        height: 5px;
+      }
+      .ramp {
+        display: inline-block;
+        width: 70px;
+        height: 8px;
+        border-radius: 4px;
+        vertical-align: -1px;
+        margin: 0 5px;
+        background: linear-gradient(90deg, #f97316, #17223a, #3b82f6);
+      }
+      .grid {
+        display: grid;
+        grid-template-columns: repeat(6, 1fr);
+        gap: 6px 4px;
+      }
+      figure {
+        margin: 0;
+        min-width: 0;
+      }
+      figure img {
+        display: block;
+        width: 100%;
+        aspect-ratio: 1;
+        image-rendering: pixelated;
+        border-radius: 4px;
+        background: #000;
+      }
+      figcaption {
+        font-size: 10px;
+        color: var(--muted);
+        text-align: center;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        margin-top: 2px;
+      }
+      .table {
+        overflow-x: auto;
+        border: 1px solid var(--border);
+        border-radius: 10px;
+      }
+      table {
+        border-collapse: collapse;
+        width: 100%;
+        font-size: 11px;
+        font-variant-numeric: tabular-nums;
+      }
+      th,
+      td {
+        padding: 4px 5px;
+        text-align: right;
+        white-space: nowrap;
+      }
+      th {
+        white-space: normal;
+        vertical-align: bottom;
+        line-height: 1.2;
+        color: var(--muted);
+        font-weight: 600;
+        background: var(--surface-2);
+        position: sticky;
+        top: 0;
+      }
+      tr + tr td {
+        border-top: 1px solid #1b2740;
+      }
+      th.label,
+      td.label {
+        text-align: left;
+      }
+      td.label span {
+        display: inline-block;
+        width: 7px;
+        height: 7px;
+        border-radius: 50%;
+        margin-right: 5px;
+      }
+      .meta {
+        font-size: 11.5px;
+        color: var(--muted);
+        margin-top: 8px;
+      }
+      .empty {
+        display: grid;
+        place-items: center;
+        aspect-ratio: 2;
+        font-size: 12.5px;
+        color: var(--muted);
+        border: 1px dashed var(--border);
+        border-radius: 10px;
+      }
+    `,
+  ];
+
+  /** What to show; nothing yet shows a placeholder. */
+  @property({ attribute: false }) preview?: DatasetPreview;
+
+  @query("canvas.scatter") private _canvas?: HTMLCanvasElement;
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has("preview") && this.preview?.kind === "points") this.drawPoints(this.preview);
+  }
+
+  private drawPoints(p: PointsPreview): void {
+    const canvas = this._canvas;
+    const ctx = canvas?.getContext("2d");
+    if (!canvas || !ctx) return;
+    const size = canvas.clientWidth || 264;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(size * dpr);
+    canvas.height = Math.round(size * dpr);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    let extent = 1.2;
+    for (const xs of [p.trainX, p.testX]) for (const v of xs) if (Number.isFinite(v)) extent = Math.max(extent, Math.abs(v) * 1.05);
+    const px = (v: number) => ((v + extent) / (2 * extent)) * size;
+    ctx.clearRect(0, 0, size, size);
+    ctx.strokeStyle = "#1b2740";
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(px(0), 0);
+    ctx.lineTo(px(0), size);
+    ctx.moveTo(0, px(0));
+    ctx.lineTo(size, px(0));
+    ctx.stroke();
+    let scale = 1e-9;
+    for (const ys of [p.trainY, p.testY]) for (const y of ys) scale = Math.max(scale, Math.abs(y));
+    const color = (y: number) => (p.task === "regression" ? targetColor(y / scale) : CLASS_COLORS[y % CLASS_COLORS.length]);
+    const radius = p.trainY.length + p.testY.length > 800 ? 2.2 : 3;
+    const draw = (xs: Float32Array, ys: Float32Array | Int32Array, filled: boolean) => {
+      for (let i = 0; i < ys.length; i++) {
+        ctx.beginPath();
+        ctx.arc(px(xs[2 * i]), size - px(xs[2 * i + 1]), radius, 0, 2 * Math.PI);
+        if (filled) {
+          ctx.fillStyle = color(ys[i]);
+          ctx.fill();
+        } else {
+          ctx.strokeStyle = color(ys[i]);
+          ctx.lineWidth = 1.5;
+          ctx.stroke();
+        }
+      }
+    };
+    draw(p.trainX, p.trainY, true);
+    draw(p.testX, p.testY, false);
+  }
+
+  private renderPoints(p: PointsPreview) {
+    const train = p.trainY.length;
+    const test = p.testY.length;
+    return html`
+      <canvas class="scatter" role="img" aria-label=${`Scatter plot of ${train} training and ${test} test points`}></canvas>
+      <div class="legend">
+        ${
+          p.task === "regression"
+            ? html`<span>target −<span class="ramp"></span>+</span>`
+            : Array.from({ length: p.classes }, (_, k) => html`<span><i style="background:${CLASS_COLORS[k % CLASS_COLORS.length]}"></i>class ${k}</span>`)
+        }
+        <span><i style="background:var(--muted)"></i>train ${count(train)}</span>
+        <span><i class="hollow"></i>test ${count(test)}</span>
+      </div>
+    `;
+  }
+
+  private renderImages(p: ImagesPreview) {
+    const urls = imageUrls(p.pixels, p.channels, p.height, p.width);
+    return html`
+      <div class="grid" role="list" aria-label="Training images">
+        ${urls.map((url, i) => {
+          const name = p.classNames[p.labels[i]] ?? String(p.labels[i]);
+          return html`<figure role="listitem"><img src=${url} alt=${name} title=${name} /><figcaption>${name}</figcaption></figure>`;
+        })}
+      </div>
+      <div class="meta">${count(p.trainSize)} train · ${count(p.testSize)} test · ${p.width}×${p.height}${p.channels === 3 ? " RGB" : ""}</div>
+    `;
+  }
+
+  private renderTable(p: TablePreview) {
+    const features = p.rows[0]?.length ?? p.columns.length;
+    const headers = p.columns.slice(0, features);
+    const labelName = p.columns[features] ?? "label";
+    const classification = p.classNames.length > 0;
+    const shown = p.rows.slice(0, MAX_ROWS);
+    const places = headers.map((_, c) => decimals(shown.map((r) => r[c])));
+    const labelPlaces = decimals(p.labels.slice(0, MAX_ROWS));
+    return html`
+      <div class="table" tabindex="0" role="region" aria-label="First rows of the table">
+        <table>
+          <thead>
+            <tr>${headers.map((c) => html`<th scope="col">${c.split("_").map((part, i) => (i ? html`_<wbr />${part}` : part))}</th>`)}<th scope="col" class="label">${labelName}</th></tr>
+          </thead>
+          <tbody>
+            ${shown.map(
+              (row, i) => html`<tr>
+                ${row.map((v, c) => html`<td>${v.toFixed(places[c])}</td>`)}
+                <td class="label">
+                  ${
+                    classification
+                      ? html`<span style="background:${CLASS_COLORS[p.labels[i] % CLASS_COLORS.length]}"></span>${p.classNames[p.labels[i]] ?? p.labels[i]}`
+                      : p.labels[i].toFixed(labelPlaces)
+                  }
+                </td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div class="meta">
+        ${count(p.trainSize + p.testSize)} rows · ${features} features · ${classification ? `${p.classNames.length} classes` : "regression"} ·
+        ${count(p.trainSize)} train / ${count(p.testSize)} test
+      </div>
+    `;
+  }
+
+  override render() {
+    const p = this.preview;
+    if (!p) return html`<div class="empty">Preparing the data…</div>`;
+    if (p.kind === "points") return this.renderPoints(p);
+    return p.kind === "images" ? this.renderImages(p) : this.renderTable(p);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "dl-data-preview": DataPreview;
+  }
+}

@@ -1,0 +1,337 @@
+/**
+ * The catalog of layers a learner can add in the model builder: for each, a friendly name, a one-line
+ * description, default settings, and descriptors of the form controls that edit its settings (kind,
+ * range, options, the engine's default when a setting is left out). Plain data, no DOM.
+ */
+import type { InitScheme } from "../nn/init";
+import type { ActivationName, LayerSpec, LayerType } from "../nn/spec";
+
+/** The add-layer menu's sections, in order. */
+export const LAYER_GROUPS = ["dense", "convolution", "pooling", "regularisation", "activation", "structure"] as const;
+export type LayerGroup = (typeof LAYER_GROUPS)[number];
+
+export const GROUP_LABELS: Record<LayerGroup, string> = {
+  dense: "Dense",
+  convolution: "Convolution",
+  pooling: "Pooling",
+  regularisation: "Normalisation & regularisation",
+  activation: "Activation",
+  structure: "Structure",
+};
+
+/** Each group's tint: the rows' left edge and badge, and the add menu's headings. */
+export const GROUP_COLORS: Record<LayerGroup, string> = {
+  dense: "#38bdf8",
+  convolution: "#a78bfa",
+  pooling: "#2dd4bf",
+  regularisation: "#fbbf24",
+  activation: "#f472b6",
+  structure: "#94a3b8",
+};
+
+/** One editable setting of a layer, described for a form control. */
+export interface Field {
+  /** The LayerSpec key it edits. */
+  name: string;
+  label: string;
+  kind: "number" | "select" | "checkbox";
+  /** Required settings cannot be left empty; optional ones fall back to the engine's default. */
+  required: boolean;
+  /** The engine's value when the setting is absent, shown in the editor. */
+  fallback?: number | string | boolean;
+  /** Shown in an empty number editor when there is no single fallback value. */
+  placeholder?: string;
+  min?: number;
+  max?: number;
+  step?: number;
+  options?: { value: number | string; label: string }[];
+  /** A sentence for learners, shown as the editor's tooltip. */
+  hint: string;
+}
+
+/** One entry of the add-layer menu. */
+export interface LayerKind {
+  /** The layer type, or the function's name for an activation ("relu"). */
+  id: string;
+  label: string;
+  group: LayerGroup;
+  /** One line for learners: what the layer does. */
+  description: string;
+  /** The input it needs: an image [C, H, W] or a vector [N]; either when absent. */
+  needs?: "image" | "vector";
+  /** A new layer with sensible settings for an input of `input` (null when unknown). */
+  create(input: number[] | null): LayerSpec;
+}
+
+const ACTIVATION_KINDS: [ActivationName, string, string][] = [
+  ["relu", "ReLU", "Keeps positive values and zeroes the rest: the default choice for hidden layers."],
+  ["leakyRelu", "Leaky ReLU", "Like ReLU, but lets a small slope through for negative values so no unit goes silent."],
+  ["elu", "ELU", "Smooth for negative values, tending to -alpha; centres activations near zero."],
+  ["sigmoid", "Sigmoid", "Squashes values into (0, 1); saturates, so gradients vanish in deep stacks."],
+  ["tanh", "Tanh", "Squashes values into (-1, 1), centred on zero; the TensorFlow Playground's classic."],
+  ["gelu", "GELU", "A smooth ReLU weighted by the Gaussian CDF, used in transformers."],
+  ["silu", "SiLU", "x times sigmoid(x) (also called swish): smooth and non-monotonic."],
+  ["softplus", "Softplus", "log(1 + e^x): a smooth ReLU that is always positive."],
+];
+
+/** Every layer a learner can add, grouped as in the add-layer menu. */
+export const LAYER_KINDS: LayerKind[] = [
+  {
+    id: "linear",
+    label: "Linear",
+    group: "dense",
+    description: "Every output is a weighted sum of all inputs plus a bias (a fully connected layer).",
+    needs: "vector",
+    create: () => ({ type: "linear", units: 16 }),
+  },
+  {
+    id: "conv2d",
+    label: "Conv2d",
+    group: "convolution",
+    description: "Slides small learned filters over the image; each filter detects one local pattern.",
+    needs: "image",
+    create: () => ({ type: "conv2d", filters: 8, kernel: 3, padding: "same" }),
+  },
+  {
+    id: "convTranspose2d",
+    label: "ConvTranspose2d",
+    group: "convolution",
+    description: "A learned upsampling: spreads each pixel over a filter-sized patch (stride 2 doubles the size).",
+    needs: "image",
+    create: () => ({ type: "convTranspose2d", filters: 8, kernel: 2, stride: 2 }),
+  },
+  {
+    id: "maxPool2d",
+    label: "MaxPool2d",
+    group: "pooling",
+    description: "Keeps the largest value of each window, shrinking the image and adding shift tolerance.",
+    needs: "image",
+    create: () => ({ type: "maxPool2d", kernel: 2 }),
+  },
+  {
+    id: "avgPool2d",
+    label: "AvgPool2d",
+    group: "pooling",
+    description: "Averages each window, shrinking the image smoothly.",
+    needs: "image",
+    create: () => ({ type: "avgPool2d", kernel: 2 }),
+  },
+  {
+    id: "adaptiveAvgPool2d",
+    label: "AdaptiveAvgPool2d",
+    group: "pooling",
+    description: "Averages down to a fixed size whatever the input size; size 1 is global average pooling.",
+    needs: "image",
+    create: () => ({ type: "adaptiveAvgPool2d", size: 1 }),
+  },
+  {
+    id: "batchNorm",
+    label: "BatchNorm",
+    group: "regularisation",
+    description: "Normalises each channel over the mini-batch, then scales and shifts it: faster, steadier training.",
+    create: () => ({ type: "batchNorm" }),
+  },
+  {
+    id: "layerNorm",
+    label: "LayerNorm",
+    group: "regularisation",
+    description: "Normalises each example over all its features, independent of the batch.",
+    create: () => ({ type: "layerNorm" }),
+  },
+  {
+    id: "dropout",
+    label: "Dropout",
+    group: "regularisation",
+    description: "While training, zeroes a random fraction of values so the network cannot rely on any one.",
+    create: () => ({ type: "dropout", p: 0.2 }),
+  },
+  ...ACTIVATION_KINDS.map(
+    ([fn, label, description]): LayerKind => ({ id: fn, label, group: "activation", description, create: () => ({ type: "activation", fn }) }),
+  ),
+  {
+    id: "flatten",
+    label: "Flatten",
+    group: "structure",
+    description: "Unrolls an image into one long vector so Linear layers can follow.",
+    create: () => ({ type: "flatten" }),
+  },
+  {
+    id: "residual",
+    label: "Residual block",
+    group: "structure",
+    description: "Adds the block's input to its output (a skip connection), as in ResNet: deep networks train easily.",
+    create: (input) =>
+      input?.length === 3
+        ? {
+            type: "residual",
+            layers: [
+              { type: "conv2d", filters: input[0], kernel: 3, padding: "same" },
+              { type: "batchNorm" },
+              { type: "activation", fn: "relu" },
+              { type: "conv2d", filters: input[0], kernel: 3, padding: "same" },
+              { type: "batchNorm" },
+            ],
+          }
+        : {
+            type: "residual",
+            layers: [
+              { type: "linear", units: input?.length === 1 ? input[0] : 16 },
+              { type: "activation", fn: "relu" },
+              { type: "linear", units: input?.length === 1 ? input[0] : 16 },
+            ],
+          },
+  },
+  {
+    id: "upsample",
+    label: "Upsample",
+    group: "structure",
+    description: "Repeats every pixel to enlarge the image by a whole factor (nearest neighbour).",
+    needs: "image",
+    create: () => ({ type: "upsample", scale: 2 }),
+  },
+];
+
+/** The catalog entry of a layer (activations by their function). */
+export function kindOf(layer: LayerSpec): LayerKind {
+  const id = layer.type === "activation" ? layer.fn : layer.type;
+  const kind = LAYER_KINDS.find((k) => k.id === id);
+  if (!kind) throw new RangeError(`no catalog entry for layer ${JSON.stringify(layer)}`);
+  return kind;
+}
+
+const count = (name: string, label: string, max: number, hint: string, fallback?: number): Field => ({
+  name,
+  label,
+  kind: "number",
+  required: fallback === undefined,
+  fallback,
+  min: 1,
+  max,
+  step: 1,
+  hint,
+});
+const whole = (name: string, label: string, hint: string): Field => ({
+  name,
+  label,
+  kind: "number",
+  required: false,
+  fallback: 0,
+  min: 0,
+  max: 8,
+  step: 1,
+  hint,
+});
+const bias: Field = { name: "bias", label: "bias", kind: "checkbox", required: false, fallback: true, hint: "Learn an offset added to each output." };
+const filters = count("filters", "filters", 512, "How many filters, i.e. output channels.");
+const kernel = (max: number) => count("kernel", "kernel", max, "The window's height and width in pixels.");
+const poolStride: Field = {
+  name: "stride",
+  label: "stride",
+  kind: "number",
+  required: false,
+  placeholder: "= kernel",
+  min: 1,
+  max: 8,
+  step: 1,
+  hint: "How far the window moves each step; empty means the kernel size (windows do not overlap).",
+};
+
+const FIELDS: Record<Exclude<LayerType, "activation">, Field[]> = {
+  linear: [count("units", "units", 4096, "How many outputs (neurons) the layer has."), bias],
+  conv2d: [
+    filters,
+    kernel(11),
+    count("stride", "stride", 8, "How far the filter moves each step; 2 halves the image.", 1),
+    {
+      name: "padding",
+      label: "padding",
+      kind: "select",
+      required: false,
+      fallback: 0,
+      options: [
+        { value: "same", label: "same" },
+        { value: 0, label: "0" },
+        { value: 1, label: "1" },
+        { value: 2, label: "2" },
+        { value: 3, label: "3" },
+      ],
+      hint: 'Zeros added around the image; "same" keeps the size (with stride 1).',
+    },
+    count("dilation", "dilation", 8, "Spacing between the filter's taps; widens its view at no extra cost.", 1),
+    bias,
+  ],
+  convTranspose2d: [
+    filters,
+    kernel(11),
+    count("stride", "stride", 8, "The upsampling factor.", 1),
+    whole("padding", "padding", "Trims this many pixels from each border of the output."),
+    whole("outputPadding", "out pad", "Adds rows/columns on one side to reach an exact size; must be below the stride."),
+    bias,
+  ],
+  maxPool2d: [kernel(8), poolStride, whole("padding", "padding", "Padding around the image, at most half the kernel.")],
+  avgPool2d: [kernel(8), poolStride, whole("padding", "padding", "Zeros around the image, at most half the kernel.")],
+  adaptiveAvgPool2d: [count("size", "size", 32, "The output's height and width.")],
+  upsample: [count("scale", "scale", 8, "The enlargement factor.")],
+  flatten: [],
+  batchNorm: [
+    {
+      name: "momentum",
+      label: "momentum",
+      kind: "number",
+      required: false,
+      fallback: 0.1,
+      min: 0,
+      max: 1,
+      step: 0.05,
+      hint: "How fast the running mean and variance used for evaluation follow the batches.",
+    },
+  ],
+  layerNorm: [],
+  dropout: [
+    { name: "p", label: "drop rate", kind: "number", required: true, min: 0, max: 0.95, step: 0.05, hint: "The fraction of values zeroed while training." },
+  ],
+  residual: [],
+};
+
+/** The editors for a layer's settings, in display order (nested residual layers are rows of their own). */
+export function fieldsOf(layer: LayerSpec): Field[] {
+  if (layer.type !== "activation") return FIELDS[layer.type];
+  const fn: Field = {
+    name: "fn",
+    label: "function",
+    kind: "select",
+    required: true,
+    options: ACTIVATION_KINDS.map(([value, label]) => ({ value, label })),
+    hint: "The non-linearity applied to every value.",
+  };
+  if (layer.fn === "leakyRelu")
+    return [
+      fn,
+      { name: "slope", label: "slope", kind: "number", required: false, fallback: 0.01, min: 0, max: 1, step: 0.01, hint: "The slope for negative inputs." },
+    ];
+  if (layer.fn === "elu")
+    return [
+      fn,
+      {
+        name: "slope",
+        label: "alpha",
+        kind: "number",
+        required: false,
+        fallback: 1,
+        min: 0,
+        max: 10,
+        step: 0.1,
+        hint: "The value ELU tends to for very negative inputs is -alpha.",
+      },
+    ];
+  return [fn];
+}
+
+/** Weight initialisations a model can use, with friendly names. */
+export const INIT_OPTIONS: { value: InitScheme; label: string }[] = [
+  { value: "default", label: "PyTorch default" },
+  { value: "xavierUniform", label: "Xavier uniform" },
+  { value: "xavierNormal", label: "Xavier normal" },
+  { value: "kaimingUniform", label: "Kaiming uniform" },
+  { value: "kaimingNormal", label: "Kaiming normal" },
+];

@@ -1,0 +1,252 @@
+/**
+ * <dl-race-view>: the optimizer race on networks. The user lists optimizers (up to six) with their
+ * learning rate and momentum; the worker trains the Train tab's model on its data under each, from
+ * the same initial weights and in the same batch order, in lock-step. Overlaid loss and accuracy
+ * curves and a final table show who wins. Below it, <dl-surface-race> runs the same optimizers on
+ * classic 2-D surfaces. The element renders and edits; the app talks to the worker.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, property, query } from "lit/decorators.js";
+import { OPTIMIZERS, type OptimizerConfig } from "../train/config";
+import type { RaceEntry, RaceEpoch, RaceProgress } from "../worker/protocol";
+import { defaultOptimizer, OPTIMIZER_LABELS, type OptimizerName } from "./hyperparams";
+import "./results/index";
+import { SERIES_COLORS } from "./results/colors";
+import type { MetricChart } from "./results/index";
+import { MAX_RACE_ENTRIES } from "./state/experiment";
+import { theme } from "./theme";
+
+/** The detail of `race-change`: the new list of entries. */
+export interface RaceChangeDetail {
+  entries: RaceEntry[];
+}
+
+/** A label that says what an entry is, e.g. "SGD + momentum 0.9 · lr 0.05". */
+export function describeEntry(o: OptimizerConfig): string {
+  const momentum = typeof o.momentum === "number" && o.momentum > 0 ? ` + momentum ${o.momentum}` : "";
+  return `${OPTIMIZER_LABELS[o.name]}${momentum} · lr ${o.lr}`;
+}
+
+const hasMomentum = (name: OptimizerName) => name === "sgd" || name === "rmsprop";
+
+@customElement("dl-race-view")
+export class RaceView extends LitElement {
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: grid;
+        grid-template-columns: 340px minmax(0, 1fr);
+        gap: 18px;
+        padding: 20px 24px;
+        align-items: start;
+      }
+      .side {
+        display: grid;
+        gap: 14px;
+      }
+      .entry {
+        display: grid;
+        grid-template-columns: 10px 1fr auto;
+        gap: 8px 10px;
+        align-items: center;
+        padding: 10px 0;
+        border-top: 1px solid var(--border);
+      }
+      .entry:first-of-type {
+        border-top: none;
+      }
+      .swatch {
+        width: 10px;
+        height: 10px;
+        border-radius: 50%;
+      }
+      .fields {
+        display: grid;
+        grid-template-columns: 1.4fr 1fr 1fr;
+        gap: 8px;
+        grid-column: 2 / 4;
+      }
+      .fields label {
+        gap: 4px;
+        font-size: 12px;
+      }
+      .fields select,
+      .fields input {
+        width: 100%;
+        box-sizing: border-box;
+        min-width: 0;
+      }
+      .name {
+        font-size: 13.5px;
+        font-weight: 600;
+      }
+      button.icon {
+        padding: 4px 9px;
+        font-size: 13px;
+      }
+      .buttons {
+        display: flex;
+        gap: 8px;
+      }
+      .buttons button {
+        flex: 1;
+      }
+      .note {
+        font-size: 12.5px;
+        color: var(--muted);
+        line-height: 1.5;
+        margin: 0;
+      }
+      .charts {
+        display: grid;
+        grid-template-columns: repeat(2, minmax(0, 1fr));
+        gap: 16px;
+        min-width: 0;
+      }
+      .wide {
+        grid-column: 1 / -1;
+      }
+      @media (max-width: 1100px) {
+        :host,
+        .charts {
+          grid-template-columns: minmax(0, 1fr);
+        }
+      }
+    `,
+  ];
+
+  /** The optimizers to race. */
+  @property({ attribute: false }) entries: RaceEntry[] = [];
+  /** Whether the race is stepping. */
+  @property({ type: Boolean }) running = false;
+  /** Whether a race has been started since the entries last changed. */
+  @property({ type: Boolean }) started = false;
+  /** Every epoch report of the current race. */
+  @property({ attribute: false }) epochs: RaceEpoch[] = [];
+  /** The labels of the race being shown (the entries it started with). */
+  @property({ attribute: false }) labels: string[] = [];
+  /** Whether the race has finished its epochs. */
+  @property({ type: Boolean }) finished = false;
+  /** What the race trains on, for the note (e.g. "the 2 → 16 → 16 → 3 MLP on Spiral"). */
+  @property() subject = "";
+
+  @query("dl-metric-chart[mode=loss]") private lossChart?: MetricChart;
+  @query("dl-metric-chart[mode=accuracy]") private accuracyChart?: MetricChart;
+
+  /** Clears the curves and adds one series per label (a new race). */
+  startSeries(labels: string[]): void {
+    for (const chart of [this.lossChart, this.accuracyChart]) {
+      chart?.clear();
+      for (const label of labels) chart?.addSeries(label);
+    }
+  }
+
+  addRaceSteps(progress: RaceProgress): void {
+    this.lossChart?.addRaceSteps(progress);
+  }
+
+  addRaceEpoch(report: RaceEpoch): void {
+    this.lossChart?.addRaceEpoch(report);
+    this.accuracyChart?.addRaceEpoch(report);
+  }
+
+  private change(entries: RaceEntry[]): void {
+    this.dispatchEvent(new CustomEvent<RaceChangeDetail>("race-change", { detail: { entries }, bubbles: true, composed: true }));
+  }
+
+  private control(action: "start" | "play" | "pause"): void {
+    this.dispatchEvent(new CustomEvent("race-control", { detail: { action }, bubbles: true, composed: true }));
+  }
+
+  private edit(index: number, optimizer: OptimizerConfig): void {
+    const entries = this.entries.map((e, i) => (i === index ? { label: describeEntry(optimizer), optimizer } : e));
+    this.change(entries);
+  }
+
+  private setName(index: number, name: OptimizerName): void {
+    const old = this.entries[index].optimizer;
+    const fresh = defaultOptimizer(name);
+    const next: OptimizerConfig = { ...fresh, lr: old.lr };
+    if (hasMomentum(name) && typeof old.momentum === "number") next.momentum = old.momentum;
+    this.edit(index, next);
+  }
+
+  private setNumber(index: number, key: "lr" | "momentum", text: string): void {
+    const value = Number(text);
+    const ok = key === "lr" ? value > 0 && value <= 10 : value >= 0 && value < 1;
+    if (!Number.isFinite(value) || !ok) {
+      this.requestUpdate(); // puts the last good value back in the box
+      return;
+    }
+    this.edit(index, { ...this.entries[index].optimizer, [key]: value });
+  }
+
+  private add(): void {
+    this.change([...this.entries, { label: describeEntry({ name: "rmsprop", lr: 0.01 }), optimizer: { name: "rmsprop", lr: 0.01 } }]);
+  }
+
+  private renderEntry(entry: RaceEntry, index: number) {
+    const o = entry.optimizer;
+    return html`
+      <div class="entry" data-testid="race-entry-${index}">
+        <span class="swatch" style="background:${SERIES_COLORS[index % SERIES_COLORS.length]}"></span>
+        <span class="name">${entry.label}</span>
+        <button class="icon" aria-label="Remove ${entry.label} from the race" ?disabled=${this.running || this.entries.length <= 1} @click=${() => this.change(this.entries.filter((_, i) => i !== index))}>✕</button>
+        <div class="fields">
+          <label>Optimizer
+            <select ?disabled=${this.running} @change=${(e: Event) => this.setName(index, (e.target as HTMLSelectElement).value as OptimizerName)}>
+              ${OPTIMIZERS.map((name) => html`<option value=${name} ?selected=${name === o.name}>${OPTIMIZER_LABELS[name]}</option>`)}
+            </select>
+          </label>
+          <label>Learning rate
+            <input type="number" min="0" step="any" .value=${String(o.lr)} ?disabled=${this.running} @change=${(e: Event) => this.setNumber(index, "lr", (e.target as HTMLInputElement).value)} />
+          </label>
+          ${
+            hasMomentum(o.name)
+              ? html`<label>Momentum
+                  <input type="number" min="0" max="0.999" step="0.05" .value=${String(o.momentum ?? 0)} ?disabled=${this.running} @change=${(e: Event) => this.setNumber(index, "momentum", (e.target as HTMLInputElement).value)} />
+                </label>`
+              : html`<span></span>`
+          }
+        </div>
+      </div>
+    `;
+  }
+
+  override render() {
+    return html`
+      <div class="side">
+        <section class="card" aria-label="Optimizers in the race">
+          <h2>Optimizers</h2>
+          ${this.entries.map((entry, i) => this.renderEntry(entry, i))}
+          ${this.entries.length < MAX_RACE_ENTRIES ? html`<button ?disabled=${this.running} @click=${this.add} data-testid="race-add">+ Add an optimizer</button>` : nothing}
+        </section>
+        <section class="card">
+          <div class="buttons">
+            <button class="primary" data-testid="race-start" @click=${() => this.control(this.running ? "pause" : this.started && !this.finished ? "play" : "start")}>
+              ${this.running ? "Pause" : this.started && !this.finished ? "Resume" : "Start race"}
+            </button>
+            ${this.started ? html`<button @click=${() => this.control("start")} ?disabled=${this.running}>Restart</button>` : nothing}
+          </div>
+          <p class="note" style="margin-top:12px">
+            Each optimizer trains ${this.subject || "the Train tab's model"} from the same initial weights, on the same batches in the same order, one step
+            each in turn, so the curves differ only by the optimizer.
+          </p>
+        </section>
+      </div>
+      <div class="charts">
+        <section class="card"><h2>Race: loss</h2><dl-metric-chart mode="loss"></dl-metric-chart></section>
+        <section class="card"><h2>Race: accuracy</h2><dl-metric-chart mode="accuracy"></dl-metric-chart></section>
+        <section class="card wide"><h2>Results</h2><dl-race-table .labels=${this.labels} .epochs=${this.epochs} .finished=${this.finished}></dl-race-table></section>
+        <section class="card wide"><h2>Optimizers on classic surfaces</h2><dl-surface-race></dl-surface-race></section>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "dl-race-view": RaceView;
+  }
+}

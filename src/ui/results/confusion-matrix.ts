@@ -1,0 +1,328 @@
+/**
+ * <dl-confusion-matrix>: how the test examples of each true class (rows) were classified (columns),
+ * with counts, colours by the share of the row (green on the diagonal, red off it) and the class
+ * names. Each cell is a button: it fires `open-cell` and opens the cell's examples below the matrix
+ * (the images the page holds, the other test indices as links that fire `inspect`).
+ */
+import { css, html, LitElement, nothing, type PropertyValues } from "lit";
+import { customElement, property, queryAll, state } from "lit/decorators.js";
+import { theme } from "../theme";
+import { hexToRgb, luminance, mix, type Rgb, rgbCss } from "./colors";
+import { cellExamples, diagonalShare, rowFractions } from "./confusion";
+import { moveInGrid } from "./grid-keys";
+import "./pixel-image";
+import { chwToRgba, type ImageShape } from "./pixels";
+import { className, inspectEvent, type TestGrid } from "./test-grid";
+import { formatPercent } from "./ticks";
+
+/** Detail of the `open-cell` event. */
+export interface OpenCellDetail {
+  trueClass: number;
+  predicted: number;
+  /** Test indices of (up to 32 of) the cell's examples. */
+  indices: number[];
+}
+
+const CELL_BACKGROUND: Rgb = [23, 34, 58];
+const RIGHT = hexToRgb("#22c55e");
+const WRONG = hexToRgb("#f43f5e");
+
+/** A cell's colour: green by its row share on the diagonal, red off it (small error shares boosted to stay visible). */
+function cellColor(fraction: number, diagonal: boolean): Rgb {
+  return diagonal ? mix(CELL_BACKGROUND, RIGHT, 0.12 + 0.78 * fraction) : mix(CELL_BACKGROUND, WRONG, fraction > 0 ? 0.15 + 0.8 * Math.sqrt(fraction) : 0);
+}
+
+@customElement("dl-confusion-matrix")
+export class ConfusionMatrix extends LitElement {
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+      }
+      .summary {
+        margin-bottom: 8px;
+        font-size: 13px;
+        color: var(--muted);
+      }
+      .summary b {
+        color: var(--text);
+      }
+      .scroll {
+        overflow-x: auto;
+      }
+      table {
+        width: 100%;
+        table-layout: fixed;
+        border-collapse: separate;
+        border-spacing: 3px;
+        font-size: 12px;
+      }
+      th {
+        font-weight: 500;
+        color: var(--muted);
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      thead th {
+        padding: 0 0 2px;
+        text-align: center;
+        font-size: 11px;
+      }
+      tbody th {
+        text-align: right;
+        padding-right: 4px;
+      }
+      th.corner {
+        width: 56px;
+      }
+      .axis {
+        font-size: 10px;
+        font-weight: 600;
+        letter-spacing: 0.08em;
+        text-transform: uppercase;
+        color: var(--muted);
+      }
+      td {
+        padding: 0;
+      }
+      td button {
+        width: 100%;
+        min-width: 28px;
+        height: 32px;
+        padding: 0 2px;
+        border-radius: 6px;
+        border: 1px solid transparent;
+        font-size: 12px;
+        font-weight: 600;
+        font-variant-numeric: tabular-nums;
+      }
+      td button:hover {
+        border-color: rgba(226, 232, 240, 0.6);
+      }
+      td button.zero {
+        color: rgba(139, 154, 181, 0.45);
+        font-weight: 400;
+      }
+      td button[aria-expanded="true"] {
+        border-color: var(--text);
+        box-shadow: 0 0 0 1px var(--text);
+      }
+      .examples {
+        margin-top: 12px;
+        padding: 12px;
+        border-radius: 10px;
+        background: var(--surface-2);
+        border: 1px solid var(--border);
+      }
+      .examples header {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        margin-bottom: 10px;
+        font-size: 13px;
+      }
+      .examples header button {
+        margin-left: auto;
+        padding: 2px 10px;
+        font-size: 12px;
+      }
+      .images {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px;
+      }
+      .images button {
+        padding: 3px;
+        border-radius: 8px;
+        line-height: 0;
+      }
+      .images dl-pixel-image {
+        width: 48px;
+        border-radius: 5px;
+      }
+      .others {
+        margin-top: 8px;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px;
+        align-items: center;
+        font-size: 12px;
+        color: var(--muted);
+      }
+      .others button {
+        padding: 1px 8px;
+        font-size: 11px;
+        font-weight: 500;
+        border-radius: 999px;
+        font-variant-numeric: tabular-nums;
+      }
+      .empty {
+        padding: 24px;
+        text-align: center;
+        color: var(--muted);
+        font-size: 13px;
+      }
+    `,
+  ];
+
+  /** Counts: rows are the true class, columns the predicted one (TestReport.confusion). */
+  @property({ attribute: false }) confusion: number[][] | null = null;
+  /** Up to 32 test indices per cell, cell = true * classes + predicted (TestReport.cellExamples). */
+  @property({ attribute: false }) cellExamples: Int32Array[] = [];
+  /** Class names by index (numbers are shown when missing). */
+  @property({ attribute: false }) classNames: string[] = [];
+  /** Test images the page holds (TestReport.grid), shown when a cell that has them is opened. */
+  @property({ attribute: false }) grid: TestGrid | null = null;
+  /** Shape of one image of `grid`. */
+  @property({ attribute: false }) shape: ImageShape | null = null;
+
+  @state() private _open: { trueClass: number; predicted: number } | null = null;
+  @state() private _focus = 0;
+  @queryAll("td button") private _cells!: NodeListOf<HTMLButtonElement>;
+  private fractions: number[][] = [];
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("confusion")) {
+      this.fractions = this.confusion ? rowFractions(this.confusion) : [];
+      const n = this.confusion?.length ?? 0;
+      if (this._open && (this._open.trueClass >= n || this._open.predicted >= n)) this._open = null;
+      if (this._focus >= n * n) this._focus = 0;
+    }
+  }
+
+  private indicesOf(trueClass: number, predicted: number): Int32Array {
+    return this.cellExamples[trueClass * (this.confusion?.length ?? 0) + predicted] ?? new Int32Array(0);
+  }
+
+  private open(trueClass: number, predicted: number): void {
+    const n = this.confusion?.length ?? 0;
+    this._focus = trueClass * n + predicted;
+    const same = this._open?.trueClass === trueClass && this._open.predicted === predicted;
+    this._open = same ? null : { trueClass, predicted };
+    if (same) return;
+    const indices = Array.from(this.indicesOf(trueClass, predicted));
+    this.dispatchEvent(new CustomEvent<OpenCellDetail>("open-cell", { detail: { trueClass, predicted, indices }, bubbles: true, composed: true }));
+  }
+
+  private onEscape(event: KeyboardEvent): void {
+    if (event.key !== "Escape" || !this._open) return;
+    this._open = null;
+    this._cells[this._focus]?.focus();
+  }
+
+  private async onKey(event: KeyboardEvent): Promise<void> {
+    const n = this.confusion?.length ?? 0;
+    const next = moveInGrid(event.key, this._focus, n * n, n);
+    if (next === null) return;
+    event.preventDefault();
+    this._focus = next;
+    await this.updateComplete;
+    this._cells[next]?.focus();
+  }
+
+  private cell(t: number, p: number, count: number) {
+    const n = this.confusion?.length ?? 0;
+    const fraction = this.fractions[t]?.[p] ?? 0;
+    const color = cellColor(fraction, t === p);
+    const text = luminance(color) > 0.42 ? "#0b1120" : "#f1f5f9";
+    const open = this._open?.trueClass === t && this._open.predicted === p;
+    const names = this.classNames;
+    const label = `true ${className(names, t)}, predicted ${className(names, p)}: ${count} (${formatPercent(fraction)} of the row)`;
+    return html`<td>
+      <button
+        type="button"
+        class=${count === 0 ? "zero" : ""}
+        style="background:${rgbCss(color)};color:${count === 0 ? "" : text}"
+        tabindex=${t * n + p === this._focus ? 0 : -1}
+        aria-expanded=${open ? "true" : "false"}
+        aria-label=${label}
+        title=${label}
+        data-true=${t}
+        data-predicted=${p}
+        @click=${() => this.open(t, p)}
+      >
+        ${count}
+      </button>
+    </td>`;
+  }
+
+  private examples() {
+    if (!this._open) return nothing;
+    const { trueClass, predicted } = this._open;
+    const names = this.classNames;
+    const count = this.confusion?.[trueClass]?.[predicted] ?? 0;
+    const indices = this.indicesOf(trueClass, predicted);
+    const { shown, other } = cellExamples(indices, this.shape ? this.grid?.indices : undefined);
+    const { grid, shape } = this;
+    return html`<section class="examples" data-testid="confusion-examples" data-shown=${shown.length} data-other=${other.length} aria-live="polite">
+      <header>
+        <span>True <b>${className(names, trueClass)}</b>, predicted <b>${className(names, predicted)}</b>: ${count} ${count === 1 ? "example" : "examples"}</span>
+        <button type="button" @click=${() => (this._open = null)}>Close</button>
+      </header>
+      ${
+        shown.length && grid && shape
+          ? html`<div class="images">
+              ${shown.map(
+                ({
+                  index,
+                  slot,
+                }) => html`<button type="button" title="Test image ${index}" aria-label="Inspect test image ${index}" @click=${() => this.dispatchEvent(inspectEvent(index))}>
+                  <dl-pixel-image .image=${{ rgba: chwToRgba(grid.pixels, slot, shape), width: shape.width, height: shape.height }}></dl-pixel-image>
+                </button>`,
+              )}
+            </div>`
+          : nothing
+      }
+      ${
+        other.length
+          ? html`<div class="others">
+              <span>${shown.length ? "More" : "Test"} indices:</span>
+              ${other.map((index) => html`<button type="button" title="Inspect test image ${index}" @click=${() => this.dispatchEvent(inspectEvent(index))}>#${index}</button>`)}
+            </div>`
+          : nothing
+      }
+      ${indices.length === 0 ? html`<div class="others">No examples in this cell.</div>` : nothing}
+    </section>`;
+  }
+
+  override render() {
+    const m = this.confusion;
+    if (!m || m.length === 0)
+      return html`<div data-testid="confusion-matrix" data-classes="0"><div class="empty">The confusion matrix appears after the first evaluation.</div></div>`;
+    const names = this.classNames;
+    return html`<div data-testid="confusion-matrix" data-classes=${m.length} @keydown=${this.onEscape}>
+      <div class="summary"><b>${formatPercent(diagonalShare(m))}</b> on the diagonal · press a cell to see its examples</div>
+      <div class="scroll">
+        <table @keydown=${this.onKey}>
+          <thead>
+            <tr>
+              <th class="corner"></th>
+              <th class="axis" colspan=${m.length}>predicted →</th>
+            </tr>
+            <tr>
+              <th class="axis corner">true ↓</th>
+              ${m.map((_, p) => html`<th scope="col" title=${className(names, p)}>${className(names, p)}</th>`)}
+            </tr>
+          </thead>
+          <tbody>
+            ${m.map(
+              (row, t) => html`<tr>
+                <th scope="row" title=${className(names, t)}>${className(names, t)}</th>
+                ${row.map((count, p) => this.cell(t, p, count))}
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+      ${this.examples()}
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "dl-confusion-matrix": ConfusionMatrix;
+  }
+}

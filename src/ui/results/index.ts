@@ -1,0 +1,24 @@
+/**
+ * The results panel's elements, registered by importing this module, and the types their
+ * properties and events use.
+ */
+import "./boundary-plot";
+import "./confusion-matrix";
+import "./filter-view";
+import "./layer-stats";
+import "./metric-chart";
+import "./prediction-grid";
+import "./race-table";
+import "./roc-chart";
+
+export type { BoundaryPlot } from "./boundary-plot";
+export type { ConfusionMatrix, OpenCellDetail } from "./confusion-matrix";
+export type { Filters, FilterView } from "./filter-view";
+export type { LayerStats } from "./layer-stats";
+export type { MetricChart } from "./metric-chart";
+export type { MetricMode } from "./metric-series";
+export type { ImageShape } from "./pixels";
+export type { PredictionGrid } from "./prediction-grid";
+export type { RaceTable } from "./race-table";
+export type { Roc, RocChart } from "./roc-chart";
+export type { InspectDetail, TestGrid } from "./test-grid";

@@ -1,0 +1,246 @@
+/**
+ * <dl-metric-chart>: live training curves against the step. Loss mode: each batch faintly, its
+ * debiased moving average, and the train and validation loss of each epoch, on a log scale.
+ * Accuracy mode: train and validation accuracy per epoch. LR mode: the learning rate. After
+ * `addSeries` it is a race chart instead: one colour per optimizer, overlaid, with a legend. Reports
+ * may arrive at any rate; Chart.js redraws at most once per animation frame.
+ */
+import { css, html, LitElement, nothing, type PropertyValues } from "lit";
+import { customElement, property, query } from "lit/decorators.js";
+import type { EpochReport, RaceEpoch, RaceProgress, StepBatch } from "../../worker/protocol";
+import { theme } from "../theme";
+import { type AxisOptions, LinePlot } from "./line-plot";
+import { type Line, type MetricMode, MetricSeries } from "./metric-series";
+import { formatMetric, formatPercent, formatShort } from "./ticks";
+
+const AXES: Record<MetricMode, AxisOptions> = {
+  loss: { title: "loss", log: true },
+  accuracy: { title: "accuracy", min: 0, max: 1, format: (v) => `${Math.round(100 * v)}%` },
+  lr: { title: "learning rate" },
+};
+
+const EMPTY: Record<MetricMode, string> = {
+  loss: "The loss appears with the first training steps.",
+  accuracy: "Accuracy appears after the first epoch.",
+  lr: "The learning rate appears with the first training steps.",
+};
+
+@customElement("dl-metric-chart")
+export class MetricChart extends LitElement {
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        height: 240px;
+      }
+      .chart {
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+        height: 100%;
+        min-height: 0;
+      }
+      .legend {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px 6px;
+        min-height: 24px;
+      }
+      .legend button {
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+        padding: 2px 8px;
+        border-radius: 999px;
+        font-size: 12px;
+        font-weight: 500;
+        color: var(--text);
+        background: transparent;
+        border-color: transparent;
+      }
+      .legend button:hover {
+        border-color: var(--border);
+      }
+      .legend button[aria-pressed="false"] {
+        opacity: 0.4;
+        text-decoration: line-through;
+      }
+      .swatch {
+        width: 14px;
+        height: 0;
+        border-top: 2px solid;
+      }
+      .swatch.dot {
+        width: 8px;
+        height: 8px;
+        border: 0;
+        border-radius: 50%;
+      }
+      .value {
+        color: var(--muted);
+        font-variant-numeric: tabular-nums;
+      }
+      .note {
+        margin-left: auto;
+        align-self: center;
+        font-size: 11px;
+        color: var(--muted);
+      }
+      .box {
+        position: relative;
+        flex: 1;
+        min-height: 0;
+      }
+      .box.waiting canvas {
+        opacity: 0.35;
+      }
+      .empty {
+        position: absolute;
+        inset: 0;
+        display: grid;
+        place-items: center;
+        font-size: 13px;
+        color: var(--muted);
+        pointer-events: none;
+      }
+    `,
+  ];
+
+  /** What the chart plots: "loss" (log scale), "accuracy" or "lr". Changing it clears the chart. */
+  @property({ reflect: true }) mode: MetricMode = "loss";
+  /** Smoothing of the moving average of batch losses, in [0, 1); applies from the next clear. */
+  @property({ type: Number }) smoothing = 0.9;
+
+  @query("canvas") private _canvas!: HTMLCanvasElement;
+  private series = new MetricSeries("loss", 0.9);
+  private plot: LinePlot | null = null;
+
+  /** Per-step losses (loss mode) or learning rates (lr mode) of the run. */
+  addSteps(batch: StepBatch): void {
+    this.current().addSteps(batch);
+    this.changed();
+  }
+
+  /** An epoch's train and validation loss (loss mode) or accuracy (accuracy mode). */
+  addEpoch(report: EpochReport): void {
+    this.current().addEpoch(report);
+    this.changed();
+  }
+
+  /** Adds a race entry with its own colour and legend item; returns its index (RaceProgress.entry). */
+  addSeries(label: string): number {
+    const entry = this.current().addSeries(label);
+    this.plot?.setLines(this.series.lines);
+    this.changed();
+    return entry;
+  }
+
+  /** Step losses of one race entry (loss mode). */
+  addRaceSteps(progress: RaceProgress): void {
+    this.current().addRaceSteps(progress);
+    this.changed();
+  }
+
+  /** One race entry's epoch: validation loss (loss mode) or train and validation accuracy (accuracy mode). */
+  addRaceEpoch(report: RaceEpoch): void {
+    this.current().addRaceEpoch(report);
+    this.changed();
+  }
+
+  /** Removes every point and race entry. */
+  clear(): void {
+    this.series = new MetricSeries(this.mode, this.smoothing);
+    this.plot?.setLines(this.series.lines);
+    this.requestUpdate();
+  }
+
+  /** The series for the current mode (a mode change starts a new, empty one). */
+  private current(): MetricSeries {
+    if (this.series.mode !== this.mode) this.restart();
+    return this.series;
+  }
+
+  /** New empty series for the mode, and a new plot (its axes depend on the mode) at the next update. */
+  private restart(): void {
+    this.plot?.destroy();
+    this.plot = null;
+    this.series = new MetricSeries(this.mode, this.smoothing);
+    this.requestUpdate();
+  }
+
+  private changed(): void {
+    if (this.plot) this.plot.requestDraw();
+    else this.requestUpdate();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("mode") && this.series.mode !== this.mode) this.restart();
+  }
+
+  protected override updated(): void {
+    if (this.plot || !this._canvas) return;
+    this.plot = new LinePlot(this._canvas, { x: { title: "step" }, y: AXES[this.mode], drawn: () => this.requestUpdate() });
+    this.plot.setLines(this.series.lines);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.plot?.destroy();
+    this.plot = null;
+  }
+
+  private toggle(group: string): void {
+    this.series.toggle(group);
+    this.plot?.setLines(this.series.lines);
+    this.requestUpdate();
+  }
+
+  private latest(line: Line): string {
+    const last = line.data[line.data.length - 1];
+    if (!last) return "";
+    return this.mode === "accuracy" ? formatPercent(last.y) : this.mode === "lr" ? formatShort(last.y) : formatMetric(last.y);
+  }
+
+  private legendItem(line: Line) {
+    const dot = line.radius > 0 && line.dash.length === 0 && !this.series.isRace;
+    return html`<button
+      type="button"
+      aria-pressed=${line.hidden ? "false" : "true"}
+      title=${line.hidden ? `Show ${line.label}` : `Hide ${line.label}`}
+      @click=${() => this.toggle(line.group)}
+    >
+      <span class="swatch ${dot ? "dot" : ""}" style=${dot ? `background:${line.color}` : `border-top-color:${line.color};border-top-style:${line.dash.length ? "dashed" : "solid"}`}></span>
+      ${line.label}
+      <span class="value">${this.latest(line)}</span>
+    </button>`;
+  }
+
+  override render() {
+    const s = this.series;
+    const note =
+      s.isRace && this.mode !== "lr" ? (this.mode === "loss" ? "solid: train (smoothed) · dashed: validation" : "solid: validation · dashed: train") : "";
+    return html`<div class="chart" data-testid="metric-chart-${this.mode}" data-mode=${this.mode} data-series=${s.seriesCount} data-points=${s.pointCount}>
+      <div class="legend" role="group" aria-label="Series (press to show or hide)">
+        ${s.lines.filter((l) => l.legend).map((l) => this.legendItem(l))}
+        ${note ? html`<span class="note">${note}</span>` : nothing}
+      </div>
+      <div class="box ${s.pointCount === 0 ? "waiting" : ""}">
+        <canvas role="img" aria-label=${`${AXES[this.mode].title} against training step`}></canvas>
+        ${s.pointCount === 0 ? html`<div class="empty">${EMPTY[this.mode]}</div>` : nothing}
+      </div>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "dl-metric-chart": MetricChart;
+  }
+}

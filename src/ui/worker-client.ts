@@ -1,0 +1,42 @@
+/**
+ * The page's connection to the training worker, as a Lit reactive controller: the worker starts
+ * when the host element connects and is terminated when it disconnects. Commands go out typed; the
+ * worker's events, and a worker that fails to start or crashes, come back through the callbacks.
+ */
+import type { ReactiveController, ReactiveControllerHost } from "lit";
+import type { Command, WorkerEvent } from "../worker/protocol";
+
+export class WorkerClient implements ReactiveController {
+  private worker: Worker | null = null;
+
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly onEvent: (event: WorkerEvent) => void,
+    private readonly onFailure: (message: string) => void,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    try {
+      this.worker = new Worker(new URL("../worker/train-worker.ts", import.meta.url), { type: "module" });
+    } catch (e) {
+      this.onFailure(`The training worker could not start (${(e as Error).message}); this browser may not support module workers.`);
+      return;
+    }
+    this.worker.onmessage = (e: MessageEvent<WorkerEvent>) => this.onEvent(e.data);
+    this.worker.onerror = (e) => {
+      e.preventDefault();
+      this.onFailure(`The training worker stopped: ${e.message || "an unknown error"}. Reload the page; your experiment is kept.`);
+    };
+  }
+
+  hostDisconnected(): void {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  send(command: Command): void {
+    this.worker?.postMessage(command);
+  }
+}

@@ -1,0 +1,330 @@
+/**
+ * One experiment in the playground's worker, DOM-free (the tests drive it in Node): builds the data,
+ * the model, the optimizer and the Trainer from a config the way the CLI does (src/train/experiment.ts)
+ * and turns the Trainer's events into the protocol's reports.
+ *
+ * Training runs in the Trainer's own loop. Reports run one at a time on a queue beside it, without
+ * stopping it: they see the model through an EvalView (eval mode for each synchronous forward only),
+ * and each reads all it needs in one synchronous burst, so its numbers come from one step. Per-step
+ * losses come from the Trainer's readback ring and are batched to ~20 messages a second; nothing
+ * reads the GPU per step. A boundary is due every BOUNDARY_EVERY steps, an inside report every
+ * INSIDE_EVERY steps (the only gradient readback), a test report after each epoch; pause, step and
+ * the end of training bring all three for the weights as they are then. After a divergence the
+ * Trainer has put back the last good weights; play or step continues from them with a fresh Trainer
+ * over the same model and optimizer. (Paused, the Trainer holds its last few losses unread until it
+ * steps again, so `steps` trail the reports' step count by up to its readback depth.)
+ */
+import type { Backend } from "../backend/backend";
+import type { Dataset } from "../data/dataset";
+import { checkpointFilename, saveModel } from "../io/checkpoint";
+import { exportPyTorchScript } from "../io/pytorch-export";
+import type { BuiltModel } from "../nn/build";
+import { type ExperimentConfig, makeData, parseConfig, type Splits } from "../train/config";
+import { type Evaluation, evaluate } from "../train/evaluate";
+import { buildExperimentModel, makeExperimentTrainer } from "../train/experiment";
+import { type EpochEvent, type StepEvent, type StopEvent, Trainer } from "../train/trainer";
+import { EvalView } from "./eval-view";
+import { featureMaps, insideReport } from "./inside";
+import { errorMessage, type Post } from "./post";
+import { augmentedPreview, datasetPreview, isImages, isPoints } from "./previews";
+import { boundaryExtent, boundaryReport, scoreOf, testReport, trainScoreSet } from "./reports";
+import { RateMeter, StepBuffer, Throttle } from "./step-stream";
+import { applyTune, type Tune } from "./tune";
+
+/** Steps between decision-boundary reports while training (and at least BOUNDARY_MS apart). */
+export const BOUNDARY_EVERY = 50;
+const BOUNDARY_MS = 100;
+/** Steps between inside reports while training. */
+export const INSIDE_EVERY = 250;
+
+/** What a session needs from its host. */
+export interface SessionOptions {
+  backend: Backend;
+  post: Post;
+  /** Reads a CSV file a config names by path (the CLI and tests; the page sends the text). */
+  read?: (path: string) => Promise<string>;
+}
+
+type Report = "boundary" | "test" | "inside";
+
+export class ExperimentSession {
+  private trainer: Trainer;
+  private run: Promise<void> | null = null;
+  private wantRunning = false;
+  private finished: StopEvent | null = null;
+  private disposed = false;
+  private readonly view: EvalView;
+  private readonly trainScore: Dataset;
+  /** Half the side of the boundary's square (2-D points only). */
+  private readonly extent: number | null;
+  private readonly steps = new StepBuffer();
+  private readonly throttle = new Throttle(() => this.flushSteps());
+  private readonly rate = new RateMeter();
+  private lastEpoch = 1;
+  private lastBoundary = { step: 0, time: 0 };
+  private lastInside = 0;
+  private reports: Promise<void> = Promise.resolve();
+  private readonly queued = new Set<string>();
+
+  private constructor(
+    private config: ExperimentConfig,
+    private readonly splits: Splits,
+    private readonly built: BuiltModel,
+    private readonly options: SessionOptions,
+  ) {
+    this.trainer = this.attach(makeExperimentTrainer(config, splits, built.model));
+    this.view = new EvalView(built.model);
+    this.trainScore = trainScoreSet(splits.train);
+    this.extent = isPoints(splits.train) ? boundaryExtent([splits.train, splits.test]) : null;
+  }
+
+  /**
+   * Validates `config` (untrusted JSON), builds the run and posts `dataset`, `model`, the initial
+   * evaluation (`epoch` 0, `test`, `boundary` for points, `inside`) and `state`. Throws the
+   * config's or the model spec's error, naming the field or layer.
+   */
+  static async load(config: unknown, options: SessionOptions): Promise<ExperimentSession> {
+    const parsed = parseConfig(structuredClone(config));
+    const splits = await makeData(parsed.data, options.read);
+    const built = buildExperimentModel(parsed, splits.train.inputShape, options.backend);
+    let session: ExperimentSession;
+    try {
+      session = new ExperimentSession(parsed, splits, built, options);
+    } catch (e) {
+      built.model.dispose();
+      throw e;
+    }
+    try {
+      options.post({ type: "dataset", preview: datasetPreview(splits) });
+      options.post({ type: "model", layers: built.layers, totalParams: built.totalParams, outputShape: built.outputShape });
+      await session.initialReports();
+    } catch (e) {
+      await session.dispose();
+      throw e;
+    }
+    session.postState();
+    return session;
+  }
+
+  /** Whether training is stepping (played and not finished). */
+  get running(): boolean {
+    return this.wantRunning && !this.finished;
+  }
+
+  /** Starts or resumes training. */
+  play(): void {
+    if (!this.prepare()) return;
+    this.wantRunning = true;
+    this.rate.restart(this.trainer.step);
+    if (this.run) this.trainer.resume();
+    else this.start(false);
+    this.postState();
+  }
+
+  /** Pauses after the current step; resolves once the boundary, test and inside reports are posted. */
+  async pause(): Promise<void> {
+    if (this.finished) return;
+    this.wantRunning = false;
+    this.trainer.pause();
+    this.throttle.flush();
+    this.postState();
+    await this.reportNow(["boundary", "test", "inside"]);
+  }
+
+  /** While paused: one training step, then the boundary, test and inside reports. */
+  async step(): Promise<void> {
+    if (this.wantRunning || !this.prepare()) return;
+    if (!this.run) this.start(true);
+    const before = this.trainer.step;
+    this.trainer.stepOnce();
+    while (this.trainer.step === before && !this.finished && !this.disposed) await new Promise((r) => setTimeout(r, 1));
+    this.throttle.flush();
+    await this.reportNow(["boundary", "test", "inside"]);
+  }
+
+  /** Changes the learning rate, other numeric optimizer settings and L1/L2 for the next steps. */
+  tune(tune: Tune): void {
+    const o = this.trainer.options;
+    const tuned = applyTune(tune, o.optimizer, o.scheduler, this.config.optimizer);
+    this.config = { ...this.config, optimizer: tuned.optimizer, regularization: tuned.regularization };
+  }
+
+  /** Posts the feature maps of test image `index`. */
+  async inspect(index: number): Promise<void> {
+    const test = this.splits.test;
+    if (!isImages(test)) throw new Error("feature maps need an image dataset (MNIST or Fashion-MNIST)");
+    if (!Number.isInteger(index) || index < 0 || index >= test.n) throw new Error(`inspect: index ${index} is not a test image (0 to ${test.n - 1})`);
+    this.options.post({ type: "feature-maps", ...(await featureMaps(this.built.model, this.built.layers, test, index, this.options.backend)) });
+  }
+
+  /** Posts `count` training images before and after the config's augmentation. */
+  async augmentPreview(count: number): Promise<void> {
+    this.options.post(await augmentedPreview(this.config, this.splits.train, count, this.options.backend));
+  }
+
+  /** Posts the weights as safetensors (spec, config and progress in the metadata) and the PyTorch script that loads them. */
+  async export(): Promise<void> {
+    const trainer = this.trainer;
+    trainer.pause(); // saveModel reads tensor by tensor: hold the weights still
+    try {
+      const inputShape = this.splits.train.inputShape;
+      const filename = checkpointFilename(this.config.name ?? `${this.config.data.name}-model`);
+      const extra = { config: JSON.stringify(this.config), epoch: String(trainer.epoch), step: String(trainer.step) };
+      const safetensors = await saveModel(this.built.model, this.config.model, inputShape, extra);
+      const script = exportPyTorchScript(this.config.model, inputShape, { weightsFile: filename });
+      this.options.post({ type: "exported", safetensors, script, filename });
+    } finally {
+      if (this.wantRunning) trainer.resume();
+    }
+  }
+
+  /** Stops training and frees the model and optimizer once the trainer and the reports are done. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.throttle.cancel();
+    this.trainer.stop();
+    this.run ??= this.trainer.run().then(
+      () => undefined,
+      () => undefined,
+    ); // a trainer that never ran still frees its snapshot
+    await this.run;
+    await this.reports;
+    this.trainer.options.optimizer.dispose();
+    this.built.model.dispose();
+  }
+
+  /** False (posting the final state) when training has finished; after a divergence, a fresh Trainer continues from the kept weights. */
+  private prepare(): boolean {
+    if (this.disposed) return false;
+    if (!this.finished) return true;
+    if (this.finished.reason !== "diverged") {
+      this.postState();
+      return false;
+    }
+    const old = this.trainer;
+    this.trainer = this.attach(new Trainer({ ...old.options }));
+    this.trainer.epoch = old.epoch;
+    this.trainer.step = old.step;
+    this.finished = null;
+    this.run = null;
+    return true;
+  }
+
+  private attach(trainer: Trainer): Trainer {
+    trainer.on("step", (e) => this.onStep(e));
+    trainer.on("epoch", (e) => this.onEpoch(e));
+    return trainer;
+  }
+
+  private start(paused: boolean): void {
+    const trainer = this.trainer;
+    this.run = trainer.run({ paused }).then(
+      (end) => this.onStop(trainer, end),
+      (e: unknown) => this.onStop(trainer, { reason: "stopped", message: errorMessage(e, this.options.backend), epoch: trainer.epoch, step: trainer.step }, e),
+    );
+  }
+
+  private onStep(e: StepEvent): void {
+    this.steps.push(e.step, e.loss, e.lr);
+    this.lastEpoch = e.epoch;
+    this.throttle.request();
+    const step = this.trainer.step;
+    const now = performance.now();
+    if (this.extent !== null && step - this.lastBoundary.step >= BOUNDARY_EVERY && now - this.lastBoundary.time >= BOUNDARY_MS) {
+      this.lastBoundary = { step, time: now };
+      void this.schedule("boundary", () => this.report("boundary"));
+    }
+    if (step - this.lastInside >= INSIDE_EVERY) {
+      this.lastInside = step;
+      void this.schedule("inside", () => this.report("inside"));
+    }
+  }
+
+  private onEpoch(e: EpochEvent): void {
+    this.throttle.flush();
+    void this.schedule(null, async () => {
+      const train = await this.evaluate(this.trainScore);
+      const val = e.val as Evaluation;
+      this.options.post({ type: "epoch", epoch: e.epoch, step: e.step, lr: e.lr, train: scoreOf(train), val: scoreOf(val), seconds: e.seconds });
+      const test = this.splits.val
+        ? testReport(await this.evaluate(this.splits.test), this.splits.test, this.trainer.step)
+        : testReport(val, this.splits.test, e.step);
+      this.options.post({ type: "test", ...test });
+    });
+  }
+
+  private onStop(trainer: Trainer, end: StopEvent, error?: unknown): void {
+    if (trainer !== this.trainer || this.disposed) return;
+    this.throttle.flush();
+    this.finished = end;
+    this.wantRunning = false;
+    void this.schedule(null, async () => {
+      if (error !== undefined || end.reason === "diverged") this.options.post({ type: "error", message: end.message });
+      // The final weights (the best epoch's after early stopping, the last good ones after a
+      // divergence); after the last epoch its test report is already there.
+      const final: Report[] = end.reason === "done" ? ["boundary", "inside"] : ["boundary", "test", "inside"];
+      if (error === undefined) for (const kind of final) await this.report(kind);
+      this.postState();
+    });
+  }
+
+  private flushSteps(): void {
+    const batch = this.steps.take();
+    if (batch && !this.disposed) this.options.post({ type: "steps", ...batch, stepsPerSecond: this.rate.update(this.trainer.step), epoch: this.lastEpoch });
+  }
+
+  private postState(): void {
+    const done = this.finished !== null;
+    this.options.post({ type: "state", running: this.wantRunning && !done, done, ...(done ? { reason: this.finished?.message } : {}) });
+  }
+
+  /** Epoch 0: the untrained model's scores, test report, boundary and inside. */
+  private async initialReports(): Promise<void> {
+    const train = await this.evaluate(this.trainScore);
+    const val = await this.evaluate(this.splits.val ?? this.splits.test);
+    const lr = this.trainer.options.optimizer.lr;
+    this.options.post({ type: "epoch", epoch: 0, step: 0, lr, train: scoreOf(train), val: scoreOf(val), seconds: 0 });
+    const test = this.splits.val ? await this.evaluate(this.splits.test) : val;
+    this.options.post({ type: "test", ...testReport(test, this.splits.test, 0) });
+    await this.report("boundary");
+    await this.report("inside");
+  }
+
+  /** Queues the reports (each at most once in the queue) and resolves when they are posted. */
+  private reportNow(kinds: Report[]): Promise<void> {
+    for (const kind of kinds) void this.schedule(kind, () => this.report(kind));
+    return this.reports;
+  }
+
+  private async report(kind: Report): Promise<void> {
+    const { backend, post } = this.options;
+    const step = this.trainer.step;
+    if (kind === "boundary") {
+      if (this.extent !== null) post({ type: "boundary", ...(await boundaryReport(this.view, backend, this.splits.train, this.extent, step)) });
+    } else if (kind === "test") post({ type: "test", ...testReport(await this.evaluate(this.splits.test), this.splits.test, step) });
+    else post({ type: "inside", ...(await insideReport(this.built.model, backend, this.splits.train.inputShape, step, step > 0)) });
+  }
+
+  private evaluate(ds: Dataset): Promise<Evaluation> {
+    const o = this.trainer.options;
+    return evaluate(this.view, ds, o.loss, { backend: this.options.backend, batchSize: Math.max(o.batchSize, 256) });
+  }
+
+  /** Runs `task` after the queued reports; a `key` already waiting in the queue is not queued twice. */
+  private schedule(key: string | null, task: () => Promise<void>): Promise<void> {
+    if (key !== null) {
+      if (this.queued.has(key)) return this.reports;
+      this.queued.add(key);
+    }
+    this.reports = this.reports
+      .then(async () => {
+        if (key !== null) this.queued.delete(key);
+        if (!this.disposed) await task();
+      })
+      .catch((e: unknown) => {
+        if (!this.disposed) this.options.post({ type: "error", message: errorMessage(e, this.options.backend) });
+      });
+    return this.reports;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * What the data panel shows: the dataset (every 2-D point, the first training images, or the rows
+ * of a table) and a batch of training images through the config's augmentation on the device.
+ */
+import type { Backend } from "../backend/backend";
+import { gatherBatch } from "../data/batches";
+import type { Dataset } from "../data/dataset";
+import { tensor } from "../ops/creation";
+import { noGrad, tidy, withBackend } from "../tensor/engine";
+import type { ExperimentConfig, Splits } from "../train/config";
+import { experimentAugment } from "../train/experiment";
+import type { DatasetPreview, WorkerEvent } from "./protocol";
+
+/** Training images in an image preview. */
+export const PREVIEW_IMAGES = 64;
+/** Rows in a table preview. */
+export const PREVIEW_ROWS = 200;
+/** Most images in an augmentation preview. */
+export const MAX_AUGMENTED = 64;
+
+/** Whether a dataset's examples are 2-D points (drawn as a scatter plot under a decision boundary). */
+export const isPoints = (ds: Dataset) => ds.inputShape.length === 1 && ds.inputShape[0] === 2;
+
+/** Whether a dataset's examples are images [channels, height, width]. */
+export const isImages = (ds: Dataset) => ds.inputShape.length === 3;
+
+const copyOf = <T extends Float32Array | Int32Array>(y: T): T => y.slice() as T;
+
+/** The preview of a run's data (points: train and test; images: the first PREVIEW_IMAGES of train; tables: the first PREVIEW_ROWS rows of train). */
+export function datasetPreview(splits: Splits): DatasetPreview {
+  const { train, test } = splits;
+  const trainSize = train.n + (splits.val?.n ?? 0);
+  if (isPoints(train))
+    return {
+      kind: "points",
+      trainX: Float32Array.from(train.x),
+      trainY: copyOf(train.y),
+      testX: Float32Array.from(test.x),
+      testY: copyOf(test.y),
+      classes: train.classes ?? 0,
+      task: train.task,
+    };
+  if (isImages(train)) {
+    const [channels, height, width] = train.inputShape;
+    const count = Math.min(PREVIEW_IMAGES, train.n);
+    return {
+      kind: "images",
+      channels,
+      height,
+      width,
+      pixels: Uint8Array.from(train.x.subarray(0, count * channels * height * width)),
+      labels: Int32Array.from(train.y.subarray(0, count)),
+      classNames: [...(train.classNames ?? [])],
+      trainSize,
+      testSize: test.n,
+    };
+  }
+  const features = train.inputShape[0];
+  const rows = Math.min(PREVIEW_ROWS, train.n);
+  const targets = train.task === "classification" ? 1 : (train.targetDim ?? 1);
+  return {
+    kind: "table",
+    columns: train.featureNames ? [...train.featureNames] : Array.from({ length: features }, (_, i) => `x${i + 1}`),
+    rows: Array.from({ length: rows }, (_, r) => Array.from(train.x.subarray(r * features, (r + 1) * features))),
+    labels: Array.from({ length: rows }, (_, r) => train.y[r * targets]),
+    classNames: [...(train.classNames ?? [])],
+    trainSize,
+    testSize: test.n,
+  };
+}
+
+const toPixels = (values: ArrayLike<number>) => Uint8Array.from(values, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+
+/**
+ * The first `count` training images (at most MAX_AUGMENTED) before and after the config's
+ * augmentation, applied on the device (unchanged when the config has none).
+ */
+export async function augmentedPreview(
+  config: ExperimentConfig,
+  train: Dataset,
+  count: number,
+  backend: Backend,
+): Promise<Extract<WorkerEvent, { type: "augmented" }>> {
+  if (!isImages(train)) throw new Error("augmentation previews need an image dataset (MNIST or Fashion-MNIST)");
+  if (!Number.isInteger(count) || count < 1) throw new Error(`augment-preview: count must be a whole number >= 1, got ${count}`);
+  const n = Math.min(count, MAX_AUGMENTED, train.n);
+  const [channels, height, width] = train.inputShape;
+  const batch = gatherBatch(
+    train,
+    Int32Array.from({ length: n }, (_, i) => i),
+  ); // pixels scaled to [0, 1]
+  const augment = experimentAugment(config, train.inputShape);
+  const out = withBackend(backend, () =>
+    noGrad(() =>
+      tidy(() => {
+        const x = tensor(batch.x, { shape: [n, channels, height, width] });
+        return augment ? augment(x) : x;
+      }),
+    ),
+  );
+  const values = await out.data();
+  out.dispose();
+  return { type: "augmented", channels, height, width, pixels: toPixels(values), originals: toPixels(batch.x) };
+}
