@@ -363,10 +363,10 @@ describe.each(backends)("optimizer race on %s", (_, getBackend) => {
         [2, 0],
       ]);
       expect(new Set(initial.map((e) => e.val.loss)).size).toBe(1);
-      expect(r.last("state")).toEqual({ type: "state", running: false, done: false });
+      expect(r.last("state")).toEqual({ type: "state", race: true, running: false, done: false });
       race.play();
       await r.until(r.finished);
-      expect(r.last("state")).toEqual({ type: "state", running: false, done: true, reason: "raced 4 epochs" });
+      expect(r.last("state")).toEqual({ type: "state", race: true, running: false, done: true, reason: "raced 4 epochs" });
       for (const entry of [0, 1, 2]) {
         const progress = r.of("race-steps").filter((p) => p.entry === entry);
         expect(progress.flatMap((p) => Array.from(p.steps))).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));

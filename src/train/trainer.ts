@@ -120,8 +120,19 @@ export class Trainer extends Emitter<TrainerEvents> {
    * With `paused`, it starts paused (stepOnce() and resume() drive it).
    */
   async run(options: { paused?: boolean } = {}): Promise<StopEvent> {
-    const o = this.options;
     this.state = options.paused ? "paused" : "running";
+    try {
+      await this.runEpochs();
+    } catch (e) {
+      this.state = "stopped";
+      this.release(); // a device error: free the snapshots, then let the caller report it
+      throw e;
+    }
+    return this.finish(this.stopRequest ?? { reason: "done", message: `trained ${this.epoch} epochs`, epoch: this.epoch, step: this.step });
+  }
+
+  private async runEpochs(): Promise<void> {
+    const o = this.options;
     while (this.epoch < o.epochs && !this.stopRequest) {
       const started = performance.now();
       const first = this.step;
@@ -144,7 +155,6 @@ export class Trainer extends Emitter<TrainerEvents> {
       this.scheduleLr(val?.loss ?? trainLoss);
       this.checkEarlyStopping(val);
     }
-    return this.finish(this.stopRequest ?? { reason: "done", message: `trained ${this.epoch} epochs`, epoch: this.epoch, step: this.step });
   }
 
   /** Pauses after the current step. */
@@ -183,6 +193,12 @@ export class Trainer extends Emitter<TrainerEvents> {
     let count = 0;
     let i = 0;
     for (const batch of batches(o.train, { batchSize: o.batchSize, seed: o.seed ?? 0, epoch: this.epoch })) {
+      if (this.state === "paused")
+        // Report every loss still in flight before parking, so a paused run shows its last step.
+        for (const v of await this.drain()) {
+          sum += v;
+          count++;
+        }
       await this.waitWhilePaused();
       if (this.stopRequest) break;
       const loss = this.recordStep(batch);
@@ -323,13 +339,18 @@ export class Trainer extends Emitter<TrainerEvents> {
 
   private finish(event: StopEvent): StopEvent {
     this.state = "stopped";
+    this.release();
+    this.emit("stop", event);
+    return event;
+  }
+
+  /** Frees the weight snapshots kept for divergence and early stopping. */
+  private release(): void {
     for (const p of this.pending.splice(0)) p.snapshot?.dispose();
     this.lastGood?.dispose();
     this.lastGood = null;
     this.best?.snapshot?.dispose();
     this.best = null;
-    this.emit("stop", event);
-    return event;
   }
 }
 

@@ -17,9 +17,6 @@ export const appStyles = css`
     padding: 10px 24px;
     border-bottom: 1px solid var(--border);
     background: #0d1527;
-    position: sticky;
-    top: 0;
-    z-index: 5;
   }
   .brand {
     display: flex;

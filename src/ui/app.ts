@@ -214,6 +214,7 @@ export class App extends LitElement {
         break;
       case "race-steps":
         this.raceView?.addRaceSteps(event);
+        if (event.entry === 0 && event.steps.length) this.raceRate(event.steps[event.steps.length - 1]);
         break;
       case "race-epoch":
         this.raceView?.addRaceEpoch(event);
@@ -268,7 +269,7 @@ export class App extends LitElement {
       this._error = err instanceof ExperimentError ? err.message : String(err);
       return;
     }
-    if (!sameFamily) this._preview = null;
+    this._preview = null; // until the worker previews the new data
     this._stale = false;
     this.setExperiment({ ...e, config });
     this.scheduleLoad();
@@ -291,6 +292,19 @@ export class App extends LitElement {
 
   // ---- Race tab ----
 
+  private raceClock = { step: 0, time: 0 };
+
+  /** Steps per second of the race (one step = every optimizer stepping once), over the last half second or more. */
+  private raceRate(step: number): void {
+    const now = performance.now();
+    const { step: s0, time: t0 } = this.raceClock;
+    if (t0 === 0 || step < s0) this.raceClock = { step, time: now };
+    else if (now - t0 > 500) {
+      this._stepsPerSecond = ((step - s0) * 1000) / (now - t0);
+      this.raceClock = { step, time: now };
+    }
+  }
+
   private onRaceControl(action: "start" | "play" | "pause"): void {
     const e = this._experiment;
     if (!e) return;
@@ -300,6 +314,7 @@ export class App extends LitElement {
       this._raceStarted = true;
       this._raceFinished = false;
       this.raceView?.startSeries(this._raceLabels);
+      this.raceClock = { step: 0, time: 0 };
       this._running = false;
       this.worker.send({ type: "race", config: e.config, entries: e.race });
       this.worker.send({ type: "race-play" });
@@ -368,7 +383,9 @@ export class App extends LitElement {
     const p = this._preview;
     if (p?.kind === "points") return p.classes;
     if (p?.classNames.length) return p.classNames.length;
-    const layers = this._experiment?.config.model.layers ?? [];
+    // Before the new data's preview arrives: the output its default model has (e.g. 2 for moons).
+    const data = this._experiment?.config.data;
+    const layers = data?.name === "csv" ? (this._experiment?.config.model.layers ?? []) : defaultConfigFor(data ?? "spiral").model.layers;
     const last = layers[layers.length - 1];
     return last?.type === "linear" ? last.units : 3;
   }
@@ -407,7 +424,7 @@ export class App extends LitElement {
       </header>
       ${
         b?.kind === "cpu"
-          ? html`<div class="banner warn" role="status">WebGPU is not available${b.fallbackReason ? ` (${b.fallbackReason})` : ""}: training runs on the CPU reference backend, correct but many times slower. Small models and datasets still train.</div>`
+          ? html`<div class="banner warn" role="status">WebGPU is unavailable: ${b.fallbackReason ?? "the browser has no WebGPU"}. Training runs on the CPU reference backend: correct, but many times slower; small models and datasets still train well.</div>`
           : nothing
       }
       ${this._notice ? html`<div class="banner" role="status" data-testid="notice"><span>${this._notice}</span><button class="close" aria-label="Dismiss" @click=${() => (this._notice = "")}>✕</button></div>` : nothing}

@@ -14,6 +14,7 @@ import "./results/index";
 import { SERIES_COLORS } from "./results/colors";
 import type { MetricChart } from "./results/index";
 import { MAX_RACE_ENTRIES } from "./state/experiment";
+import "./surface-race";
 import { theme } from "./theme";
 
 /** The detail of `race-change`: the new list of entries. */
@@ -36,7 +37,7 @@ export class RaceView extends LitElement {
     css`
       :host {
         display: grid;
-        grid-template-columns: 340px minmax(0, 1fr);
+        grid-template-columns: 360px minmax(0, 1fr);
         gap: 18px;
         padding: 20px 24px;
         align-items: start;

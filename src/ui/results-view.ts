@@ -149,7 +149,7 @@ export class ResultsView extends LitElement {
         }
         ${
           !this.regression && p
-            ? html`<section class="card"><h2>Confusion matrix</h2>
+            ? html`<section class="card ${this.classNames.length > 4 ? "wide" : ""}"><h2>Confusion matrix</h2>
                 <dl-confusion-matrix .confusion=${t?.confusion ?? null} .cellExamples=${t?.cellExamples ?? []} .classNames=${this.classNames} .grid=${t?.grid ?? null} .shape=${this.shape}></dl-confusion-matrix>
               </section>`
             : nothing

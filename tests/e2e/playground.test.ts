@@ -1,34 +1,116 @@
 /**
- * The playground in Debian's Chromium with WebGPU (SwiftShader on a machine without a GPU): the
- * page reports the WebGPU adapter, trains the spiral MLP a few hundred steps in its worker, the
- * loss falls and the decision boundary is drawn, with no console errors. Saves a screenshot.
+ * The playground's user flows in Debian's Chromium with WebGPU (SwiftShader on a machine without a
+ * GPU), each saving a screenshot under test-results/: (1) spiral + an MLP preset trains to ≥ 90%
+ * test accuracy with the decision boundary drawn; (2) MNIST with a small CNN: the loss falls, the
+ * predictions grid, confusion matrix and feature maps appear; (3) a race of SGD, momentum and Adam
+ * draws three curves; (4) a copied link reopens the same experiment; (5) a garbage link opens with a
+ * message and a working default. No flow may log a console error.
  */
 import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { open, type Session, start, stop } from "./browser";
 
 let session: Session;
 beforeAll(async () => {
   session = await start();
+  mkdirSync("test-results", { recursive: true });
 });
 afterAll(async () => {
   await stop(session);
 });
 
-it("trains the spiral MLP on WebGPU and the loss falls", async () => {
-  const { page, errors } = await open(session);
-  const app = page.locator("dl-app");
+const attr = async (page: Page, name: string) => Number(await page.locator("dl-app").getAttribute(name));
+
+/** Waits for the engine to start and the loaded experiment's first reports. */
+async function ready(page: Page): Promise<void> {
   await expect.poll(() => page.getByTestId("backend").textContent(), { timeout: 60_000 }).toMatch(/^\s*WebGPU/);
-  await expect.poll(() => app.getAttribute("data-boundary-step"), { timeout: 60_000 }).toBe("0");
+  await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
+}
+
+it("(1) trains an MLP on the spiral to 90% test accuracy and draws the decision boundary", async () => {
+  const { page, errors } = await open(session);
+  await ready(page);
+  await page.getByTestId("dataset").selectOption("moons");
+  await page.getByTestId("dataset").selectOption("spiral");
+  await page.getByTestId("preset").selectOption("relu-mlp");
+  await expect.poll(() => page.getByTestId("total-params").textContent()).toBe("1,251"); // 2·32+32 + 32·32+32 + 32·3+3
+  await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 60_000 }).toBe("0");
   await page.getByTestId("play").click();
-  await expect.poll(async () => Number(await app.getAttribute("data-step")), { timeout: 240_000, interval: 500 }).toBeGreaterThanOrEqual(300);
+  await expect.poll(() => attr(page, "data-test-accuracy"), { timeout: 240_000, interval: 500 }).toBeGreaterThanOrEqual(0.9);
   await page.getByTestId("play").click(); // pause
-  const first = Number(await app.getAttribute("data-first-loss"));
-  const last = Number(await app.getAttribute("data-loss"));
-  expect(first).toBeGreaterThan(0.9); // about ln 3 for three untrained classes
-  expect(last).toBeLessThan(first * 0.6);
-  expect(Number(await app.getAttribute("data-boundary-step"))).toBeGreaterThanOrEqual(250);
-  mkdirSync("test-results", { recursive: true });
-  await page.screenshot({ path: "test-results/playground.png" });
+  expect(await attr(page, "data-boundary-step")).toBeGreaterThan(0);
+  expect(Number(await page.getByTestId("boundary-plot").getAttribute("data-points"))).toBeGreaterThanOrEqual(300);
+  expect(await attr(page, "data-loss")).toBeLessThan((await attr(page, "data-first-loss")) * 0.5);
+  await page.screenshot({ path: "test-results/flow1-spiral.png", fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+it("(2) trains a small CNN on MNIST: the loss falls, predictions, confusion matrix and feature maps show", async () => {
+  const { page, errors } = await open(session);
+  await ready(page);
+  await page.getByTestId("dataset").selectOption("mnist");
+  await expect.poll(() => page.getByTestId("layer-0").textContent(), { timeout: 30_000 }).toMatch(/conv/i);
+  await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
+  await page.getByTestId("play").click();
+  await expect.poll(() => attr(page, "data-step"), { timeout: 240_000, interval: 500 }).toBeGreaterThanOrEqual(60);
+  await page.getByTestId("play").click(); // pause: the test report follows
+  await expect.poll(() => attr(page, "data-test-step"), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(60);
+  expect(await attr(page, "data-loss")).toBeLessThan((await attr(page, "data-first-loss")) * 0.6);
+  expect(await attr(page, "data-test-accuracy")).toBeGreaterThan(0.5);
+  expect(await page.getByTestId("prediction-grid").getAttribute("data-count")).toBe("48");
+  expect(await page.getByTestId("confusion-matrix").getAttribute("data-classes")).toBe("10");
+  await page.getByTestId("prediction-grid").locator("button.tile").first().click();
+  await expect.poll(() => page.getByTestId("feature-maps").getAttribute("data-layers"), { timeout: 60_000 }).toMatch(/^[1-9]/);
+  await page.screenshot({ path: "test-results/flow2-mnist.png", fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+it("(3) races SGD, momentum and Adam and draws three curves", async () => {
+  const { page, errors } = await open(session);
+  await ready(page);
+  await page.getByTestId("tab-race").click();
+  await page.getByTestId("race-start").click();
+  await expect.poll(() => attr(page, "data-race-epochs"), { timeout: 180_000, interval: 500 }).toBeGreaterThanOrEqual(9);
+  await page.getByTestId("race-start").click(); // pause
+  const race = page.locator("dl-race-view");
+  expect(await race.getByTestId("metric-chart-loss").getAttribute("data-series")).toBe("3");
+  expect(await race.getByTestId("metric-chart-accuracy").getAttribute("data-series")).toBe("3");
+  expect(await race.getByTestId("race-table").getAttribute("data-rows")).toBe("3");
+  await page.screenshot({ path: "test-results/flow3-race.png", fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+it("(4) a copied link reopens the same experiment", async () => {
+  const { page, errors } = await open(session);
+  await ready(page);
+  await page.getByTestId("dataset").selectOption("moons");
+  await page.getByTestId("preset").selectOption("tf-playground");
+  await page.getByTestId("lr").fill("0.007");
+  await page.getByTestId("lr").press("Enter");
+  await expect.poll(() => page.url(), { timeout: 10_000 }).toMatch(/#e=/);
+  await expect.poll(() => page.getByTestId("total-params").textContent(), { timeout: 30_000 }).toBe("114"); // 2·8+8 + 8·8+8 + 8·2+2
+  await page.waitForTimeout(500); // the last edit's URL write
+  const link = page.url();
+  const second = await open(session, link.slice(session.url.length));
+  await ready(second.page);
+  expect(await second.page.getByTestId("dataset").inputValue()).toBe("moons");
+  expect(await second.page.getByTestId("lr").inputValue()).toBe("0.007");
+  expect(await second.page.getByTestId("preset").inputValue()).toBe("tf-playground");
+  expect(await second.page.getByTestId("total-params").textContent()).toBe("114");
+  await second.page.screenshot({ path: "test-results/flow4-link.png", fullPage: true });
+  expect(errors).toEqual([]);
+  expect(second.errors).toEqual([]);
+});
+
+it("(5) a garbage link opens with a message and a working default", async () => {
+  const { page, errors } = await open(session, "#e=z.not-an-experiment!!");
+  await expect.poll(() => page.getByTestId("notice").textContent(), { timeout: 30_000 }).toMatch(/could not be opened/);
+  await ready(page);
+  expect(await page.getByTestId("dataset").inputValue()).toBe("spiral");
+  await page.getByTestId("play").click();
+  await expect.poll(() => attr(page, "data-step"), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(30);
+  await page.getByTestId("play").click();
+  await page.screenshot({ path: "test-results/flow5-garbage-link.png", fullPage: true });
   expect(errors).toEqual([]);
 });
