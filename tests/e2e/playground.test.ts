@@ -3,8 +3,9 @@
  * GPU), each saving a screenshot under test-results/: (1) spiral + an MLP preset trains to ≥ 90%
  * test accuracy with the decision boundary drawn; (2) MNIST with a small CNN: the loss falls, the
  * predictions grid, confusion matrix and feature maps appear; (3) a race of SGD, momentum and Adam
- * draws three curves; (4) a copied link reopens the same experiment; (5) a garbage link opens with a
- * message and a working default. No flow may log a console error.
+ * draws three curves; (4) a copied link reopens the same experiment, and the autosave restores it
+ * without the link; (5) a garbage link opens with a message and a working default, trained from the
+ * keyboard. No flow may log a console error.
  */
 import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
@@ -99,6 +100,11 @@ it("(4) a copied link reopens the same experiment", async () => {
   expect(await second.page.getByTestId("preset").inputValue()).toBe("tf-playground");
   expect(await second.page.getByTestId("total-params").textContent()).toBe("114");
   await second.page.screenshot({ path: "test-results/flow4-link.png", fullPage: true });
+  // The first page autosaved: opening the bare address (no link) in it restores the experiment.
+  await page.goto(session.url);
+  await ready(page);
+  expect(await page.getByTestId("dataset").inputValue()).toBe("moons");
+  expect(await page.getByTestId("lr").inputValue()).toBe("0.007");
   expect(errors).toEqual([]);
   expect(second.errors).toEqual([]);
 });
@@ -108,9 +114,9 @@ it("(5) a garbage link opens with a message and a working default", async () => 
   await expect.poll(() => page.getByTestId("notice").textContent(), { timeout: 30_000 }).toMatch(/could not be opened/);
   await ready(page);
   expect(await page.getByTestId("dataset").inputValue()).toBe("spiral");
-  await page.getByTestId("play").click();
+  await page.locator("body").press("Space"); // the keyboard shortcut for play/pause
   await expect.poll(() => attr(page, "data-step"), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(30);
-  await page.getByTestId("play").click();
+  await page.locator("body").press("Space");
   await page.screenshot({ path: "test-results/flow5-garbage-link.png", fullPage: true });
   expect(errors).toEqual([]);
 });
