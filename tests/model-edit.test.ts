@@ -13,6 +13,7 @@ import {
   analyzeModel,
   errorLocation,
   fitOutput,
+  formatCompact,
   formatCount,
   formatShape,
   getLayer,
@@ -279,5 +280,6 @@ describe("analysis", () => {
     expect(formatShape([16, 14, 14])).toBe("16×14×14");
     expect(formatShape([32])).toBe("32");
     expect(formatCount(61706)).toBe("61,706");
+    expect([9999, 10_000, 61706, 999_499, 999_500, 1_179_776].map(formatCompact)).toEqual(["9,999", "10k", "61.7k", "999k", "1M", "1.18M"]);
   });
 });

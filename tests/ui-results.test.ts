@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { blendClasses, diverging, hexToRgb, luminance, PLOT_BACKGROUND, rgbCss, SERIES_COLORS, sequential, seriesColor } from "../src/ui/results/colors";
-import { cellExamples, diagonalShare, rowFractions } from "../src/ui/results/confusion";
+import { cellCount, cellExamples, diagonalShare, rowFractions } from "../src/ui/results/confusion";
 import { boundaryLines, zeroCrossings } from "../src/ui/results/contour";
 import { Ema } from "../src/ui/results/ema";
 import { FrameThrottle } from "../src/ui/results/frame-throttle";
@@ -202,6 +202,10 @@ describe("confusion numbers", () => {
       ]),
     ).toBeCloseTo(0.7);
     expect(diagonalShare([])).toBeNaN();
+  });
+
+  it("shortens counts to fit a cell", () => {
+    expect([0, 196, 999, 1000, 1234, 9949, 9950, 12_345, 123_456].map(cellCount)).toEqual(["0", "196", "999", "1k", "1.2k", "9.9k", "10k", "12k", "123k"]);
   });
 
   it("splits a cell's examples by whether their image is at hand", () => {

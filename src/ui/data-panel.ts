@@ -12,7 +12,7 @@ import type { DataConfig } from "../train/config";
 import type { DatasetPreview } from "../worker/protocol";
 import { imageUrls } from "./data-preview";
 import "./data-preview";
-import { theme } from "./theme";
+import { panelControls, theme } from "./theme";
 
 type DataName = DataConfig["name"];
 type Kind = "points" | "images" | "iris" | "csv";
@@ -172,6 +172,7 @@ function checkCsv(text: string, file: string, label?: string): CsvCheck {
 export class DataPanel extends LitElement {
   static override styles = [
     theme,
+    panelControls,
     css`
       :host {
         display: block;
@@ -192,33 +193,13 @@ export class DataPanel extends LitElement {
         color: var(--muted);
         margin: -6px 0 0;
       }
-      .row {
-        display: flex;
-        justify-content: space-between;
-        align-items: baseline;
-      }
       output {
-        color: var(--text);
-        font-variant-numeric: tabular-nums;
         font-size: 12.5px;
       }
       .pair {
         display: grid;
         grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
         gap: 10px;
-      }
-      .seed {
-        display: flex;
-        gap: 6px;
-      }
-      .seed input {
-        flex: 1;
-        min-width: 0;
-      }
-      button.icon {
-        padding: 4px 10px;
-        font-size: 16px;
-        line-height: 1;
       }
       .drop {
         display: grid;

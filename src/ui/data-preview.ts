@@ -8,7 +8,8 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
 import type { DatasetPreview } from "../worker/protocol";
-import { CLASS_COLORS, theme } from "./theme";
+import { resultStyles } from "./results/base-styles";
+import { CLASS_COLORS } from "./theme";
 
 type PointsPreview = Extract<DatasetPreview, { kind: "points" }>;
 type ImagesPreview = Extract<DatasetPreview, { kind: "images" }>;
@@ -66,11 +67,8 @@ const count = (n: number) => n.toLocaleString("en-US");
 @customElement("dl-data-preview")
 export class DataPreview extends LitElement {
   static override styles = [
-    theme,
+    resultStyles,
     css`
-      :host {
-        display: block;
-      }
       canvas.scatter {
         display: block;
         width: 100%;
@@ -183,13 +181,8 @@ export class DataPreview extends LitElement {
         margin-top: 8px;
       }
       .empty {
-        display: grid;
-        place-items: center;
         aspect-ratio: 2;
         font-size: 12.5px;
-        color: var(--muted);
-        border: 1px dashed var(--border);
-        border-radius: 10px;
       }
     `,
   ];

@@ -108,6 +108,18 @@ const betas: PairField = {
   live: true,
 };
 
+const momentum: NumberField = {
+  kind: "number",
+  key: "momentum",
+  label: "Momentum",
+  hint: "Fraction of the previous update kept",
+  default: 0,
+  min: 0,
+  max: 0.999,
+  live: true,
+  zeroNeedsReset: true,
+};
+
 const amsgrad: BooleanField = {
   kind: "boolean",
   key: "amsgrad",
@@ -121,17 +133,7 @@ const amsgrad: BooleanField = {
 export const OPTIMIZER_FIELDS: Record<OptimizerName, HyperField[]> = {
   sgd: [
     lr(1e-3),
-    {
-      kind: "number",
-      key: "momentum",
-      label: "Momentum",
-      hint: "Fraction of the previous update kept",
-      default: 0,
-      min: 0,
-      max: 0.999,
-      live: true,
-      zeroNeedsReset: true,
-    },
+    momentum,
     {
       kind: "number",
       key: "dampening",
@@ -182,17 +184,7 @@ export const OPTIMIZER_FIELDS: Record<OptimizerName, HyperField[]> = {
       max: 0.9999,
       live: true,
     },
-    {
-      kind: "number",
-      key: "momentum",
-      label: "Momentum",
-      hint: "Fraction of the previous update kept",
-      default: 0,
-      min: 0,
-      max: 0.999,
-      live: true,
-      zeroNeedsReset: true,
-    },
+    momentum,
     weightDecay(0),
     {
       kind: "boolean",

@@ -156,6 +156,20 @@ export const LAYER_KINDS: LayerKind[] = [
     create: () => ({ type: "flatten" }),
   },
   {
+    id: "unflatten",
+    label: "Unflatten",
+    group: "structure",
+    description: "Folds a vector back into an image (channels × height × width), so convolutions or upsampling can follow.",
+    needs: "vector",
+    create: (input) => {
+      const size = input?.length === 1 ? input[0] : 16;
+      const side = Math.sqrt(size);
+      return Number.isInteger(side)
+        ? { type: "unflatten", channels: 1, height: side, width: side }
+        : { type: "unflatten", channels: size, height: 1, width: 1 };
+    },
+  },
+  {
     id: "residual",
     label: "Residual block",
     group: "structure",
@@ -273,6 +287,11 @@ const FIELDS: Record<Exclude<LayerType, "activation">, Field[]> = {
   adaptiveAvgPool2d: [count("size", "size", 32, "The output's height and width.")],
   upsample: [count("scale", "scale", 8, "The enlargement factor.")],
   flatten: [],
+  unflatten: [
+    count("channels", "channels", 512, "Channels of the image; channels × height × width must equal the vector's length."),
+    count("height", "height", 256, "Height of the image in pixels."),
+    count("width", "width", 256, "Width of the image in pixels."),
+  ],
   batchNorm: [
     {
       name: "momentum",

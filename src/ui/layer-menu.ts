@@ -10,12 +10,13 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { GROUP_COLORS, GROUP_LABELS, LAYER_GROUPS, LAYER_KINDS, type LayerKind } from "./layer-catalog";
 import { formatShape } from "./model-edit";
-import { theme } from "./theme";
+import { strokeIcons, theme } from "./theme";
 
 @customElement("dl-layer-menu")
 export class LayerMenu extends LitElement {
   static override styles = [
     theme,
+    strokeIcons,
     css`
   :host {
     display: block;
@@ -89,29 +90,6 @@ export class LayerMenu extends LitElement {
     color: var(--warn);
     font-style: normal;
   }
-      svg {
-        width: 14px;
-        height: 14px;
-        fill: none;
-        stroke: currentColor;
-        stroke-width: 1.8;
-        stroke-linecap: round;
-      }
-      button.close {
-        width: 26px;
-        height: 26px;
-        padding: 0;
-        display: grid;
-        place-items: center;
-        border-radius: 7px;
-        background: transparent;
-        border-color: transparent;
-        color: var(--muted);
-      }
-      button.close:hover {
-        color: var(--text);
-        border-color: var(--border);
-      }
     `,
   ];
 
@@ -155,7 +133,7 @@ export class LayerMenu extends LitElement {
       <div class="menu" role="group" aria-label="Add a layer ${this.where}" @keydown=${this.keys}>
         <div class="menu-head">
           <span>Add a layer <b>${this.where}</b>${this.input ? ` · its input: ${formatShape(this.input)}` : nothing}</span>
-          <button class="close" aria-label="Close the add-layer menu" @click=${() => this.dispatchEvent(new CustomEvent("close"))}>
+          <button class="icon" aria-label="Close the add-layer menu" @click=${() => this.dispatchEvent(new CustomEvent("close"))}>
             <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 4l8 8M12 4l-8 8" /></svg>
           </button>
         </div>

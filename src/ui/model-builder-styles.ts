@@ -1,24 +1,22 @@
 /**
  * The look of <dl-model-builder>: layer rows tinted by layer group with aligned shape and parameter
- * columns (settings wrap onto a second grid line but come before the row's buttons in tab order), nested residual blocks, and the error and read-only states (the add menu styles itself).
- * Narrow containers (the page's side column) drop the layer numbers and indent less.
+ * columns (settings wrap onto a second grid line but come before the row's buttons in tab order),
+ * nested residual blocks, and the error and read-only states (the add menu styles itself).
+ * Narrow containers (the page's Train tab card) drop the layer numbers, indent less and give the
+ * name the room of the row's buttons: those appear over the shape and parameter columns while the
+ * pointer is on the row's first line or the keyboard is on one of them (always, on a second line,
+ * where there is no hover).
  */
 import { css } from "lit";
+import { strokeIcons } from "./theme";
 
-export const builderStyles = css`
+/** The builder's own rules, after the theme and the shared stroke icons. */
+export const builderStyles = [
+  strokeIcons,
+  css`
   :host {
     display: block;
     container-type: inline-size;
-  }
-  svg {
-    width: 14px;
-    height: 14px;
-    fill: none;
-    stroke: currentColor;
-    stroke-width: 1.8;
-    stroke-linecap: round;
-    stroke-linejoin: round;
-    flex: none;
   }
   input:disabled,
   select:disabled {
@@ -65,7 +63,8 @@ export const builderStyles = css`
     gap: 6px;
   }
   .row {
-    background: var(--surface-2);
+    --row-bg: var(--surface-2);
+    background: var(--row-bg);
     border: 1px solid var(--border);
     border-left: 3px solid var(--tint);
     border-radius: 10px;
@@ -73,9 +72,10 @@ export const builderStyles = css`
     transition: opacity 0.15s;
   }
   .row .row {
-    background: var(--surface);
+    --row-bg: var(--surface);
   }
   .row.io {
+    --row-bg: var(--surface);
     background: transparent;
   }
   .row.greyed {
@@ -83,7 +83,7 @@ export const builderStyles = css`
   }
   .row.invalid {
     border-color: var(--bad);
-    background: color-mix(in srgb, var(--bad) 8%, var(--surface-2));
+    --row-bg: color-mix(in srgb, var(--bad) 8%, var(--surface-2));
   }
   .head {
     display: grid;
@@ -145,22 +145,6 @@ export const builderStyles = css`
   .locked-icon {
     color: var(--muted);
     padding-right: 6px;
-  }
-  button.icon {
-    width: 26px;
-    height: 26px;
-    padding: 0;
-    border-radius: 7px;
-    display: grid;
-    place-items: center;
-    background: transparent;
-    border-color: transparent;
-    color: var(--muted);
-  }
-  button.icon:hover:not(:disabled) {
-    color: var(--text);
-    background: var(--surface);
-    border-color: var(--border);
   }
   button.icon.danger:hover:not(:disabled) {
     color: var(--bad);
@@ -306,7 +290,7 @@ export const builderStyles = css`
     font-weight: 650;
     font-variant-numeric: tabular-nums;
   }
-  .invalid {
+  .footer .invalid {
     align-self: center;
     color: var(--bad);
     font-size: 13px;
@@ -320,13 +304,40 @@ export const builderStyles = css`
   }
   @container (max-width: 460px) {
     .head {
-      grid-template-columns: 26px minmax(0, 1fr) 76px 52px auto;
+      grid-template-columns: 22px minmax(0, 1fr) 68px 44px;
+      gap: 4px 6px;
     }
     .num {
       display: none;
     }
+    .shape,
+    .params {
+      grid-row: 1;
+      font-size: 12px;
+    }
+    .shape {
+      grid-column: 3;
+    }
+    .params {
+      grid-column: 4;
+    }
     .fields {
       grid-column: 1 / -1;
+    }
+    .actions {
+      grid-column: 3 / -1;
+      justify-self: end;
+      z-index: 1;
+      padding-left: 4px;
+      background: var(--row-bg);
+      box-shadow: -12px 0 8px -4px var(--row-bg);
+      opacity: 0;
+      transition: opacity 0.12s;
+    }
+    .head > :not(.fields):hover ~ .actions,
+    .actions:hover,
+    .actions:focus-within {
+      opacity: 1;
     }
     .error,
     .skip {
@@ -337,5 +348,15 @@ export const builderStyles = css`
       margin-left: 6px;
       padding-left: 6px;
     }
+    @media (hover: none) {
+      .actions {
+        grid-row: auto;
+        grid-column: 1 / -1;
+        background: none;
+        box-shadow: none;
+        opacity: 1;
+      }
+    }
   }
-`;
+`,
+];

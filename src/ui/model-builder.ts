@@ -28,6 +28,7 @@ import {
   addLayer,
   analyzeModel,
   fitOutput,
+  formatCompact,
   formatCount,
   formatShape,
   getLayer,
@@ -63,6 +64,7 @@ const BADGES: Record<string, string> = {
   layerNorm: "LN",
   dropout: "Dr",
   flatten: "Fl",
+  unflatten: "Uf",
   residual: "+",
   upsample: "Up",
 };
@@ -253,7 +255,6 @@ export class ModelBuilder extends LitElement {
             <span class="name">Input <small>${describeInput(this.inputShape)}</small></span>
             <span class="shape" title="Shape of one example">${formatShape(this.inputShape)}</span>
             <span class="params"></span>
-            <span class="actions"></span>
           </div>
         </li>
         ${last === 0 ? html`<li class="empty">No hidden layers: a linear model. Add layers to learn curved boundaries.</li>` : nothing}
@@ -329,7 +330,7 @@ export class ModelBuilder extends LitElement {
               : html`<span class="name" title=${kind.description}>${kind.label}</span>`
           }
           <span class="shape" title="Output shape of one example">${status ? formatShape(status.outputShape) : "–"}</span>
-          <span class="params" title="Parameters">${status ? formatCount(status.params) : ""}</span>
+          ${this.params(status?.params)}
           ${fields.length ? html`<div class="fields">${fields.map((f) => this.field(layer, path, f))}</div>` : nothing}
           <span class="actions">
             <button class="icon" data-testid="insert-${key}" aria-label="Insert a layer after ${label}" title="Insert a layer below"
@@ -385,13 +386,18 @@ export class ModelBuilder extends LitElement {
           <span class="num">${index + 1}</span>
           <span class="name" title="Every output is a weighted sum of all inputs plus a bias">Output · Linear</span>
           <span class="shape" title="Output shape of one example">${status ? formatShape(status.outputShape) : "–"}</span>
-          <span class="params" title="Parameters">${status ? formatCount(status.params) : ""}</span>
+          ${this.params(status?.params)}
           <p class="fields note">${n} ${n === 1 ? "unit" : "units"}: ${what}.</p>
           <span class="actions locked-icon" title="The output layer follows the task: its units are set by the data">${ICONS.lock}</span>
         </div>
         ${here ? this.errorLine(path) : nothing}
       </li>
     `;
+  }
+
+  /** A row's parameter count, abbreviated past 9,999 ("61.7k") with the exact count in the tooltip. */
+  private params(count: number | undefined): TemplateResult {
+    return html`<span class="params" title=${count === undefined ? "Parameters" : `${formatCount(count)} parameters`}>${count === undefined ? "" : formatCompact(count)}</span>`;
   }
 
   private errorLine(path: LayerPath): TemplateResult {

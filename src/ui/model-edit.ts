@@ -206,3 +206,10 @@ export const formatShape = (shape: number[]) => shape.join("×");
 
 /** 61706 -> "61,706". */
 export const formatCount = (n: number) => n.toLocaleString("en-US");
+
+/** A count in at most five characters: 9999 -> "9,999", 61706 -> "61.7k", 1179776 -> "1.18M". */
+export function formatCompact(n: number): string {
+  if (n < 10_000) return formatCount(n);
+  const [value, unit] = n < 999_500 ? [n / 1e3, "k"] : [n / 1e6, "M"];
+  return `${Number(value.toPrecision(3))}${unit}`;
+}

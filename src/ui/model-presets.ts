@@ -22,6 +22,18 @@ export interface ModelPreset {
 const relu: LayerSpec = { type: "activation", fn: "relu" };
 const tanh: LayerSpec = { type: "activation", fn: "tanh" };
 
+/** ResNet's basic block: two 3×3 convolutions with batch norm; `halve` makes the first one stride 2. */
+const residualBlock = (filters: number, halve = false): LayerSpec => ({
+  type: "residual",
+  layers: [
+    { type: "conv2d", filters, kernel: 3, ...(halve ? { stride: 2, padding: 1 } : { padding: "same" as const }) },
+    { type: "batchNorm" },
+    relu,
+    { type: "conv2d", filters, kernel: 3, padding: "same" },
+    { type: "batchNorm" },
+  ],
+});
+
 export const MODEL_PRESETS: ModelPreset[] = [
   {
     id: "linear",
@@ -86,28 +98,10 @@ export const MODEL_PRESETS: ModelPreset[] = [
       { type: "conv2d", filters: 16, kernel: 3, padding: "same" },
       { type: "batchNorm" },
       relu,
-      {
-        type: "residual",
-        layers: [
-          { type: "conv2d", filters: 16, kernel: 3, padding: "same" },
-          { type: "batchNorm" },
-          relu,
-          { type: "conv2d", filters: 16, kernel: 3, padding: "same" },
-          { type: "batchNorm" },
-        ],
-      },
+      residualBlock(16),
       relu,
       { type: "maxPool2d", kernel: 2 },
-      {
-        type: "residual",
-        layers: [
-          { type: "conv2d", filters: 32, kernel: 3, stride: 2, padding: 1 },
-          { type: "batchNorm" },
-          relu,
-          { type: "conv2d", filters: 32, kernel: 3, padding: "same" },
-          { type: "batchNorm" },
-        ],
-      },
+      residualBlock(32, true),
       relu,
       { type: "adaptiveAvgPool2d", size: 1 },
       { type: "flatten" },

@@ -1,4 +1,8 @@
-/** Shared look: colours, the card surface and form controls, used by every dl-* element. */
+/**
+ * Shared look: colours, the card surface and form controls, used by every dl-* element; the stroke
+ * icons with their borderless icon buttons, for the elements that draw them; and the sidebar panels'
+ * common controls.
+ */
 import { css } from "lit";
 
 /** Class colours, in order; also used for the decision-boundary tint. */
@@ -80,5 +84,61 @@ export const theme = css`
   button:disabled {
     opacity: 0.5;
     cursor: default;
+  }
+`;
+
+/** Line icons (16-unit viewBox, drawn with the text colour) and `button.icon`: a borderless 26px button around one. */
+export const strokeIcons = css`
+  svg {
+    width: 14px;
+    height: 14px;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 1.8;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+    flex: none;
+  }
+  button.icon {
+    width: 26px;
+    height: 26px;
+    padding: 0;
+    border-radius: 7px;
+    display: grid;
+    place-items: center;
+    background: transparent;
+    border-color: transparent;
+    color: var(--muted);
+  }
+  button.icon:hover:not(:disabled) {
+    color: var(--text);
+    background: var(--surface);
+    border-color: var(--border);
+  }
+`;
+
+/** The sidebar panels' `.row` (a label with its value in an `output`) and `.seed` (a seed input with a `button.icon` for a new one). */
+export const panelControls = css`
+  .row {
+    display: flex;
+    justify-content: space-between;
+    align-items: baseline;
+  }
+  output {
+    color: var(--text);
+    font-variant-numeric: tabular-nums;
+  }
+  .seed {
+    display: flex;
+    gap: 6px;
+  }
+  .seed input {
+    flex: 1;
+    min-width: 0;
+  }
+  button.icon {
+    padding: 4px 10px;
+    font-size: 16px;
+    line-height: 1;
   }
 `;

@@ -32,7 +32,7 @@ import {
   validateNumber,
   withDropout,
 } from "./hyperparams";
-import { theme } from "./theme";
+import { panelControls, theme } from "./theme";
 
 /** What the buttons and shortcuts ask of the app. */
 export type ControlAction = "play" | "pause" | "step" | "reset";
@@ -62,6 +62,7 @@ const plain = (v: number) => String(Number(v.toPrecision(6)));
 export class TrainingPanel extends LitElement {
   static override styles = [
     theme,
+    panelControls,
     css`
       :host {
         display: grid;
@@ -88,8 +89,9 @@ export class TrainingPanel extends LitElement {
         display: inline-flex;
         align-items: center;
         justify-content: center;
-        gap: 6px;
-        padding: 8px 12px;
+        gap: 5px;
+        padding: 8px 10px;
+        min-width: 0;
       }
       .buttons button.primary {
         flex: 1;
@@ -188,24 +190,6 @@ export class TrainingPanel extends LitElement {
         font-size: 11.5px;
         color: var(--bad);
         line-height: 1.35;
-      }
-      .row {
-        display: flex;
-        justify-content: space-between;
-        align-items: baseline;
-      }
-      output {
-        color: var(--text);
-        font-variant-numeric: tabular-nums;
-      }
-      .seed {
-        display: flex;
-        gap: 6px;
-      }
-      button.icon {
-        padding: 4px 10px;
-        font-size: 16px;
-        line-height: 1;
       }
       .legend {
         display: flex;

@@ -1,15 +1,16 @@
 /**
  * <dl-confusion-matrix>: how the test examples of each true class (rows) were classified (columns),
  * with counts, colours by the share of the row (green on the diagonal, red off it) and the class
- * names. Each cell is a button: it fires `open-cell` and opens the cell's examples below the matrix
+ * names. Past six classes the cells get small: counts are shortened ("1.2k") in a smaller font, and
+ * long class names are numbered in the row headers and the columns show the numbers. Each cell is a button: it fires `open-cell` and opens the cell's examples below the matrix
  * (the images the page holds, the other test indices as links that fire `inspect`).
  */
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, queryAll, state } from "lit/decorators.js";
-import { theme } from "../theme";
+import { resultStyles } from "./base-styles";
 import { hexToRgb, luminance, mix, type Rgb, rgbCss } from "./colors";
-import { cellExamples, diagonalShare, rowFractions } from "./confusion";
-import { moveInGrid } from "./grid-keys";
+import { cellCount, cellExamples, diagonalShare, rowFractions } from "./confusion";
+import { RovingFocus } from "./grid-keys";
 import "./pixel-image";
 import { chwToRgba, type ImageShape } from "./pixels";
 import { className, inspectEvent, type TestGrid } from "./test-grid";
@@ -35,10 +36,10 @@ function cellColor(fraction: number, diagonal: boolean): Rgb {
 @customElement("dl-confusion-matrix")
 export class ConfusionMatrix extends LitElement {
   static override styles = [
-    theme,
+    resultStyles,
     css`
       :host {
-        display: block;
+        container-type: inline-size;
       }
       .summary {
         margin-bottom: 8px;
@@ -105,6 +106,37 @@ export class ConfusionMatrix extends LitElement {
         color: rgba(139, 154, 181, 0.45);
         font-weight: 400;
       }
+      table.dense {
+        border-spacing: 2px;
+      }
+      .dense th.corner {
+        width: 44px;
+      }
+      .dense .axis {
+        letter-spacing: 0.02em;
+      }
+      .dense.named th.corner {
+        width: 64px;
+      }
+      .dense td button {
+        min-width: 0;
+        height: 24px;
+        padding: 0;
+        border-radius: 4px;
+        font-size: 10px;
+        letter-spacing: -0.03em;
+        overflow: hidden;
+      }
+      @container (min-width: 480px) {
+        .dense.named th.corner {
+          width: 112px;
+        }
+        .dense td button {
+          height: 30px;
+          font-size: 12px;
+          letter-spacing: normal;
+        }
+      }
       td button[aria-expanded="true"] {
         border-color: var(--text);
         box-shadow: 0 0 0 1px var(--text);
@@ -158,12 +190,6 @@ export class ConfusionMatrix extends LitElement {
         border-radius: 999px;
         font-variant-numeric: tabular-nums;
       }
-      .empty {
-        padding: 24px;
-        text-align: center;
-        color: var(--muted);
-        font-size: 13px;
-      }
     `,
   ];
 
@@ -179,7 +205,7 @@ export class ConfusionMatrix extends LitElement {
   @property({ attribute: false }) shape: ImageShape | null = null;
 
   @state() private _open: { trueClass: number; predicted: number } | null = null;
-  @state() private _focus = 0;
+  private readonly tabStop = new RovingFocus(this);
   @queryAll("td button") private _cells!: NodeListOf<HTMLButtonElement>;
   private fractions: number[][] = [];
 
@@ -188,7 +214,7 @@ export class ConfusionMatrix extends LitElement {
       this.fractions = this.confusion ? rowFractions(this.confusion) : [];
       const n = this.confusion?.length ?? 0;
       if (this._open && (this._open.trueClass >= n || this._open.predicted >= n)) this._open = null;
-      if (this._focus >= n * n) this._focus = 0;
+      if (this.tabStop.index >= n * n) this.tabStop.index = 0;
     }
   }
 
@@ -198,7 +224,7 @@ export class ConfusionMatrix extends LitElement {
 
   private open(trueClass: number, predicted: number): void {
     const n = this.confusion?.length ?? 0;
-    this._focus = trueClass * n + predicted;
+    this.tabStop.index = trueClass * n + predicted;
     const same = this._open?.trueClass === trueClass && this._open.predicted === predicted;
     this._open = same ? null : { trueClass, predicted };
     if (same) return;
@@ -209,17 +235,12 @@ export class ConfusionMatrix extends LitElement {
   private onEscape(event: KeyboardEvent): void {
     if (event.key !== "Escape" || !this._open) return;
     this._open = null;
-    this._cells[this._focus]?.focus();
+    this._cells[this.tabStop.index]?.focus();
   }
 
-  private async onKey(event: KeyboardEvent): Promise<void> {
+  private onKey(event: KeyboardEvent): void {
     const n = this.confusion?.length ?? 0;
-    const next = moveInGrid(event.key, this._focus, n * n, n);
-    if (next === null) return;
-    event.preventDefault();
-    this._focus = next;
-    await this.updateComplete;
-    this._cells[next]?.focus();
+    void this.tabStop.onKey(event, n * n, n, () => this._cells);
   }
 
   private cell(t: number, p: number, count: number) {
@@ -235,7 +256,7 @@ export class ConfusionMatrix extends LitElement {
         type="button"
         class=${count === 0 ? "zero" : ""}
         style="background:${rgbCss(color)};color:${count === 0 ? "" : text}"
-        tabindex=${t * n + p === this._focus ? 0 : -1}
+        tabindex=${t * n + p === this.tabStop.index ? 0 : -1}
         aria-expanded=${open ? "true" : "false"}
         aria-label=${label}
         title=${label}
@@ -243,7 +264,7 @@ export class ConfusionMatrix extends LitElement {
         data-predicted=${p}
         @click=${() => this.open(t, p)}
       >
-        ${count}
+        ${cellCount(count)}
       </button>
     </td>`;
   }
@@ -292,10 +313,14 @@ export class ConfusionMatrix extends LitElement {
     if (!m || m.length === 0)
       return html`<div data-testid="confusion-matrix" data-classes="0"><div class="empty">The confusion matrix appears after the first evaluation.</div></div>`;
     const names = this.classNames;
+    const dense = m.length > 6;
+    const numbered = dense && m.some((_, k) => className(names, k).length > 2); // long names: the columns show numbers
+    const head = (k: number) => (numbered ? String(k) : className(names, k));
+    const rowHead = (k: number) => (numbered ? `${k} ${className(names, k)}` : className(names, k));
     return html`<div data-testid="confusion-matrix" data-classes=${m.length} @keydown=${this.onEscape}>
       <div class="summary"><b>${formatPercent(diagonalShare(m))}</b> on the diagonal · press a cell to see its examples</div>
       <div class="scroll">
-        <table @keydown=${this.onKey}>
+        <table class="${dense ? "dense" : ""} ${numbered ? "named" : ""}" @keydown=${this.onKey}>
           <thead>
             <tr>
               <th class="corner"></th>
@@ -303,13 +328,13 @@ export class ConfusionMatrix extends LitElement {
             </tr>
             <tr>
               <th class="axis corner">true ↓</th>
-              ${m.map((_, p) => html`<th scope="col" title=${className(names, p)}>${className(names, p)}</th>`)}
+              ${m.map((_, p) => html`<th scope="col" title=${className(names, p)}>${head(p)}</th>`)}
             </tr>
           </thead>
           <tbody>
             ${m.map(
               (row, t) => html`<tr>
-                <th scope="row" title=${className(names, t)}>${className(names, t)}</th>
+                <th scope="row" title=${className(names, t)}>${rowHead(t)}</th>
                 ${row.map((count, p) => this.cell(t, p, count))}
               </tr>`,
             )}

@@ -1,6 +1,7 @@
 /**
- * The numbers behind the confusion matrix: each row as fractions of its true class, and the test
- * examples of one cell, split into those whose images the page already holds and those it does not.
+ * The numbers behind the confusion matrix: each row as fractions of its true class, counts short
+ * enough for a small cell, and the test examples of one cell, split into those whose images the
+ * page already holds and those it does not.
  */
 
 /** Each row divided by its sum (rows that sum to 0 stay 0). */
@@ -9,6 +10,13 @@ export function rowFractions(confusion: number[][]): number[][] {
     const total = row.reduce((a, b) => a + b, 0);
     return row.map((v) => (total > 0 ? v / total : 0));
   });
+}
+
+/** A count in at most four characters for a cell: 196 -> "196", 1000 -> "1k", 1234 -> "1.2k", 12345 -> "12k". */
+export function cellCount(count: number): string {
+  if (count < 1000) return String(count);
+  const thousands = count / 1000;
+  return thousands < 9.95 ? `${Number(thousands.toFixed(1))}k` : `${Math.round(thousands)}k`;
 }
 
 /** The share of all examples on the diagonal (NaN for an empty matrix). */

@@ -7,7 +7,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import type { FeatureMapsReport, InsideReport } from "../../worker/protocol";
-import { theme } from "../theme";
+import { resultStyles } from "./base-styles";
 import { diverging, rgbCss } from "./colors";
 import "./pixel-image";
 import { absMax, chwToRgba, filterRgbToRgba, type ImageShape, type RgbaImage, rangeToRgba, signedToRgba, valueRange } from "./pixels";
@@ -47,11 +47,8 @@ function mapTiles(m: FeatureMapsReport["maps"][number]): RgbaImage[] {
 @customElement("dl-filter-view")
 export class FilterView extends LitElement {
   static override styles = [
-    theme,
+    resultStyles,
     css`
-      :host {
-        display: block;
-      }
       section + section {
         margin-top: 18px;
       }
@@ -126,14 +123,6 @@ export class FilterView extends LitElement {
         align-self: center;
         font-size: 11px;
         color: var(--muted);
-      }
-      .empty {
-        padding: 16px;
-        text-align: center;
-        color: var(--muted);
-        font-size: 13px;
-        border: 1px dashed var(--border);
-        border-radius: 10px;
       }
     `,
   ];

@@ -6,7 +6,7 @@
 import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import type { InsideReport } from "../../worker/protocol";
-import { theme } from "../theme";
+import { resultStyles } from "./base-styles";
 import { histogramBars, logFraction, valueToX } from "./histogram";
 import { formatMetric, formatShort, logDecades } from "./ticks";
 
@@ -18,11 +18,8 @@ const HIST_HEIGHT = 44;
 @customElement("dl-layer-stats")
 export class LayerStats extends LitElement {
   static override styles = [
-    theme,
+    resultStyles,
     css`
-      :host {
-        display: block;
-      }
       h3 {
         margin: 0 0 8px;
         font-size: 13px;
@@ -71,6 +68,14 @@ export class LayerStats extends LitElement {
       .value.bad {
         color: var(--bad);
       }
+      .value.muted,
+      .pending {
+        color: var(--muted);
+      }
+      .pending {
+        margin: -4px 0 8px;
+        font-size: 12px;
+      }
       .axis {
         position: relative;
         height: 14px;
@@ -115,33 +120,35 @@ export class LayerStats extends LitElement {
         color: var(--muted);
         font-variant-numeric: tabular-nums;
       }
-      .empty {
-        padding: 16px;
-        text-align: center;
-        color: var(--muted);
-        font-size: 13px;
-      }
     `,
   ];
 
   /** Gradient norms and weight histograms of every parameter tensor (InsideReport). */
   @property({ attribute: false }) inside: InsideReport | null = null;
 
-  private gradients(layers: LayerReport[]) {
+  /** Before the first step (step 0) the worker has no gradients: their norms are NaN, shown as "–". */
+  private gradients(layers: LayerReport[], step: number) {
+    const pending = step === 0;
     const decades = logDecades(layers.map((l) => l.gradNorm));
     return html`<section data-testid="grad-norms" data-layers=${layers.length}>
       <h3>Gradient norms <small>per parameter tensor, log scale</small></h3>
+      ${pending ? html`<p class="pending" data-testid="grad-pending">Gradients appear after the first training step.</p>` : nothing}
       <div class="rows">
         ${layers.map((l) => {
-          const bad = !Number.isFinite(l.gradNorm);
-          const width = bad ? 0 : 100 * logFraction(l.gradNorm, decades);
+          const bad = !pending && !Number.isFinite(l.gradNorm);
+          const width = Number.isFinite(l.gradNorm) ? 100 * logFraction(l.gradNorm, decades) : 0;
+          const value = pending ? "–" : bad ? String(l.gradNorm) : formatShort(l.gradNorm);
           return html`<span class="name">${l.name}</span>
-            <span class="track ${l.name.endsWith("bias") ? "bias" : ""}" role="img" aria-label="${l.name} gradient norm ${formatMetric(l.gradNorm)}"><i style="width:${width}%"></i></span>
-            <span class="value ${bad ? "bad" : ""}">${bad ? String(l.gradNorm) : formatShort(l.gradNorm)}</span>`;
+            <span class="track ${l.name.endsWith("bias") ? "bias" : ""}" role="img" aria-label="${l.name} gradient norm ${pending ? "not computed yet" : formatMetric(l.gradNorm)}"><i style="width:${width}%"></i></span>
+            <span class="value ${bad ? "bad" : ""} ${pending ? "muted" : ""}">${value}</span>`;
         })}
-        <span></span>
-        <div class="axis" aria-hidden="true">${decades.map((d, i) => html`<span style="left:${(100 * i) / (decades.length - 1)}%">${formatShort(d)}</span>`)}</div>
-        <span></span>
+        ${
+          pending
+            ? nothing
+            : html`<span></span>
+              <div class="axis" aria-hidden="true">${decades.map((d, i) => html`<span style="left:${(100 * i) / (decades.length - 1)}%">${formatShort(d)}</span>`)}</div>
+              <span></span>`
+        }
       </div>
     </section>`;
   }
@@ -165,7 +172,7 @@ export class LayerStats extends LitElement {
     if (layers.length === 0)
       return html`<div data-testid="layer-stats" data-layers="0"><div class="empty">Layer statistics appear after the first training steps.</div></div>`;
     return html`<div data-testid="layer-stats" data-layers=${layers.length} data-step=${this.inside?.step ?? 0}>
-      ${this.gradients(layers)}
+      ${this.gradients(layers, this.inside?.step ?? 0)}
       <section data-testid="weight-histograms" data-layers=${layers.length}>
         <h3>Weights <small>distribution per tensor</small></h3>
         <div class="multiples">${layers.map((l) => this.histogram(l))}</div>

@@ -8,9 +8,10 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
 import type { EpochReport, RaceEpoch, RaceProgress, StepBatch } from "../../worker/protocol";
-import { theme } from "../theme";
+import { resultStyles } from "./base-styles";
 import { type AxisOptions, LinePlot } from "./line-plot";
 import { type Line, type MetricMode, MetricSeries } from "./metric-series";
+import { PlotController } from "./plot-controller";
 import { formatMetric, formatPercent, formatShort } from "./ticks";
 
 const AXES: Record<MetricMode, AxisOptions> = {
@@ -28,7 +29,7 @@ const EMPTY: Record<MetricMode, string> = {
 @customElement("dl-metric-chart")
 export class MetricChart extends LitElement {
   static override styles = [
-    theme,
+    resultStyles,
     css`
       :host {
         display: flex;
@@ -89,21 +90,8 @@ export class MetricChart extends LitElement {
         color: var(--muted);
       }
       .box {
-        position: relative;
         flex: 1;
         min-height: 0;
-      }
-      .box.waiting canvas {
-        opacity: 0.35;
-      }
-      .empty {
-        position: absolute;
-        inset: 0;
-        display: grid;
-        place-items: center;
-        font-size: 13px;
-        color: var(--muted);
-        pointer-events: none;
       }
     `,
   ];
@@ -115,7 +103,7 @@ export class MetricChart extends LitElement {
 
   @query("canvas") private _canvas!: HTMLCanvasElement;
   private series = new MetricSeries("loss", 0.9);
-  private plot: LinePlot | null = null;
+  private readonly chart = new PlotController(this);
 
   /** Per-step losses (loss mode) or learning rates (lr mode) of the run. */
   addSteps(batch: StepBatch): void {
@@ -132,7 +120,7 @@ export class MetricChart extends LitElement {
   /** Adds a race entry with its own colour and legend item; returns its index (RaceProgress.entry). */
   addSeries(label: string): number {
     const entry = this.current().addSeries(label);
-    this.plot?.setLines(this.series.lines);
+    this.chart.plot?.setLines(this.series.lines);
     this.changed();
     return entry;
   }
@@ -152,7 +140,7 @@ export class MetricChart extends LitElement {
   /** Removes every point and race entry. */
   clear(): void {
     this.series = new MetricSeries(this.mode, this.smoothing);
-    this.plot?.setLines(this.series.lines);
+    this.chart.plot?.setLines(this.series.lines);
     this.requestUpdate();
   }
 
@@ -164,14 +152,13 @@ export class MetricChart extends LitElement {
 
   /** New empty series for the mode, and a new plot (its axes depend on the mode) at the next update. */
   private restart(): void {
-    this.plot?.destroy();
-    this.plot = null;
+    this.chart.reset();
     this.series = new MetricSeries(this.mode, this.smoothing);
     this.requestUpdate();
   }
 
   private changed(): void {
-    if (this.plot) this.plot.requestDraw();
+    if (this.chart.plot) this.chart.plot.requestDraw();
     else this.requestUpdate();
   }
 
@@ -180,25 +167,14 @@ export class MetricChart extends LitElement {
   }
 
   protected override updated(): void {
-    if (this.plot || !this._canvas) return;
-    this.plot = new LinePlot(this._canvas, { x: { title: "step" }, y: AXES[this.mode], drawn: () => this.requestUpdate() });
-    this.plot.setLines(this.series.lines);
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated) this.requestUpdate();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.plot?.destroy();
-    this.plot = null;
+    if (this.chart.plot || !this._canvas) return;
+    this.chart.plot = new LinePlot(this._canvas, { x: { title: "step" }, y: AXES[this.mode], drawn: () => this.requestUpdate() });
+    this.chart.plot.setLines(this.series.lines);
   }
 
   private toggle(group: string): void {
     this.series.toggle(group);
-    this.plot?.setLines(this.series.lines);
+    this.chart.plot?.setLines(this.series.lines);
     this.requestUpdate();
   }
 

@@ -4,9 +4,9 @@
  * "mistakes only" filter. Choosing an image fires `inspect` so the page can ask for its feature maps.
  */
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
-import { customElement, property, queryAll, state } from "lit/decorators.js";
-import { theme } from "../theme";
-import { columnsOf, moveInGrid } from "./grid-keys";
+import { customElement, property, queryAll } from "lit/decorators.js";
+import { resultStyles } from "./base-styles";
+import { columnsOf, RovingFocus } from "./grid-keys";
 import "./pixel-image";
 import { chwToRgba, type ImageShape, type RgbaImage } from "./pixels";
 import { className, inspectEvent, type TestGrid } from "./test-grid";
@@ -15,11 +15,8 @@ import { formatPercent } from "./ticks";
 @customElement("dl-prediction-grid")
 export class PredictionGrid extends LitElement {
   static override styles = [
-    theme,
+    resultStyles,
     css`
-      :host {
-        display: block;
-      }
       header {
         display: flex;
         align-items: center;
@@ -125,12 +122,6 @@ export class PredictionGrid extends LitElement {
       .wrong .meter i {
         background: var(--bad);
       }
-      .empty {
-        padding: 24px;
-        text-align: center;
-        color: var(--muted);
-        font-size: 13px;
-      }
     `,
   ];
 
@@ -145,7 +136,7 @@ export class PredictionGrid extends LitElement {
   /** Show only the images the model gets wrong. */
   @property({ type: Boolean, attribute: "mistakes-only" }) mistakesOnly = false;
 
-  @state() private _focus = 0;
+  private readonly tabStop = new RovingFocus(this);
   @queryAll(".tile") private _tiles!: NodeListOf<HTMLButtonElement>;
   private images: RgbaImage[] = [];
   /** Positions (in the grid) of the images shown. */
@@ -160,16 +151,11 @@ export class PredictionGrid extends LitElement {
     const g = this.grid;
     const all = g && this.shape ? Array.from(g.labels, (_, i) => i) : [];
     this.shown = g && this.mistakesOnly ? all.filter((i) => g.labels[i] !== g.predictions[i]) : all;
-    if (this._focus >= this.shown.length) this._focus = 0;
+    if (this.tabStop.index >= this.shown.length) this.tabStop.index = 0;
   }
 
-  private async onKey(event: KeyboardEvent, count: number): Promise<void> {
-    const next = moveInGrid(event.key, this._focus, count, columnsOf(this._tiles));
-    if (next === null) return;
-    event.preventDefault();
-    this._focus = next;
-    await this.updateComplete;
-    this._tiles[next]?.focus();
+  private onKey(event: KeyboardEvent, count: number): void {
+    void this.tabStop.onKey(event, count, columnsOf(this._tiles), () => this._tiles);
   }
 
   private tile(g: TestGrid, slot: number, position: number) {
@@ -184,12 +170,12 @@ export class PredictionGrid extends LitElement {
       type="button"
       class="tile ${wrong ? "wrong" : ""}"
       data-index=${index}
-      tabindex=${position === this._focus ? 0 : -1}
+      tabindex=${position === this.tabStop.index ? 0 : -1}
       aria-current=${index === this.selected ? "true" : "false"}
       aria-label=${description}
       title=${description}
       @click=${() => {
-        this._focus = position;
+        this.tabStop.index = position;
         this.dispatchEvent(inspectEvent(index));
       }}
     >

@@ -6,7 +6,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import type { RaceEpoch } from "../../worker/protocol";
-import { theme } from "../theme";
+import { resultStyles } from "./base-styles";
 import { seriesColor } from "./colors";
 import { type RaceRow, raceWinner, summarizeRace } from "./race-summary";
 import { formatMetric, formatPercent } from "./ticks";
@@ -24,11 +24,8 @@ function bestOf(rows: RaceRow[], value: (r: RaceRow) => number, largest: boolean
 @customElement("dl-race-table")
 export class RaceTable extends LitElement {
   static override styles = [
-    theme,
+    resultStyles,
     css`
-      :host {
-        display: block;
-      }
       .scroll {
         overflow-x: auto;
       }
@@ -109,12 +106,6 @@ export class RaceTable extends LitElement {
         border-radius: 999px;
         background: rgba(52, 211, 153, 0.18);
         color: var(--good);
-      }
-      .empty {
-        padding: 16px;
-        text-align: center;
-        color: var(--muted);
-        font-size: 13px;
       }
     `,
   ];

@@ -6,9 +6,10 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
 import type { TestReport } from "../../worker/protocol";
-import { theme } from "../theme";
+import { resultStyles } from "./base-styles";
 import { LinePlot } from "./line-plot";
 import type { Line, XY } from "./metric-series";
+import { PlotController } from "./plot-controller";
 
 /** The ROC part of a TestReport. */
 export type Roc = NonNullable<TestReport["roc"]>;
@@ -40,11 +41,8 @@ function rocLines(roc: Roc | null): Line[] {
 @customElement("dl-roc-chart")
 export class RocChart extends LitElement {
   static override styles = [
-    theme,
+    resultStyles,
     css`
-      :host {
-        display: block;
-      }
       h3 {
         margin: 0 0 6px;
         font-size: 13px;
@@ -57,17 +55,7 @@ export class RocChart extends LitElement {
         font-variant-numeric: tabular-nums;
       }
       .box {
-        position: relative;
         aspect-ratio: 1.1;
-      }
-      .empty {
-        position: absolute;
-        inset: 0;
-        display: grid;
-        place-items: center;
-        font-size: 13px;
-        color: var(--muted);
-        pointer-events: none;
       }
     `,
   ];
@@ -78,34 +66,23 @@ export class RocChart extends LitElement {
   @property() positive = "class 1";
 
   @query("canvas") private _canvas!: HTMLCanvasElement;
-  private plot: LinePlot | null = null;
+  private readonly chart = new PlotController(this);
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (this.plot && !changed.has("roc")) return;
-    this.plot ??= new LinePlot(this._canvas, {
+    if (this.chart.plot && !changed.has("roc")) return;
+    this.chart.plot ??= new LinePlot(this._canvas, {
       x: { title: "false positive rate", min: 0, max: 1, format: percent },
       y: { title: "true positive rate", min: 0, max: 1, format: percent },
     });
-    this.plot.setLines(rocLines(this.roc));
-    this.plot.fillUnder(0, "rgba(56, 189, 248, 0.12)");
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated) this.requestUpdate();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.plot?.destroy();
-    this.plot = null;
+    this.chart.plot.setLines(rocLines(this.roc));
+    this.chart.plot.fillUnder(0, "rgba(56, 189, 248, 0.12)");
   }
 
   override render() {
     const roc = this.roc;
     return html`<div data-testid="roc-chart" data-points=${roc?.fpr.length ?? 0} data-auc=${roc ? roc.auc.toFixed(4) : ""}>
       <h3>ROC curve · AUC <b>${roc ? roc.auc.toFixed(3) : "—"}</b></h3>
-      <div class="box">
+      <div class="box ${roc ? "" : "waiting"}">
         <canvas role="img" aria-label=${roc ? `ROC curve of ${this.positive} against the rest, area under the curve ${roc.auc.toFixed(3)}` : "ROC curve (no data yet)"}></canvas>
         ${roc ? nothing : html`<div class="empty">The ROC curve appears after the first evaluation.</div>`}
       </div>
