@@ -164,6 +164,8 @@ function planLayer(layer: LayerSpec, input: number[], output: number[], path: st
       return node(call("nn.Upsample", [`scale_factor=${layer.scale}`, 'mode="nearest"']));
     case "flatten":
       return node("nn.Flatten()");
+    case "unflatten":
+      return node(call("nn.Unflatten", ["1", pyTuple([layer.channels, layer.height, layer.width])]));
     case "batchNorm": {
       const { eps = 1e-5, momentum = 0.1 } = layer;
       const fn = input.length === 1 ? "nn.BatchNorm1d" : "nn.BatchNorm2d";

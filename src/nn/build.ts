@@ -8,7 +8,7 @@ import { convOutSize, resolvePadding } from "../ops/conv";
 import { poolOutSize } from "../ops/pool";
 import { AdaptiveAvgPool2d, AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, Upsample } from "./conv";
 import type { InitScheme } from "./init";
-import { Dropout, ELU, Flatten, GELU, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, SiLU, Softplus, Tanh } from "./layers";
+import { Dropout, ELU, Flatten, GELU, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, SiLU, Softplus, Tanh, Unflatten } from "./layers";
 import type { Module } from "./module";
 import { BatchNorm1d, BatchNorm2d, LayerNorm } from "./normalization";
 import { Residual } from "./residual";
@@ -115,6 +115,13 @@ function layerStep(layer: LayerSpec, input: number[], index: string, init: InitS
     }
     case "flatten":
       return { module: build ? new Flatten() : null, out: [input.reduce((a, b) => a * b, 1)], params: 0 };
+    case "unflatten": {
+      const out = [layer.channels, layer.height, layer.width];
+      const size = out[0] * out[1] * out[2];
+      if (input.length !== 1 || input[0] !== size)
+        fail(`expects a vector of ${size} values (${fmt(out)}) but its input is ${describe(input)}; ${input.length === 1 ? `set the layer before it to ${size} units` : "add a flatten layer before it"}`);
+      return { module: build ? new Unflatten(out) : null, out, params: 0 };
+    }
     case "batchNorm": {
       if (input.length !== 1 && input.length !== 3) fail(`expects a vector or an image, got ${describe(input)}`);
       const options = { momentum: layer.momentum, eps: layer.eps };

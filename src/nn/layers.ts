@@ -1,12 +1,12 @@
 /**
  * Basic layers, with PyTorch's names, layouts and default initialisation: Linear, Sequential,
- * Flatten, Dropout, Embedding and the activation functions as modules.
+ * Flatten, Unflatten, Dropout, Embedding and the activation functions as modules.
  */
 import { check } from "../errors";
 import { zeros } from "../ops/creation";
 import { dropout, embedding } from "../ops/indexing";
 import { linear } from "../ops/matmul";
-import { flatten } from "../ops/shape-ops";
+import { flatten, reshape } from "../ops/shape-ops";
 import { logSoftmax, softmax } from "../ops/softmax";
 import * as act from "../ops/unary-api";
 import type { Tensor } from "../tensor/tensor";
@@ -67,6 +67,16 @@ export class Flatten extends Module {
   }
   forward(x: Tensor): Tensor {
     return flatten(x, this.startDim, this.endDim);
+  }
+}
+
+/** Reshapes each example's vector to `shape` (torch.nn.Unflatten(1, shape)): [N, C·H·W] -> [N, C, H, W]. */
+export class Unflatten extends Module {
+  constructor(readonly shape: readonly number[]) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return reshape(x, [x.shape[0], ...this.shape]);
   }
 }
 

@@ -26,6 +26,7 @@ export type LayerSpec =
   | { type: "adaptiveAvgPool2d"; size: number }
   | { type: "upsample"; scale: number }
   | { type: "flatten" }
+  | { type: "unflatten"; channels: number; height: number; width: number }
   | { type: "batchNorm"; momentum?: number; eps?: number }
   | { type: "layerNorm"; eps?: number }
   | { type: "dropout"; p: number }
@@ -75,6 +76,11 @@ const FIELDS: Record<LayerType, [string, "count" | "whole" | "number" | "boolean
   adaptiveAvgPool2d: [["size", "count", true]],
   upsample: [["scale", "count", true]],
   flatten: [],
+  unflatten: [
+    ["channels", "count", true],
+    ["height", "count", true],
+    ["width", "count", true],
+  ],
   batchNorm: [
     ["momentum", "number", false],
     ["eps", "number", false],
