@@ -119,7 +119,9 @@ function layerStep(layer: LayerSpec, input: number[], index: string, init: InitS
       const out = [layer.channels, layer.height, layer.width];
       const size = out[0] * out[1] * out[2];
       if (input.length !== 1 || input[0] !== size)
-        fail(`expects a vector of ${size} values (${fmt(out)}) but its input is ${describe(input)}; ${input.length === 1 ? `set the layer before it to ${size} units` : "add a flatten layer before it"}`);
+        fail(
+          `expects a vector of ${size} values (${fmt(out)}) but its input is ${describe(input)}; ${input.length === 1 ? `set the layer before it to ${size} units` : "add a flatten layer before it"}`,
+        );
       return { module: build ? new Unflatten(out) : null, out, params: 0 };
     }
     case "batchNorm": {

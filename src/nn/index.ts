@@ -3,7 +3,24 @@
 export { type BuiltModel, buildModel, type LayerSummary, summarizeModel } from "./build";
 export { AdaptiveAvgPool2d, AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, Upsample } from "./conv";
 export * as init from "./init";
-export { Dropout, ELU, Embedding, Flatten, GELU, LeakyReLU, Linear, LogSoftmax, ReLU, Sequential, Sigmoid, SiLU, Softmax, Softplus, Tanh, Unflatten } from "./layers";
+export {
+  Dropout,
+  ELU,
+  Embedding,
+  Flatten,
+  GELU,
+  LeakyReLU,
+  Linear,
+  LogSoftmax,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  SiLU,
+  Softmax,
+  Softplus,
+  Tanh,
+  Unflatten,
+} from "./layers";
 export { Module } from "./module";
 export { BatchNorm1d, BatchNorm2d, LayerNorm } from "./normalization";
 export { Residual } from "./residual";
