@@ -14,6 +14,7 @@ export { WebGPUBackend } from "./backend/webgpu/webgpu-backend";
 export * as data from "./data";
 export { OpError } from "./errors";
 export * from "./functional";
+export * as generative from "./generative";
 export * as nn from "./nn";
 export { registry } from "./ops/registry";
 export * as optim from "./optim";

@@ -40,7 +40,8 @@ import { cpu32 } from "./helpers/backends";
 
 const examples = readdirSync("examples")
   .filter((f) => f.endsWith(".json"))
-  .map((f) => ({ file: f, config: JSON.parse(readFileSync(`examples/${f}`, "utf8")) }));
+  .map((f) => ({ file: f, config: JSON.parse(readFileSync(`examples/${f}`, "utf8")) }))
+  .filter(({ config }) => !("generative" in config)); // GANs and autoencoders are not playground experiments yet (issue 6)
 
 const IRIS_CSV = "sepal,petal,species\n5.1,1.4,setosa\n7.0,4.7,versicolor\n6.3,6.0,virginica\n4.9,1.5,setosa\n";
 const b64 = (bytes: Uint8Array) => {

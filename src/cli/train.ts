@@ -2,6 +2,9 @@
  * `npm run train -- <config.json> [flags]`: trains a model from an experiment config in Node, on
  * Dawn's WebGPU (a real GPU when present, SwiftShader otherwise) or on the CPU reference, with a
  * progress bar, per-epoch metrics, a final test evaluation, a checkpoint and a PyTorch export.
+ * A config with a "generative" field (a GAN, autoencoder or VAE) is trained by src/generative/cli.ts
+ * with the same flags: per-epoch D/G losses (and modes covered) or reconstruction scores, a
+ * checkpoint of both networks, an export of each.
  *
  *   --device webgpu|cpu   backend (default webgpu)
  *   --epochs N  --batch-size N  --lr X  --seed N        override the config
@@ -18,6 +21,8 @@ import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
 import { nodeGpu } from "../backend/node-gpu";
 import { featureSize } from "../data/dataset";
+import { trainGenerative } from "../generative/cli";
+import { isGenerativeConfig } from "../generative/config";
 import { loadWeightsInto, saveModel } from "../io/checkpoint";
 import { exportPyTorchScript } from "../io/pytorch-export";
 import { type ExperimentConfig, makeData, parseConfig } from "../train/config";
@@ -116,6 +121,7 @@ function bar(done: number, total: number, width = 24): string {
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const json = readJson(flags.config);
+  if (isGenerativeConfig(json)) process.exit(await trainGenerative(json, flags)); // a GAN or an autoencoder: src/generative/cli.ts
   const config = loadConfig(flags, json);
   const started = await init(flags.device === "cpu" ? { backend: "cpu" } : { gpu: await nodeGpu() });
   console.log(`backend: ${started.description}`);

@@ -82,9 +82,19 @@ function positive(value: unknown, field: string, whole = false): number {
 
 const DATA_NAMES = [...Object.keys(pointDatasets), ...IMAGE_DATASET_NAMES, "iris", "csv"];
 
-/** Validates untrusted JSON as an ExperimentConfig. */
+/** Validates untrusted JSON as an optimizer setting: a known name and a positive lr (`field` names it in messages). */
+export function parseOptimizerConfig(value: unknown, field = "optimizer"): OptimizerConfig {
+  const optimizer = object(value, field);
+  if (!OPTIMIZERS.includes(optimizer.name as OptimizerConfig["name"]))
+    fail(`${field}.name`, `unknown optimizer ${JSON.stringify(optimizer.name)}; expected one of ${OPTIMIZERS.join(", ")}`);
+  positive(optimizer.lr, `${field}.lr`);
+  return optimizer as OptimizerConfig;
+}
+
+/** Validates untrusted JSON as an ExperimentConfig (a classifier or regressor; generative configs: parseAnyConfig in src/generative/config.ts). */
 export function parseConfig(value: unknown): ExperimentConfig {
   const c = object(value, "");
+  if ("generative" in c) fail("generative", "this is a generative (GAN or autoencoder) config; read it with parseAnyConfig() from src/generative/config.ts");
   for (const key of Object.keys(c))
     if (!["name", "data", "model", "loss", "optimizer", "scheduler", "regularization", "training"].includes(key)) fail(key, "is not a config field");
   const data = object(c.data, "data");
@@ -96,10 +106,7 @@ export function parseConfig(value: unknown): ExperimentConfig {
     fail("model", (e as Error).message);
   }
   if (!LOSSES.includes(c.loss as LossName)) fail("loss", `unknown loss ${JSON.stringify(c.loss)}; expected one of ${LOSSES.join(", ")}`);
-  const optimizer = object(c.optimizer, "optimizer");
-  if (!OPTIMIZERS.includes(optimizer.name as OptimizerConfig["name"]))
-    fail("optimizer.name", `unknown optimizer ${JSON.stringify(optimizer.name)}; expected one of ${OPTIMIZERS.join(", ")}`);
-  positive(optimizer.lr, "optimizer.lr");
+  parseOptimizerConfig(c.optimizer);
   if (c.scheduler !== undefined) {
     const s = object(c.scheduler, "scheduler");
     if (!SCHEDULERS.includes(s.name as SchedulerConfig["name"]))

@@ -1,0 +1,142 @@
+/**
+ * Saving, loading and exporting generative models. A checkpoint is one .safetensors file holding both
+ * networks, each tensor named by its network and its state_dict name ("generator.0.weight"), as a
+ * PyTorch module with `generator` and `discriminator` children names them, plus the spec and the data
+ * shape as metadata. The export writes each network on its own, as any other model is exported: a
+ * .safetensors file that loadModel() reads and a PyTorch script defining the network that loads it.
+ */
+import type { Backend } from "../backend/backend";
+import { fmtShape } from "../errors";
+import { CheckpointError, saveModel } from "../io/checkpoint";
+import { exportPyTorchScript, specStateShapes } from "../io/pytorch-export";
+import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from "../io/safetensors";
+import { buildGenerative, disposeGenerative, type GenerativeModels } from "./build";
+import { type GenerativeSpec, GenerativeSpecError, type NetworkRole, parseGenerativeSpec } from "./spec";
+
+/** The "format" metadata of generative checkpoints. */
+export const GENERATIVE_FORMAT = "webgpu-dl-playground-generative";
+export const GENERATIVE_VERSION = "1";
+
+const RESERVED = ["format", "version", "generative", "dataShape"];
+
+/** The PyTorch class name of each network in an export. */
+const CLASS_NAMES: Record<NetworkRole, string> = { generator: "Generator", discriminator: "Discriminator", encoder: "Encoder", decoder: "Decoder" };
+
+/** Both networks' parameters and buffers as one safetensors file, with the spec, the data shape and `extra` as metadata. */
+export async function saveGenerative(models: GenerativeModels, extra: Record<string, string> = {}): Promise<Uint8Array> {
+  for (const key of Object.keys(extra)) if (RESERVED.includes(key)) throw new CheckpointError(`extra metadata cannot use the reserved key "${key}"; rename it`);
+  const tensors = new Map<string, SafetensorsTensor>();
+  for (const { role, model } of models.networks)
+    for (const [name, t] of model.stateDict()) {
+      const data = await t.data();
+      tensors.set(
+        `${role}.${name}`,
+        t.dtype === "int32"
+          ? { dtype: "I32", shape: [...t.shape], data: Int32Array.from(data) }
+          : { dtype: "F32", shape: [...t.shape], data: Float32Array.from(data) },
+      );
+    }
+  const metadata = {
+    format: GENERATIVE_FORMAT,
+    version: GENERATIVE_VERSION,
+    generative: JSON.stringify(models.spec),
+    dataShape: JSON.stringify(models.dataShape),
+    ...extra,
+  };
+  return encodeSafetensors(tensors, metadata);
+}
+
+/** A generative checkpoint's metadata, read and checked. */
+export interface GenerativeCheckpointInfo {
+  spec: GenerativeSpec;
+  dataShape: number[];
+  metadata: Record<string, string>;
+}
+
+function parseJson(metadata: Record<string, string>, key: string): unknown {
+  const text = metadata[key];
+  if (text === undefined) throw new CheckpointError(`the file has no "${key}" metadata; it is incomplete, so save the model again`);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new CheckpointError(`the "${key}" metadata is not valid JSON (${(e as Error).message}); the file is corrupt`);
+  }
+}
+
+/** Reads the metadata of a generative checkpoint: its format and version, the spec and the data shape. */
+export function readGenerativeMetadata(metadata: Record<string, string>): GenerativeCheckpointInfo {
+  if (metadata.format !== GENERATIVE_FORMAT)
+    throw new CheckpointError(
+      `this file's format is ${JSON.stringify(metadata.format)}, not "${GENERATIVE_FORMAT}": it is not a GAN or autoencoder saved by the playground${metadata.format === "webgpu-dl-playground" ? " (it holds one network: use loadModel())" : ""}`,
+    );
+  if (metadata.version !== GENERATIVE_VERSION)
+    throw new CheckpointError(`this file has format version ${JSON.stringify(metadata.version)}; this playground reads version ${GENERATIVE_VERSION}`);
+  let spec: GenerativeSpec;
+  try {
+    spec = parseGenerativeSpec(parseJson(metadata, "generative"));
+  } catch (e) {
+    if (e instanceof GenerativeSpecError) throw new CheckpointError(`the saved spec is invalid: ${e.message}`);
+    throw e;
+  }
+  const dataShape = parseJson(metadata, "dataShape");
+  if (!Array.isArray(dataShape) || dataShape.length === 0 || !dataShape.every((d) => Number.isInteger(d) && d >= 1))
+    throw new CheckpointError(`the "dataShape" metadata must be a list of whole numbers >= 1 like [1, 28, 28], got ${metadata.dataShape}`);
+  return { spec, dataShape, metadata };
+}
+
+/**
+ * Loads a checkpoint's weights into `models` (built from the same spec). Every name, shape and the
+ * spec are checked for both networks before anything is written, so a file that does not fit
+ * changes nothing. Returns the file's metadata.
+ */
+export function loadGenerativeWeights(models: GenerativeModels, bytes: Uint8Array): Record<string, string> {
+  const file = decodeSafetensors(bytes);
+  const info = readGenerativeMetadata(file.metadata);
+  if (JSON.stringify(info.spec) !== JSON.stringify(models.spec) || fmtShape(info.dataShape) !== fmtShape(models.dataShape))
+    throw new CheckpointError(`the file holds a different ${info.spec.kind} (another spec or data shape); build the model from the file with loadGenerative()`);
+  const problems: string[] = [];
+  const parts = models.networks.map(({ role, spec, inputShape }) => {
+    const prefix = `${role}.`;
+    const own = new Map([...file.tensors].filter(([name]) => name.startsWith(prefix)).map(([name, t]) => [name.slice(prefix.length), t]));
+    for (const [name, shape] of specStateShapes(spec, inputShape)) {
+      const t = own.get(name);
+      if (!t) problems.push(`${prefix}${name} is missing`);
+      else if (fmtShape(t.shape) !== fmtShape(shape)) problems.push(`${prefix}${name} has shape ${fmtShape(t.shape)}, the ${role} ${fmtShape(shape)}`);
+      else if (t.dtype !== "F32") problems.push(`${prefix}${name} is ${t.storedDtype}, the ${role}'s is float32`);
+    }
+    return own;
+  });
+  const known = new Set(models.networks.map((n) => `${n.role}.`));
+  for (const name of file.tensors.keys()) if (![...known].some((p) => name.startsWith(p))) problems.push(`${name} belongs to no network of the model`);
+  if (problems.length) throw new CheckpointError(`the weights do not fit the model: ${problems.slice(0, 6).join("; ")}${problems.length > 6 ? "; ..." : ""}`);
+  models.networks.forEach((n, i) => {
+    n.model.loadStateDict(parts[i]);
+  });
+  return file.metadata;
+}
+
+/** Builds the model a generative checkpoint describes on `backend` and fills in its weights. */
+export function loadGenerative(bytes: Uint8Array, backend: Backend): GenerativeModels & { metadata: Record<string, string> } {
+  const info = readGenerativeMetadata(decodeSafetensors(bytes).metadata);
+  const models = buildGenerative(info.spec, info.dataShape, backend, 0);
+  try {
+    return { ...models, metadata: loadGenerativeWeights(models, bytes) };
+  } catch (e) {
+    disposeGenerative(models);
+    throw e;
+  }
+}
+
+/**
+ * Each network on its own, as any model is exported: `<role>.safetensors` (loadModel() reads it; its
+ * metadata also holds the whole generative spec) and `<role>.py`, a PyTorch script defining the
+ * network as `Generator`, `Discriminator`, `Encoder` or `Decoder` that loads it. Returns file name -> contents.
+ */
+export async function exportGenerative(models: GenerativeModels): Promise<Map<string, Uint8Array | string>> {
+  const files = new Map<string, Uint8Array | string>();
+  for (const { role, model, spec, inputShape } of models.networks) {
+    files.set(`${role}.safetensors`, await saveModel(model, spec, inputShape, { role, generative: JSON.stringify(models.spec) }));
+    files.set(`${role}.py`, exportPyTorchScript(spec, inputShape, { weightsFile: `${role}.safetensors`, className: CLASS_NAMES[role] }));
+  }
+  return files;
+}

@@ -1,0 +1,166 @@
+/**
+ * The training CLI's generative half (`npm run train -- <config>` with a config that has a
+ * "generative" field; src/cli/train.ts hands it over): builds the pair, trains it with a progress
+ * line, prints each epoch's D/G losses and accuracies (and the modes covered on a mixture target) or
+ * the autoencoder's reconstruction scores, then the final numbers, a checkpoint of both networks and
+ * an export of each (safetensors + PyTorch script). Node only.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { init } from "../backend/init";
+import { nodeGpu } from "../backend/node-gpu";
+import type { StopEvent } from "../train/trainer";
+import type { AutoencoderEpochEvent, AutoencoderTrainer } from "./autoencoder-trainer";
+import { exportGenerative, loadGenerativeWeights, saveGenerative } from "./checkpoint";
+import { type GenerativeConfig, makeGenerativeData, parseGenerativeConfig } from "./config";
+import { buildGenerativeModels, makeGenerativeTrainer } from "./experiment";
+import type { GanEpochEvent, GanTrainer } from "./gan-trainer";
+
+/** The CLI flags a generative run uses (src/cli/train.ts parses them). */
+export interface GenerativeCliFlags {
+  device: "webgpu" | "cpu";
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  seed?: number;
+  limit?: number;
+  testLimit?: number;
+  checkpoint?: string;
+  resume?: string;
+  exportDir?: string;
+  json?: string;
+  quiet: boolean;
+}
+
+/** The config with the flags' overrides (--lr sets both of a GAN's optimizers). */
+function applyFlags(json: unknown, flags: GenerativeCliFlags): GenerativeConfig {
+  const config = parseGenerativeConfig(json);
+  const t = config.training;
+  if (flags.epochs) t.epochs = flags.epochs;
+  if (flags.batchSize) t.batchSize = flags.batchSize;
+  if (flags.seed !== undefined) t.seed = flags.seed;
+  if (flags.lr) {
+    config.optimizer.lr = flags.lr;
+    if (config.generative.kind === "gan" && config.generative.discriminatorOptimizer) config.generative.discriminatorOptimizer.lr = flags.lr;
+  }
+  const d = config.data as { trainLimit?: number; testLimit?: number };
+  if (flags.limit) d.trainLimit = flags.limit;
+  if (flags.testLimit) d.testLimit = flags.testLimit;
+  return parseGenerativeConfig(config); // the overrides checked like the file
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+
+/** Steps per second, or seconds per step when under one. */
+const rate = (perSecond: number, unit: string) => (perSecond >= 1 ? `${perSecond.toFixed(1)} ${unit}/s` : `${(1 / perSecond).toFixed(1)} s/${unit}`);
+
+function describeGanEpoch(e: GanEpochEvent, epochs: number): string {
+  const modes = e.modes ? `  modes ${e.modes.covered}/${e.modes.modes}, near a mode ${pct(e.modes.nearShare)}` : "";
+  return `epoch ${e.epoch}/${epochs}  D loss ${e.dLoss.toFixed(4)}  G loss ${e.gLoss.toFixed(4)}  D(real) acc ${pct(e.dRealAccuracy)}  D(fake) acc ${pct(e.dFakeAccuracy)}${modes}  ${e.seconds.toFixed(1)} s (${rate(e.stepsPerSecond, "it")})`;
+}
+
+function describeAutoencoderEpoch(e: AutoencoderEpochEvent, epochs: number, vae: boolean): string {
+  const train = vae
+    ? `loss ${e.loss.toFixed(2)}  reconstruction ${e.reconstruction.toFixed(2)}  KL ${e.kl.toFixed(2)}  ELBO ${e.elbo?.toFixed(2)}`
+    : `loss ${e.loss.toFixed(5)}`;
+  const t = e.test;
+  const test = t
+    ? `  test MSE ${t.mse.toFixed(5)} (${pct(t.mse / t.baselineMse)} of the mean image's ${t.baselineMse.toFixed(5)})${t.elbo !== undefined ? `  test ELBO ${t.elbo.toFixed(2)}` : ""}`
+    : "";
+  return `epoch ${e.epoch}/${epochs}  ${train}${test}  ${e.seconds.toFixed(1)} s (${rate(e.stepsPerSecond, "step")})`;
+}
+
+/** Trains the generative config `json` as the flags say; returns the process's exit code. */
+export async function trainGenerative(json: unknown, flags: GenerativeCliFlags): Promise<number> {
+  const config = applyFlags(json, flags);
+  const started = await init(flags.device === "cpu" ? { backend: "cpu" } : { gpu: await nodeGpu() });
+  console.log(`backend: ${started.description}`);
+  const data = await makeGenerativeData(config.data);
+  const models = buildGenerativeModels(config, started.backend);
+  const spec = config.generative;
+  console.log(`data: ${config.data.name}, ${data.train.n} training examples of ${models.dataShape.join("x")}${data.test ? `, ${data.test.n} test` : ""}`);
+  for (const n of models.networks)
+    console.log(
+      `${n.role}: ${n.layers.length} layers, ${n.totalParams.toLocaleString("en")} parameters, ${n.inputShape.join("x")} -> ${n.outputShape.join("x")}`,
+    );
+  if (flags.resume) {
+    loadGenerativeWeights(models, readFileSync(flags.resume));
+    console.log(`resumed from ${flags.resume}`);
+  }
+  const trainer = makeGenerativeTrainer(config, data, models);
+  const epochs = config.training.epochs;
+  const save = () => saveGenerative(models, { config: JSON.stringify(config), epoch: String(trainer.epoch) });
+  let saving = Promise.resolve();
+  const tty = process.stderr.isTTY === true;
+  let lastDraw = 0;
+  const progress = (line: string, step: number) => {
+    if (flags.quiet) return;
+    if (!tty) {
+      if (step % 100 === 0) process.stderr.write(`${line}\n`);
+      return;
+    }
+    const now = performance.now();
+    if (now - lastDraw < 200) return;
+    lastDraw = now;
+    process.stderr.write(`\r${line}  `);
+  };
+  const onEpoch = (line: string) => {
+    if (flags.checkpoint) {
+      const file = flags.checkpoint;
+      saving = saving.then(async () => {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, await save());
+      });
+    }
+    if (!flags.quiet && tty) process.stderr.write("\r\x1b[K");
+    console.log(line);
+  };
+  const runStarted = performance.now();
+  let end: StopEvent;
+  let final: Record<string, unknown>;
+  if (spec.kind === "gan") {
+    const gan = trainer as GanTrainer;
+    gan.on("step", (e) => progress(`epoch ${e.epoch}/${epochs} iteration ${e.step}  D loss ${e.dLoss.toFixed(4)}  G loss ${e.gLoss.toFixed(4)}`, e.step));
+    gan.on("epoch", (e) => onEpoch(describeGanEpoch(e, epochs)));
+    end = await gan.run();
+    console.log(`${end.reason}: ${end.message} (${((performance.now() - runStarted) / 1000).toFixed(1)} s)`);
+    const last = gan.epochEvents.at(-1);
+    final = { dLoss: last?.dLoss, gLoss: last?.gLoss, modes: last?.modes };
+    if (last?.modes) {
+      console.log(`modes covered: ${last.modes.covered}/${last.modes.modes}`);
+      console.log(`samples near a mode: ${pct(last.modes.nearShare)}`);
+    }
+    gan.dispose();
+  } else {
+    const ae = trainer as AutoencoderTrainer;
+    ae.on("step", (e) => progress(`epoch ${e.epoch}/${epochs} step ${e.step}  loss ${e.loss.toFixed(4)}`, e.step));
+    ae.on("epoch", (e) => onEpoch(describeAutoencoderEpoch(e, epochs, spec.kind === "vae")));
+    end = await ae.run();
+    console.log(`${end.reason}: ${end.message} (${((performance.now() - runStarted) / 1000).toFixed(1)} s)`);
+    const test = ae.epochEvents.at(-1)?.test;
+    final = { test };
+    if (test)
+      console.log(
+        `test reconstruction MSE: ${test.mse.toFixed(5)}, ${pct(test.mse / test.baselineMse)} of predicting the mean image (${test.baselineMse.toFixed(5)})`,
+      );
+  }
+  const seconds = (performance.now() - runStarted) / 1000;
+  await saving;
+  if (flags.checkpoint) {
+    const bytes = await save();
+    writeFileSync(flags.checkpoint, bytes);
+    console.log(`checkpoint: ${flags.checkpoint} (${(bytes.length / 1024).toFixed(0)} KiB, both networks)`);
+  }
+  if (flags.exportDir) {
+    mkdirSync(flags.exportDir, { recursive: true });
+    const files = await exportGenerative(models);
+    for (const [name, contents] of files) writeFileSync(join(flags.exportDir, name), contents);
+    console.log(`export: ${[...files.keys()].map((name) => join(flags.exportDir as string, name)).join(", ")}`);
+  }
+  if (flags.json) {
+    mkdirSync(dirname(flags.json), { recursive: true });
+    const summary = { config, backend: started.description, stop: end, seconds, epochs: trainer.epochEvents, final };
+    writeFileSync(flags.json, JSON.stringify(summary, null, 2));
+  }
+  return end.reason === "diverged" ? 2 : 0;
+}

@@ -1,0 +1,243 @@
+/**
+ * The generative training loops: a GAN iteration gives the same losses on WebGPU as on the CPU
+ * reference from the same seeds; it is one submit with one (asynchronous) metrics read and leaves
+ * memory flat; k discriminator steps per generator step; the generator's push on samples (the 2-D
+ * view's arrows); pause, one step, resume and stop; a NaN
+ * stops training and puts the weights back; a GAN saved to one file loads back into the same
+ * samples, and each network exports as a loadable file and a PyTorch script.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Backend } from "../src/backend/backend";
+import type { Dataset } from "../src/data/dataset";
+import { disposeGenerative, network } from "../src/generative/build";
+import { exportGenerative, loadGenerative, loadGenerativeWeights, saveGenerative } from "../src/generative/checkpoint";
+import { type GenerativeConfig, makeGenerativeData, parseGenerativeConfig } from "../src/generative/config";
+import { buildGenerativeModels, makeGenerativeTrainer } from "../src/generative/experiment";
+import type { GanStepEvent, GanTrainer } from "../src/generative/gan-trainer";
+import * as dl from "../src/index";
+import { loadModel } from "../src/io/checkpoint";
+import { withBackend } from "../src/tensor/engine";
+import { cpu32, webgpu } from "./helpers/backends";
+import { expectClose } from "./helpers/op-cases";
+
+const mlp = (hidden: number, out: number) => ({
+  layers: [
+    { type: "linear", units: hidden },
+    { type: "activation", fn: "relu" },
+    { type: "linear", units: hidden },
+    { type: "activation", fn: "relu" },
+    { type: "linear", units: out },
+  ],
+});
+
+/** A small 2-D GAN on the ring: 512 points in batches of 64 (8 iterations an epoch with one D step). */
+function ringGan(overrides: Record<string, unknown> = {}, training: Record<string, unknown> = {}): GenerativeConfig {
+  return parseGenerativeConfig({
+    data: { name: "gaussian-ring", points: 512, seed: 2 },
+    generative: { kind: "gan", latent: 2, generator: mlp(16, 2), discriminator: mlp(16, 1), ...overrides },
+    optimizer: { name: "adam", lr: 0.002 },
+    training: { epochs: 1, batchSize: 64, seed: 5, ...training },
+  });
+}
+
+async function ganRun(config: GenerativeConfig, backend: Backend) {
+  const data = await makeGenerativeData(config.data);
+  const models = buildGenerativeModels(config, backend);
+  const trainer = makeGenerativeTrainer(config, { train: data.train }, models) as GanTrainer;
+  return { data, models, trainer };
+}
+
+describe("GAN loop", () => {
+  it("gives the same losses and accuracies on WebGPU as on the CPU reference", async () => {
+    const config = ringGan({ loss: "leastSquares", labelSmoothing: 0.1 }, { epochs: 2 });
+    const histories: GanStepEvent[][] = [];
+    for (const backend of [cpu32, await webgpu()]) {
+      const { models, trainer } = await ganRun(config, backend);
+      expect((await trainer.run()).reason).toBe("done");
+      histories.push(trainer.history);
+      trainer.dispose();
+      disposeGenerative(models);
+    }
+    const [cpu, gpu] = histories;
+    expect(cpu.map((e) => e.step)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    for (const key of ["dLoss", "gLoss"] as const)
+      expectClose(
+        gpu.map((e) => e[key]),
+        cpu.map((e) => e[key]),
+        1e-3,
+        1e-4,
+        key,
+      );
+    // Accuracies are shares of 64: at most one example may fall on the other side of the threshold.
+    for (const key of ["dRealAccuracy", "dFakeAccuracy"] as const)
+      expectClose(
+        gpu.map((e) => e[key]),
+        cpu.map((e) => e[key]),
+        0,
+        1 / 64 + 1e-6,
+        key,
+      );
+  });
+
+  it("records an iteration as one submit with one metrics read, and leaves memory flat", async () => {
+    const gpu = await webgpu();
+    const config = ringGan({}, { epochs: 6 });
+    const { models, trainer } = await ganRun(config, gpu);
+    let reads = 0;
+    const read = gpu.read.bind(gpu);
+    gpu.read = (storage, dtype) => {
+      reads++;
+      return read(storage, dtype);
+    };
+    const counts: { submits: number; reads: number; tensors: number; buffers: number }[] = [];
+    trainer.on("epoch", () => counts.push({ submits: gpu.recorder.stats.submits, reads, tensors: dl.memory().tensors, buffers: gpu.memory().liveBuffers }));
+    try {
+      await withBackend(gpu, () => trainer.run());
+    } finally {
+      gpu.read = read;
+    }
+    for (let e = 1; e < counts.length; e++) {
+      expect(counts[e].submits - counts[e - 1].submits).toBe(8); // 8 iterations an epoch
+      expect(counts[e].reads - counts[e - 1].reads).toBe(8);
+    }
+    expect(counts[5].tensors).toBe(counts[1].tensors);
+    expect(counts[5].buffers).toBe(counts[1].buffers);
+    trainer.dispose();
+    disposeGenerative(models);
+  });
+
+  it("takes k discriminator steps per generator step and leaves the discriminator trainable", async () => {
+    const config = ringGan({ dSteps: 3, loss: "hinge" });
+    const { models, trainer } = await ganRun(config, cpu32);
+    await trainer.run();
+    expect(trainer.step).toBe(2); // 8 batches: two groups of 3, the remainder left out
+    expect(trainer.options.discriminatorOptimizer.stepCount).toBe(6);
+    expect(trainer.options.generatorOptimizer.stepCount).toBe(2);
+    expect(
+      network(models, "discriminator")
+        .model.parameters()
+        .every((p) => p.requiresGrad),
+    ).toBe(true);
+    expect(trainer.options.generatorOptimizer.groups[0].options).toMatchObject({ betas: [0.5, 0.999] }); // DCGAN's Adam by default
+    trainer.dispose();
+    disposeGenerative(models);
+  });
+
+  it("pauses, runs one iteration, resumes and stops on request", async () => {
+    const { models, trainer } = await ganRun(ringGan({}, { epochs: 1000 }), cpu32);
+    const done = trainer.run({ paused: true });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(trainer.step).toBe(0);
+    trainer.stepOnce();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(trainer.step).toBe(1);
+    expect(trainer.history.map((e) => e.step)).toEqual([1]); // a paused run reports its last step
+    trainer.resume();
+    await new Promise((r) => setTimeout(r, 100));
+    trainer.stop();
+    const end = await done;
+    expect(end.reason).toBe("stopped");
+    expect(trainer.step).toBeGreaterThan(1);
+    expect(trainer.state).toBe("stopped");
+    trainer.dispose();
+    disposeGenerative(models);
+  });
+
+  it("gives the direction the generator's gradient moves samples: σ(-D(x)) w for a linear D and the non-saturating loss", async () => {
+    const { models, trainer } = await ganRun(ringGan({ discriminator: { layers: [{ type: "linear", units: 1 }] } }), cpu32);
+    const D = network(models, "discriminator").model;
+    D.loadStateDict(
+      new Map([
+        ["0.weight", { shape: [1, 2], data: [0.5, -2] }],
+        ["0.bias", { shape: [1], data: [0.25] }],
+      ]),
+    );
+    const points = [
+      [0.3, -0.4],
+      [-1, 0.7],
+      [0, 0],
+    ];
+    const arrows = await withBackend(cpu32, () => trainer.descentDirections(dl.tensor(points))).data();
+    const expected = points.flatMap(([a, b]) => {
+      const s = 1 / (1 + Math.exp(0.5 * a - 2 * b + 0.25)); // σ(-D(x))
+      return [0.5 * s, -2 * s];
+    });
+    expectClose(arrows, expected, 1e-5, 1e-6, "arrows");
+    expect(D.parameters().every((p) => p.requiresGrad && p.grad !== null)).toBe(true); // still trainable
+    trainer.dispose();
+    disposeGenerative(models);
+  });
+
+  it("stops on a NaN loss and puts back the last good weights", async () => {
+    const config = ringGan();
+    const data = await makeGenerativeData(config.data);
+    const x = Float32Array.from(data.train.x);
+    x.fill(Number.NaN, 0, 2 * 512); // every point NaN
+    const models = buildGenerativeModels(config, cpu32);
+    const trainer = makeGenerativeTrainer(config, { train: { ...data.train, x } as Dataset }, models) as GanTrainer;
+    const before = await network(models, "generator").model.parameters()[0].data();
+    const end = await trainer.run();
+    expect(end.reason).toBe("diverged");
+    expect(end.message).toMatch(/a loss became NaN at step 1 .*training diverged\. The weights are back to the last good ones/);
+    expect(await network(models, "generator").model.parameters()[0].data()).toEqual(before);
+    trainer.dispose();
+    disposeGenerative(models);
+  });
+});
+
+describe("saving, loading and exporting a GAN", () => {
+  it("round-trips both networks through one file and exports each", async () => {
+    const config = ringGan({}, { epochs: 2 });
+    const { models, trainer } = await ganRun(config, cpu32);
+    await trainer.run();
+    const samples = await trainer.readSamples(16, 9);
+    const bytes = await saveGenerative(models, { epoch: "2" });
+
+    const gpu = await webgpu();
+    const loaded = loadGenerative(bytes, gpu);
+    expect(loaded.metadata.epoch).toBe("2");
+    expect(loaded.spec).toEqual(config.generative);
+    const z = withBackend(gpu, () =>
+      dl.tensor(
+        Array.from({ length: 32 }, (_, i) => Math.sin(i)),
+        { shape: [16, 2] },
+      ),
+    );
+    const zCpu = withBackend(cpu32, () =>
+      dl.tensor(
+        Array.from({ length: 32 }, (_, i) => Math.sin(i)),
+        { shape: [16, 2] },
+      ),
+    );
+    const viaFile = await network(loaded, "generator").model.forward(z).data();
+    const original = await withBackend(cpu32, () => network(models, "generator").model.forward(zCpu)).data();
+    expectClose(viaFile, original, 1e-5, 1e-6, "generator after load");
+    expect(samples.length).toBe(32);
+
+    // Loading into a model of another spec changes nothing and says why.
+    const other = buildGenerativeModels(ringGan({ generator: mlp(8, 2) }), cpu32);
+    const weightBefore = await network(other, "generator").model.parameters()[0].data();
+    expect(() => loadGenerativeWeights(other, bytes)).toThrow(/checkpoint: the file holds a different gan/);
+    expect(await network(other, "generator").model.parameters()[0].data()).toEqual(weightBefore);
+
+    const files = await exportGenerative(models);
+    expect([...files.keys()]).toEqual(["generator.safetensors", "generator.py", "discriminator.safetensors", "discriminator.py"]);
+    expect(files.get("generator.py")).toMatch(/class Generator\(nn\.Sequential\)/);
+    expect(files.get("discriminator.py")).toMatch(/INPUT_SHAPE = \(2,\)\nOUTPUT_SHAPE = \(1,\)/);
+    const alone = withBackend(cpu32, () => loadModel(files.get("generator.safetensors") as Uint8Array));
+    expect(alone.inputShape).toEqual([2]);
+    expectClose(await withBackend(cpu32, () => alone.model.forward(zCpu)).data(), original, 1e-6, 1e-7, "exported generator");
+    const dir = mkdtempSync(join(tmpdir(), "gan-export-"));
+    for (const name of ["generator.py", "discriminator.py"]) {
+      writeFileSync(join(dir, name), files.get(name) as string);
+      const compiled = spawnSync("python3", ["-m", "py_compile", join(dir, name)], { encoding: "utf8" });
+      expect(compiled.status, compiled.stderr).toBe(0);
+    }
+    trainer.dispose();
+    for (const m of [models, loaded, other]) disposeGenerative(m);
+  });
+});
