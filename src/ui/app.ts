@@ -86,6 +86,7 @@ export class App extends LitElement {
   );
   private readonly autosave = new Autosave(indexedDbStore(), { onError: (message) => (this._notice = message) });
   private firstLoss = Number.NaN;
+  /** A reload scheduled by an edit and not yet sent (see scheduleLoad). */
   private loadTimer: ReturnType<typeof setTimeout> | undefined;
 
   override connectedCallback(): void {
@@ -143,6 +144,7 @@ export class App extends LitElement {
   /** Builds a fresh session from the experiment: new weights, empty curves. */
   private load(): void {
     clearTimeout(this.loadTimer);
+    this.loadTimer = undefined;
     const e = this._experiment;
     if (!e) return;
     this._error = "";
@@ -160,6 +162,8 @@ export class App extends LitElement {
     this.results?.clear();
     this.dataset.step = "0";
     delete this.dataset.boundaryStep;
+    delete this.dataset.testStep;
+    delete this.dataset.testAccuracy;
     this.worker.send({ type: "load", config: e.config });
   }
 
@@ -244,7 +248,9 @@ export class App extends LitElement {
       this.load();
       return;
     }
-    if (this._stale) this.load(); // the worker handles commands in order: the new session plays or steps
+    // An edit's reload still waiting, or one the user deferred, goes first: the worker handles
+    // commands in order, so the new session is the one that plays or steps.
+    if (this._stale || this.loadTimer !== undefined) this.load();
     if (action === "play") this._error = "";
     this.worker.send({ type: action });
   }

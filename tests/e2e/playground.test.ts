@@ -35,9 +35,9 @@ it("(1) trains an MLP on the spiral to 90% test accuracy and draws the decision 
   await page.getByTestId("dataset").selectOption("moons");
   await page.getByTestId("dataset").selectOption("spiral");
   await page.getByTestId("preset").selectOption("relu-mlp");
-  await expect.poll(() => page.getByTestId("total-params").textContent()).toBe("1,251"); // 2·32+32 + 32·32+32 + 32·3+3
-  await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 60_000 }).toBe("0");
+  // Play at once, while the edit's reload is still pending: the new model must be the one that trains.
   await page.getByTestId("play").click();
+  await expect.poll(() => page.getByTestId("total-params").textContent()).toBe("1,251"); // 2·32+32 + 32·32+32 + 32·3+3
   await expect.poll(() => attr(page, "data-test-accuracy"), { timeout: 240_000, interval: 500 }).toBeGreaterThanOrEqual(0.9);
   await page.getByTestId("play").click(); // pause
   expect(await attr(page, "data-boundary-step")).toBeGreaterThan(0);
