@@ -6,6 +6,7 @@
  */
 import type { LayerSummary } from "../nn/build";
 import type { ExperimentConfig, OptimizerConfig } from "../train/config";
+import type { GenerativeCommand, GenerativeEvent } from "./generative-protocol";
 
 /** One optimizer entry of a race: its label in legends and tables, and its settings. */
 export interface RaceEntry {
@@ -30,7 +31,8 @@ export type Command =
   | { type: "race-play" }
   | { type: "race-pause" }
   /** The trained weights as safetensors (spec in the metadata) and the PyTorch script that loads them. */
-  | { type: "export" };
+  | { type: "export" }
+  | GenerativeCommand;
 
 /** What the data panel previews. Points: every example; images: the first `count` of the train split. */
 export type DatasetPreview =
@@ -158,4 +160,5 @@ export type WorkerEvent =
   /** running: the trainer is stepping; done: training finished (epochs, early stopping or divergence). `race` when it is the race's. */
   | { type: "state"; running: boolean; done: boolean; reason?: string; race?: boolean }
   /** A problem the user must see (bad config, diverged loss with the last good weights kept, lost device). */
-  | { type: "error"; message: string };
+  | { type: "error"; message: string }
+  | GenerativeEvent;

@@ -1,0 +1,338 @@
+/**
+ * One generative experiment (GAN, autoencoder or VAE) in the playground's worker, DOM-free like
+ * ExperimentSession (the tests drive it in Node). It builds the run the way the CLI does
+ * (src/generative/experiment.ts) and turns the loop's events into the Generative tab's messages:
+ * per-iteration numbers batched to ~20 messages a second, and a view (the 2-D plane, the samples
+ * grid, or the reconstructions) every few iterations while training and on pause or step.
+ *
+ * GAN health: after each view while training, the last iterations and the samples' spread are
+ * judged (health.ts); while healthy, a checkpoint of both networks' weights is kept, and `rollback`
+ * puts it back. After a
+ * NaN loss the loop has already put back its last good weights; play continues from them with a
+ * fresh loop over the same networks and optimizers.
+ */
+import type { Backend } from "../backend/backend";
+import { AutoencoderTrainer } from "../generative/autoencoder-trainer";
+import { disposeGenerative, type GenerativeModels } from "../generative/build";
+import { type GenerativeConfig, type GenerativeData, makeGenerativeData, parseGenerativeConfig } from "../generative/config";
+import { buildGenerativeModels, makeGenerativeTrainer } from "../generative/experiment";
+import { type GanStepEvent, GanTrainer } from "../generative/gan-trainer";
+import { divergedHealth, ganHealth, HEALTHY, type HealthReport, spread } from "../generative/health";
+import type { Optimizer } from "../optim/optimizer";
+import type { Tensor } from "../tensor/tensor";
+import type { StopEvent } from "../train/trainer";
+import type { GenerativeEvent, ImageStrip } from "./generative-protocol";
+import { decodedImage, firstExamples, PLANE_POINTS, planeExtent, planeView, reconstructionView, samplesView } from "./generative-views";
+import { errorMessage } from "./post";
+import { RateMeter, Throttle } from "./step-stream";
+
+/** Iterations between views while training, and the least time between them. */
+export const VIEW_EVERY = 20;
+const VIEW_MS = 400;
+
+type Loop = GanTrainer | AutoencoderTrainer;
+
+export interface GenerativeSessionOptions {
+  backend: Backend;
+  post: (event: GenerativeEvent | { type: "error"; message: string }) => void;
+}
+
+export class GenerativeSession {
+  private loop: Loop;
+  private run: Promise<void> | null = null;
+  private wantRunning = false;
+  private finished: StopEvent | null = null;
+  private disposed = false;
+  private readonly names: string[];
+  private columns: number[][] = [];
+  private steps: number[] = [];
+  private readonly throttle = new Throttle(() => this.flushSteps());
+  private readonly rate = new RateMeter();
+  private lastEpoch = 1;
+  private lastView = { step: 0, time: 0 };
+  private views: Promise<void> = Promise.resolve();
+  private viewQueued = false;
+  private readonly recent: GanStepEvent[] = [];
+  private health: HealthReport = HEALTHY;
+  /** Both networks' weights at the last healthy view, and its step. */
+  private checkpoint: { weights: Tensor[]; step: number } | null = null;
+  /** 2-D GAN: half the plane's side, and the real points' spread. */
+  private readonly extent: number;
+  private readonly realSpread: number;
+  /** The largest ratio of generated to real spread seen (collapse means shrinking from it). */
+  private peakSpread = 0;
+  /** GAN: the fixed latents, read back once at load (the samples grid and its interpolation). */
+  private fixedLatent: Float32Array | null = null;
+
+  private constructor(
+    readonly config: GenerativeConfig,
+    private readonly data: GenerativeData,
+    private readonly models: GenerativeModels,
+    private readonly options: GenerativeSessionOptions,
+  ) {
+    this.loop = this.attach(makeGenerativeTrainer(config, data, models));
+    this.names = this.loop instanceof GanTrainer ? ["dLoss", "gLoss", "dRealAccuracy", "dFakeAccuracy"] : ["loss", "reconstruction", "kl"];
+    const real = firstExamples(data.train, PLANE_POINTS);
+    this.extent = planeExtent(real.x);
+    this.realSpread = spread(real.x, real.size);
+  }
+
+  /** Validates `config` (untrusted JSON), builds the run, posts the model, the first view and the state. */
+  static async load(config: unknown, options: GenerativeSessionOptions): Promise<GenerativeSession> {
+    const parsed = parseGenerativeConfig(structuredClone(config));
+    const data = await makeGenerativeData(parsed.data);
+    const models = buildGenerativeModels(parsed, options.backend);
+    let session: GenerativeSession;
+    try {
+      session = new GenerativeSession(parsed, data, models, options);
+    } catch (e) {
+      disposeGenerative(models);
+      throw e;
+    }
+    try {
+      const spec = parsed.generative;
+      const networks = models.networks.map(({ spec: _, model: __, ...view }) => view);
+      options.post({ type: "gen-model", kind: spec.kind, networks, dataShape: models.dataShape, latent: spec.latent });
+      if (session.loop instanceof GanTrainer) session.fixedLatent = Float32Array.from(await session.loop.fixedLatent.data());
+      await session.viewNow();
+    } catch (e) {
+      await session.dispose();
+      throw e;
+    }
+    session.postState();
+    return session;
+  }
+
+  get running(): boolean {
+    return this.wantRunning && !this.finished;
+  }
+
+  play(): void {
+    if (!this.prepare()) return;
+    this.wantRunning = true;
+    this.rate.restart(this.loop.step);
+    if (this.run) this.loop.resume();
+    else this.start(false);
+    this.postState();
+  }
+
+  /** Pauses after the current iteration; resolves once the view is posted. */
+  async pause(): Promise<void> {
+    if (this.finished) return;
+    this.wantRunning = false;
+    this.loop.pause();
+    this.throttle.flush();
+    this.postState();
+    await this.viewNow();
+  }
+
+  /** While paused: one iteration, then the view. */
+  async step(): Promise<void> {
+    if (this.wantRunning || !this.prepare()) return;
+    if (!this.run) this.start(true);
+    const before = this.loop.step;
+    this.loop.stepOnce();
+    while (this.loop.step === before && !this.finished && !this.disposed) await new Promise((r) => setTimeout(r, 1));
+    this.throttle.flush();
+    await this.viewNow();
+  }
+
+  /** Pauses and puts back both networks' weights from the last healthy checkpoint. */
+  async rollback(): Promise<void> {
+    const checkpoint = this.checkpoint;
+    if (!checkpoint) throw new Error("there is no checkpoint to roll back to yet: train until the first healthy view");
+    if (this.running) await this.pause();
+    this.optimizers().forEach((o, i) => {
+      o.restore(checkpoint.weights[i]);
+      o.resetState();
+    });
+    this.recent.length = 0;
+    this.health = HEALTHY;
+    this.options.post({ type: "gen-health", ...HEALTHY, step: this.loop.step, checkpointStep: checkpoint.step });
+    await this.viewNow();
+  }
+
+  /** Posts the decoder's image for a point of the 2-D latent plane. */
+  async decode(latent: [number, number]): Promise<void> {
+    const loop = this.loop;
+    if (loop instanceof GanTrainer || this.config.generative.latent !== 2 || this.config.generative.kind !== "autoencoder")
+      throw new Error('decoding a point needs an autoencoder with a 2-D latent (the "Autoencoder, 2-D latent" preset)');
+    if (!latent.every(Number.isFinite)) throw new Error(`decode: the latent point must be two finite numbers, got ${JSON.stringify(latent)}`);
+    const image: ImageStrip = await decodedImage(loop, this.models.dataShape, latent);
+    this.options.post({ type: "gen-decoded", latent, image });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.throttle.cancel();
+    this.loop.stop();
+    this.run ??= this.loop.run().then(
+      () => undefined,
+      () => undefined,
+    );
+    await this.run;
+    await this.views;
+    this.dropCheckpoint();
+    if (this.loop instanceof GanTrainer) this.loop.dispose();
+    for (const o of this.optimizers()) o.dispose();
+    disposeGenerative(this.models);
+  }
+
+  private optimizers(): Optimizer[] {
+    const o = this.loop.options;
+    return "generatorOptimizer" in o ? [o.generatorOptimizer, o.discriminatorOptimizer] : [o.optimizer];
+  }
+
+  /** False when training has finished; after a divergence, a fresh loop continues from the kept weights. */
+  private prepare(): boolean {
+    if (this.disposed) return false;
+    if (!this.finished) return true;
+    if (this.finished.reason !== "diverged") {
+      this.postState();
+      return false;
+    }
+    const old = this.loop;
+    if (old instanceof GanTrainer) old.dispose();
+    this.loop = this.attach(old instanceof GanTrainer ? new GanTrainer({ ...old.options }) : new AutoencoderTrainer({ ...old.options }));
+    this.loop.epoch = old.epoch;
+    this.loop.step = old.step;
+    this.finished = null;
+    this.run = null;
+    return true;
+  }
+
+  private attach<L extends Loop>(loop: L): L {
+    loop.on("step", (e) => this.onStep(e as unknown as Record<string, number>));
+    loop.on("epoch", (e) => {
+      this.throttle.flush();
+      const modes = "modes" in e && e.modes ? { covered: e.modes.covered, total: e.modes.modes, nearShare: e.modes.nearShare } : undefined;
+      this.options.post({ type: "gen-epoch", epoch: e.epoch, step: e.step, seconds: e.seconds, modes });
+    });
+    return loop;
+  }
+
+  private start(paused: boolean): void {
+    const loop = this.loop;
+    this.run = loop.run({ paused }).then(
+      (end) => this.onStop(loop, end),
+      (e: unknown) => this.onStop(loop, { reason: "stopped", message: errorMessage(e, this.options.backend), epoch: loop.epoch, step: loop.step }, e),
+    );
+  }
+
+  private onStep(e: Record<string, number>): void {
+    this.steps.push(e.step);
+    this.names.forEach((name, i) => {
+      this.columns[i] ??= [];
+      this.columns[i].push(e[name]);
+    });
+    this.lastEpoch = e.epoch;
+    if (this.loop instanceof GanTrainer) {
+      this.recent.push(e as unknown as GanStepEvent);
+      if (this.recent.length > 100) this.recent.splice(0, this.recent.length - 100);
+    }
+    this.throttle.request();
+    const now = performance.now();
+    if (this.loop.step - this.lastView.step >= VIEW_EVERY && now - this.lastView.time >= VIEW_MS) {
+      this.lastView = { step: this.loop.step, time: now };
+      void this.scheduleView(true);
+    }
+  }
+
+  private onStop(loop: Loop, end: StopEvent, error?: unknown): void {
+    if (loop !== this.loop || this.disposed) return;
+    this.throttle.flush();
+    this.finished = end;
+    this.wantRunning = false;
+    if (error !== undefined) this.options.post({ type: "error", message: end.message });
+    if (end.reason === "diverged") {
+      this.health = divergedHealth(end.message);
+      this.options.post({ type: "gen-health", ...this.health, step: end.step, checkpointStep: this.checkpoint?.step ?? null });
+    }
+    void this.scheduleView(false).then(() => this.postState());
+  }
+
+  private flushSteps(): void {
+    if (!this.steps.length || this.disposed) return;
+    const values = this.names.map((_, i) => Float32Array.from(this.columns[i] ?? []));
+    this.options.post({
+      type: "gen-steps",
+      steps: Int32Array.from(this.steps),
+      names: this.names,
+      values,
+      stepsPerSecond: this.rate.update(this.loop.step),
+      epoch: this.lastEpoch,
+    });
+    this.steps = [];
+    this.columns = [];
+  }
+
+  private postState(): void {
+    const done = this.finished !== null;
+    this.options.post({ type: "gen-state", running: this.wantRunning && !done, done, ...(done ? { reason: this.finished?.message } : {}) });
+  }
+
+  /** Queues a view (at most one waiting) and resolves when the queue has run. */
+  private scheduleView(judge: boolean): Promise<void> {
+    if (this.viewQueued) return this.views;
+    this.viewQueued = true;
+    this.views = this.views
+      .then(async () => {
+        this.viewQueued = false;
+        if (!this.disposed) await this.view(judge);
+      })
+      .catch((e: unknown) => {
+        if (!this.disposed) this.options.post({ type: "error", message: errorMessage(e, this.options.backend) });
+      });
+    return this.views;
+  }
+
+  /** A view now (pause, step, load, rollback): shown, not judged, so it never moves the checkpoint. */
+  private viewNow(): Promise<void> {
+    this.viewQueued = false; // a view asked for now runs after the queue, even if one is waiting
+    return this.scheduleView(false);
+  }
+
+  /** Posts the view for the weights as they are, then (GAN) judges its health and keeps a checkpoint while healthy. */
+  private async view(judge: boolean): Promise<void> {
+    const loop = this.loop;
+    const step = loop.step;
+    const post = this.options.post;
+    if (!(loop instanceof GanTrainer)) {
+      const test = this.data.test ?? this.data.train;
+      post({ type: "gen-reconstruction", ...(await reconstructionView(loop, test, step)) });
+      return;
+    }
+    // The checkpoint candidate is copied in the same synchronous burst as the view's own reads, so
+    // both see the weights of `step` (the loop records on while the view awaits).
+    const candidate = judge ? this.optimizers().map((o) => o.snapshot()) : null;
+    let spreadRatio: { ratio: number; peak: number } | null = null;
+    try {
+      if (this.models.dataShape.length === 1) {
+        const plane = await planeView(loop, this.data, this.extent, step);
+        post({ type: "gen-plane", ...plane });
+        const ratio = spread(plane.fake, plane.fake.length / 2) / this.realSpread;
+        this.peakSpread = Math.max(this.peakSpread, ratio);
+        spreadRatio = { ratio, peak: this.peakSpread };
+      } else {
+        const samples = await samplesView(loop, this.data, this.fixedLatent as Float32Array, step);
+        post({ type: "gen-samples", ...samples }); // pixel spread says little about variety: the loss rules judge image GANs
+      }
+    } catch (e) {
+      for (const t of candidate ?? []) t.dispose();
+      throw e;
+    }
+    if (!candidate) return;
+    this.health = this.finished?.reason === "diverged" ? this.health : ganHealth(this.recent, spreadRatio);
+    if (this.health.status === "ok" && step > 0) {
+      this.dropCheckpoint();
+      this.checkpoint = { weights: candidate, step };
+    } else for (const t of candidate) t.dispose();
+    post({ type: "gen-health", ...this.health, step, checkpointStep: this.checkpoint?.step ?? null });
+  }
+
+  private dropCheckpoint(): void {
+    for (const t of this.checkpoint?.weights ?? []) t.dispose();
+    this.checkpoint = null;
+  }
+}
