@@ -1,24 +1,28 @@
 /**
  * <dl-app>: the playground page. Holds the experiment (the object the URL, the autosave and saved
  * files carry), talks to the training worker (the engine trains off the main thread), and lays out
- * the header and the tabs: Train (data, training settings, model builder, results) and Optimizer
- * race. Every edit is written to the URL and autosaved; a change that cannot apply while training
+ * the header and the tabs: Train (data, training settings, model builder, results), Optimizer
+ * race, and Generative (GANs and autoencoders). Every edit is written to the URL and autosaved; a change that cannot apply while training
  * waits for a reset and says so.
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, query, state } from "lit/decorators.js";
+import type { GenerativeConfig } from "../generative/config";
 import type { LayerSummary } from "../nn/build";
 import type { DataConfig, ExperimentConfig } from "../train/config";
+import type { GenerativeCommand } from "../worker/generative-protocol";
 import type { BoundaryReport, DatasetPreview, FeatureMapsReport, InsideReport, RaceEntry, RaceEpoch, TestReport, WorkerEvent } from "../worker/protocol";
 import "./data-panel";
+import "./generative/generative-view";
 import { appStyles } from "./app-styles";
+import type { GenerativeView } from "./generative/generative-view";
 import { describeEntry, type RaceView } from "./race-view";
 import "./model-builder";
 import "./race-view";
 import "./results-view";
 import type { ResultsView } from "./results-view";
 import { Autosave, indexedDbStore, openExperiment } from "./state/autosave";
-import { defaultConfigFor, type Experiment, ExperimentError, isPointData, type Tab } from "./state/experiment";
+import { defaultConfigFor, defaultGenerative, type Experiment, ExperimentError, isPointData, type Tab } from "./state/experiment";
 import { downloadExperiment, downloadExport, readExperimentFile } from "./state/experiment-file";
 import { writeUrl } from "./state/url-state";
 import { CLASS_COLORS, theme } from "./theme";
@@ -75,6 +79,7 @@ export class App extends LitElement {
 
   @query("dl-results") private results?: ResultsView;
   @query("dl-race-view") private raceView?: RaceView;
+  @query("dl-generative-view") private generativeView?: GenerativeView;
 
   private readonly worker = new WorkerClient(
     this,
@@ -168,6 +173,10 @@ export class App extends LitElement {
   }
 
   private receive(event: WorkerEvent): void {
+    if (event.type.startsWith("gen-")) {
+      this.generativeView?.receive(event as Parameters<GenerativeView["receive"]>[0]);
+      return;
+    }
     switch (event.type) {
       case "backend":
         this._backend = event;
@@ -342,7 +351,9 @@ export class App extends LitElement {
     const e = this._experiment;
     if (!e || e.view.tab === tab) return;
     if (tab !== "train" && this._running) this.worker.send({ type: "pause" });
-    if (tab === "train" && this._raceRunning) this.worker.send({ type: "race-pause" });
+    if ((tab === "train" || tab === "generative") && this._raceRunning) this.worker.send({ type: "race-pause" });
+    if (tab !== "generative" && this.generativeView?.running) this.worker.send({ type: "gen-pause" });
+    this._error = "";
     this.setExperiment({ ...e, view: { tab } });
   }
 
@@ -402,6 +413,7 @@ export class App extends LitElement {
     const tabs: [Tab, string][] = [
       ["train", "Train"],
       ["race", "Optimizer race"],
+      ["generative", "Generative"],
     ];
     return html`
       <header>
@@ -481,6 +493,15 @@ export class App extends LitElement {
     `;
   }
 
+  private renderGenerative(e: Experiment, active: boolean) {
+    return html`<dl-generative-view .config=${e.generative ?? defaultGenerative()} ?active=${active} .error=${active ? this._error : ""}
+      @gen-command=${(ev: CustomEvent<GenerativeCommand>) => {
+        if (ev.detail.type === "gen-play") this._error = "";
+        this.worker.send(ev.detail);
+      }}
+      @generative-change=${(ev: CustomEvent<{ config: GenerativeConfig }>) => this.setExperiment({ ...e, generative: ev.detail.config })}></dl-generative-view>`;
+  }
+
   override render() {
     const e = this._experiment;
     const tab = e?.view.tab ?? "train";
@@ -489,7 +510,9 @@ export class App extends LitElement {
       ${
         !e
           ? html`<p class="loading">Opening your experiment…</p>`
-          : html`<div ?hidden=${tab !== "train"}>${this.renderTrain(e)}</div><div ?hidden=${tab === "train"}>${this.renderRace(e)}</div>`
+          : html`<div ?hidden=${tab !== "train"}>${this.renderTrain(e)}</div>
+              <div ?hidden=${tab !== "race" && tab !== "surfaces"}>${this.renderRace(e)}</div>
+              <div ?hidden=${tab !== "generative"}>${this.renderGenerative(e, tab === "generative")}</div>`
       }
     `;
   }

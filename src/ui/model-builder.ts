@@ -10,6 +10,10 @@
  * when a spec is fitted, and when new data (`inputShape`) make the model valid or invalid. The element
  * draws no card of its own: the page puts it in one.
  *
+ * With `free-output` (the networks of a generative pair) no layer is managed: every row edits, the
+ * classifier presets are hidden, `input-label` names the input ("Latent z"), and `images` offers
+ * the image layers even for a vector input (a generator turns a latent vector into an image).
+ *
  * Test ids: `preset`, `add-layer` (adds before the output layer), `add-<kind id>` in the add menu
  * (`add-linear`, `add-relu`...), `layer-input`, `layer-<path>` rows (0-based; "2.1" is inside the
  * block at 2; the output row also carries `data-output`), `insert-<path>`, `move-up-<path>`,
@@ -101,6 +105,12 @@ export class ModelBuilder extends LitElement {
   @property() task: "classification" | "regression" = "classification";
   /** Shows the model read-only, with a hint to pause or reset (while training). */
   @property({ type: Boolean, reflect: true }) disabled = false;
+  /** No managed output layer and no presets: every layer is the user's (a generative pair's networks). */
+  @property({ type: Boolean, attribute: "free-output" }) freeOutput = false;
+  /** The input row's name (default "Input"). */
+  @property({ attribute: "input-label" }) inputLabel = "Input";
+  /** Offer the image layers (convolutions, pooling) whatever the input's rank. */
+  @property({ type: Boolean }) images = false;
 
   /** The open add-layer menu: where it inserts, and the test id of the button that opened it. */
   @state() private _menu: { at: LayerPath; anchor: string } | null = null;
@@ -123,7 +133,7 @@ export class ModelBuilder extends LitElement {
   };
 
   override willUpdate(changed: PropertyValues<this>): void {
-    const fitted = fitOutput(this.spec, this.outputSize);
+    const fitted = this.freeOutput ? this.spec : fitOutput(this.spec, this.outputSize);
     const refit = fitted !== this.spec;
     this.spec = fitted;
     if (changed.has("spec") || changed.has("inputShape") || changed.has("outputSize") || refit) this.analysis = analyzeModel(this.spec, this.inputShape);
@@ -230,21 +240,13 @@ export class ModelBuilder extends LitElement {
 
   override render() {
     const { spec, analysis } = this;
-    const last = spec.layers.length - 1;
+    // With a free output every layer is a row and "Add layer" appends; else the last is the managed output.
+    const last = this.freeOutput ? spec.layers.length : spec.layers.length - 1;
     const presets = presetsFor(this.inputShape);
     const match = matchPreset(spec, this.inputShape, this.outputSize);
     const error = analysis.error;
     return html`
-      <div class="toolbar">
-        <label class="preset">
-          <span>Preset</span>
-          <select data-testid="preset" ?disabled=${this.disabled} @change=${this.loadPreset}>
-            ${match ? nothing : html`<option value="" selected disabled>Custom model</option>`}
-            ${presets.map((p) => html`<option value=${p.id} ?selected=${p === match}>${p.label}</option>`)}
-          </select>
-        </label>
-        <p class="about">${match?.description ?? "Your own model: edit any layer, or start again from a preset."}</p>
-      </div>
+      ${this.freeOutput ? nothing : this.toolbar(match, presets)}
       ${this.disabled ? html`<p class="locked" data-testid="builder-locked">${ICONS.lock}Training is running: pause or reset it to edit the model.</p>` : nothing}
       ${error && !error.path ? html`<p class="error model" role="alert" data-testid="layer-error">${ICONS.warn}${error.message}</p>` : nothing}
       <ol class="layers" aria-label="Layers, from input to output">
@@ -252,14 +254,14 @@ export class ModelBuilder extends LitElement {
           <div class="head">
             <span class="badge" aria-hidden="true">In</span>
             <span class="num"></span>
-            <span class="name">Input <small>${describeInput(this.inputShape)}</small></span>
+            <span class="name">${this.inputLabel} ${this.freeOutput ? nothing : html`<small>${describeInput(this.inputShape)}</small>`}</span>
             <span class="shape" title="Shape of one example">${formatShape(this.inputShape)}</span>
             <span class="params"></span>
           </div>
         </li>
-        ${last === 0 ? html`<li class="empty">No hidden layers: a linear model. Add layers to learn curved boundaries.</li>` : nothing}
+        ${last === 0 ? html`<li class="empty">${this.freeOutput ? "No layers yet: add the first one." : "No hidden layers: a linear model. Add layers to learn curved boundaries."}</li>` : nothing}
         ${spec.layers.slice(0, last).map((layer, i) => this.row(layer, [i], last))}
-        ${this.outputRow(last)}
+        ${this.freeOutput ? nothing : this.outputRow(last)}
       </ol>
       <div class="add">
         <button
@@ -287,6 +289,21 @@ export class ModelBuilder extends LitElement {
     `;
   }
 
+  private toolbar(match: ReturnType<typeof matchPreset>, presets: ReturnType<typeof presetsFor>): TemplateResult {
+    return html`
+      <div class="toolbar">
+        <label class="preset">
+          <span>Preset</span>
+          <select data-testid="preset" ?disabled=${this.disabled} @change=${this.loadPreset}>
+            ${match ? nothing : html`<option value="" selected disabled>Custom model</option>`}
+            ${presets.map((p) => html`<option value=${p.id} ?selected=${p === match}>${p.label}</option>`)}
+          </select>
+        </label>
+        <p class="about">${match?.description ?? "Your own model: edit any layer, or start again from a preset."}</p>
+      </div>
+    `;
+  }
+
   /** The add menu as a list item, when the button with test id `anchor` opened it. */
   private menuSlot(anchor: string): TemplateResult | typeof nothing {
     return this._menu?.anchor === anchor ? html`<li class="menu-slot">${this.menu(this._menu.at)}</li>` : nothing;
@@ -294,11 +311,17 @@ export class ModelBuilder extends LitElement {
 
   private menu(at: LayerPath): TemplateResult {
     const where =
-      at.length > 1 ? `in block ${layerNumber(at.slice(0, -1))}` : at[0] === this.spec.layers.length - 1 ? "before the output" : `after layer ${at[0]}`;
+      at.length > 1
+        ? `in block ${layerNumber(at.slice(0, -1))}`
+        : this.freeOutput && at[0] === this.spec.layers.length
+          ? "at the end"
+          : at[0] === this.spec.layers.length - 1 && !this.freeOutput
+            ? "before the output"
+            : `after layer ${at[0]}`;
     return html`<dl-layer-menu
       .input=${shapeAt(this.analysis, at, this.inputShape)}
       where=${where}
-      ?images=${dataKind(this.inputShape) === "images"}
+      ?images=${this.images || dataKind(this.inputShape) === "images"}
       @pick=${(e: CustomEvent<LayerKind>) => this.add(e.detail)}
       @close=${this.closeMenu}
     ></dl-layer-menu>`;

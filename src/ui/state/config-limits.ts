@@ -5,6 +5,7 @@
  * the page). Messages name the field the way parseConfig's do: `config data.points: ...`.
  */
 import { IMAGE_DATASET_NAMES } from "../../data/image-datasets";
+import type { GenerativeConfig } from "../../generative/config";
 import { ConfigError, type ExperimentConfig } from "../../train/config";
 
 /** The most points a 2-D dataset may have in the playground. */
@@ -146,4 +147,12 @@ export function checkConfigLimits(config: ExperimentConfig): void {
     number(r, "l2", "regularization.", 0, 10);
   }
   checkTraining(c.training as Value);
+}
+
+/** The same bounds for a generative config (parseGenerativeConfig() has checked its fields' types). */
+export function checkGenerativeLimits(config: GenerativeConfig): void {
+  const data = config.data as Value;
+  number(data, "points", "data.", 10, MAX_POINTS, { whole: true });
+  number(config.training as unknown as Value, "batchSize", "training.", 1, MAX_BATCH_SIZE, { whole: true });
+  number(config.training as unknown as Value, "epochs", "training.", 1, MAX_EPOCHS, { whole: true });
 }

@@ -7,16 +7,18 @@
 import { parseCsv } from "../../data/csv";
 import { IMAGE_DATASET_NAMES } from "../../data/image-datasets";
 import { pointDatasets } from "../../data/synthetic";
+import { type GenerativeConfig, parseGenerativeConfig } from "../../generative/config";
+import { GENERATIVE_PRESETS } from "../../generative/presets";
 import type { LayerSpec } from "../../nn/spec";
 import { type DataConfig, type ExperimentConfig, OPTIMIZERS, type OptimizerConfig, parseConfig } from "../../train/config";
 import type { RaceEntry } from "../../worker/protocol";
-import { checkConfigLimits, checkOptimizerSettings } from "./config-limits";
+import { checkConfigLimits, checkGenerativeLimits, checkOptimizerSettings } from "./config-limits";
 
 /** The version this playground writes; older ones are migrated on the way in. */
 export const EXPERIMENT_VERSION = 1;
 
 /** The tabs of the playground, in order. */
-export const TABS = ["train", "race", "surfaces"] as const;
+export const TABS = ["train", "race", "surfaces", "generative"] as const;
 export type Tab = (typeof TABS)[number];
 
 /** The largest experiment (as JSON text) a link or a file may hold: room for a CSV table of a few MB. */
@@ -32,6 +34,8 @@ export interface Experiment {
   config: ExperimentConfig;
   /** The optimizers the race tab compares. */
   race: RaceEntry[];
+  /** What the Generative tab trains (a GAN, autoencoder or VAE); absent until that tab is used. */
+  generative?: GenerativeConfig;
   /** How the page was showing it (not part of what is trained). */
   view: { tab: Tab };
 }
@@ -243,7 +247,8 @@ const parseView = (value: unknown): Experiment["view"] => ({ tab: isObject(value
 export function parseExperiment(value: unknown): Experiment {
   const raw = migrate(value);
   for (const key of Object.keys(raw))
-    if (!["version", "config", "race", "view"].includes(key)) fail(`unknown field "${key}"; an experiment has version, config, race and view`);
+    if (!["version", "config", "race", "generative", "view"].includes(key))
+      fail(`unknown field "${key}"; an experiment has version, config, race, generative and view`);
   if (raw.config === undefined) fail("config: is missing");
   let config: ExperimentConfig;
   try {
@@ -252,5 +257,22 @@ export function parseExperiment(value: unknown): Experiment {
   } catch (e) {
     fail((e as Error).message);
   }
-  return { version: EXPERIMENT_VERSION, config, race: parseRace(raw.race), view: parseView(raw.view) };
+  const experiment: Experiment = { version: EXPERIMENT_VERSION, config, race: parseRace(raw.race), view: parseView(raw.view) };
+  if (raw.generative !== undefined) experiment.generative = parseGenerative(raw.generative);
+  return experiment;
+}
+
+function parseGenerative(value: unknown): GenerativeConfig {
+  try {
+    const config = parseGenerativeConfig(value);
+    checkGenerativeLimits(config);
+    return config;
+  } catch (e) {
+    fail(`generative ${(e as Error).message}`);
+  }
+}
+
+/** The Generative tab's model before the user picks one: the 2-D GAN on the ring of gaussians. */
+export function defaultGenerative(): GenerativeConfig {
+  return structuredClone(GENERATIVE_PRESETS[0].config);
 }
