@@ -8,17 +8,20 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { GENERATIVE_PRESETS } from "../src/generative/presets";
 import { buildModel } from "../src/nn/build";
 import { withBackend } from "../src/tensor/engine";
 import { manualSeed } from "../src/tensor/random";
 import { makeData, makeOptimizer } from "../src/train/config";
 import { lossByName } from "../src/train/objectives";
 import { Trainer } from "../src/train/trainer";
+import { pairProblem, presetOf } from "../src/ui/generative/generative-config";
 import { Autosave, type ExperimentStore, indexedDbStore, loadAutosave, openExperiment } from "../src/ui/state/autosave";
 import {
   DATA_NAMES,
   defaultConfigFor,
   defaultExperiment,
+  defaultGenerative,
   defaultRace,
   type Experiment,
   ExperimentError,
@@ -160,6 +163,34 @@ describe("experiment", () => {
     expect(e.view).toEqual({ tab: "train" });
     expect(e.race).toEqual(defaultRace());
     expect(parseExperiment({ ...defaultExperiment(), view: { tab: "race" } }).view.tab).toBe("race");
+  });
+});
+
+describe("the generative experiment", () => {
+  it("every preset validates inside an experiment and round-trips; the preset is recognised from its config", () => {
+    for (const preset of GENERATIVE_PRESETS) {
+      const e = { ...defaultExperiment(), generative: structuredClone(preset.config), view: { tab: "generative" as const } };
+      expect(parseExperiment(structuredClone(e))).toEqual(e);
+      expect(presetOf(preset.config)).toBe(preset.id);
+      expect(pairProblem(preset.config)).toBeNull();
+    }
+    const fashionAutoencoder = { ...GENERATIVE_PRESETS[3].config, data: { name: "fashion-mnist" as const, seed: 1 } };
+    expect(presetOf(fashionAutoencoder)).toBe("autoencoder-2d");
+    const edited = structuredClone(defaultGenerative());
+    if (edited.generative.kind !== "gan") throw new Error("the default is a GAN");
+    edited.generative.generator.layers[0] = { type: "linear", units: 48 };
+    expect(presetOf(edited)).toBe("");
+  });
+
+  it("names the network and layer of a pair that does not fit, and rejects a generative config out of bounds", () => {
+    const bad = structuredClone(defaultGenerative());
+    if (bad.generative.kind !== "gan") throw new Error("the default is a GAN");
+    bad.generative.generator.layers = bad.generative.generator.layers.slice(0, -1); // ends at 32 units, not the data's 2
+    expect(pairProblem(bad)).toMatch(/generator.*32.*2/);
+    expect(() => parseExperiment({ ...defaultExperiment(), generative: { ...defaultGenerative(), data: { name: "gaussian-ring", points: 1e9 } } })).toThrow(
+      /generative config data\.points/,
+    );
+    expect(() => parseExperiment({ ...defaultExperiment(), generative: { data: { name: "gaussian-ring" } } })).toThrow(/generative config/);
   });
 });
 

@@ -16,7 +16,7 @@ import { IMAGE_DATASET_NAMES } from "../../data/image-datasets";
 import { type GenerativeConfig, generativeDataShape } from "../../generative/config";
 import { GAN_LOSSES, type GanLossName } from "../../generative/losses";
 import { GENERATIVE_PRESETS } from "../../generative/presets";
-import { checkGenerativeSpec, type GenerativeSpec, type NetworkRole } from "../../generative/spec";
+import type { GenerativeSpec, NetworkRole } from "../../generative/spec";
 import { TARGET_NAMES } from "../../generative/targets";
 import type { ModelSpec } from "../../nn/spec";
 import type { GenerativeCommand, GenerativeEvent, ImageStrip, NetworkView, PlaneView, ReconstructionView, SamplesView } from "../../worker/generative-protocol";
@@ -24,6 +24,7 @@ import "../model-builder";
 import { theme } from "../theme";
 import type { GenCurves } from "./gen-curves";
 import "./gan-plane";
+import { networks, pairProblem, presetOf } from "./generative-config";
 import "./gen-curves";
 import { generativeStyles } from "./generative-styles";
 import "./image-grid";
@@ -46,28 +47,6 @@ const TARGET_LABELS: Record<string, string> = {
 };
 const BATCH_SIZES = [16, 32, 64, 128, 256];
 const ROLE_LABELS: Record<NetworkRole, string> = { generator: "Generator", discriminator: "Discriminator", encoder: "Encoder", decoder: "Decoder" };
-
-/** The preset a config came from (same generative kind, networks and data family), if any. */
-export function presetOf(config: GenerativeConfig): string {
-  const family = (c: GenerativeConfig) => generativeDataShape(c.data).length;
-  const same = (p: GenerativeConfig) =>
-    p.generative.kind === config.generative.kind &&
-    family(p) === family(config) &&
-    JSON.stringify(networks(p.generative)) === JSON.stringify(networks(config.generative));
-  return GENERATIVE_PRESETS.find((p) => same(p.config))?.id ?? "";
-}
-
-const networks = (spec: GenerativeSpec): ModelSpec[] => (spec.kind === "gan" ? [spec.generator, spec.discriminator] : [spec.encoder, spec.decoder]);
-
-/** The pair's cross-check against each other and the data: null when they fit, else the engine's message. */
-export function pairProblem(config: GenerativeConfig): string | null {
-  try {
-    checkGenerativeSpec(config.generative, generativeDataShape(config.data));
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
 
 @customElement("dl-generative-view")
 export class GenerativeView extends LitElement {

@@ -7,10 +7,13 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import type { ReconstructionView } from "../../worker/generative-protocol";
-import { classColor } from "../results/colors";
 import { sizedContext } from "./canvas";
 
 type Latent = NonNullable<ReconstructionView["latent"]>;
+
+/** Ten distinct colours for the ten digits (or clothes), bright enough on the dark plot. */
+const TEN_COLORS = ["#f97316", "#38bdf8", "#22c55e", "#f43f5e", "#a855f7", "#eab308", "#14b8a6", "#f472b6", "#94a3b8", "#84cc16"];
+const classColor = (k: number) => TEN_COLORS[k % TEN_COLORS.length];
 
 /** The latent coordinates of a click at (px, py) in a side×side plot of `bounds` (y up). */
 export function latentAt(px: number, py: number, side: number, [x0, x1, y0, y1]: Latent["bounds"]): [number, number] {
