@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { nodeGpu } from "../backend/node-gpu";
 import { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
+import { oursDcgan, tfjsDcgan } from "../bench/dcgan";
 import { oursLenet, tfjsLenet } from "../bench/lenet";
 import { type ConvShape, type MlpShape, oursConv, oursMatmul, oursMlp } from "../bench/ours";
 import { startTfjs, type Tf, tfjsConv, tfjsMatmul, tfjsMlp } from "../bench/tfjs";
@@ -82,6 +83,7 @@ const CASES: Case[] = [
   ]),
   ...MLPS.map(([name, m]) => ({ name, flops: 0, ours: (g: WebGPUBackend) => oursMlp(g, m), tfjs: (tf: Tf) => tfjsMlp(tf, m) })),
   { name: "LeNet-5 1x28x28, batch 64, Adam step", flops: 0, ours: (g: WebGPUBackend) => oursLenet(g, 64), tfjs: (tf: Tf) => tfjsLenet(tf, 64) },
+  { name: "DCGAN MNIST, batch 64, D+G iteration", flops: 0, ours: (g: WebGPUBackend) => oursDcgan(g, 64), tfjs: (tf: Tf) => tfjsDcgan(tf, 64) },
 ];
 
 interface Result {
@@ -180,6 +182,6 @@ function printTable(adapter: string, results: Result[]) {
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
+  console.error(e instanceof Error ? (process.env.BENCH_STACK ? e.stack : e.message) : e);
   process.exit(1);
 });

@@ -43,7 +43,7 @@ export const GAN_2D: GenerativeConfig = {
 };
 
 /** DCGAN's generator for 28x28 images: z -> 128x7x7 -> 64x14x14 -> 1x28x28 in [-1, 1]. */
-const DCGAN_GENERATOR: ModelSpec = {
+export const DCGAN_GENERATOR: ModelSpec = {
   layers: [
     { type: "linear", units: 128 * 7 * 7, bias: false },
     { type: "batchNorm" },
@@ -58,7 +58,7 @@ const DCGAN_GENERATOR: ModelSpec = {
 };
 
 /** DCGAN's discriminator: strided convolutions 28 -> 14 -> 7, leaky ReLU, batch norm, one logit. */
-const DCGAN_DISCRIMINATOR: ModelSpec = {
+export const DCGAN_DISCRIMINATOR: ModelSpec = {
   layers: [
     { type: "conv2d", filters: 64, kernel: 4, stride: 2, padding: 1 },
     leaky,
