@@ -16,7 +16,8 @@ import { buildModel } from "../nn/build";
 import type { Sequential } from "../nn/layers";
 import { withBackend } from "../tensor/engine";
 import { randomArray } from "./check";
-import type { Tf } from "./tfjs";
+import { oursWorkload } from "./ours";
+import { type Tf, tfjsWorkload } from "./tfjs";
 import type { Workload } from "./timing";
 
 type Made = Workload & { dispose(): void; firstLoss: number };
@@ -74,33 +75,25 @@ export async function oursDcgan(gpu: WebGPUBackend, batch: number): Promise<Made
     const dParams = D.parameters(); // (parameters() lists only those that require gradients)
     const dOpt = new dl.optim.Adam(dParams, { lr: 2e-4, betas: [0.5, 0.999] });
     const noise = new DeviceNoise(7);
-    let last: dl.Tensor | null = null;
+    const step = oursWorkload(gpu, () => {
+      dOpt.zeroGrad();
+      const fake = G.forward(noise.normal([batch, LATENT]));
+      const dLoss = discriminatorLoss("nonSaturating", D.forward(real), D.forward(fake.detach()));
+      dLoss.backward();
+      dOpt.step();
+      gOpt.zeroGrad();
+      for (const p of dParams) p.requiresGrad = false; // G's gradient passes through D; D's weights stay out
+      const gLoss = generatorLoss("nonSaturating", D.forward(fake));
+      gLoss.backward();
+      for (const p of dParams) p.requiresGrad = true;
+      gOpt.step();
+      return gLoss;
+    });
     return {
+      ...step,
       firstLoss,
-      run() {
-        const next = withBackend(gpu, () =>
-          dl.tidy(() => {
-            dOpt.zeroGrad();
-            const fake = G.forward(noise.normal([batch, LATENT]));
-            const dLoss = discriminatorLoss("nonSaturating", D.forward(real), D.forward(fake.detach()));
-            dLoss.backward();
-            dOpt.step();
-            gOpt.zeroGrad();
-            for (const p of dParams) p.requiresGrad = false; // G's gradient passes through D; D's weights stay out
-            const gLoss = generatorLoss("nonSaturating", D.forward(fake));
-            gLoss.backward();
-            for (const p of dParams) p.requiresGrad = true;
-            gOpt.step();
-            return gLoss;
-          }),
-        );
-        last?.dispose();
-        last = next;
-        gpu.flush();
-      },
-      sync: () => gpu.sync(),
       dispose() {
-        last?.dispose();
+        step.dispose();
         gOpt.dispose();
         dOpt.dispose();
         real.dispose();
@@ -191,26 +184,19 @@ export async function tfjsDcgan(tf: Tf, batch: number): Promise<Made> {
   const dVars = Object.values(D);
   const gOpt = tf.train.adam(2e-4, 0.5, 0.999);
   const dOpt = tf.train.adam(2e-4, 0.5, 0.999);
-  let last: ReturnType<typeof tf.scalar> | null = null;
+  const step = tfjsWorkload(tf, () => {
+    const z = tf.randomNormal([batch, LATENT]);
+    dOpt.minimize(() => dLossOf(discriminator(real), discriminator(generator(z))), false, dVars);
+    // TF.js cannot keep the D step's graph for the G step: G runs forward again (its usual DCGAN loop).
+    return gOpt.minimize(() => tf.mean(softplus(tf.neg(discriminator(generator(z))))) as ReturnType<typeof tf.scalar>, true, gVars) as ReturnType<
+      typeof tf.scalar
+    >;
+  });
   return {
+    ...step,
     firstLoss,
-    run() {
-      const next = tf.tidy(() => {
-        const z = tf.randomNormal([batch, LATENT]);
-        dOpt.minimize(() => dLossOf(discriminator(real), discriminator(generator(z))), false, dVars);
-        // TF.js cannot keep the D step's graph for the G step: G runs forward again (its usual DCGAN loop).
-        return gOpt.minimize(() => tf.mean(softplus(tf.neg(discriminator(generator(z))))) as ReturnType<typeof tf.scalar>, true, gVars) as ReturnType<
-          typeof tf.scalar
-        >;
-      });
-      last?.dispose();
-      last = next;
-    },
-    async sync() {
-      if (last) await last.data();
-    },
     dispose() {
-      last?.dispose();
+      step.dispose();
       gOpt.dispose();
       dOpt.dispose();
       tf.dispose([...gVars, ...dVars, real]);

@@ -7,7 +7,8 @@ import type { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
 import * as dl from "../index";
 import { withBackend } from "../tensor/engine";
 import { randomArray } from "./check";
-import type { Tf } from "./tfjs";
+import { oursWorkload } from "./ours";
+import { type Tf, tfjsWorkload } from "./tfjs";
 import type { Workload } from "./timing";
 
 type Made = Workload & { dispose(): void; firstLoss: number };
@@ -69,26 +70,18 @@ export async function oursLenet(gpu: WebGPUBackend, batch: number): Promise<Made
     const first = dl.noGrad(forward);
     const firstLoss = await first.item();
     first.dispose();
-    let last: dl.Tensor | null = null;
+    const step = oursWorkload(gpu, () => {
+      opt.zeroGrad();
+      const loss = forward();
+      loss.backward();
+      opt.step();
+      return loss;
+    });
     return {
+      ...step,
       firstLoss,
-      run() {
-        const next = withBackend(gpu, () =>
-          dl.tidy(() => {
-            opt.zeroGrad();
-            const loss = forward();
-            loss.backward();
-            opt.step();
-            return loss;
-          }),
-        );
-        last?.dispose();
-        last = next;
-        gpu.flush();
-      },
-      sync: () => gpu.sync(),
       dispose() {
-        last?.dispose();
+        step.dispose();
         opt.dispose();
         dl.dispose([...params, x, y]);
       },
@@ -146,19 +139,12 @@ export async function tfjsLenet(tf: Tf, batch: number): Promise<Made> {
   const firstLoss = (await first.data())[0];
   first.dispose();
   const opt = tf.train.adam(1e-3);
-  let last: ReturnType<typeof tf.scalar> | null = null;
+  const step = tfjsWorkload(tf, () => opt.minimize(forward, true, vars) as ReturnType<typeof tf.scalar>);
   return {
+    ...step,
     firstLoss,
-    run() {
-      const next = tf.tidy(() => opt.minimize(forward, true, vars) as ReturnType<typeof tf.scalar>);
-      last?.dispose();
-      last = next;
-    },
-    async sync() {
-      if (last) await last.data();
-    },
     dispose() {
-      last?.dispose();
+      step.dispose();
       opt.dispose();
       tf.dispose([...vars, x, y]);
     },

@@ -19,7 +19,7 @@ export interface ConvShape {
 }
 
 /** A workload whose `run` replaces the previous result and submits. */
-function workload(gpu: WebGPUBackend, make: () => dl.Tensor): Workload & { dispose(): void } {
+export function oursWorkload(gpu: WebGPUBackend, make: () => dl.Tensor): Workload & { dispose(): void } {
   let last: dl.Tensor | null = null;
   return {
     run() {
@@ -52,7 +52,7 @@ export async function oursMatmul(gpu: WebGPUBackend, n: number) {
     samplePositions(n * n).map((index) => ({ index, expected: matmulReference(ha, hb, n, index) })),
   );
   c.dispose();
-  const w = workload(gpu, () => dl.matmul(a, b));
+  const w = oursWorkload(gpu, () => dl.matmul(a, b));
   return { ...w, dispose: () => dl.dispose([a, b]) };
 }
 
@@ -89,7 +89,7 @@ export async function oursConv(gpu: WebGPUBackend, s: ConvShape, backward: boole
     samplePositions(y.size).map((index) => ({ index, expected: convReference(hx, hw, s, index) })),
   );
   y.dispose();
-  const w8 = workload(gpu, () => {
+  const w8 = oursWorkload(gpu, () => {
     const out = dl.conv2d(x, w, null, { padding: s.pad });
     if (!backward) return out;
     x.grad?.dispose();
@@ -151,7 +151,7 @@ export async function oursMlp(gpu: WebGPUBackend, m: MlpShape): Promise<Workload
     const first = dl.noGrad(() => forward());
     const firstLoss = await first.item();
     first.dispose();
-    const step = workload(gpu, () => {
+    const step = oursWorkload(gpu, () => {
       opt.zeroGrad();
       const loss = forward();
       loss.backward();

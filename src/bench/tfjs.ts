@@ -23,7 +23,7 @@ export async function startTfjs(gpu: GPU): Promise<Tf> {
   return tf;
 }
 
-function workload(tf: Tf, make: () => TF.Tensor | TF.Tensor[]): Workload & { dispose(): void } {
+export function tfjsWorkload(tf: Tf, make: () => TF.Tensor | TF.Tensor[]): Workload & { dispose(): void } {
   let last: TF.Tensor[] = [];
   return {
     run() {
@@ -55,7 +55,7 @@ export async function tfjsMatmul(tf: Tf, n: number) {
     samplePositions(n * n).map((index) => ({ index, expected: matmulReference(ha, hb, n, index) })),
   );
   c.dispose();
-  const w = workload(tf, () => tf.matMul(a, b));
+  const w = tfjsWorkload(tf, () => tf.matMul(a, b));
   return { ...w, dispose: () => tf.dispose([a, b]) };
 }
 
@@ -93,7 +93,7 @@ export async function tfjsConv(tf: Tf, s: ConvShape, backward: boolean) {
   );
   y.dispose();
   const grads = tf.grads((a: TF.Tensor, b: TF.Tensor) => tf.conv2d(a as TF.Tensor4D, b as TF.Tensor4D, 1, pad));
-  const wl = workload(tf, () => (backward ? grads([x, w], dy) : tf.conv2d(x as TF.Tensor4D, w as TF.Tensor4D, 1, pad)));
+  const wl = tfjsWorkload(tf, () => (backward ? grads([x, w], dy) : tf.conv2d(x as TF.Tensor4D, w as TF.Tensor4D, 1, pad)));
   return { ...wl, dispose: () => tf.dispose([x, w, dy]) };
 }
 
@@ -125,7 +125,7 @@ export async function tfjsMlp(tf: Tf, m: MlpShape): Promise<Workload & { dispose
   const firstLoss = (await first.data())[0];
   first.dispose();
   const opt = m.optimizer === "adam" ? tf.train.adam(1e-3) : tf.train.sgd(0.01);
-  const wl = workload(tf, () => opt.minimize(forward, true, vars) as TF.Scalar);
+  const wl = tfjsWorkload(tf, () => opt.minimize(forward, true, vars) as TF.Scalar);
   return {
     ...wl,
     firstLoss,

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { init } from "../backend/init";
 import { nodeGpu } from "../backend/node-gpu";
+import type { Flags } from "../cli/flags";
 import type { StopEvent } from "../train/trainer";
 import type { AutoencoderEpochEvent, AutoencoderTrainer } from "./autoencoder-trainer";
 import { exportGenerative, loadGenerativeWeights, saveGenerative } from "./checkpoint";
@@ -16,21 +17,8 @@ import { type GenerativeConfig, makeGenerativeData, parseGenerativeConfig } from
 import { buildGenerativeModels, makeGenerativeTrainer } from "./experiment";
 import type { GanEpochEvent, GanTrainer } from "./gan-trainer";
 
-/** The CLI flags a generative run uses (src/cli/train.ts parses them). */
-export interface GenerativeCliFlags {
-  device: "webgpu" | "cpu";
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  seed?: number;
-  limit?: number;
-  testLimit?: number;
-  checkpoint?: string;
-  resume?: string;
-  exportDir?: string;
-  json?: string;
-  quiet: boolean;
-}
+/** The CLI flags a generative run uses (src/cli/flags.ts parses them). */
+export type GenerativeCliFlags = Omit<Flags, "config">;
 
 /** The config with the flags' overrides (--lr sets both of a GAN's optimizers). */
 function applyFlags(json: unknown, flags: GenerativeCliFlags): GenerativeConfig {

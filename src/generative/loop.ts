@@ -2,7 +2,7 @@
  * The control shared by the generative training loops (GAN, autoencoder, VAE), DOM-free like the
  * Trainer: epochs of steps, each recorded and submitted without waiting (one submit per step), its
  * metrics read back through the async ring; a learning-rate schedule stepped per epoch; pause,
- * resume, one step, stop; and on a NaN or infinite
+ * resume, one step, stop (RunControl, as the Trainer); and on a NaN or infinite
  * loss, a stop that explains itself and puts back the last weights known to be good. A subclass says
  * what a step records and what its metrics mean.
  */
@@ -12,14 +12,13 @@ import type { Optimizer } from "../optim/optimizer";
 import type { LRScheduler } from "../optim/schedulers";
 import { noGrad, tidy } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
-import { Emitter } from "../train/events";
-import type { StopEvent } from "../train/trainer";
+import { RunControl, type RunState, type StopEvent } from "../train/run-control";
 import { type Landed, ReadbackRing } from "./readback";
 
 /** The events of a loop: one per landed step, one per epoch, one at the end. */
 export type LoopEvents<StepE, EpochE> = { step: StepE; epoch: EpochE; stop: StopEvent };
 
-export type LoopState = "idle" | "running" | "paused" | "stopped";
+export type LoopState = RunState;
 
 interface StepTag {
   step: number;
@@ -30,18 +29,10 @@ interface StepTag {
 
 const SNAPSHOT_EVERY = 25;
 
-export abstract class TrainingLoop<Unit, StepE, EpochE> extends Emitter<LoopEvents<StepE, EpochE>> {
-  state: LoopState = "idle";
-  /** Epochs completed. */
-  epoch = 0;
-  /** Steps recorded since the start. */
-  step = 0;
+export abstract class TrainingLoop<Unit, StepE, EpochE> extends RunControl<LoopEvents<StepE, EpochE>> {
   protected readonly backend: Backend;
   private readonly ring: ReadbackRing<StepTag>;
   private lastGood: Tensor[] | null;
-  private stopRequest: StopEvent | null = null;
-  private resumeWaiters: (() => void)[] = [];
-  private stepsRequested = 0;
 
   /**
    * @param optimizers every optimizer the loop steps (their parameters are what a divergence restores)
@@ -98,45 +89,6 @@ export abstract class TrainingLoop<Unit, StepE, EpochE> extends Emitter<LoopEven
     this.release();
     this.emit("stop", end);
     return end;
-  }
-
-  /** Pauses after the current step. */
-  pause(): void {
-    if (this.state === "running") this.state = "paused";
-  }
-
-  /** Continues after pause(). */
-  resume(): void {
-    if (this.state !== "paused") return;
-    this.state = "running";
-    this.wake();
-  }
-
-  /** While paused: runs exactly one more step. */
-  stepOnce(): void {
-    if (this.state !== "paused") return;
-    this.stepsRequested++;
-    this.wake();
-  }
-
-  /** Ends training after the current step; run() resolves with reason "stopped". */
-  stop(): void {
-    this.stopRequest ??= { reason: "stopped", message: "stopped by request", epoch: this.epoch, step: this.step };
-    this.wake();
-  }
-
-  private wake(): void {
-    for (const w of this.resumeWaiters.splice(0)) w();
-  }
-
-  private async waitWhilePaused(): Promise<void> {
-    while (this.state === "paused" && !this.stopRequest) {
-      if (this.stepsRequested > 0) {
-        this.stepsRequested--;
-        return;
-      }
-      await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
-    }
   }
 
   /** One epoch of steps; returns each metric's mean over the steps that landed. */

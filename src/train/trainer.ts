@@ -15,8 +15,8 @@ import { type LRScheduler, ReduceLROnPlateau } from "../optim/schedulers";
 import { tidy } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
 import { type Evaluation, evaluate, uploadBatch } from "./evaluate";
-import { Emitter } from "./events";
 import type { LossFn } from "./objectives";
+import { RunControl, type RunState, type StopEvent } from "./run-control";
 
 export interface EarlyStopping {
   /** Epochs without improvement before stopping. */
@@ -69,18 +69,11 @@ export interface EpochEvent {
   stepsPerSecond: number;
 }
 
-export type StopReason = "done" | "stopped" | "early-stopping" | "diverged";
-
-export interface StopEvent {
-  reason: StopReason;
-  message: string;
-  epoch: number;
-  step: number;
-}
+export type { StopEvent, StopReason } from "./run-control";
 
 export type TrainerEvents = { step: StepEvent; epoch: EpochEvent; stop: StopEvent };
 
-export type TrainerState = "idle" | "running" | "paused" | "stopped";
+export type TrainerState = RunState;
 
 interface PendingLoss {
   step: number;
@@ -93,10 +86,7 @@ interface PendingLoss {
 
 const SNAPSHOT_EVERY = 25;
 
-export class Trainer extends Emitter<TrainerEvents> {
-  state: TrainerState = "idle";
-  epoch = 0;
-  step = 0;
+export class Trainer extends RunControl<TrainerEvents> {
   /** Losses of every step, in order (for curves). */
   readonly history: number[] = [];
   readonly epochs: EpochEvent[] = [];
@@ -105,9 +95,6 @@ export class Trainer extends Emitter<TrainerEvents> {
   private lastGood: Tensor | null = null;
   private best: { value: number; epoch: number; snapshot: Tensor | null } | null = null;
   private badEpochs = 0;
-  private stopRequest: StopEvent | null = null;
-  private resumeWaiters: (() => void)[] = [];
-  private stepsRequested = 0;
 
   constructor(readonly options: TrainerOptions) {
     super();
@@ -155,35 +142,6 @@ export class Trainer extends Emitter<TrainerEvents> {
       this.scheduleLr(val?.loss ?? trainLoss);
       this.checkEarlyStopping(val);
     }
-  }
-
-  /** Pauses after the current step. */
-  pause(): void {
-    if (this.state === "running") this.state = "paused";
-  }
-
-  /** Continues after pause(). */
-  resume(): void {
-    if (this.state !== "paused") return;
-    this.state = "running";
-    this.wake();
-  }
-
-  /** While paused: runs exactly one more step. */
-  stepOnce(): void {
-    if (this.state !== "paused") return;
-    this.stepsRequested++;
-    this.wake();
-  }
-
-  /** Ends training after the current step; run() resolves with reason "stopped". */
-  stop(): void {
-    this.stopRequest ??= { reason: "stopped", message: "stopped by request", epoch: this.epoch, step: this.step };
-    this.wake();
-  }
-
-  private wake(): void {
-    for (const w of this.resumeWaiters.splice(0)) w();
   }
 
   private async trainEpoch(): Promise<number> {
@@ -292,16 +250,6 @@ export class Trainer extends Emitter<TrainerEvents> {
       step: p.step,
     };
     for (const q of this.pending) q.snapshot?.dispose();
-  }
-
-  private async waitWhilePaused(): Promise<void> {
-    while (this.state === "paused" && !this.stopRequest) {
-      if (this.stepsRequested > 0) {
-        this.stepsRequested--;
-        return;
-      }
-      await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
-    }
   }
 
   private scheduleLr(monitored: number): void {

@@ -25,10 +25,11 @@ import { buildExperimentModel, makeExperimentTrainer } from "../train/experiment
 import { type EpochEvent, type StepEvent, type StopEvent, Trainer } from "../train/trainer";
 import { EvalView } from "./eval-view";
 import { featureMaps, insideReport } from "./inside";
+import { LoopSession } from "./loop-session";
 import { errorMessage, type Post } from "./post";
 import { augmentedPreview, datasetPreview, isImages, isPoints } from "./previews";
 import { boundaryExtent, boundaryReport, scoreOf, testReport, trainScoreSet } from "./reports";
-import { RateMeter, StepBuffer, Throttle } from "./step-stream";
+import { StepBuffer } from "./step-stream";
 import { applyTune, type Tune } from "./tune";
 
 /** Steps between decision-boundary reports while training (and at least BOUNDARY_MS apart). */
@@ -47,19 +48,12 @@ export interface SessionOptions {
 
 type Report = "boundary" | "test" | "inside";
 
-export class ExperimentSession {
-  private trainer: Trainer;
-  private run: Promise<void> | null = null;
-  private wantRunning = false;
-  private finished: StopEvent | null = null;
-  private disposed = false;
+export class ExperimentSession extends LoopSession<Trainer> {
   private readonly view: EvalView;
   private readonly trainScore: Dataset;
   /** Half the side of the boundary's square (2-D points only). */
   private readonly extent: number | null;
   private readonly steps = new StepBuffer();
-  private readonly throttle = new Throttle(() => this.flushSteps());
-  private readonly rate = new RateMeter();
   private lastEpoch = 1;
   private lastBoundary = { step: 0, time: 0 };
   private lastInside = 0;
@@ -72,7 +66,8 @@ export class ExperimentSession {
     private readonly built: BuiltModel,
     private readonly options: SessionOptions,
   ) {
-    this.trainer = this.attach(makeExperimentTrainer(config, splits, built.model));
+    super(options.backend);
+    this.loop = this.attach(makeExperimentTrainer(config, splits, built.model));
     this.view = new EvalView(built.model);
     this.trainScore = trainScoreSet(splits.train);
     this.extent = isPoints(splits.train) ? boundaryExtent([splits.train, splits.test]) : null;
@@ -106,45 +101,9 @@ export class ExperimentSession {
     return session;
   }
 
-  /** Whether training is stepping (played and not finished). */
-  get running(): boolean {
-    return this.wantRunning && !this.finished;
-  }
-
-  /** Starts or resumes training. */
-  play(): void {
-    if (!this.prepare()) return;
-    this.wantRunning = true;
-    this.rate.restart(this.trainer.step);
-    if (this.run) this.trainer.resume();
-    else this.start(false);
-    this.postState();
-  }
-
-  /** Pauses after the current step; resolves once the boundary, test and inside reports are posted. */
-  async pause(): Promise<void> {
-    if (this.finished) return;
-    this.wantRunning = false;
-    this.trainer.pause();
-    this.throttle.flush();
-    this.postState();
-    await this.reportNow(["boundary", "test", "inside"]);
-  }
-
-  /** While paused: one training step, then the boundary, test and inside reports. */
-  async step(): Promise<void> {
-    if (this.wantRunning || !this.prepare()) return;
-    if (!this.run) this.start(true);
-    const before = this.trainer.step;
-    this.trainer.stepOnce();
-    while (this.trainer.step === before && !this.finished && !this.disposed) await new Promise((r) => setTimeout(r, 1));
-    this.throttle.flush();
-    await this.reportNow(["boundary", "test", "inside"]);
-  }
-
   /** Changes the learning rate, other numeric optimizer settings and L1/L2 for the next steps. */
   tune(tune: Tune): void {
-    const o = this.trainer.options;
+    const o = this.loop.options;
     const tuned = applyTune(tune, o.optimizer, o.scheduler, this.config.optimizer);
     this.config = { ...this.config, optimizer: tuned.optimizer, regularization: tuned.regularization };
   }
@@ -164,7 +123,7 @@ export class ExperimentSession {
 
   /** Posts the weights as safetensors (spec, config and progress in the metadata) and the PyTorch script that loads them. */
   async export(): Promise<void> {
-    const trainer = this.trainer;
+    const trainer = this.loop;
     trainer.pause(); // saveModel reads tensor by tensor: hold the weights still
     try {
       const inputShape = this.splits.train.inputShape;
@@ -181,34 +140,19 @@ export class ExperimentSession {
   /** Stops training and frees the model and optimizer once the trainer and the reports are done. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
-    this.disposed = true;
-    this.throttle.cancel();
-    this.trainer.stop();
-    this.run ??= this.trainer.run().then(
-      () => undefined,
-      () => undefined,
-    ); // a trainer that never ran still frees its snapshot
-    await this.run;
+    await this.stopLoop();
     await this.reports;
-    this.trainer.options.optimizer.dispose();
+    this.loop.options.optimizer.dispose();
     this.built.model.dispose();
   }
 
-  /** False (posting the final state) when training has finished; after a divergence, a fresh Trainer continues from the kept weights. */
-  private prepare(): boolean {
-    if (this.disposed) return false;
-    if (!this.finished) return true;
-    if (this.finished.reason !== "diverged") {
-      this.postState();
-      return false;
-    }
-    const old = this.trainer;
-    this.trainer = this.attach(new Trainer({ ...old.options }));
-    this.trainer.epoch = old.epoch;
-    this.trainer.step = old.step;
-    this.finished = null;
-    this.run = null;
-    return true;
+  protected freshLoop(old: Trainer): Trainer {
+    return this.attach(new Trainer({ ...old.options }));
+  }
+
+  /** Pause and step bring the boundary, test and inside reports for the weights as they are. */
+  protected reportNow(): Promise<void> {
+    return this.queueReports(["boundary", "test", "inside"]);
   }
 
   private attach(trainer: Trainer): Trainer {
@@ -217,19 +161,11 @@ export class ExperimentSession {
     return trainer;
   }
 
-  private start(paused: boolean): void {
-    const trainer = this.trainer;
-    this.run = trainer.run({ paused }).then(
-      (end) => this.onStop(trainer, end),
-      (e: unknown) => this.onStop(trainer, { reason: "stopped", message: errorMessage(e, this.options.backend), epoch: trainer.epoch, step: trainer.step }, e),
-    );
-  }
-
   private onStep(e: StepEvent): void {
     this.steps.push(e.step, e.loss, e.lr);
     this.lastEpoch = e.epoch;
     this.throttle.request();
-    const step = this.trainer.step;
+    const step = this.loop.step;
     const now = performance.now();
     if (this.extent !== null && step - this.lastBoundary.step >= BOUNDARY_EVERY && now - this.lastBoundary.time >= BOUNDARY_MS) {
       this.lastBoundary = { step, time: now };
@@ -248,14 +184,14 @@ export class ExperimentSession {
       const val = e.val as Evaluation;
       this.options.post({ type: "epoch", epoch: e.epoch, step: e.step, lr: e.lr, train: scoreOf(train), val: scoreOf(val), seconds: e.seconds });
       const test = this.splits.val
-        ? testReport(await this.evaluate(this.splits.test), this.splits.test, this.trainer.step)
+        ? testReport(await this.evaluate(this.splits.test), this.splits.test, this.loop.step)
         : testReport(val, this.splits.test, e.step);
       this.options.post({ type: "test", ...test });
     });
   }
 
-  private onStop(trainer: Trainer, end: StopEvent, error?: unknown): void {
-    if (trainer !== this.trainer || this.disposed) return;
+  protected onStop(trainer: Trainer, end: StopEvent, error?: unknown): void {
+    if (trainer !== this.loop || this.disposed) return;
     this.throttle.flush();
     this.finished = end;
     this.wantRunning = false;
@@ -269,12 +205,12 @@ export class ExperimentSession {
     });
   }
 
-  private flushSteps(): void {
+  protected flushSteps(): void {
     const batch = this.steps.take();
-    if (batch && !this.disposed) this.options.post({ type: "steps", ...batch, stepsPerSecond: this.rate.update(this.trainer.step), epoch: this.lastEpoch });
+    if (batch && !this.disposed) this.options.post({ type: "steps", ...batch, stepsPerSecond: this.rate.update(this.loop.step), epoch: this.lastEpoch });
   }
 
-  private postState(): void {
+  protected postState(): void {
     const done = this.finished !== null;
     this.options.post({ type: "state", running: this.wantRunning && !done, done, ...(done ? { reason: this.finished?.message } : {}) });
   }
@@ -283,7 +219,7 @@ export class ExperimentSession {
   private async initialReports(): Promise<void> {
     const train = await this.evaluate(this.trainScore);
     const val = await this.evaluate(this.splits.val ?? this.splits.test);
-    const lr = this.trainer.options.optimizer.lr;
+    const lr = this.loop.options.optimizer.lr;
     this.options.post({ type: "epoch", epoch: 0, step: 0, lr, train: scoreOf(train), val: scoreOf(val), seconds: 0 });
     const test = this.splits.val ? await this.evaluate(this.splits.test) : val;
     this.options.post({ type: "test", ...testReport(test, this.splits.test, 0) });
@@ -292,14 +228,14 @@ export class ExperimentSession {
   }
 
   /** Queues the reports (each at most once in the queue) and resolves when they are posted. */
-  private reportNow(kinds: Report[]): Promise<void> {
+  private queueReports(kinds: Report[]): Promise<void> {
     for (const kind of kinds) void this.schedule(kind, () => this.report(kind));
     return this.reports;
   }
 
   private async report(kind: Report): Promise<void> {
     const { backend, post } = this.options;
-    const step = this.trainer.step;
+    const step = this.loop.step;
     if (kind === "boundary") {
       if (this.extent !== null) post({ type: "boundary", ...(await boundaryReport(this.view, backend, this.splits.train, this.extent, step)) });
     } else if (kind === "test") post({ type: "test", ...testReport(await this.evaluate(this.splits.test), this.splits.test, step) });
@@ -307,7 +243,7 @@ export class ExperimentSession {
   }
 
   private evaluate(ds: Dataset): Promise<Evaluation> {
-    const o = this.trainer.options;
+    const o = this.loop.options;
     return evaluate(this.view, ds, o.loss, { backend: this.options.backend, batchSize: Math.max(o.batchSize, 256) });
   }
 

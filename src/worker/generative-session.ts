@@ -23,8 +23,8 @@ import type { Tensor } from "../tensor/tensor";
 import type { StopEvent } from "../train/trainer";
 import type { GenerativeEvent, ImageStrip } from "./generative-protocol";
 import { decodedImage, firstExamples, PLANE_POINTS, planeExtent, planeView, reconstructionView, samplesView } from "./generative-views";
+import { LoopSession } from "./loop-session";
 import { errorMessage } from "./post";
-import { RateMeter, Throttle } from "./step-stream";
 
 /** Iterations between views while training, and the least time between them. */
 export const VIEW_EVERY = 20;
@@ -37,17 +37,10 @@ export interface GenerativeSessionOptions {
   post: (event: GenerativeEvent | { type: "error"; message: string }) => void;
 }
 
-export class GenerativeSession {
-  private loop: Loop;
-  private run: Promise<void> | null = null;
-  private wantRunning = false;
-  private finished: StopEvent | null = null;
-  private disposed = false;
+export class GenerativeSession extends LoopSession<Loop> {
   private readonly names: string[];
   private columns: number[][] = [];
   private steps: number[] = [];
-  private readonly throttle = new Throttle(() => this.flushSteps());
-  private readonly rate = new RateMeter();
   private lastEpoch = 1;
   private lastView = { step: 0, time: 0 };
   private views: Promise<void> = Promise.resolve();
@@ -70,6 +63,7 @@ export class GenerativeSession {
     private readonly models: GenerativeModels,
     private readonly options: GenerativeSessionOptions,
   ) {
+    super(options.backend);
     this.loop = this.attach(makeGenerativeTrainer(config, data, models));
     this.names = this.loop instanceof GanTrainer ? ["dLoss", "gLoss", "dRealAccuracy", "dFakeAccuracy"] : ["loss", "reconstruction", "kl"];
     const real = firstExamples(data.train, PLANE_POINTS);
@@ -94,47 +88,13 @@ export class GenerativeSession {
       const networks = models.networks.map(({ spec: _, model: __, ...view }) => view);
       options.post({ type: "gen-model", kind: spec.kind, networks, dataShape: models.dataShape, latent: spec.latent });
       if (session.loop instanceof GanTrainer) session.fixedLatent = Float32Array.from(await session.loop.fixedLatent.data());
-      await session.viewNow();
+      await session.reportNow();
     } catch (e) {
       await session.dispose();
       throw e;
     }
     session.postState();
     return session;
-  }
-
-  get running(): boolean {
-    return this.wantRunning && !this.finished;
-  }
-
-  play(): void {
-    if (!this.prepare()) return;
-    this.wantRunning = true;
-    this.rate.restart(this.loop.step);
-    if (this.run) this.loop.resume();
-    else this.start(false);
-    this.postState();
-  }
-
-  /** Pauses after the current iteration; resolves once the view is posted. */
-  async pause(): Promise<void> {
-    if (this.finished) return;
-    this.wantRunning = false;
-    this.loop.pause();
-    this.throttle.flush();
-    this.postState();
-    await this.viewNow();
-  }
-
-  /** While paused: one iteration, then the view. */
-  async step(): Promise<void> {
-    if (this.wantRunning || !this.prepare()) return;
-    if (!this.run) this.start(true);
-    const before = this.loop.step;
-    this.loop.stepOnce();
-    while (this.loop.step === before && !this.finished && !this.disposed) await new Promise((r) => setTimeout(r, 1));
-    this.throttle.flush();
-    await this.viewNow();
   }
 
   /** Pauses and puts back both networks' weights from the last healthy checkpoint. */
@@ -149,7 +109,7 @@ export class GenerativeSession {
     this.recent.length = 0;
     this.health = HEALTHY;
     this.options.post({ type: "gen-health", ...HEALTHY, step: this.loop.step, checkpointStep: checkpoint.step });
-    await this.viewNow();
+    await this.reportNow();
   }
 
   /** Posts the decoder's image for a point of the 2-D latent plane. */
@@ -164,14 +124,7 @@ export class GenerativeSession {
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
-    this.disposed = true;
-    this.throttle.cancel();
-    this.loop.stop();
-    this.run ??= this.loop.run().then(
-      () => undefined,
-      () => undefined,
-    );
-    await this.run;
+    await this.stopLoop();
     await this.views;
     this.dropCheckpoint();
     if (this.loop instanceof GanTrainer) this.loop.dispose();
@@ -184,22 +137,9 @@ export class GenerativeSession {
     return "generatorOptimizer" in o ? [o.generatorOptimizer, o.discriminatorOptimizer] : [o.optimizer];
   }
 
-  /** False when training has finished; after a divergence, a fresh loop continues from the kept weights. */
-  private prepare(): boolean {
-    if (this.disposed) return false;
-    if (!this.finished) return true;
-    if (this.finished.reason !== "diverged") {
-      this.postState();
-      return false;
-    }
-    const old = this.loop;
-    if (old instanceof GanTrainer) old.dispose();
-    this.loop = this.attach(old instanceof GanTrainer ? new GanTrainer({ ...old.options }) : new AutoencoderTrainer({ ...old.options }));
-    this.loop.epoch = old.epoch;
-    this.loop.step = old.step;
-    this.finished = null;
-    this.run = null;
-    return true;
+  protected freshLoop(old: Loop): Loop {
+    if (old instanceof GanTrainer) old.dispose(); // its fixed latents; the new loop draws the same ones
+    return this.attach(old instanceof GanTrainer ? new GanTrainer({ ...old.options }) : new AutoencoderTrainer({ ...old.options }));
   }
 
   private attach<L extends Loop>(loop: L): L {
@@ -210,14 +150,6 @@ export class GenerativeSession {
       this.options.post({ type: "gen-epoch", epoch: e.epoch, step: e.step, seconds: e.seconds, modes });
     });
     return loop;
-  }
-
-  private start(paused: boolean): void {
-    const loop = this.loop;
-    this.run = loop.run({ paused }).then(
-      (end) => this.onStop(loop, end),
-      (e: unknown) => this.onStop(loop, { reason: "stopped", message: errorMessage(e, this.options.backend), epoch: loop.epoch, step: loop.step }, e),
-    );
   }
 
   private onStep(e: Record<string, number>): void {
@@ -239,7 +171,7 @@ export class GenerativeSession {
     }
   }
 
-  private onStop(loop: Loop, end: StopEvent, error?: unknown): void {
+  protected onStop(loop: Loop, end: StopEvent, error?: unknown): void {
     if (loop !== this.loop || this.disposed) return;
     this.throttle.flush();
     this.finished = end;
@@ -252,7 +184,7 @@ export class GenerativeSession {
     void this.scheduleView(false).then(() => this.postState());
   }
 
-  private flushSteps(): void {
+  protected flushSteps(): void {
     if (!this.steps.length || this.disposed) return;
     const values = this.names.map((_, i) => Float32Array.from(this.columns[i] ?? []));
     this.options.post({
@@ -267,7 +199,7 @@ export class GenerativeSession {
     this.columns = [];
   }
 
-  private postState(): void {
+  protected postState(): void {
     const done = this.finished !== null;
     this.options.post({ type: "gen-state", running: this.wantRunning && !done, done, ...(done ? { reason: this.finished?.message } : {}) });
   }
@@ -288,7 +220,7 @@ export class GenerativeSession {
   }
 
   /** A view now (pause, step, load, rollback): shown, not judged, so it never moves the checkpoint. */
-  private viewNow(): Promise<void> {
+  protected reportNow(): Promise<void> {
     this.viewQueued = false; // a view asked for now runs after the queue, even if one is waiting
     return this.scheduleView(false);
   }
