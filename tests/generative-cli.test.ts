@@ -79,3 +79,57 @@ it("explains a generator that does not end at the data's shape", () => {
     "config generative: generator layer 5 linear: output a vector of 3 does not match the data's vectors of 2; end with a layer that outputs 2 values",
   );
 });
+
+it("judges an image GAN's samples with a classifier checkpoint trained by the CLI", () => {
+  const classifier = join(dir, "classifier.safetensors");
+  const trained = run([
+    "examples/mnist-mlp.json",
+    "--device",
+    "cpu",
+    "--epochs",
+    "1",
+    "--limit",
+    "2000",
+    "--test-limit",
+    "200",
+    "--quiet",
+    "--checkpoint",
+    classifier,
+  ]);
+  expect(trained.status, trained.stderr).toBe(0);
+  const gan = {
+    data: { name: "mnist", trainLimit: 64, testLimit: 16, seed: 1 },
+    generative: {
+      kind: "gan",
+      latent: 8,
+      generator: {
+        layers: [
+          { type: "linear", units: 784 },
+          { type: "activation", fn: "tanh" },
+          { type: "unflatten", channels: 1, height: 28, width: 28 },
+        ],
+      },
+      discriminator: { layers: [{ type: "flatten" }, { type: "linear", units: 1 }] },
+    },
+    optimizer: { name: "adam", lr: 0.001 },
+    training: { epochs: 1, batchSize: 16, seed: 1 },
+  };
+  const file = join(dir, "tiny-image-gan.json");
+  writeFileSync(file, JSON.stringify(gan));
+  const json = join(dir, "judged.json");
+  const out = run([file, "--device", "cpu", "--quiet", "--judge", classifier, "--json", json]);
+  expect(out.status, out.stderr).toBe(0);
+  expect(out.stdout).toMatch(
+    new RegExp(`judged by ${classifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\d+\\.\\d% of 1000 samples labelled with confidence >= 0.9`),
+  );
+  expect(out.stdout).toMatch(/labels: 0 \d+\.\d%, 1 \d+\.\d%, .*9 \d+\.\d%/);
+  expect(out.stdout).toMatch(/rarest label: \d at \d+\.\d%/);
+  const judged = JSON.parse(readFileSync(json, "utf8")).final.judged;
+  expect(judged.samples).toBe(1000);
+  expect(judged.classShares).toHaveLength(10);
+  expect(judged.classShares.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 6);
+  // The 2-D GAN draws points, not images: the flag says what it needs.
+  const wrong = run(["examples/gan-ring.json", "--device", "cpu", "--epochs", "1", "--quiet", "--judge", classifier]);
+  expect(wrong.status).toBe(1);
+  expect(wrong.stderr).toContain("--judge labels the samples of an image GAN");
+}, 300_000);

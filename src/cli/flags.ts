@@ -17,6 +17,8 @@ export interface Flags {
   resume?: string;
   exportDir?: string;
   json?: string;
+  /** An image GAN: a classifier checkpoint that labels 1,000 generated samples after training. */
+  judge?: string;
   quiet: boolean;
 }
 
@@ -44,6 +46,7 @@ export function parseFlags(argv: string[]): Flags {
     else if (a === "--resume") flags.resume = next();
     else if (a === "--export") flags.exportDir = next();
     else if (a === "--json") flags.json = next();
+    else if (a === "--judge") flags.judge = next();
     else if (a === "--quiet") flags.quiet = true;
     else if (a.startsWith("--")) throw new Error(`train: unknown flag ${a}; see the top of src/cli/train.ts`);
     else if (!flags.config) flags.config = a;

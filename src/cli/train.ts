@@ -13,6 +13,8 @@
  *   --resume FILE         start from the weights of a checkpoint made with the same model spec
  *   --export DIR          write DIR/model.safetensors and DIR/model.py (a PyTorch script)
  *   --json FILE           write a summary (metrics per epoch, test scores, timings) as JSON
+ *   --judge FILE          an image GAN: label 1,000 samples with this classifier checkpoint and print
+ *                         the share labelled with confidence >= 0.9 and the share of each class
  *   --quiet               no progress bar
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -10,12 +10,16 @@ import { dirname, join } from "node:path";
 import { init } from "../backend/init";
 import { nodeGpu } from "../backend/node-gpu";
 import type { Flags } from "../cli/flags";
+import { type ImageDatasetName, loadImageDataset } from "../data/image-datasets";
+import { deriveSeed } from "../data/random";
+import { loadModel } from "../io/checkpoint";
 import type { StopEvent } from "../train/trainer";
 import type { AutoencoderEpochEvent, AutoencoderTrainer } from "./autoencoder-trainer";
 import { exportGenerative, loadGenerativeWeights, saveGenerative } from "./checkpoint";
 import { type GenerativeConfig, makeGenerativeData, parseGenerativeConfig } from "./config";
 import { buildGenerativeModels, makeGenerativeTrainer } from "./experiment";
 import type { GanEpochEvent, GanTrainer } from "./gan-trainer";
+import { type Judgement, judgeImages } from "./judge";
 
 /** The CLI flags a generative run uses (src/cli/flags.ts parses them). */
 export type GenerativeCliFlags = Omit<Flags, "config">;
@@ -56,6 +60,33 @@ function describeAutoencoderEpoch(e: AutoencoderEpochEvent, epochs: number, vae:
     ? `  test MSE ${t.mse.toFixed(5)} (${pct(t.mse / t.baselineMse)} of the mean image's ${t.baselineMse.toFixed(5)})${t.elbo !== undefined ? `  test ELBO ${t.elbo.toFixed(2)}` : ""}`
     : "";
   return `epoch ${e.epoch}/${epochs}  ${train}${test}  ${e.seconds.toFixed(1)} s (${rate(e.stepsPerSecond, "step")})`;
+}
+
+/**
+ * Labels 1,000 samples of `gan` with the classifier checkpoint at `file` (trained by this project on
+ * the same data) and prints the share labelled with confidence ≥ 0.9 and the share of each class.
+ */
+async function judgeGenerated(gan: GanTrainer, file: string, dataShape: number[], dataName: string): Promise<Judgement> {
+  const backend = gan.options.generatorOptimizer.backend;
+  const classifier = loadModel(readFileSync(file), { backend });
+  try {
+    const same = classifier.inputShape.join("x") === dataShape.join("x");
+    if (!same) throw new Error(`--judge: ${file} classifies ${classifier.inputShape.join("x")} inputs, the generator draws ${dataShape.join("x")}`);
+    const seed = deriveSeed(gan.options.seed ?? 1, 5);
+    const judged = await judgeImages(classifier.model, (count, b) => gan.sample(count, deriveSeed(seed, b)), {
+      n: 1000,
+      range: gan.options.transform ? "symmetric" : "unit",
+      backend,
+    });
+    const names = (await loadImageDataset(dataName as ImageDatasetName, "test", { limit: 10 })).classNames ?? [];
+    console.log(`judged by ${file}: ${pct(judged.confidentShare)} of ${judged.samples} samples labelled with confidence >= ${judged.threshold}`);
+    console.log(`labels: ${judged.classShares.map((share, k) => `${names[k] ?? k} ${pct(share)}`).join(", ")}`);
+    const fewest = judged.classShares.indexOf(Math.min(...judged.classShares));
+    console.log(`rarest label: ${names[fewest] ?? fewest} at ${pct(judged.classShares[fewest])}`);
+    return judged;
+  } finally {
+    classifier.model.dispose();
+  }
 }
 
 /** Trains the generative config `json` as the flags say; returns the process's exit code. */
@@ -106,6 +137,8 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
   const runStarted = performance.now();
   let end: StopEvent;
   let final: Record<string, unknown>;
+  if (flags.judge && (spec.kind !== "gan" || models.dataShape.length !== 3))
+    throw new Error("--judge labels the samples of an image GAN (MNIST or Fashion-MNIST)");
   if (spec.kind === "gan") {
     const gan = trainer as GanTrainer;
     gan.on("step", (e) => progress(`epoch ${e.epoch}/${epochs} iteration ${e.step}  D loss ${e.dLoss.toFixed(4)}  G loss ${e.gLoss.toFixed(4)}`, e.step));
@@ -118,6 +151,7 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
       console.log(`modes covered: ${last.modes.covered}/${last.modes.modes}`);
       console.log(`samples near a mode: ${pct(last.modes.nearShare)}`);
     }
+    if (flags.judge) final.judged = await judgeGenerated(gan, flags.judge, models.dataShape, config.data.name);
     gan.dispose();
   } else {
     const ae = trainer as AutoencoderTrainer;
