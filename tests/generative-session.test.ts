@@ -11,7 +11,9 @@ import { describe, expect, it } from "vitest";
 import type { GanStepEvent } from "../src/generative/gan-trainer";
 import { ganHealth, HEALTH_WINDOW, spread } from "../src/generative/health";
 import { GAN_2D } from "../src/generative/presets";
-import { memory } from "../src/tensor/engine";
+import { loadModel } from "../src/io/checkpoint";
+import { tensor } from "../src/ops/creation";
+import { memory, withBackend } from "../src/tensor/engine";
 import type { GenerativeEvent } from "../src/worker/generative-protocol";
 import { GenerativeSession } from "../src/worker/generative-session";
 import { INTERPOLATION_FRAMES, PLANE_ARROWS, PLANE_GRID, PLANE_POINTS, SAMPLE_IMAGES, VERDICT_BINS, VERDICT_EXAMPLES } from "../src/worker/generative-views";
@@ -217,6 +219,18 @@ describe("autoencoder sessions", () => {
     expect(decoded.image).toMatchObject({ count: 1, height: 28, width: 28 });
     expect(decoded.image.pixels.some((p) => p > 0)).toBe(true);
     await expect(session.decode([Number.NaN, 0])).rejects.toThrow(/two finite numbers/);
+    // Export: each network's weights with its spec, and a PyTorch script that loads them.
+    await session.export();
+    const files = r.last("gen-exported").files;
+    expect(files.map((f) => f.name)).toEqual(["encoder.safetensors", "encoder.py", "decoder.safetensors", "decoder.py"]);
+    const decoder = loadModel(files[2].contents as Uint8Array, { backend: cpu32 });
+    expect(decoder.spec).toEqual(ae.generative.decoder);
+    expect(decoder.inputShape).toEqual([2]);
+    const out = withBackend(cpu32, () => decoder.model.eval().forward(tensor([[0.5, -0.25]])));
+    const image = Uint8Array.from(await out.data(), (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+    expect(image).toEqual(decoded.image.pixels); // the exported decoder draws what the session decoded
+    expect(files[3].contents).toMatch(/class Decoder/);
+    decoder.model.dispose();
     await session.dispose();
   }, 60_000);
 

@@ -16,7 +16,9 @@ export type GenerativeCommand =
   /** Puts back both networks' weights from the last checkpoint taken while training looked healthy. */
   | { type: "gen-rollback" }
   /** The decoder's image for a point of a 2-D latent plane. */
-  | { type: "gen-decode"; latent: [number, number] };
+  | { type: "gen-decode"; latent: [number, number] }
+  /** Both networks as safetensors (spec in the metadata) with a PyTorch script each. */
+  | { type: "gen-export" };
 
 /** One network of the pair, as the builder and the summary show it. */
 export type NetworkView = Omit<NetworkSummary, "spec">;
@@ -94,5 +96,7 @@ export type GenerativeEvent =
   | ({ type: "gen-samples" } & SamplesView)
   | ({ type: "gen-reconstruction" } & ReconstructionView)
   | { type: "gen-decoded"; latent: [number, number]; image: ImageStrip }
+  /** generator.safetensors, generator.py, discriminator.safetensors... (or encoder and decoder). */
+  | { type: "gen-exported"; files: { name: string; contents: Uint8Array | string }[] }
   | ({ type: "gen-health" } & HealthReport & { step: number; checkpointStep: number | null })
   | { type: "gen-state"; running: boolean; done: boolean; reason?: string };

@@ -14,6 +14,7 @@
 import type { Backend } from "../backend/backend";
 import { AutoencoderTrainer } from "../generative/autoencoder-trainer";
 import { disposeGenerative, type GenerativeModels } from "../generative/build";
+import { exportGenerative } from "../generative/checkpoint";
 import { type GenerativeConfig, type GenerativeData, makeGenerativeData, parseGenerativeConfig } from "../generative/config";
 import { buildGenerativeModels, makeGenerativeTrainer } from "../generative/experiment";
 import { type GanStepEvent, GanTrainer } from "../generative/gan-trainer";
@@ -120,6 +121,18 @@ export class GenerativeSession extends LoopSession<Loop> {
     if (!latent.every(Number.isFinite)) throw new Error(`decode: the latent point must be two finite numbers, got ${JSON.stringify(latent)}`);
     const image: ImageStrip = await decodedImage(loop, this.models.dataShape, latent);
     this.options.post({ type: "gen-decoded", latent, image });
+  }
+
+  /** Posts both networks as safetensors files with a PyTorch script each, the loop held still while they are read. */
+  async export(): Promise<void> {
+    const loop = this.loop;
+    loop.pause();
+    try {
+      const files = await exportGenerative(this.models);
+      this.options.post({ type: "gen-exported", files: [...files].map(([name, contents]) => ({ name, contents })) });
+    } finally {
+      if (this.wantRunning) loop.resume();
+    }
   }
 
   async dispose(): Promise<void> {

@@ -127,6 +127,8 @@ async function handle(command: Command, backend: Backend): Promise<void> {
       return generative(command).rollback();
     case "gen-decode":
       return generative(command).decode(command.latent);
+    case "gen-export":
+      return generative(command).export();
     default:
       throw new Error(`unknown command ${JSON.stringify((command as { type?: unknown }).type)}`);
   }

@@ -21,6 +21,7 @@ import { TARGET_NAMES } from "../../generative/targets";
 import type { ModelSpec } from "../../nn/spec";
 import type { GenerativeCommand, GenerativeEvent, ImageStrip, NetworkView, PlaneView, ReconstructionView, SamplesView } from "../../worker/generative-protocol";
 import "../model-builder";
+import { downloadBlob } from "../state/experiment-file";
 import { theme } from "../theme";
 import type { GenCurves } from "./gen-curves";
 import "./gan-plane";
@@ -115,6 +116,10 @@ export class GenerativeView extends LitElement {
         break;
       case "gen-decoded":
         this._decoded = event;
+        break;
+      case "gen-exported":
+        for (const f of event.files)
+          downloadBlob(new Blob([f.contents as BlobPart], { type: f.name.endsWith(".py") ? "text/x-python" : "application/octet-stream" }), f.name);
         break;
       case "gen-health":
         this._health = event;
@@ -308,6 +313,7 @@ export class GenerativeView extends LitElement {
         <button class="primary play" data-testid="gen-play" ?disabled=${this._done} @click=${() => this.control(this._running ? "pause" : "play")}>${this._running ? "Pause" : this._step > 0 ? "Resume" : "Train"}</button>
         <button data-testid="gen-step" ?disabled=${this._running || this._done} @click=${() => this.control("step")} title="One iteration">Step</button>
         <button data-testid="gen-reset" @click=${() => this.control("reset")} title="New weights from the seed">Reset</button>
+        <button data-testid="gen-export" ?disabled=${!this._networks.length} @click=${() => this.send({ type: "gen-export" })} title="Download both networks' weights (safetensors) and a PyTorch script for each">Weights ↓</button>
         ${this.config?.generative.kind === "gan" ? html`<button data-testid="gen-rollback" ?disabled=${!canRollback} @click=${() => this.control("rollback")} title="Back to the last checkpoint taken while training looked healthy">Roll back${canRollback ? ` to ${this._health?.checkpointStep}` : ""}</button>` : nothing}
       </div>
       <div class="status" aria-live="polite">
