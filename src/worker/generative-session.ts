@@ -27,9 +27,15 @@ import { decodedImage, firstExamples, PLANE_POINTS, planeExtent, planeView, reco
 import { LoopSession } from "./loop-session";
 import { errorMessage } from "./post";
 
-/** Iterations between views while training, and the least time between them. */
+/**
+ * While training, a view is due every VIEW_EVERY iterations, or after any iteration once SLOW_VIEW_MS
+ * have passed (a slow model, e.g. a DCGAN on a CPU-emulated GPU, still updates live); views are at
+ * least VIEW_MS apart, and twice as long apart as the last one took, so they never take more than a
+ * third of the device's time.
+ */
 export const VIEW_EVERY = 20;
 const VIEW_MS = 400;
+const SLOW_VIEW_MS = 3000;
 
 type Loop = GanTrainer | AutoencoderTrainer;
 
@@ -44,6 +50,8 @@ export class GenerativeSession extends LoopSession<Loop> {
   private steps: number[] = [];
   private lastEpoch = 1;
   private lastView = { step: 0, time: 0 };
+  /** How long the last view took. */
+  private viewMs = 0;
   private views: Promise<void> = Promise.resolve();
   private viewQueued = false;
   private readonly recent: GanStepEvent[] = [];
@@ -178,7 +186,10 @@ export class GenerativeSession extends LoopSession<Loop> {
     }
     this.throttle.request();
     const now = performance.now();
-    if (this.loop.step - this.lastView.step >= VIEW_EVERY && now - this.lastView.time >= VIEW_MS) {
+    const steps = this.loop.step - this.lastView.step;
+    const elapsed = now - this.lastView.time;
+    const due = steps >= VIEW_EVERY || (steps >= 1 && elapsed >= SLOW_VIEW_MS);
+    if (due && elapsed >= Math.max(VIEW_MS, 2 * this.viewMs)) {
       this.lastView = { step: this.loop.step, time: now };
       void this.scheduleView(true);
     }
@@ -224,7 +235,10 @@ export class GenerativeSession extends LoopSession<Loop> {
     this.views = this.views
       .then(async () => {
         this.viewQueued = false;
-        if (!this.disposed) await this.view(judge);
+        if (this.disposed) return;
+        const started = performance.now();
+        await this.view(judge);
+        this.viewMs = performance.now() - started;
       })
       .catch((e: unknown) => {
         if (!this.disposed) this.options.post({ type: "error", message: errorMessage(e, this.options.backend) });

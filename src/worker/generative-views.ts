@@ -42,7 +42,7 @@ export const SAMPLE_IMAGES = 36;
 export const INTERPOLATION_FRAMES = 10;
 /** Bins over [0, 1] of the D(real) and D(fake) histograms, and the examples they count. */
 export const VERDICT_BINS = 20;
-export const VERDICT_EXAMPLES = 256;
+export const VERDICT_EXAMPLES = 128;
 /** Test images shown beside their reconstructions. */
 export const RECONSTRUCTIONS = 10;
 /** Test codes plotted on a 2-D latent plane. */

@@ -43,6 +43,7 @@ it("(1) the 2-D GAN trains: heatmap, points and arrows move, and the modes cover
   expect(Number(await page.locator("dl-gen-curves").getAttribute("data-points"))).toBeGreaterThan(0);
   await expect.poll(() => page.getByTestId("gen-health").textContent()).toMatch(/Healthy|collapse|won|exploding/);
   await page.screenshot({ path: "test-results/gen1-gan-2d.png", fullPage: true });
+  await page.screenshot({ path: "test-results/gen1-gan-2d-view.png" }); // the first screen (README's docs/generative.png)
   expect(errors).toEqual([]);
 }, 420_000);
 
@@ -56,10 +57,12 @@ it("(2) the MNIST DCGAN preset shows a live samples grid", async () => {
   const before = await page.getByTestId("samples-grid").getAttribute("data-signature");
   await page.getByTestId("gen-play").click();
   await expect.poll(() => attr(page, "data-view-step"), { timeout: 300_000, interval: 1000 }).toBeGreaterThanOrEqual(1);
-  await page.getByTestId("gen-play").click(); // pause
-  await expect.poll(() => page.getByTestId("samples-grid").getAttribute("data-signature"), { timeout: 120_000 }).not.toBe(before);
+  await page.getByTestId("gen-play").click(); // pause: the view of the last iteration follows
+  const iterations = async () => Number(await page.getByTestId("gen-step-count").textContent());
+  await expect.poll(async () => (await attr(page, "data-view-step")) === (await iterations()), { timeout: 180_000, interval: 1000 }).toBe(true);
+  expect(await page.getByTestId("samples-grid").getAttribute("data-signature")).not.toBe(before);
   expect(await page.getByTestId("interpolation").getAttribute("data-count")).toBe("10");
-  await page.screenshot({ path: "test-results/gen2-dcgan.png", fullPage: true });
+  await page.screenshot({ path: "test-results/gen2-dcgan.png", fullPage: true, timeout: 120_000 }); // the emulated GPU may still be busy
   expect(errors).toEqual([]);
 }, 600_000);
 
