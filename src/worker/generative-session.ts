@@ -7,9 +7,8 @@
  *
  * GAN health: after each view while training, the last iterations and the samples' spread are
  * judged (health.ts); while healthy, a checkpoint of both networks' weights is kept, and `rollback`
- * puts it back. After a
- * NaN loss the loop has already put back its last good weights; play continues from them with a
- * fresh loop over the same networks and optimizers.
+ * puts it back. After a NaN loss the loop has already put back its last good weights; play
+ * continues from them with a fresh loop over the same networks and optimizers (LoopSession).
  */
 import type { Backend } from "../backend/backend";
 import { AutoencoderTrainer } from "../generative/autoencoder-trainer";
@@ -58,7 +57,7 @@ export class GenerativeSession extends LoopSession<Loop> {
   private health: HealthReport = HEALTHY;
   /** Both networks' weights at the last healthy view, and its step. */
   private checkpoint: { weights: Tensor[]; step: number } | null = null;
-  /** 2-D GAN: half the plane's side, and the real points' spread. */
+  /** 2-D data: half the plane's side, and the real points' spread (0 for images). */
   private readonly extent: number;
   private readonly realSpread: number;
   /** The largest ratio of generated to real spread seen (collapse means shrinking from it). */
@@ -75,9 +74,9 @@ export class GenerativeSession extends LoopSession<Loop> {
     super(options.backend);
     this.loop = this.attach(makeGenerativeTrainer(config, data, models));
     this.names = this.loop instanceof GanTrainer ? ["dLoss", "gLoss", "dRealAccuracy", "dFakeAccuracy"] : ["loss", "reconstruction", "kl"];
-    const real = firstExamples(data.train, PLANE_POINTS);
-    this.extent = planeExtent(real.x);
-    this.realSpread = spread(real.x, real.size);
+    const real = models.dataShape.length === 1 ? firstExamples(data.train, PLANE_POINTS) : null; // 2-D data only
+    this.extent = real ? planeExtent(real.x) : 0;
+    this.realSpread = real ? spread(real.x, real.size) : 0;
   }
 
   /** Validates `config` (untrusted JSON), builds the run, posts the model, the first view and the state. */
@@ -126,7 +125,7 @@ export class GenerativeSession extends LoopSession<Loop> {
     const loop = this.loop;
     if (loop instanceof GanTrainer || this.config.generative.latent !== 2 || this.config.generative.kind !== "autoencoder")
       throw new Error('decoding a point needs an autoencoder with a 2-D latent (the "Autoencoder, 2-D latent" preset)');
-    if (!latent.every(Number.isFinite)) throw new Error(`decode: the latent point must be two finite numbers, got ${JSON.stringify(latent)}`);
+    if (latent.length !== 2 || !latent.every(Number.isFinite)) throw new Error(`decode: the latent point must be two finite numbers, got ${JSON.stringify(latent)}`);
     const image: ImageStrip = await decodedImage(loop, this.models.dataShape, latent);
     this.options.post({ type: "gen-decoded", latent, image });
   }
