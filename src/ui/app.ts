@@ -470,7 +470,7 @@ export class App extends LitElement {
           </section>
         </aside>
         <section class="card builder" aria-label="Model"><h2>Model · ${subject}</h2>
-          <dl-model-builder .spec=${c.model} .inputShape=${this.inputShape} .outputSize=${this.outputSize} .task=${this.task} ?disabled=${this._running}
+          <dl-model-builder data-testid="train-builder" .spec=${c.model} .inputShape=${this.inputShape} .outputSize=${this.outputSize} .task=${this.task} ?disabled=${this._running}
             @spec-change=${(ev: CustomEvent<{ spec: ExperimentConfig["model"]; valid: boolean }>) => this.onSpecChange(ev.detail.spec, ev.detail.valid)}></dl-model-builder>
         </section>
         <div class="results">
@@ -493,7 +493,11 @@ export class App extends LitElement {
     `;
   }
 
+  /** The Generative tab is built when first shown (then kept, so its run and views survive tab switches). */
+  private generativeVisited = false;
+
   private renderGenerative(e: Experiment, active: boolean) {
+    this.generativeVisited = true;
     return html`<dl-generative-view .config=${e.generative ?? defaultGenerative()} ?active=${active} .error=${active ? this._error : ""}
       @gen-command=${(ev: CustomEvent<GenerativeCommand>) => {
         if (ev.detail.type === "gen-play") this._error = "";
@@ -512,7 +516,7 @@ export class App extends LitElement {
           ? html`<p class="loading">Opening your experiment…</p>`
           : html`<div ?hidden=${tab !== "train"}>${this.renderTrain(e)}</div>
               <div ?hidden=${tab !== "race" && tab !== "surfaces"}>${this.renderRace(e)}</div>
-              <div ?hidden=${tab !== "generative"}>${this.renderGenerative(e, tab === "generative")}</div>`
+              <div ?hidden=${tab !== "generative"}>${tab === "generative" || this.generativeVisited ? this.renderGenerative(e, tab === "generative") : nothing}</div>`
       }
     `;
   }

@@ -37,7 +37,7 @@ it("(1) trains an MLP on the spiral to 90% test accuracy and draws the decision 
   await page.getByTestId("preset").selectOption("relu-mlp");
   // Play at once, while the edit's reload is still pending: the new model must be the one that trains.
   await page.getByTestId("play").click();
-  await expect.poll(() => page.getByTestId("total-params").textContent()).toBe("1,251"); // 2·32+32 + 32·32+32 + 32·3+3
+  await expect.poll(() => page.getByTestId("train-builder").getByTestId("total-params").textContent()).toBe("1,251"); // 2·32+32 + 32·32+32 + 32·3+3
   await expect.poll(() => attr(page, "data-test-accuracy"), { timeout: 240_000, interval: 500 }).toBeGreaterThanOrEqual(0.9);
   await page.getByTestId("play").click(); // pause
   expect(await attr(page, "data-boundary-step")).toBeGreaterThan(0);
@@ -51,7 +51,7 @@ it("(2) trains a small CNN on MNIST: the loss falls, predictions, confusion matr
   const { page, errors } = await open(session);
   await ready(page);
   await page.getByTestId("dataset").selectOption("mnist");
-  await expect.poll(() => page.getByTestId("layer-0").textContent(), { timeout: 30_000 }).toMatch(/conv/i);
+  await expect.poll(() => page.getByTestId("train-builder").getByTestId("layer-0").textContent(), { timeout: 30_000 }).toMatch(/conv/i);
   await page.getByLabel("Test images").selectOption("500"); // a quicker test evaluation
   await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
   await page.getByTestId("play").click();
@@ -91,7 +91,7 @@ it("(4) a copied link reopens the same experiment", async () => {
   await page.getByTestId("lr").fill("0.007");
   await page.getByTestId("lr").press("Enter");
   await expect.poll(() => page.url(), { timeout: 10_000 }).toMatch(/#e=/);
-  await expect.poll(() => page.getByTestId("total-params").textContent(), { timeout: 30_000 }).toBe("114"); // 2·8+8 + 8·8+8 + 8·2+2
+  await expect.poll(() => page.getByTestId("train-builder").getByTestId("total-params").textContent(), { timeout: 30_000 }).toBe("114"); // 2·8+8 + 8·8+8 + 8·2+2
   await page.waitForTimeout(500); // the last edit's URL write
   const link = page.url();
   const second = await open(session, link.slice(session.url.length));
@@ -99,7 +99,7 @@ it("(4) a copied link reopens the same experiment", async () => {
   expect(await second.page.getByTestId("dataset").inputValue()).toBe("moons");
   expect(await second.page.getByTestId("lr").inputValue()).toBe("0.007");
   expect(await second.page.getByTestId("preset").inputValue()).toBe("tf-playground");
-  expect(await second.page.getByTestId("total-params").textContent()).toBe("114");
+  expect(await second.page.getByTestId("train-builder").getByTestId("total-params").textContent()).toBe("114");
   await second.page.screenshot({ path: "test-results/flow4-link.png", fullPage: true });
   // The first page autosaved: opening the bare address (no link) in it restores the experiment.
   await page.goto(session.url);
