@@ -125,7 +125,8 @@ export class GenerativeSession extends LoopSession<Loop> {
     const loop = this.loop;
     if (loop instanceof GanTrainer || this.config.generative.latent !== 2 || this.config.generative.kind !== "autoencoder")
       throw new Error('decoding a point needs an autoencoder with a 2-D latent (the "Autoencoder, 2-D latent" preset)');
-    if (latent.length !== 2 || !latent.every(Number.isFinite)) throw new Error(`decode: the latent point must be two finite numbers, got ${JSON.stringify(latent)}`);
+    if (latent.length !== 2 || !latent.every(Number.isFinite))
+      throw new Error(`decode: the latent point must be two finite numbers, got ${JSON.stringify(latent)}`);
     const image: ImageStrip = await decodedImage(loop, this.models.dataShape, latent);
     this.options.post({ type: "gen-decoded", latent, image });
   }

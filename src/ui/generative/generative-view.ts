@@ -75,6 +75,8 @@ export class GenerativeView extends LitElement {
   @state() private _modes: { covered: number; total: number; nearShare: number } | null = null;
   @query("dl-gen-curves") private curves?: GenCurves;
   private loaded = false;
+  /** The config of the run in the worker, as JSON. */
+  private loadedJson = "";
   private loadTimer: ReturnType<typeof setTimeout> | undefined;
 
   get running(): boolean {
@@ -82,7 +84,11 @@ export class GenerativeView extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has("active") && this.active && !this.loaded && this.config) this.load();
+    if (!this.active || !this.config) return;
+    if (!this.loaded) this.load();
+    // A config from outside (an opened file or link) replaces the run; this element's own edits
+    // schedule their reload (or wait for a reset) themselves.
+    else if (changed.has("config") && this.loadTimer === undefined && !this._stale && JSON.stringify(this.config) !== this.loadedJson) this.load();
   }
 
   /** Takes one of the worker's gen-* events. */
@@ -145,6 +151,7 @@ export class GenerativeView extends LitElement {
     const config = this.config;
     if (!config || pairProblem(config)) return;
     this.loaded = true;
+    this.loadedJson = JSON.stringify(config);
     this._plane = null;
     this._samples = null;
     this._reconstruction = null;
