@@ -6,9 +6,10 @@
  * (changes whenever the heatmap, points or arrows move).
  */
 import { css, html, LitElement } from "lit";
-import { customElement, property, query, state } from "lit/decorators.js";
+import { customElement, property, query } from "lit/decorators.js";
 import type { PlaneView } from "../../worker/generative-protocol";
 import { mix, PLOT_BACKGROUND, type Rgb } from "../results/colors";
+import { WidthController } from "../results/width-controller";
 import { signature, sizedContext } from "./canvas";
 
 export const REAL_COLOR: Rgb = [52, 211, 153];
@@ -43,28 +44,15 @@ export class GanPlane extends LitElement {
   `;
 
   @property({ attribute: false }) view: PlaneView | null = null;
-  @state() private _width = 0;
   @query("canvas") private _canvas!: HTMLCanvasElement;
-  private readonly resize = new ResizeObserver((entries) => {
-    this._width = Math.round(entries[0].contentRect.width);
-  });
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.resize.observe(this);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.resize.disconnect();
-  }
+  private readonly size = new WidthController(this);
 
   protected override updated(): void {
     const v = this.view;
-    if (!v || this._width === 0) return;
+    if (!v || this.size.width === 0) return;
     this.dataset.step = String(v.step);
     this.dataset.signature = signature(v.heat, v.fake, v.arrows);
-    const side = this._width;
+    const side = this.size.width;
     const ctx = sizedContext(this._canvas, side, side);
     if (!ctx) return;
     const toPx = (x: number, y: number): [number, number] => [((x + v.extent) / (2 * v.extent)) * side, ((v.extent - y) / (2 * v.extent)) * side];

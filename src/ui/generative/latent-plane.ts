@@ -5,8 +5,9 @@
  * cross. Sets `data-points` and `data-picked`.
  */
 import { css, html, LitElement, nothing } from "lit";
-import { customElement, property, query, state } from "lit/decorators.js";
+import { customElement, property, query } from "lit/decorators.js";
 import type { ReconstructionView } from "../../worker/generative-protocol";
+import { WidthController } from "../results/width-controller";
 import { sizedContext } from "./canvas";
 
 type Latent = NonNullable<ReconstructionView["latent"]>;
@@ -55,21 +56,8 @@ export class LatentPlane extends LitElement {
   @property({ attribute: false }) latent: Latent | null = null;
   /** The point last decoded, marked with a cross. */
   @property({ attribute: false }) picked: [number, number] | null = null;
-  @state() private _width = 0;
   @query("canvas") private _canvas!: HTMLCanvasElement;
-  private readonly resize = new ResizeObserver((entries) => {
-    this._width = Math.round(entries[0].contentRect.width);
-  });
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.resize.observe(this);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.resize.disconnect();
-  }
+  private readonly size = new WidthController(this);
 
   private pick(e: MouseEvent): void {
     const l = this.latent;
@@ -83,8 +71,8 @@ export class LatentPlane extends LitElement {
     const l = this.latent;
     this.dataset.points = String(l ? l.labels.length : 0);
     if (this.picked) this.dataset.picked = this.picked.map((v) => v.toFixed(3)).join(",");
-    if (!l || this._width === 0) return;
-    const side = this._width;
+    if (!l || this.size.width === 0) return;
+    const side = this.size.width;
     const ctx = sizedContext(this._canvas, side, side);
     if (!ctx) return;
     const [x0, x1, y0, y1] = l.bounds;

@@ -4,8 +4,9 @@
  * has won pushes them to opposite ends; at the game's balance both sit near the middle.
  */
 import { css, html, LitElement } from "lit";
-import { customElement, property, query, state } from "lit/decorators.js";
+import { customElement, property, query } from "lit/decorators.js";
 import { histogramBars } from "../results/histogram";
+import { WidthController } from "../results/width-controller";
 import { sizedContext } from "./canvas";
 import { FAKE_COLOR, REAL_COLOR } from "./gan-plane";
 
@@ -42,25 +43,12 @@ export class VerdictHistogram extends LitElement {
 
   @property({ attribute: false }) real: Int32Array | null = null;
   @property({ attribute: false }) fake: Int32Array | null = null;
-  @state() private _width = 0;
   @query("canvas") private _canvas!: HTMLCanvasElement;
-  private readonly resize = new ResizeObserver((entries) => {
-    this._width = Math.round(entries[0].contentRect.width);
-  });
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.resize.observe(this);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.resize.disconnect();
-  }
+  private readonly size = new WidthController(this);
 
   protected override updated(): void {
-    if (!this.real || !this.fake || this._width === 0) return;
-    const ctx = sizedContext(this._canvas, this._width, HEIGHT);
+    if (!this.real || !this.fake || this.size.width === 0) return;
+    const ctx = sizedContext(this._canvas, this.size.width, HEIGHT);
     if (!ctx) return;
     const plot = HEIGHT - AXIS;
     for (const [counts, [r, g, b]] of [
@@ -68,7 +56,7 @@ export class VerdictHistogram extends LitElement {
       [this.fake, FAKE_COLOR],
     ] as const) {
       ctx.fillStyle = `rgba(${r}, ${g}, ${b}, 0.55)`;
-      for (const bar of histogramBars(counts, 0, 1, this._width, plot - 4)) ctx.fillRect(bar.x + 1, bar.y + 4, Math.max(1, bar.width - 2), bar.height);
+      for (const bar of histogramBars(counts, 0, 1, this.size.width, plot - 4)) ctx.fillRect(bar.x + 1, bar.y + 4, Math.max(1, bar.width - 2), bar.height);
     }
     ctx.fillStyle = "#8b9ab5";
     ctx.font = "11px system-ui, sans-serif";
@@ -76,13 +64,13 @@ export class VerdictHistogram extends LitElement {
     ctx.textAlign = "left";
     ctx.fillText("D says fake (0)", 0, HEIGHT);
     ctx.textAlign = "center";
-    ctx.fillText("0.5", this._width / 2, HEIGHT);
+    ctx.fillText("0.5", this.size.width / 2, HEIGHT);
     ctx.textAlign = "right";
-    ctx.fillText("D says real (1)", this._width, HEIGHT);
+    ctx.fillText("D says real (1)", this.size.width, HEIGHT);
     ctx.strokeStyle = "rgba(148, 163, 184, 0.25)";
     ctx.beginPath();
     ctx.moveTo(0, plot + 0.5);
-    ctx.lineTo(this._width, plot + 0.5);
+    ctx.lineTo(this.size.width, plot + 0.5);
     ctx.stroke();
   }
 

@@ -6,13 +6,14 @@
  * canvas at the device's pixel ratio, with light axis ticks.
  */
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
-import { customElement, property, query, state } from "lit/decorators.js";
+import { customElement, property, query } from "lit/decorators.js";
 import type { BoundaryReport, DatasetPreview } from "../../worker/protocol";
 import { theme } from "../theme";
 import { classColor, diverging, hexToRgb, rgbCss } from "./colors";
 import { boundaryLines } from "./contour";
 import { absMax, boundaryToRgba, surfaceToRgba } from "./pixels";
 import { formatShort, niceTicks } from "./ticks";
+import { WidthController } from "./width-controller";
 
 type PointsPreview = Extract<DatasetPreview, { kind: "points" }>;
 
@@ -89,12 +90,9 @@ export class BoundaryPlot extends LitElement {
 
   @query("canvas") private _canvas!: HTMLCanvasElement;
   @query("[data-testid]") private _root!: HTMLElement;
-  @state() private _width = 0;
   private heatmap: HTMLCanvasElement | null = null;
   private edges: number[] = [];
-  private readonly resize = new ResizeObserver((entries) => {
-    this._width = Math.round(entries[0].contentRect.width);
-  });
+  private readonly size = new WidthController(this);
 
   private get points(): PointsPreview | null {
     return this.data?.kind === "points" ? this.data : null;
@@ -117,16 +115,6 @@ export class BoundaryPlot extends LitElement {
     const p = this.points;
     const targets = p ? Math.max(absMax(p.trainY), absMax(p.testY)) : 0;
     return targets > 0 ? targets : this.boundary ? absMax(this.boundary.values) || 1 : 1;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.resize.observe(this);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.resize.disconnect();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -154,7 +142,7 @@ export class BoundaryPlot extends LitElement {
   }
 
   private draw(): void {
-    const width = this._width;
+    const width = this.size.width;
     if (!width || !this._canvas) return;
     const side = Math.max(40, width - MARGIN.left - MARGIN.right);
     const height = side + MARGIN.top + MARGIN.bottom;
