@@ -80,7 +80,7 @@ it("explains a generator that does not end at the data's shape", () => {
   );
 });
 
-it("judges an image GAN's samples with a classifier checkpoint trained by the CLI", () => {
+it("judges an image GAN's and a VAE's samples with a classifier checkpoint trained by the CLI", () => {
   const classifier = join(dir, "classifier.safetensors");
   const trained = run([
     "examples/mnist-mlp.json",
@@ -128,6 +128,29 @@ it("judges an image GAN's samples with a classifier checkpoint trained by the CL
   expect(judged.samples).toBe(1000);
   expect(judged.classShares).toHaveLength(10);
   expect(judged.classShares.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 6);
+  // A VAE is judged on decodings of its prior's draws.
+  const vae = {
+    data: { name: "mnist", trainLimit: 64, testLimit: 16, seed: 1 },
+    generative: {
+      kind: "vae",
+      latent: 4,
+      encoder: { layers: [{ type: "flatten" }, { type: "linear", units: 8 }] },
+      decoder: {
+        layers: [
+          { type: "linear", units: 784 },
+          { type: "activation", fn: "sigmoid" },
+          { type: "unflatten", channels: 1, height: 28, width: 28 },
+        ],
+      },
+    },
+    optimizer: { name: "adam", lr: 0.001 },
+    training: { epochs: 1, batchSize: 16, seed: 1 },
+  };
+  const vaeFile = join(dir, "tiny-vae.json");
+  writeFileSync(vaeFile, JSON.stringify(vae));
+  const fromPrior = run([vaeFile, "--device", "cpu", "--quiet", "--judge", classifier]);
+  expect(fromPrior.status, fromPrior.stderr).toBe(0);
+  expect(fromPrior.stdout).toMatch(/of 1000 samples labelled with confidence >= 0.9/);
   // The 2-D GAN draws points, not images: the flag says what it needs.
   const wrong = run(["examples/gan-ring.json", "--device", "cpu", "--epochs", "1", "--quiet", "--judge", classifier]);
   expect(wrong.status).toBe(1);

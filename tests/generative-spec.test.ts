@@ -207,6 +207,7 @@ describe("generative configs", () => {
     ["gan-ring", "gan-2d"],
     ["mnist-dcgan", "dcgan-mnist"],
     ["mnist-autoencoder", "autoencoder-32d"],
+    ["mnist-vae", "vae"],
   ])("examples/%s.json is a valid generative config, the same as the preset %s", (name, preset) => {
     const parsed = parseAnyConfig(JSON.parse(readFileSync(`examples/${name}.json`, "utf8")));
     const same = preset === "autoencoder-32d" ? mlpAutoencoder(32) : GENERATIVE_PRESETS.find((p) => p.id === preset)?.config;

@@ -17,7 +17,7 @@ export interface Flags {
   resume?: string;
   exportDir?: string;
   json?: string;
-  /** An image GAN: a classifier checkpoint that labels 1,000 generated samples after training. */
+  /** An image GAN or VAE: a classifier checkpoint that labels 1,000 generated samples after training. */
   judge?: string;
   quiet: boolean;
 }

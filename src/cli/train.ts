@@ -13,7 +13,7 @@
  *   --resume FILE         start from the weights of a checkpoint made with the same model spec
  *   --export DIR          write DIR/model.safetensors and DIR/model.py (a PyTorch script)
  *   --json FILE           write a summary (metrics per epoch, test scores, timings) as JSON
- *   --judge FILE          an image GAN: label 1,000 samples with this classifier checkpoint and print
+ *   --judge FILE          an image GAN or VAE: label 1,000 samples with this classifier checkpoint and print
  *                         the share labelled with confidence >= 0.9 and the share of each class
  *   --quiet               no progress bar
  */

@@ -7,12 +7,14 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
 import { nodeGpu } from "../backend/node-gpu";
 import type { Flags } from "../cli/flags";
 import { type ImageDatasetName, loadImageDataset } from "../data/image-datasets";
 import { deriveSeed } from "../data/random";
 import { loadModel } from "../io/checkpoint";
+import type { Tensor } from "../tensor/tensor";
 import type { StopEvent } from "../train/trainer";
 import type { AutoencoderEpochEvent, AutoencoderTrainer } from "./autoencoder-trainer";
 import { exportGenerative, loadGenerativeWeights, saveGenerative } from "./checkpoint";
@@ -20,6 +22,7 @@ import { type GenerativeConfig, makeGenerativeData, parseGenerativeConfig } from
 import { buildGenerativeModels, makeGenerativeTrainer } from "./experiment";
 import type { GanEpochEvent, GanTrainer } from "./gan-trainer";
 import { type Judgement, judgeImages } from "./judge";
+import { DeviceNoise } from "./noise";
 
 /** The CLI flags a generative run uses (src/cli/flags.ts parses them). */
 export type GenerativeCliFlags = Omit<Flags, "config">;
@@ -62,22 +65,46 @@ function describeAutoencoderEpoch(e: AutoencoderEpochEvent, epochs: number, vae:
   return `epoch ${e.epoch}/${epochs}  ${train}${test}  ${e.seconds.toFixed(1)} s (${rate(e.stepsPerSecond, "step")})`;
 }
 
+/** How a trained model draws `count` images for the judge (batch `b` of its 1,000), and their range. */
+interface ImageSource {
+  backend: Backend;
+  draw: (count: number, b: number) => Tensor;
+  range: "unit" | "symmetric";
+}
+
+/** An image GAN draws from its latents; a VAE decodes draws from its prior N(0, I). */
+function imageSource(trainer: GanTrainer | AutoencoderTrainer, seed: number): ImageSource {
+  if ("generatorOptimizer" in trainer.options) {
+    const gan = trainer as GanTrainer;
+    return {
+      backend: gan.options.generatorOptimizer.backend,
+      draw: (count, b) => gan.sample(count, deriveSeed(seed, b)),
+      range: gan.options.transform ? "symmetric" : "unit",
+    };
+  }
+  const vae = trainer as AutoencoderTrainer;
+  const latent = vae.options.decoder.parameters()[0].shape[1];
+  const draw = (count: number, b: number) => {
+    const z = new DeviceNoise(deriveSeed(seed, b)).normal([count, latent]);
+    const images = vae.decode(z);
+    z.dispose();
+    return images;
+  };
+  return { backend: vae.options.optimizer.backend, draw, range: "unit" };
+}
+
 /**
- * Labels 1,000 samples of `gan` with the classifier checkpoint at `file` (trained by this project on
- * the same data) and prints the share labelled with confidence ≥ 0.9 and the share of each class.
+ * Labels 1,000 images drawn by the trained model with the classifier checkpoint at `file` (trained by
+ * this project on the same data) and prints the share labelled with confidence ≥ 0.9 and the share of
+ * each class.
  */
-async function judgeGenerated(gan: GanTrainer, file: string, dataShape: number[], dataName: string): Promise<Judgement> {
-  const backend = gan.options.generatorOptimizer.backend;
-  const classifier = loadModel(readFileSync(file), { backend });
+async function judgeGenerated(trainer: GanTrainer | AutoencoderTrainer, file: string, dataShape: number[], dataName: string): Promise<Judgement> {
+  const source = imageSource(trainer, deriveSeed(trainer.options.seed ?? 1, 5));
+  const classifier = loadModel(readFileSync(file), { backend: source.backend });
   try {
     const same = classifier.inputShape.join("x") === dataShape.join("x");
-    if (!same) throw new Error(`--judge: ${file} classifies ${classifier.inputShape.join("x")} inputs, the generator draws ${dataShape.join("x")}`);
-    const seed = deriveSeed(gan.options.seed ?? 1, 5);
-    const judged = await judgeImages(classifier.model, (count, b) => gan.sample(count, deriveSeed(seed, b)), {
-      n: 1000,
-      range: gan.options.transform ? "symmetric" : "unit",
-      backend,
-    });
+    if (!same) throw new Error(`--judge: ${file} classifies ${classifier.inputShape.join("x")} inputs, the model draws ${dataShape.join("x")}`);
+    const judged = await judgeImages(classifier.model, source.draw, { n: 1000, range: source.range, backend: source.backend });
     const names = (await loadImageDataset(dataName as ImageDatasetName, "test", { limit: 10 })).classNames ?? [];
     console.log(`judged by ${file}: ${pct(judged.confidentShare)} of ${judged.samples} samples labelled with confidence >= ${judged.threshold}`);
     console.log(`labels: ${judged.classShares.map((share, k) => `${names[k] ?? k} ${pct(share)}`).join(", ")}`);
@@ -137,8 +164,8 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
   const runStarted = performance.now();
   let end: StopEvent;
   let final: Record<string, unknown>;
-  if (flags.judge && (spec.kind !== "gan" || models.dataShape.length !== 3))
-    throw new Error("--judge labels the samples of an image GAN (MNIST or Fashion-MNIST)");
+  if (flags.judge && (spec.kind === "autoencoder" || models.dataShape.length !== 3))
+    throw new Error("--judge labels the samples of an image GAN or VAE (MNIST or Fashion-MNIST)");
   if (spec.kind === "gan") {
     const gan = trainer as GanTrainer;
     gan.on("step", (e) => progress(`epoch ${e.epoch}/${epochs} iteration ${e.step}  D loss ${e.dLoss.toFixed(4)}  G loss ${e.gLoss.toFixed(4)}`, e.step));
@@ -161,6 +188,7 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
     console.log(`${end.reason}: ${end.message} (${((performance.now() - runStarted) / 1000).toFixed(1)} s)`);
     const test = ae.epochEvents.at(-1)?.test;
     final = { test };
+    if (flags.judge) final.judged = await judgeGenerated(ae, flags.judge, models.dataShape, config.data.name);
     if (test)
       console.log(
         `test reconstruction MSE: ${test.mse.toFixed(5)}, ${pct(test.mse / test.baselineMse)} of predicting the mean image (${test.baselineMse.toFixed(5)})`,
