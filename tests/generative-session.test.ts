@@ -213,6 +213,11 @@ describe("autoencoder sessions", () => {
     session.play();
     await r.until(() => r.of("gen-state").some((s) => s.done));
     expect(r.last("gen-reconstruction").step).toBe(8);
+    const epoch = r.last("gen-epoch"); // the epoch's test scores, for the tab's status line
+    expect(epoch).toMatchObject({ epoch: 1, step: 8 });
+    expect(epoch.test?.mse).toBeGreaterThan(0);
+    expect(epoch.test?.baselineMse).toBeGreaterThan(0.03); // MNIST's pixels vary about their mean image by ~0.07
+    expect(epoch.test?.elbo).toBeUndefined();
     await session.decode([0.5, -0.25]);
     const decoded = r.last("gen-decoded");
     expect(decoded.latent).toEqual([0.5, -0.25]);

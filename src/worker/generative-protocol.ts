@@ -84,14 +84,21 @@ export interface ReconstructionView {
   latent?: { points: Float32Array; labels: Int32Array; classNames: string[]; bounds: [number, number, number, number] };
   /** A VAE: decodings of latents drawn from the prior N(0, I). */
   prior?: ImageStrip;
-  /** Test reconstruction MSE beside the mean image's. */
-  test?: { mse: number; baselineMse: number; elbo?: number };
 }
 
 export type GenerativeEvent =
   | { type: "gen-model"; kind: GenerativeConfig["generative"]["kind"]; networks: NetworkView[]; dataShape: number[]; latent: number }
   | ({ type: "gen-steps" } & GenerativeSteps)
-  | { type: "gen-epoch"; epoch: number; step: number; seconds: number; modes?: { covered: number; total: number; nearShare: number } }
+  | {
+      type: "gen-epoch";
+      epoch: number;
+      step: number;
+      seconds: number;
+      /** A GAN on a mixture target. */
+      modes?: { covered: number; total: number; nearShare: number };
+      /** An autoencoder: the test reconstruction MSE beside predicting the mean image, and a VAE's ELBO. */
+      test?: { mse: number; baselineMse: number; elbo?: number };
+    }
   | ({ type: "gen-plane" } & PlaneView)
   | ({ type: "gen-samples" } & SamplesView)
   | ({ type: "gen-reconstruction" } & ReconstructionView)

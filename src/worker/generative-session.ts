@@ -168,7 +168,8 @@ export class GenerativeSession extends LoopSession<Loop> {
     loop.on("epoch", (e) => {
       this.throttle.flush();
       const modes = "modes" in e && e.modes ? { covered: e.modes.covered, total: e.modes.modes, nearShare: e.modes.nearShare } : undefined;
-      this.options.post({ type: "gen-epoch", epoch: e.epoch, step: e.step, seconds: e.seconds, modes });
+      const test = "test" in e && e.test ? { mse: e.test.mse, baselineMse: e.test.baselineMse, elbo: e.test.elbo } : undefined;
+      this.options.post({ type: "gen-epoch", epoch: e.epoch, step: e.step, seconds: e.seconds, modes, test });
     });
     return loop;
   }

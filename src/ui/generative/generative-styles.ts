@@ -68,6 +68,16 @@ export const generativeStyles = css`
     color: var(--text);
     font-variant-numeric: tabular-nums;
   }
+  .test-score {
+    margin: 10px 0 0;
+    font-size: 13px;
+    line-height: 1.45;
+    color: var(--muted);
+  }
+  .test-score b {
+    color: var(--text);
+    font-variant-numeric: tabular-nums;
+  }
   .stale {
     margin: 10px 0 0;
     font-size: 13px;

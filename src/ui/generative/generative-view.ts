@@ -73,6 +73,8 @@ export class GenerativeView extends LitElement {
   @state() private _rate = 0;
   @state() private _stale = false;
   @state() private _modes: { covered: number; total: number; nearShare: number } | null = null;
+  /** An autoencoder's test scores after the last epoch. */
+  @state() private _test: { mse: number; baselineMse: number; elbo?: number } | null = null;
   @query("dl-gen-curves") private curves?: GenCurves;
   private loaded = false;
   /** The config of the run in the worker, as JSON. */
@@ -106,6 +108,7 @@ export class GenerativeView extends LitElement {
       }
       case "gen-epoch":
         if (event.modes) this._modes = event.modes;
+        if (event.test) this._test = event.test;
         break;
       case "gen-plane":
         this._plane = event;
@@ -158,6 +161,7 @@ export class GenerativeView extends LitElement {
     this._decoded = null;
     this._health = null;
     this._modes = null;
+    this._test = null;
     this._running = false;
     this._done = false;
     this._doneReason = "";
@@ -328,6 +332,11 @@ export class GenerativeView extends LitElement {
         <span>Epoch <b>${this._epoch}</b></span>
         ${this._running ? html`<span>${this._rate.toFixed(this._rate < 10 ? 1 : 0)} it/s</span>` : nothing}
       </div>
+      ${
+        this._test
+          ? html`<p class="test-score" data-testid="gen-test-score">Test reconstruction MSE <b>${this._test.mse.toFixed(4)}</b>: ${Math.round((100 * this._test.mse) / this._test.baselineMse)}% of always predicting the mean image${this._test.elbo === undefined ? "" : html`; test ELBO <b>${this._test.elbo.toFixed(1)}</b>`}</p>`
+          : nothing
+      }
       ${this._stale ? html`<p class="stale">Your changes apply on reset. <button @click=${() => this.load()}>Reset now</button></p>` : nothing}
       ${this._done && this._doneReason && this._health?.status !== "diverged" ? html`<p class="stale">Finished: ${this._doneReason}.</p>` : nothing}
     `;
