@@ -182,6 +182,6 @@ function printTable(adapter: string, results: Result[]) {
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof Error ? (process.env.BENCH_STACK ? e.stack : e.message) : e);
+  console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });
