@@ -8,6 +8,7 @@
  */
 import { CpuBackend } from "../backend/cpu";
 import type { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
+import { frozen } from "../generative/gan-trainer";
 import { discriminatorLoss, generatorLoss } from "../generative/losses";
 import { DeviceNoise } from "../generative/noise";
 import { DCGAN_DISCRIMINATOR, DCGAN_GENERATOR } from "../generative/presets";
@@ -72,8 +73,7 @@ export async function oursDcgan(gpu: WebGPUBackend, batch: number): Promise<Made
     const firstLoss = await first.item();
     first.dispose();
     const gOpt = new dl.optim.Adam(G.parameters(), { lr: 2e-4, betas: [0.5, 0.999] });
-    const dParams = D.parameters(); // (parameters() lists only those that require gradients)
-    const dOpt = new dl.optim.Adam(dParams, { lr: 2e-4, betas: [0.5, 0.999] });
+    const dOpt = new dl.optim.Adam(D.parameters(), { lr: 2e-4, betas: [0.5, 0.999] });
     const noise = new DeviceNoise(7);
     const step = oursWorkload(gpu, () => {
       dOpt.zeroGrad();
@@ -82,10 +82,11 @@ export async function oursDcgan(gpu: WebGPUBackend, batch: number): Promise<Made
       dLoss.backward();
       dOpt.step();
       gOpt.zeroGrad();
-      for (const p of dParams) p.requiresGrad = false; // G's gradient passes through D; D's weights stay out
-      const gLoss = generatorLoss("nonSaturating", D.forward(fake));
-      gLoss.backward();
-      for (const p of dParams) p.requiresGrad = true;
+      const gLoss = frozen(D, () => {
+        const loss = generatorLoss("nonSaturating", D.forward(fake)); // G's gradient passes through D; D's weights stay out
+        loss.backward();
+        return loss;
+      });
       gOpt.step();
       return gLoss;
     });

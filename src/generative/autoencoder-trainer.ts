@@ -31,6 +31,8 @@ export interface AutoencoderTrainerOptions {
   decoder: Module;
   /** One optimizer over both networks' parameters. */
   optimizer: Optimizer;
+  /** Size of the codes z (the decoder's input; a VAE's encoder gives twice as many values). */
+  latent: number;
   train: Dataset;
   /** Evaluated after every epoch when given. */
   test?: Dataset;
@@ -117,6 +119,11 @@ export class AutoencoderTrainer extends TrainingLoop<Batch, AutoencoderStepEvent
       const h = this.options.encoder.forward(x);
       return this.options.kind === "vae" ? splitMoments(h).mu : h;
     });
+  }
+
+  /** `n` decodings of codes drawn from N(0, I) with `seed` (a VAE's prior), in eval mode without gradients. */
+  samplePrior(n: number, seed: number): Tensor {
+    return withBackend(this.backend, () => tidy(() => this.decode(new DeviceNoise(seed).normal([n, this.options.latent]))));
   }
 
   /** Reconstructions of examples `x` (through the VAE's means), in eval mode without gradients. */

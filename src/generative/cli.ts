@@ -11,7 +11,7 @@ import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
 import { nodeGpu } from "../backend/node-gpu";
 import type { Flags } from "../cli/flags";
-import { type ImageDatasetName, loadImageDataset } from "../data/image-datasets";
+import type { Dataset } from "../data/dataset";
 import { deriveSeed } from "../data/random";
 import { loadModel } from "../io/checkpoint";
 import type { Tensor } from "../tensor/tensor";
@@ -22,7 +22,6 @@ import { type GenerativeConfig, makeGenerativeData, parseGenerativeConfig } from
 import { buildGenerativeModels, makeGenerativeTrainer } from "./experiment";
 import type { GanEpochEvent, GanTrainer } from "./gan-trainer";
 import { type Judgement, judgeImages } from "./judge";
-import { DeviceNoise } from "./noise";
 
 /** The CLI flags a generative run uses (src/cli/flags.ts parses them). */
 export type GenerativeCliFlags = Omit<Flags, "config">;
@@ -83,13 +82,7 @@ function imageSource(trainer: GanTrainer | AutoencoderTrainer, seed: number): Im
     };
   }
   const vae = trainer as AutoencoderTrainer;
-  const latent = vae.options.decoder.parameters()[0].shape[1];
-  const draw = (count: number, b: number) => {
-    const z = new DeviceNoise(deriveSeed(seed, b)).normal([count, latent]);
-    const images = vae.decode(z);
-    z.dispose();
-    return images;
-  };
+  const draw = (count: number, b: number) => vae.samplePrior(count, deriveSeed(seed, b));
   return { backend: vae.options.optimizer.backend, draw, range: "unit" };
 }
 
@@ -98,14 +91,15 @@ function imageSource(trainer: GanTrainer | AutoencoderTrainer, seed: number): Im
  * this project on the same data) and prints the share labelled with confidence ≥ 0.9 and the share of
  * each class.
  */
-async function judgeGenerated(trainer: GanTrainer | AutoencoderTrainer, file: string, dataShape: number[], dataName: string): Promise<Judgement> {
+async function judgeGenerated(trainer: GanTrainer | AutoencoderTrainer, file: string, data: Dataset): Promise<Judgement> {
+  const dataShape = data.inputShape;
   const source = imageSource(trainer, deriveSeed(trainer.options.seed ?? 1, 5));
   const classifier = loadModel(readFileSync(file), { backend: source.backend });
   try {
     const same = classifier.inputShape.join("x") === dataShape.join("x");
     if (!same) throw new Error(`--judge: ${file} classifies ${classifier.inputShape.join("x")} inputs, the model draws ${dataShape.join("x")}`);
     const judged = await judgeImages(classifier.model, source.draw, { n: 1000, range: source.range, backend: source.backend });
-    const names = (await loadImageDataset(dataName as ImageDatasetName, "test", { limit: 10 })).classNames ?? [];
+    const names = data.classNames ?? [];
     console.log(`judged by ${file}: ${pct(judged.confidentShare)} of ${judged.samples} samples labelled with confidence >= ${judged.threshold}`);
     console.log(`labels: ${judged.classShares.map((share, k) => `${names[k] ?? k} ${pct(share)}`).join(", ")}`);
     const fewest = judged.classShares.indexOf(Math.min(...judged.classShares));
@@ -178,7 +172,7 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
       console.log(`modes covered: ${last.modes.covered}/${last.modes.modes}`);
       console.log(`samples near a mode: ${pct(last.modes.nearShare)}`);
     }
-    if (flags.judge) final.judged = await judgeGenerated(gan, flags.judge, models.dataShape, config.data.name);
+    if (flags.judge) final.judged = await judgeGenerated(gan, flags.judge, data.train);
     gan.dispose();
   } else {
     const ae = trainer as AutoencoderTrainer;
@@ -188,7 +182,7 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
     console.log(`${end.reason}: ${end.message} (${((performance.now() - runStarted) / 1000).toFixed(1)} s)`);
     const test = ae.epochEvents.at(-1)?.test;
     final = { test };
-    if (flags.judge) final.judged = await judgeGenerated(ae, flags.judge, models.dataShape, config.data.name);
+    if (flags.judge) final.judged = await judgeGenerated(ae, flags.judge, data.train);
     if (test)
       console.log(
         `test reconstruction MSE: ${test.mse.toFixed(5)}, ${pct(test.mse / test.baselineMse)} of predicting the mean image (${test.baselineMse.toFixed(5)})`,

@@ -72,6 +72,7 @@ export function makeGenerativeTrainer(config: GenerativeConfig, data: Generative
     encoder,
     decoder,
     optimizer,
+    latent: spec.latent,
     schedulers: schedulersFor(config, [optimizer]),
     train: data.train,
     test: data.test,

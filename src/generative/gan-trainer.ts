@@ -84,7 +84,7 @@ export interface GanEpochEvent extends GanStepEvent {
 const METRICS = ["dLoss", "gLoss", "dRealAccuracy", "dFakeAccuracy"] as const;
 
 /** Runs `fn` with `module`'s parameters out of autograd, so backward() computes no gradient for them. */
-function frozen<T>(module: Module, fn: () => T): T {
+export function frozen<T>(module: Module, fn: () => T): T {
   const params = module.parameters();
   for (const p of params) p.requiresGrad = false;
   try {

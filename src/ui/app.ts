@@ -496,8 +496,11 @@ export class App extends LitElement {
   /** The Generative tab is built when first shown (then kept, so its run and views survive tab switches). */
   private generativeVisited = false;
 
+  override willUpdate(): void {
+    if (this._experiment?.view.tab === "generative") this.generativeVisited = true;
+  }
+
   private renderGenerative(e: Experiment, active: boolean) {
-    this.generativeVisited = true;
     return html`<dl-generative-view .config=${e.generative ?? defaultGenerative()} ?active=${active} .error=${active ? this._error : ""}
       @gen-command=${(ev: CustomEvent<GenerativeCommand>) => {
         if (ev.detail.type === "gen-play") this._error = "";
@@ -516,7 +519,7 @@ export class App extends LitElement {
           ? html`<p class="loading">Opening your experiment…</p>`
           : html`<div ?hidden=${tab !== "train"}>${this.renderTrain(e)}</div>
               <div ?hidden=${tab !== "race" && tab !== "surfaces"}>${this.renderRace(e)}</div>
-              <div ?hidden=${tab !== "generative"}>${tab === "generative" || this.generativeVisited ? this.renderGenerative(e, tab === "generative") : nothing}</div>`
+              <div ?hidden=${tab !== "generative"}>${this.generativeVisited ? this.renderGenerative(e, tab === "generative") : nothing}</div>`
       }
     `;
   }

@@ -9,6 +9,7 @@ import { css, html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
 import type { DatasetPreview } from "../worker/protocol";
 import { resultStyles } from "./results/base-styles";
+import { sizedContext } from "./results/width-controller";
 import { CLASS_COLORS } from "./theme";
 
 type PointsPreview = Extract<DatasetPreview, { kind: "points" }>;
@@ -198,13 +199,10 @@ export class DataPreview extends LitElement {
 
   private drawPoints(p: PointsPreview): void {
     const canvas = this._canvas;
-    const ctx = canvas?.getContext("2d");
-    if (!canvas || !ctx) return;
+    if (!canvas) return;
     const size = canvas.clientWidth || 264;
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(size * dpr);
-    canvas.height = Math.round(size * dpr);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const ctx = sizedContext(canvas, size, size);
+    if (!ctx) return;
     let extent = 1.2;
     for (const xs of [p.trainX, p.testX]) for (const v of xs) if (Number.isFinite(v)) extent = Math.max(extent, Math.abs(v) * 1.05);
     const px = (v: number) => ((v + extent) / (2 * extent)) * size;

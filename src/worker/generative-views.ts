@@ -20,7 +20,6 @@ import type { GenerativeData } from "../generative/config";
 import type { GanTrainer } from "../generative/gan-trainer";
 import type { GanLossName } from "../generative/losses";
 import { modeCoverage } from "../generative/modes";
-import { DeviceNoise } from "../generative/noise";
 import { tensor } from "../ops/creation";
 import { reshape, slice } from "../ops/shape-ops";
 import { clamp, sigmoid } from "../ops/unary-api";
@@ -187,7 +186,7 @@ export async function reconstructionView(ae: AutoencoderTrainer, test: Dataset, 
   const [, height, width] = test.inputShape;
   const shown = firstExamples(test, RECONSTRUCTIONS);
   const noisy = o.noise ? addedNoise(shown.x, o.noise) : null;
-  const codes = o.kind === "autoencoder" && latentSize(ae) === 2 ? firstExamples(test, LATENT_POINTS) : null;
+  const codes = o.kind === "autoencoder" && o.latent === 2 ? firstExamples(test, LATENT_POINTS) : null;
   const tensors = withBackend(o.optimizer.backend, () => {
     const input = tensor(noisy ?? shown.x, { shape: [shown.size, ...test.inputShape] });
     const outputs = ae.reconstruct(input);
@@ -198,7 +197,7 @@ export async function reconstructionView(ae: AutoencoderTrainer, test: Dataset, 
       out.push(ae.encode(x));
       x.dispose();
     }
-    if (o.kind === "vae") out.push(ae.decode(new DeviceNoise(PRIOR_SEED).normal([RECONSTRUCTIONS, latentSize(ae)])));
+    if (o.kind === "vae") out.push(ae.samplePrior(RECONSTRUCTIONS, PRIOR_SEED));
     return out;
   });
   const [outputs, ...rest] = await readAll(tensors);
@@ -227,12 +226,6 @@ export async function decodedImage(ae: AutoencoderTrainer, imageShape: number[],
     }),
   ]);
   return greyStrip(out, 1, imageShape[1], imageShape[2]);
-}
-
-/** The size of an autoencoder's codes (a VAE's z): the decoder's input. */
-export function latentSize(ae: AutoencoderTrainer): number {
-  const first = ae.options.decoder.parameters()[0];
-  return first.shape[1];
 }
 
 /** [xmin, xmax, ymin, ymax] around 2-D points, padded by a tenth of the range. */

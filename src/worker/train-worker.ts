@@ -3,8 +3,8 @@
  * main thread so the page stays smooth. Commands are handled one after another, in the order they
  * arrive, by the Train tab's ExperimentSession (made by `load`), the race's RaceSession (made by
  * `race`) or the Generative tab's GenerativeSession (made by `gen-load`); a new one disposes the one
- * it replaces, and starting one pauses the others, so they never compete for the device. Whatever goes wrong becomes an `error` event; the worker
- * itself never dies.
+ * it replaces (each tab's Slot), and starting one pauses the others, so they never compete for the
+ * device. Whatever goes wrong becomes an `error` event; the worker itself never dies.
  */
 import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
@@ -18,10 +18,41 @@ import { RaceSession } from "./race-session";
 const scope = self as unknown as Worker;
 const post = (event: WorkerEvent) => scope.postMessage(event, transferList(event));
 
+/** What the worker needs of every tab's session. */
+interface Session {
+  readonly running: boolean;
+  pause(): unknown;
+  dispose(): Promise<void>;
+}
+
+/** One tab's session: at most one at a time; a new one disposes the one it replaces. */
+class Slot<S extends Session> {
+  current: S | null = null;
+
+  /** @param missing what a command needs when there is no session ("needs a race; start one first") */
+  constructor(private readonly missing: string) {}
+
+  /** Disposes the current session and makes `next` current. */
+  async replace(next: Promise<S> | null): Promise<void> {
+    const old = this.current;
+    this.current = null;
+    await old?.dispose().catch(reportDisposeError);
+    this.current = next ? await next : null;
+  }
+
+  /** The session `command` acts on; throws saying what it needs when there is none. */
+  for(command: Command): S {
+    if (this.current) return this.current;
+    throw new Error(`"${command.type}" ${this.missing}`);
+  }
+}
+
 /** The Train tab's session, the race's and the Generative tab's: all may exist; starting one pauses the others. */
-let session: ExperimentSession | null = null;
-let raceSession: RaceSession | null = null;
-let genSession: GenerativeSession | null = null;
+const slots = {
+  train: new Slot<ExperimentSession>("needs a loaded experiment"),
+  race: new Slot<RaceSession>("needs a race; start one first"),
+  generative: new Slot<GenerativeSession>("needs a loaded generative model; pick a preset first"),
+};
 
 const ready: Promise<Backend> = init().then((r) => {
   post({ type: "backend", kind: r.kind, description: r.description, fallbackReason: r.fallbackReason });
@@ -29,69 +60,30 @@ const ready: Promise<Backend> = init().then((r) => {
     r.backend.device.lost.then((info) => {
       if (info.reason === "destroyed") return;
       post({ type: "error", message: errorMessage(null, r.backend) });
-      void replaceTrain(null);
-      void replaceRace(null);
-      void replaceGenerative(null);
+      for (const slot of Object.values(slots)) void slot.replace(null);
     });
   return r.backend;
 });
 
 const reportDisposeError = (e: unknown) => ready.then((backend) => post({ type: "error", message: errorMessage(e, backend) }));
 
-/** Disposes the Train tab's session and makes `next` current. */
-async function replaceTrain(next: Promise<ExperimentSession> | null): Promise<void> {
-  const old = session;
-  session = null;
-  await old?.dispose().catch(reportDisposeError);
-  session = next ? await next : null;
-}
-
-/** Disposes the race and makes `next` current. */
-async function replaceRace(next: Promise<RaceSession> | null): Promise<void> {
-  const old = raceSession;
-  raceSession = null;
-  await old?.dispose().catch(reportDisposeError);
-  raceSession = next ? await next : null;
-}
-
-/** Disposes the generative session and makes `next` current. */
-async function replaceGenerative(next: Promise<GenerativeSession> | null): Promise<void> {
-  const old = genSession;
-  genSession = null;
-  await old?.dispose().catch(reportDisposeError);
-  genSession = next ? await next : null;
-}
-
 /** Pauses whatever trains besides the session about to start. */
-async function pauseOthers(keep: "train" | "race" | "generative"): Promise<void> {
-  if (keep !== "train" && session?.running) await session.pause();
-  if (keep !== "race" && raceSession?.running) raceSession.pause();
-  if (keep !== "generative" && genSession?.running) await genSession.pause();
+async function pauseOthers(keep: keyof typeof slots): Promise<void> {
+  for (const [name, slot] of Object.entries(slots)) if (name !== keep && slot.current?.running) await slot.current.pause();
 }
 
-function generative(command: Command): GenerativeSession {
-  if (genSession) return genSession;
-  throw new Error(`"${command.type}" needs a loaded generative model; pick a preset first`);
-}
-
-function experiment(command: Command): ExperimentSession {
-  if (session) return session;
-  throw new Error(`"${command.type}" needs a loaded experiment`);
-}
-
-function race(command: Command): RaceSession {
-  if (raceSession) return raceSession;
-  throw new Error(`"${command.type}" needs a race; start one first`);
-}
+const experiment = (command: Command) => slots.train.for(command);
+const race = (command: Command) => slots.race.for(command);
+const generative = (command: Command) => slots.generative.for(command);
 
 async function handle(command: Command, backend: Backend): Promise<void> {
   const options: SessionOptions = { backend, post };
   switch (command.type) {
     case "load":
-      return replaceTrain(ExperimentSession.load(command.config, options));
+      return slots.train.replace(ExperimentSession.load(command.config, options));
     case "race":
       await pauseOthers("race");
-      return replaceRace(RaceSession.load(command.config, command.entries, options));
+      return slots.race.replace(RaceSession.load(command.config, command.entries, options));
     case "play":
       await pauseOthers("train");
       return experiment(command).play();
@@ -114,7 +106,7 @@ async function handle(command: Command, backend: Backend): Promise<void> {
     case "race-pause":
       return race(command).pause();
     case "gen-load":
-      return replaceGenerative(GenerativeSession.load(command.config, { backend, post }));
+      return slots.generative.replace(GenerativeSession.load(command.config, { backend, post }));
     case "gen-play":
       await pauseOthers("generative");
       return generative(command).play();

@@ -9,8 +9,8 @@ import { css, html, LitElement } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
 import type { PlaneView } from "../../worker/generative-protocol";
 import { mix, PLOT_BACKGROUND, type Rgb } from "../results/colors";
-import { WidthController } from "../results/width-controller";
-import { signature, sizedContext } from "./canvas";
+import { sizedContext, WidthController } from "../results/width-controller";
+import { signature } from "./canvas";
 
 export const REAL_COLOR: Rgb = [52, 211, 153];
 export const FAKE_COLOR: Rgb = [192, 132, 252];

@@ -21,6 +21,7 @@ import { TARGET_NAMES } from "../../generative/targets";
 import type { ModelSpec } from "../../nn/spec";
 import type { GenerativeCommand, GenerativeEvent, ImageStrip, NetworkView, PlaneView, ReconstructionView, SamplesView } from "../../worker/generative-protocol";
 import "../model-builder";
+import { validateNumber } from "../hyperparams";
 import { downloadBlob } from "../state/experiment-file";
 import { theme } from "../theme";
 import type { GenCurves } from "./gen-curves";
@@ -47,6 +48,25 @@ const TARGET_LABELS: Record<string, string> = {
   "fashion-mnist": "Fashion-MNIST",
 };
 const BATCH_SIZES = [16, 32, 64, 128, 256];
+
+/** A numeric setting: its label and bounds (for validateNumber), the input's step, a tooltip, a test id. */
+interface NumberSetting {
+  label: string;
+  min: number;
+  max: number;
+  integer?: boolean;
+  step: string;
+  hint?: string;
+  testId?: string;
+}
+
+const SETTINGS = {
+  dSteps: { label: "D steps per G step", min: 1, max: 5, integer: true, step: "1", hint: "Discriminator steps per generator step" },
+  lr: { label: "Learning rate", min: 1e-6, max: 1, step: "any" },
+  labelSmoothing: { label: "Label smoothing", min: 0, max: 0.5, step: "0.05", hint: "One-sided: real examples are labelled 1 − s" },
+  noise: { label: "Input noise", min: 0, max: 1, step: "0.05", hint: "Standard deviation of the gaussian noise added to the inputs (denoising)" },
+  beta: { label: "β (KL weight)", min: 0, max: 10, step: "0.1", hint: "Weight of the KL term" },
+} satisfies Record<string, NumberSetting>;
 const ROLE_LABELS: Record<NetworkRole, string> = { generator: "Generator", discriminator: "Discriminator", encoder: "Encoder", decoder: "Decoder" };
 
 @customElement("dl-generative-view")
@@ -220,24 +240,51 @@ export class GenerativeView extends LitElement {
     this.setSpec({ [roles[index]]: spec } as Partial<GenerativeSpec>);
   }
 
-  private number(e: Event, min: number, max: number): number | null {
-    const input = e.target as HTMLInputElement;
-    const v = Number(input.value);
-    if (input.value.trim() === "" || !Number.isFinite(v) || v < min || v > max) {
-      input.setCustomValidity(`Enter a number from ${min} to ${max}`);
-      input.reportValidity();
-      return null;
-    }
-    input.setCustomValidity("");
-    return v;
+  /**
+   * A number input for one setting, checked the way the Train tab checks its fields (validateNumber);
+   * a valid value goes to `apply`, an invalid one is reported on the input and changes nothing.
+   */
+  private numberField(field: NumberSetting, value: number | undefined, apply: (value: number) => void) {
+    const change = (e: Event) => {
+      const input = e.target as HTMLInputElement;
+      const checked = validateNumber(field, input.value);
+      input.setCustomValidity(typeof checked === "string" ? checked : "");
+      if (typeof checked === "string") input.reportValidity();
+      else apply(checked);
+    };
+    return html`<label title=${field.hint ?? ""}>${field.label}
+      <input type="number" data-testid=${field.testId ?? nothing} min=${field.min} max=${field.max} step=${field.step} .value=${String(value)} ?disabled=${this._running} @change=${change} />
+    </label>`;
   }
 
   private renderSettings(c: GenerativeConfig) {
     const spec = c.generative;
     const image = generativeDataShape(c.data).length === 3;
     const targets = image ? IMAGE_DATASET_NAMES : TARGET_NAMES;
-    const dOptimizer = spec.kind === "gan" ? (spec.discriminatorOptimizer ?? c.optimizer) : null;
     const locked = this._running;
+    const setLr = (lr: number) => this.change({ ...c, optimizer: { ...c.optimizer, lr } });
+    let settings: unknown[];
+    if (spec.kind === "gan") {
+      const dOptimizer = spec.discriminatorOptimizer ?? c.optimizer;
+      settings = [
+        html`<label>Loss
+          <select data-testid="gen-loss" ?disabled=${locked} @change=${(e: Event) => this.setSpec({ loss: (e.target as HTMLSelectElement).value as GanLossName })}>
+            ${GAN_LOSSES.map((l) => html`<option value=${l} ?selected=${l === (spec.loss ?? "nonSaturating")}>${LOSS_LABELS[l]}</option>`)}
+          </select>
+        </label>`,
+        this.numberField(SETTINGS.dSteps, spec.dSteps ?? 1, (dSteps) => this.setSpec({ dSteps })),
+        this.numberField({ ...SETTINGS.lr, label: "G learning rate", testId: "gen-lr-g" }, c.optimizer.lr, setLr),
+        this.numberField({ ...SETTINGS.lr, label: "D learning rate", testId: "gen-lr-d" }, dOptimizer.lr, (lr) =>
+          this.setSpec({ discriminatorOptimizer: { ...dOptimizer, lr } }),
+        ),
+        this.numberField(SETTINGS.labelSmoothing, spec.labelSmoothing ?? 0, (labelSmoothing) => this.setSpec({ labelSmoothing })),
+      ];
+    } else
+      settings = [
+        this.numberField(SETTINGS.lr, c.optimizer.lr, setLr),
+        this.numberField(SETTINGS.noise, spec.noise ?? 0, (noise) => this.setSpec({ noise })),
+        spec.kind === "vae" ? this.numberField(SETTINGS.beta, spec.beta ?? 1, (beta) => this.setSpec({ beta })) : nothing,
+      ];
     return html`
       <label>Data
         <select data-testid="gen-data" ?disabled=${locked} @change=${(e: Event) => this.setData((e.target as HTMLSelectElement).value)}>
@@ -245,69 +292,7 @@ export class GenerativeView extends LitElement {
         </select>
       </label>
       <div class="grid2">
-        ${
-          spec.kind === "gan"
-            ? html`
-              <label>Loss
-                <select data-testid="gen-loss" ?disabled=${locked} @change=${(e: Event) => this.setSpec({ loss: (e.target as HTMLSelectElement).value as GanLossName })}>
-                  ${GAN_LOSSES.map((l) => html`<option value=${l} ?selected=${l === (spec.loss ?? "nonSaturating")}>${LOSS_LABELS[l]}</option>`)}
-                </select>
-              </label>
-              <label title="Discriminator steps per generator step">D steps per G step
-                <input type="number" min="1" max="5" step="1" .value=${String(spec.dSteps ?? 1)} ?disabled=${locked}
-                  @change=${(e: Event) => {
-                    const v = this.number(e, 1, 5);
-                    if (v !== null) this.setSpec({ dSteps: Math.round(v) });
-                  }} />
-              </label>
-              <label>G learning rate
-                <input type="number" data-testid="gen-lr-g" min="0.000001" max="1" step="any" .value=${String(c.optimizer.lr)} ?disabled=${locked}
-                  @change=${(e: Event) => {
-                    const v = this.number(e, 1e-6, 1);
-                    if (v !== null) this.change({ ...c, optimizer: { ...c.optimizer, lr: v } });
-                  }} />
-              </label>
-              <label>D learning rate
-                <input type="number" data-testid="gen-lr-d" min="0.000001" max="1" step="any" .value=${String(dOptimizer?.lr)} ?disabled=${locked}
-                  @change=${(e: Event) => {
-                    const v = this.number(e, 1e-6, 1);
-                    if (v !== null && dOptimizer) this.setSpec({ discriminatorOptimizer: { ...dOptimizer, lr: v } });
-                  }} />
-              </label>
-              <label title="One-sided: real examples are labelled 1 − s">Label smoothing
-                <input type="number" min="0" max="0.5" step="0.05" .value=${String(spec.labelSmoothing ?? 0)} ?disabled=${locked}
-                  @change=${(e: Event) => {
-                    const v = this.number(e, 0, 0.5);
-                    if (v !== null) this.setSpec({ labelSmoothing: v });
-                  }} />
-              </label>`
-            : html`
-              <label>Learning rate
-                <input type="number" min="0.000001" max="1" step="any" .value=${String(c.optimizer.lr)} ?disabled=${locked}
-                  @change=${(e: Event) => {
-                    const v = this.number(e, 1e-6, 1);
-                    if (v !== null) this.change({ ...c, optimizer: { ...c.optimizer, lr: v } });
-                  }} />
-              </label>
-              <label title="Standard deviation of the gaussian noise added to the inputs (denoising)">Input noise
-                <input type="number" min="0" max="1" step="0.05" .value=${String(spec.noise ?? 0)} ?disabled=${locked}
-                  @change=${(e: Event) => {
-                    const v = this.number(e, 0, 1);
-                    if (v !== null) this.setSpec({ noise: v });
-                  }} />
-              </label>
-              ${
-                spec.kind === "vae"
-                  ? html`<label title="Weight of the KL term">β (KL weight)
-                    <input type="number" min="0" max="10" step="0.1" .value=${String(spec.beta ?? 1)} ?disabled=${locked}
-                      @change=${(e: Event) => {
-                        const v = this.number(e, 0, 10);
-                        if (v !== null) this.setSpec({ beta: v });
-                      }} />
-                  </label>`
-                  : nothing
-              }`
-        }
+        ${settings}
         <label>Batch size
           <select data-testid="gen-batch" ?disabled=${locked} @change=${(e: Event) => this.change({ ...c, training: { ...c.training, batchSize: Number((e.target as HTMLSelectElement).value) } })}>
             ${[...new Set([...BATCH_SIZES, c.training.batchSize])].sort((a, b) => a - b).map((b) => html`<option value=${b} ?selected=${b === c.training.batchSize}>${b}</option>`)}

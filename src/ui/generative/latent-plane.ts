@@ -7,8 +7,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
 import type { ReconstructionView } from "../../worker/generative-protocol";
-import { WidthController } from "../results/width-controller";
-import { sizedContext } from "./canvas";
+import { sizedContext, WidthController } from "../results/width-controller";
 
 type Latent = NonNullable<ReconstructionView["latent"]>;
 

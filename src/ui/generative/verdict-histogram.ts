@@ -6,8 +6,7 @@
 import { css, html, LitElement } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
 import { histogramBars } from "../results/histogram";
-import { WidthController } from "../results/width-controller";
-import { sizedContext } from "./canvas";
+import { sizedContext, WidthController } from "../results/width-controller";
 import { FAKE_COLOR, REAL_COLOR } from "./gan-plane";
 
 const HEIGHT = 120;

@@ -13,7 +13,7 @@ import { classColor, diverging, hexToRgb, rgbCss } from "./colors";
 import { boundaryLines } from "./contour";
 import { absMax, boundaryToRgba, surfaceToRgba } from "./pixels";
 import { formatShort, niceTicks } from "./ticks";
-import { WidthController } from "./width-controller";
+import { sizedContext, WidthController } from "./width-controller";
 
 type PointsPreview = Extract<DatasetPreview, { kind: "points" }>;
 
@@ -146,13 +146,9 @@ export class BoundaryPlot extends LitElement {
     if (!width || !this._canvas) return;
     const side = Math.max(40, width - MARGIN.left - MARGIN.right);
     const height = side + MARGIN.top + MARGIN.bottom;
-    const dpr = window.devicePixelRatio || 1;
-    this._canvas.width = Math.round(width * dpr);
-    this._canvas.height = Math.round(height * dpr);
     this._canvas.style.height = `${height}px`;
-    const ctx = this._canvas.getContext("2d");
+    const ctx = sizedContext(this._canvas, width, height);
     if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
     ctx.save();
     ctx.translate(MARGIN.left, MARGIN.top);
