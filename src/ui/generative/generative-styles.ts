@@ -35,8 +35,7 @@ export const generativeStyles = css`
     line-height: 1.45;
     color: var(--muted);
   }
-  .side label + label,
-  .side label + .grid2 {
+  .card > label + label {
     margin-top: 12px;
   }
   .grid2 {
