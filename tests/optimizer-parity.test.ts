@@ -1,6 +1,6 @@
 /**
- * Optimizers against PyTorch: every `optimizer` case of ../shared/goldens/pytorch_parity.json (a tanh
- * MLP 3-4-2, weights [in, out], full-batch MSE, 12 steps) on the CPU reference and on WebGPU: the loss
+ * Optimizers against PyTorch: every `optimizer` case of tests/fixtures/pytorch_parity.json (a tanh
+ * MLP 3-4-2, weights [in, out], full-batch MSE, as many steps as the case records) on the CPU reference and on WebGPU: the loss
  * before each step and every parameter after each step.
  */
 import { describe, expect, it } from "vitest";
@@ -39,7 +39,7 @@ describe.each([
   ["webgpu", async () => (await webgpu()) as Backend],
 ])("optimizers against PyTorch on %s", (_, backendOf) => {
   it("covers every optimizer case of the fixtures", () => {
-    expect(cases.length).toBe(11);
+    expect(cases.length).toBeGreaterThan(0);
     expect(loadGoldens().filter((c) => c.op === "optimizer").length).toBe(cases.length);
   });
   it.each(cases.map((c) => ({ c, label: String(c.attrs.name) })))("$label", async ({ c }) => {
@@ -56,7 +56,8 @@ describe.each([
       const params = init.map((p) => dl.tensor(p.data, { shape: p.shape, requiresGrad: true }));
       const [w1, b1, w2, b2] = params;
       const optimizer = MAKERS[kind](params, lr, settings);
-      for (let step = 0; step < 12; step++) {
+      expect(expectedParams.length).toBe(expectedLosses.length);
+      for (let step = 0; step < expectedLosses.length; step++) {
         const loss = dl.tidy(() => {
           optimizer.zeroGrad();
           const out = dl.add(dl.matmul(dl.tanh(dl.add(dl.matmul(x, w1), b1)), w2), b2);

@@ -1,5 +1,5 @@
 /**
- * PyTorch parity: every case of ../shared/goldens/pytorch_parity.json except the optimizer cases
+ * PyTorch parity: every case of tests/fixtures/pytorch_parity.json except the optimizer cases
  * (tests/optimizer-parity.test.ts) and the metrics case (tests/metrics.test.ts), on the CPU reference
  * and on WebGPU, outputs and gradients, at relative 1e-4 + absolute 1e-5.
  */
