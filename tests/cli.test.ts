@@ -60,6 +60,15 @@ it("learns MNIST with LeNet on a CI-sized subset", () => {
   expect(summary.test.classification.accuracy).toBeGreaterThanOrEqual(0.84);
 }, 600_000);
 
+it("--epochs 0 trains nothing and evaluates the initial model", () => {
+  const out = run(["examples/spiral-mlp.json", "--quiet", "--epochs", "0", "--json", join(dir, "zero.json")]);
+  expect(out.status, out.stderr).toBe(0);
+  const summary = JSON.parse(readFileSync(join(dir, "zero.json"), "utf8"));
+  expect(summary.epochs).toEqual([]);
+  expect(summary.stop.message).toBe("trained 0 epochs");
+  expect(summary.test.classification.accuracy).toBeLessThan(0.6); // an untrained 3-class model
+});
+
 it("explains a bad config or flag", () => {
   const bad = join(dir, "bad.json");
   writeFileSync(
@@ -76,7 +85,10 @@ it("explains a bad config or flag", () => {
   expect(out.status).toBe(1);
   expect(out.stderr).toContain("config model: layer 1 linear: units must be a whole number >= 1, got 0");
   const flag = run(["examples/spiral-mlp.json", "--device", "tpu"]);
-  expect(flag.stderr).toContain("train: --device must be webgpu or cpu, got tpu");
+  expect(flag.stderr).toContain('train: --device takes webgpu or cpu, got "tpu"');
+  const epochs = run(["examples/spiral-mlp.json", "--epochs", "1.5"]);
+  expect(epochs.status).toBe(1);
+  expect(epochs.stderr).toContain('train: --epochs takes a whole number from 0 to 100,000, got "1.5"');
   const missing = run([join(dir, "nope.json")]);
   expect(missing.stderr).toMatch(/train: cannot read .*nope\.json as JSON/);
 });

@@ -1,22 +1,64 @@
 /**
- * The PyTorch export, checked without PyTorch (it cannot be installed here): each script parses and
- * compiles with python3 and keeps to PEP 8's layout, and runs under FAKE_TORCH, a stand-in for torch
- * and safetensors.torch with PyTorch's constructor signatures, state_dict naming and output-shape
- * formulas. Under it the script's modules must have exactly our state_dict names and shapes, every
- * layer our output shape, main() must load a file saveModel() wrote, and save_weights() must write
- * one loadModel() reads back. Deliberately broken scripts show that these checks fail.
+ * The PyTorch export, run in real PyTorch (Debian's python3-torch under /usr/bin/python3). Every
+ * exported network (the example configs, the model builder's presets, the generative presets, and
+ * custom specs covering every layer type and option) is built here with random weights and
+ * randomised batch-norm statistics, exported, and run by tests/helpers/torch_harness.py on uniform,
+ * normal and large normal inputs: PyTorch's output and each top-level layer's output must equal this
+ * engine's to a relative 1e-9 (of the tensor's largest magnitude; the issue asked 1e-5). Both sides
+ * compute in float64 from the same float32 weights and inputs, so what is compared is what the
+ * networks compute, not how float32 rounding is amplified (a tanh after a conv on inputs of σ 30
+ * turns the 1e-7 relative differences of two float32 summation orders into 5e-5). Measured: 6e-14
+ * at worst, where each deliberately broken script below is off by more than 0.1. PyTorch then trains it a few steps, saves it
+ * with the script's save_weights(), and this engine must load that file and give PyTorch's outputs
+ * again. Each script's main() runs from another folder, so it must find its weights beside itself.
+ *
+ * Under CI=true a missing torch fails; elsewhere these tests skip with a message on how to install it.
+ * Without torch, the scripts are still parsed and compiled and checked against PEP 8's layout.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { datasetFacts } from "../src/data/catalog";
+import { Rng } from "../src/data/random";
+import { exportGenerative } from "../src/generative/checkpoint";
+import { isGenerativeConfig, parseGenerativeConfig } from "../src/generative/config";
+import { buildGenerativeModels } from "../src/generative/experiment";
+import { GENERATIVE_PRESETS } from "../src/generative/presets";
 import * as dl from "../src/index";
 import { exportPyTorchScript, loadModel, saveModel, specStateShapes } from "../src/io";
+import { encodeSafetensors } from "../src/io/safetensors";
+import type { Module } from "../src/nn/module";
 import { withBackend } from "../src/tensor/engine";
-import { cpu32 } from "./helpers/backends";
+import { parseConfig } from "../src/train/config";
+import { exportPurpose } from "../src/train/experiment";
+import { MODEL_PRESETS, presetSpec } from "../src/ui/model-presets";
+import { cpu32, cpu64 } from "./helpers/backends";
 
+const PYTHON = "/usr/bin/python3";
+const HARNESS = resolve(__dirname, "helpers/torch_harness.py");
 const onCpu = <T>(fn: () => T) => withBackend(cpu32, fn);
+const onCpu64 = <T>(fn: () => T) => withBackend(cpu64, fn);
+
+function python(args: string[], options: { input?: string; cwd?: string; timeout?: number } = {}) {
+  const result = spawnSync(PYTHON, args, { input: options.input, cwd: options.cwd, encoding: "utf8", timeout: options.timeout ?? 60_000 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const torchFound = (() => {
+  try {
+    return python(["-c", "import torch"]).status === 0;
+  } catch {
+    return false;
+  }
+})();
+const INSTALL = "apt-get install -y --no-install-recommends python3-torch python3-numpy";
+if (!torchFound && process.env.CI !== "true")
+  console.warn(`tests/io-pytorch.test.ts: PyTorch is not installed for ${PYTHON}; the real-PyTorch checks are skipped (install: ${INSTALL})`);
+
+// ---- The networks checked ----
 
 const MLP: dl.nn.ModelSpec = {
   layers: [
@@ -61,7 +103,7 @@ const RESNET: dl.nn.ModelSpec = {
   ],
 };
 
-/** Every layer type and option: paddings, strides, both batch norms, projections, nesting. */
+/** Every layer type and option: paddings, strides, dilation, both batch norms, projections, nesting, both GELUs. */
 const EVERY_LAYER: dl.nn.ModelSpec = {
   layers: [
     { type: "conv2d", filters: 4, kernel: 3, padding: "same", dilation: 2 },
@@ -95,7 +137,7 @@ const EVERY_LAYER: dl.nn.ModelSpec = {
     { type: "dropout", p: 0.1 },
     { type: "linear", units: 20, bias: false },
     { type: "batchNorm" },
-    { type: "activation", fn: "tanh" },
+    { type: "activation", fn: "gelu", approximate: "tanh" },
     {
       type: "residual",
       layers: [
@@ -105,76 +147,183 @@ const EVERY_LAYER: dl.nn.ModelSpec = {
     },
     { type: "layerNorm" },
     { type: "activation", fn: "relu" },
-    { type: "linear", units: 5 },
+    { type: "linear", units: 12 },
+    { type: "unflatten", channels: 3, height: 2, width: 2 },
+    { type: "conv2d", filters: 2, kernel: 1 },
+    { type: "flatten" },
   ],
 };
 
-const SPECS: [string, dl.nn.ModelSpec, number[]][] = [
+/** A network to check: its spec, input shape, script, class name and weights file name. */
+interface Network {
+  label: string;
+  model: Module;
+  spec: dl.nn.ModelSpec;
+  inputShape: number[];
+  script: string;
+  className: string;
+  weightsFile: string;
+}
+
+function custom(label: string, spec: dl.nn.ModelSpec, inputShape: number[]): Network {
+  const { model } = dl.nn.buildModel(spec, inputShape);
+  return { label, model, spec, inputShape, script: exportPyTorchScript(spec, inputShape), className: "Model", weightsFile: "model.safetensors" };
+}
+
+/** Every example config's networks (classifiers and both networks of the generative ones). */
+async function exampleNetworks(): Promise<Network[]> {
+  const out: Network[] = [];
+  for (const file of readdirSync("examples").sort()) {
+    const json = JSON.parse(readFileSync(join("examples", file), "utf8"));
+    if (isGenerativeConfig(json)) out.push(...(await generativeNetworks(`examples/${file}`, parseGenerativeConfig(json))));
+    else {
+      const config = parseConfig(json);
+      const inputShape = datasetFacts(config.data.name).inputShape as number[];
+      const { model } = dl.nn.buildModel(config.model, inputShape);
+      const script = exportPyTorchScript(config.model, inputShape, { purpose: exportPurpose(config) });
+      out.push({ label: `examples/${file}`, model, spec: config.model, inputShape, script, className: "Model", weightsFile: "model.safetensors" });
+    }
+  }
+  return out;
+}
+
+async function generativeNetworks(label: string, config: ReturnType<typeof parseGenerativeConfig>): Promise<Network[]> {
+  const models = buildGenerativeModels(config, cpu64);
+  const files = await exportGenerative(models);
+  const classOf = (script: string) => /^class (\w+)\(nn\.Sequential\)/m.exec(script)?.[1] as string;
+  return models.networks.map(({ role, model, spec, inputShape }) => {
+    const script = files.get(`${role}.py`) as string;
+    return { label: `${label} ${role}`, model, spec, inputShape, script, className: classOf(script), weightsFile: `${role}.safetensors` };
+  });
+}
+
+/** The model builder's presets, each with an output layer for its task. */
+function presetNetworks(): Network[] {
+  return MODEL_PRESETS.map((preset) =>
+    custom(`builder preset ${preset.id}`, presetSpec(preset, preset.kind === "images" ? 10 : 3), preset.kind === "images" ? [1, 28, 28] : [2]),
+  );
+}
+
+// ---- Weights and inputs ----
+
+/**
+ * Randomises what default initialisation leaves constant (batch-norm running mean and variance,
+ * norm scales and shifts, zero biases), so that a wrong buffer or a swapped scale shows.
+ */
+async function randomiseState(model: Module, seed = 5): Promise<void> {
+  const rng = new Rng(seed);
+  const r = () => rng.uniform(0, 1);
+  const state = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const [name, t] of model.stateDict()) {
+    const values = Float32Array.from(await t.data());
+    const constant = values.every((v) => v === values[0]);
+    let data = values;
+    if (name.endsWith("running_var")) data = values.map(() => 0.5 + 1.5 * r());
+    else if (name.endsWith("running_mean")) data = values.map(() => r() - 0.5);
+    else if (constant) data = values.map((v) => v + 0.4 * (r() - 0.5));
+    state.set(name, { shape: t.shape, data });
+  }
+  model.loadStateDict(state);
+}
+
+/** Uniform in [0, 1), normal and large normal (σ 30) batches of 3 examples, seeded, of float32 values. */
+async function exampleInputs(inputShape: number[]): Promise<Map<string, dl.Tensor>> {
+  dl.manualSeed(11);
+  const drawn: [string, dl.Tensor][] = [
+    ["uniform", dl.rand([3, ...inputShape])],
+    ["normal", dl.randn([3, ...inputShape])],
+    ["large", dl.mul(dl.randn([3, ...inputShape]), 30)],
+  ];
+  const out = new Map<string, dl.Tensor>();
+  for (const [name, t] of drawn) out.set(name, dl.tensor(Float32Array.from(await t.data()), { shape: t.shape }));
+  return out;
+}
+
+/** The tensors of a safetensors file as float64 (decodeSafetensors reads float64 as float32). */
+function readFloat64(path: string): Map<string, { shape: number[]; data: Float64Array }> {
+  const bytes = new Uint8Array(readFileSync(path));
+  const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  >;
+  const out = new Map<string, { shape: number[]; data: Float64Array }>();
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === "__metadata__") continue;
+    expect(entry.dtype, `${name} is float64`).toBe("F64");
+    const [begin, end] = entry.data_offsets;
+    const start = 8 + headerLength + begin;
+    out.set(name, { shape: entry.shape, data: new Float64Array(bytes.slice(start, 8 + headerLength + end).buffer) });
+  }
+  return out;
+}
+
+async function tensorsFile(tensors: Map<string, dl.Tensor>): Promise<Uint8Array> {
+  const out = new Map<string, { dtype: "F32"; shape: number[]; data: Float32Array }>();
+  for (const [name, t] of tensors) out.set(name, { dtype: "F32", shape: t.shape, data: Float32Array.from(await t.data()) });
+  return encodeSafetensors(out);
+}
+
+/** Outputs of `model` in eval mode for each input: the whole model's and each top-level layer's ("normal.3"). */
+async function ourOutputs(model: Module, inputs: Map<string, dl.Tensor>): Promise<Map<string, Float64Array>> {
+  model.eval();
+  const out = new Map<string, Float64Array>();
+  const layers = (model as dl.nn.Sequential).layers;
+  for (const [name, x] of inputs) {
+    let h = x;
+    for (let i = 0; i < layers.length; i++) {
+      h = layers[i].forward(h);
+      out.set(`${name}.${i}`, Float64Array.from(await h.data()));
+    }
+    out.set(name, Float64Array.from(await model.forward(x).data()));
+  }
+  return out;
+}
+
+/** Largest relative error allowed (float64 on both sides agree to ~1e-13). */
+const TOLERANCE = 1e-9;
+
+/** max |ours - theirs| / max |theirs|, the relative error of a whole tensor. */
+function relativeError(ours: Float64Array, theirs: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < theirs.length; i++) {
+    diff = Math.max(diff, Math.abs(ours[i] - theirs[i]));
+    scale = Math.max(scale, Math.abs(theirs[i]));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+function expectSameOutputs(label: string, ours: Map<string, Float64Array>, theirs: Map<string, { shape: number[]; data: ArrayLike<number> }>): void {
+  expect([...theirs.keys()].sort(), `${label}: outputs PyTorch gave`).toEqual([...ours.keys()].sort());
+  for (const [name, t] of theirs) {
+    const mine = ours.get(name) as Float64Array;
+    expect(mine.length, `${label} ${name}: size`).toBe(t.data.length);
+    expect(mine.every(Number.isFinite), `${label} ${name}: finite`).toBe(true);
+    expect(relativeError(mine, t.data), `${label} ${name}: relative error`).toBeLessThanOrEqual(TOLERANCE);
+  }
+}
+
+// ---- The tests ----
+
+let dir = "";
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "io-pytorch-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const CUSTOM: [string, dl.nn.ModelSpec, number[]][] = [
   ["MLP", MLP, [2]],
   ["LeNet-like CNN with batch norm", LENET_BN, [1, 16, 16]],
   ["residual CNN", RESNET, [3, 8, 8]],
   ["every layer type", EVERY_LAYER, [3, 12, 12]],
 ];
 
-let dir = "";
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "io-pytorch-"));
-  writeFileSync(join(dir, "fake_torch.py"), FAKE_TORCH);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function python(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync("python3", args, { input, encoding: "utf8", cwd: dir, timeout: 60_000 });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Writes a file into the temporary folder and returns its path. */
-function put(name: string, content: string | Uint8Array): string {
-  writeFileSync(join(dir, name), content);
-  return join(dir, name);
-}
-
-interface Inspection {
-  state: Record<string, number[]>;
-  outputs: Record<string, number[]>;
-}
-
-function inspect(script: string): Inspection {
-  const result = python(["fake_torch.py", "inspect", put("inspect.py", script), "Model"]);
-  if (result.status !== 0) throw new Error(`the script failed under fake torch:\n${result.stderr}`);
-  return JSON.parse(result.stdout) as Inspection;
-}
-
-/** Our state_dict shapes, plus the num_batches_tracked PyTorch's BatchNorm has beside each running_mean. */
-function expectedTorchState(model: dl.nn.Module): Record<string, number[]> {
-  const out: Record<string, number[]> = {};
-  for (const [name, t] of model.stateDict()) {
-    out[name] = t.shape;
-    if (name.endsWith(".running_mean")) out[name.replace("running_mean", "num_batches_tracked")] = [];
-  }
-  return out;
-}
-
-/** Module paths ("2.body.0") and per-example output shapes of every layer, from summarizeModel. */
-function expectedOutputs(spec: dl.nn.ModelSpec, inputShape: number[]): Record<string, number[]> {
-  const summary = dl.nn.summarizeModel(spec, inputShape);
-  const out: Record<string, number[]> = { "": summary.outputShape };
-  for (const layer of summary.layers)
-    out[
-      layer.index
-        .split(".")
-        .map((n) => Number(n) - 1)
-        .join(".body.")
-    ] = layer.outputShape;
-  return out;
-}
-
-describe("PyTorch export", () => {
-  it.each(SPECS)("%s: the script parses and compiles, is deterministic and laid out as PEP 8 asks", (_, spec, inputShape) => {
+describe("the exported script's source", () => {
+  it.each(CUSTOM)("%s: parses and compiles, is deterministic and laid out as PEP 8 asks", (_, spec, inputShape) => {
     const script = exportPyTorchScript(spec, inputShape);
     expect(exportPyTorchScript(spec, inputShape)).toBe(script);
-    const parsed = python(["-c", "import ast, sys; source = sys.stdin.read(); ast.parse(source); compile(source, 'model.py', 'exec')"], script);
+    const parsed = python(["-c", "import ast, sys; source = sys.stdin.read(); ast.parse(source); compile(source, 'model.py', 'exec')"], { input: script });
     expect(parsed.stderr).toBe("");
     expect(parsed.status).toBe(0);
     const lines = script.split("\n");
@@ -187,577 +336,131 @@ describe("PyTorch export", () => {
     expect(script.indexOf("\nimport ")).toBeLessThan(script.indexOf("\nclass "));
   });
 
-  it.each(SPECS)("%s: under fake torch its modules have our state_dict names and shapes, and each layer our output shape", (_, spec, inputShape) =>
+  it.each(CUSTOM)("%s: names our state_dict entries and shapes", (_, spec, inputShape) =>
     onCpu(() => {
       const { model } = dl.nn.buildModel(spec, inputShape);
-      const { state, outputs } = inspect(exportPyTorchScript(spec, inputShape));
-      expect(state).toEqual(expectedTorchState(model));
-      const layerOutputs = Object.fromEntries(Object.entries(outputs).filter(([path]) => !/\.(body|projection)$/.test(path)));
-      expect(layerOutputs).toEqual(expectedOutputs(spec, inputShape));
       expect(specStateShapes(spec, inputShape)).toEqual(new Map([...model.stateDict()].map(([name, t]) => [name, t.shape])));
     }),
   );
 
-  it.each(SPECS)("%s: main() loads the weights saveModel() wrote and prints the output shape", (_, spec, inputShape) =>
-    onCpu(async () => {
-      const { model, outputShape } = dl.nn.buildModel(spec, inputShape);
-      const weights = put("model.safetensors", await saveModel(model, spec, inputShape));
-      const run = python(["fake_torch.py", "run", put("model.py", exportPyTorchScript(spec, inputShape)), weights]);
-      expect(run.stderr).toBe("");
-      expect(run.stdout).toBe(`output shape: (2, ${outputShape.join(", ")})\n`);
-      expect(run.status).toBe(0);
-    }),
-  );
-
-  it("save_weights() writes a file loadModel() reads back with the same weights", () =>
-    onCpu(async () => {
-      dl.manualSeed(3);
-      const inputShape = [3, 12, 12];
-      const { model } = dl.nn.buildModel(EVERY_LAYER, inputShape);
-      model.eval();
-      const script = put("model.py", exportPyTorchScript(EVERY_LAYER, inputShape, { className: "EveryLayerNet" }));
-      const weights = put("model.safetensors", await saveModel(model, EVERY_LAYER, inputShape));
-      const resave = python(["fake_torch.py", "resave", script, "EveryLayerNet", weights, join(dir, "trained.safetensors")]);
-      expect(resave.stderr).toBe("");
-      const loaded = loadModel(new Uint8Array(readFileSync(join(dir, "trained.safetensors"))));
-      expect(loaded.spec).toEqual(EVERY_LAYER);
-      expect(loaded.inputShape).toEqual(inputShape);
-      const x = dl.randn([2, ...inputShape]);
-      expect(Array.from(await loaded.model.eval().forward(x).data())).toEqual(Array.from(await model.forward(x).data()));
-    }));
-
-  it("the checks catch a script that does not match the model", () =>
-    onCpu(async () => {
-      const inputShape = [3, 8, 8];
-      const { model } = dl.nn.buildModel(RESNET, inputShape);
-      const script = exportPyTorchScript(RESNET, inputShape);
-      const weights = put("model.safetensors", await saveModel(model, RESNET, inputShape));
-      const wrongKernel = script.replace("nn.Conv2d(8, 8, kernel_size=3, padding=1)", "nn.Conv2d(8, 8, kernel_size=5, padding=2)");
-      const missingLayer = script.replace(/\n *# layer 3: activation.*\n *nn\.ReLU\(\),/, "");
-      const noProjection = script.replace(/\n *# skip connection.*\n.*projection=.*/, "");
-      for (const broken of [wrongKernel, missingLayer, noProjection]) {
-        expect(broken).not.toBe(script);
-        const run = python(["fake_torch.py", "run", put("broken.py", broken), weights]);
-        expect(run.status).not.toBe(0);
-      }
-      expect(inspect(wrongKernel).state).not.toEqual(expectedTorchState(model));
-      expect(inspect(missingLayer).state).not.toEqual(expectedTorchState(model));
-      expect(() => inspect(noProjection)).toThrow(/cannot add/);
-    }));
+  it("documents the inputs and outputs of each purpose, with comments that fit generative networks", async () => {
+    const pixels = exportPyTorchScript(LENET_BN, [1, 16, 16], { purpose: { kind: "classifier", input: "pixels" } });
+    expect(pixels).toContain("pixel values divided by 255");
+    expect(pixels).toContain("nn.functional.cross_entropy(model(inputs), targets)");
+    const regressor = exportPyTorchScript(MLP, [2], { purpose: { kind: "regressor", input: "points" } });
+    expect(regressor).toContain("nn.functional.mse_loss(model(inputs), targets)");
+    const vae = await onCpu(() => generativeNetworks("vae", parseGenerativeConfig(GENERATIVE_PRESETS.find((p) => p.id === "vae")?.config)));
+    const [encoder, decoder] = vae.map((n) => n.script);
+    expect(encoder).toContain("the concatenated mean and log-variance");
+    expect(encoder).toContain("mean = y[:, :20], log_var = y[:, 20:]");
+    expect(decoder).toContain("z ~ N(0, 1) samples the prior");
+    const dcgan = await onCpu(() => generativeNetworks("dcgan", parseGenerativeConfig(GENERATIVE_PRESETS.find((p) => p.id === "dcgan-mnist")?.config)));
+    const [generator, discriminator] = dcgan.map((n) => n.script);
+    expect(generator).toContain("images in [-1, 1] (tanh)");
+    expect(discriminator).toContain("pixels / 127.5 - 1");
+    for (const script of [encoder, decoder, generator, discriminator])
+      expect(script).not.toMatch(/functional\.cross_entropy|one logit per class|Targets are class/);
+  });
 
   it("names the class and weights file as asked, and explains a spec or name it cannot export", () => {
     const script = exportPyTorchScript(MLP, [2], { className: "SpiralNet", weightsFile: "spiral.safetensors" });
     expect(script).toContain("class SpiralNet(nn.Sequential):");
-    expect(script).toContain('WEIGHTS_FILE = "spiral.safetensors"');
+    expect(script).toContain('WEIGHTS_FILE = os.path.join(HERE, "spiral.safetensors")');
     expect(script).toContain("model = load_weights(SpiralNet(), path)");
     expect(script).not.toContain("class Residual");
     expect(script).toContain("# Continue training in PyTorch");
     expect(() => exportPyTorchScript(MLP, [2], { className: "my model" })).toThrow('exportPyTorchScript: className "my model" is not a free Python identifier');
     expect(() => exportPyTorchScript(MLP, [2], { className: "Residual" })).toThrow("not a free Python identifier");
+    expect(() => exportPyTorchScript(MLP, [2], { className: "read_safetensors" })).toThrow("not a free Python identifier");
     expect(() => exportPyTorchScript(MLP, [1, 8, 8])).toThrow("layer 1 linear: expects a vector but its input is a 1-channel 8x8 image");
   });
 });
 
-/**
- * A stand-in for torch and safetensors.torch (written to a temporary folder by the tests): modules
- * with PyTorch's signatures, state_dict names and shape formulas; tensors that hold a shape, a
- * dtype and raw bytes, and do no arithmetic; load_file/save_file as the format describes them.
- */
-const FAKE_TORCH = `"""A stand-in for torch and safetensors.torch, to run exported scripts where
-torch is not installed. Modules keep PyTorch's constructor signatures,
-state_dict names and output-shape formulas; tensors carry a shape, a dtype
-and raw bytes (no arithmetic). Usage:
-
-    python3 fake_torch.py run SCRIPT WEIGHTS     runs the script's main()
-    python3 fake_torch.py inspect SCRIPT CLASS   prints state_dict shapes and
-                                                 each module's output shape
-    python3 fake_torch.py resave SCRIPT CLASS WEIGHTS OUT
-                                                 load_weights + save_weights
-"""
-import json
-import math
-import runpy
-import struct
-import sys
-import types
-from collections import OrderedDict, namedtuple
-
-ITEM_BYTES = {"F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I64": 8, "I32": 4}
-
-
-class Tensor:
-    def __init__(self, shape, dtype="F32", data=None):
-        self.shape = tuple(shape)
-        self.dtype = dtype
-        size = math.prod(self.shape) * ITEM_BYTES[dtype]
-        self.data = bytes(size) if data is None else data
-        assert len(self.data) == size, "data does not match the shape"
-
-    def __add__(self, other):
-        if self.shape != other.shape:
-            raise RuntimeError(f"cannot add {self.shape} and {other.shape}")
-        return Tensor(self.shape)
-
-    def detach(self):
-        return self
-
-    def float(self):
-        if self.dtype != "F32":
-            raise NotImplementedError("fake torch converts no dtypes")
-        return self
-
-    def contiguous(self):
-        return self
-
-
-class Parameter(Tensor):
-    pass
-
-
-class no_grad:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-def randn(*shape):
-    return Tensor(shape)
-
-
-IncompatibleKeys = namedtuple(
-    "IncompatibleKeys", ["missing_keys", "unexpected_keys"]
-)
-
-
-class Module:
-    def __init__(self):
-        object.__setattr__(self, "_parameters", OrderedDict())
-        object.__setattr__(self, "_buffers", OrderedDict())
-        object.__setattr__(self, "_modules", OrderedDict())
-        object.__setattr__(self, "training", True)
-        object.__setattr__(self, "output_shape", None)
-
-    def __setattr__(self, name, value):
-        if "_modules" not in self.__dict__:
-            raise AttributeError("assignment before Module.__init__()")
-        if isinstance(value, Parameter):
-            self._parameters[name] = value
-        elif isinstance(value, Module):
-            self._modules[name] = value
-        else:
-            object.__setattr__(self, name, value)
-
-    def __getattr__(self, name):
-        for kind in ("_parameters", "_buffers", "_modules"):
-            found = self.__dict__.get(kind, {})
-            if name in found:
-                return found[name]
-        raise AttributeError(name)
-
-    def register_parameter(self, name, value):
-        self._parameters[name] = value
-
-    def register_buffer(self, name, value):
-        self._buffers[name] = value
-
-    def add_module(self, name, module):
-        self._modules[name] = module
-
-    def __call__(self, x):
-        y = self.forward(x)
-        object.__setattr__(self, "output_shape", y.shape)
-        return y
-
-    def train(self, mode=True):
-        object.__setattr__(self, "training", mode)
-        for module in self._modules.values():
-            module.train(mode)
-        return self
-
-    def eval(self):
-        return self.train(False)
-
-    def named_modules(self, prefix=""):
-        yield prefix, self
-        for name, module in self._modules.items():
-            yield from module.named_modules(f"{prefix}.{name}" if prefix else name)
-
-    def state_dict(self, prefix=""):
-        out = OrderedDict()
-        for name, p in self._parameters.items():
-            if p is not None:
-                out[prefix + name] = p
-        for name, b in self._buffers.items():
-            out[prefix + name] = b
-        for name, module in self._modules.items():
-            out.update(module.state_dict(f"{prefix}{name}."))
-        return out
-
-    def load_state_dict(self, state, strict=True):
-        own = self.state_dict()
-        missing = [k for k in own if k not in state]
-        unexpected = [k for k in state if k not in own]
-        errors = [
-            f"size mismatch for {k}: {state[k].shape} in the checkpoint, "
-            f"{own[k].shape} in the model"
-            for k in own
-            if k in state and state[k].shape != own[k].shape
-        ]
-        if strict and (missing or unexpected):
-            errors.append(f"missing {missing}, unexpected {unexpected}")
-        if errors:
-            raise RuntimeError("Error(s) in loading state_dict: " + "; ".join(errors))
-        for k, t in own.items():
-            if k in state:
-                if state[k].dtype != t.dtype:
-                    raise NotImplementedError("fake torch converts no dtypes")
-                t.data = state[k].data
-        return IncompatibleKeys(missing, unexpected)
-
-
-def check(condition, message):
-    if not condition:
-        raise RuntimeError(message)
-
-
-def whole(*values):
-    for v in values:
-        check(type(v) is int, f"expected an int, got {v!r}")
-
-
-class Sequential(Module):
-    def __init__(self, *modules):
-        super().__init__()
-        for i, module in enumerate(modules):
-            self.add_module(str(i), module)
-
-    def forward(self, x):
-        for module in self._modules.values():
-            x = module(x)
-        return x
-
-
-class Linear(Module):
-    def __init__(self, in_features, out_features, bias=True, device=None,
-                 dtype=None):
-        super().__init__()
-        whole(in_features, out_features)
-        self.in_features = in_features
-        self.out_features = out_features
-        self.weight = Parameter((out_features, in_features))
-        if bias:
-            self.bias = Parameter((out_features,))
-        else:
-            self.register_parameter("bias", None)
-
-    def forward(self, x):
-        check(x.shape[-1] == self.in_features, f"Linear got {x.shape}")
-        return Tensor(x.shape[:-1] + (self.out_features,))
-
-
-def conv_size(size, kernel, stride, padding, dilation):
-    out = (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
-    check(out >= 1, "output size is too small")
-    return out
-
-
-class Conv2d(Module):
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1,
-                 padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None):
-        super().__init__()
-        whole(in_channels, out_channels, kernel_size, stride, dilation)
-        if isinstance(padding, str):
-            check(padding in ("same", "valid"), f"bad padding {padding!r}")
-            if padding == "same" and stride != 1:
-                raise ValueError("padding='same' is not supported for "
-                                 "strided convolutions")
-        else:
-            whole(padding)
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.k, self.s, self.p, self.d = kernel_size, stride, padding, dilation
-        self.weight = Parameter((out_channels, in_channels, kernel_size,
-                                 kernel_size))
-        if bias:
-            self.bias = Parameter((out_channels,))
-        else:
-            self.register_parameter("bias", None)
-
-    def forward(self, x):
-        check(len(x.shape) == 4 and x.shape[1] == self.in_channels,
-              f"Conv2d got {x.shape}")
-        if self.p == "same":
-            h, w = x.shape[2:]
-        else:
-            p = 0 if self.p == "valid" else self.p
-            h, w = (conv_size(n, self.k, self.s, p, self.d)
-                    for n in x.shape[2:])
-        return Tensor((x.shape[0], self.out_channels, h, w))
-
-
-class ConvTranspose2d(Module):
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1,
-                 padding=0, output_padding=0, groups=1, bias=True,
-                 dilation=1, padding_mode="zeros", device=None,
-                 dtype=None):
-        super().__init__()
-        whole(in_channels, out_channels, kernel_size, stride, padding,
-              output_padding, dilation)
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.k, self.s, self.p, self.d = kernel_size, stride, padding, dilation
-        self.op = output_padding
-        self.weight = Parameter((in_channels, out_channels, kernel_size,
-                                 kernel_size))
-        if bias:
-            self.bias = Parameter((out_channels,))
-        else:
-            self.register_parameter("bias", None)
-
-    def forward(self, x):
-        check(len(x.shape) == 4 and x.shape[1] == self.in_channels,
-              f"ConvTranspose2d got {x.shape}")
-        check(self.op < self.s or self.op < self.d,
-              "output padding must be smaller than either stride or dilation")
-        h, w = ((n - 1) * self.s - 2 * self.p + self.d * (self.k - 1)
-                + self.op + 1 for n in x.shape[2:])
-        return Tensor((x.shape[0], self.out_channels, h, w))
-
-
-class MaxPool2d(Module):
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
-                 return_indices=False, ceil_mode=False):
-        super().__init__()
-        stride = kernel_size if stride is None else stride
-        whole(kernel_size, stride, padding, dilation)
-        self.k, self.s, self.p, self.d = kernel_size, stride, padding, dilation
-
-    def forward(self, x):
-        check(len(x.shape) == 4, f"MaxPool2d got {x.shape}")
-        check(self.p <= ((self.k - 1) * self.d + 1) // 2,
-              "pad should be at most half of effective kernel size")
-        h, w = (conv_size(n, self.k, self.s, self.p, self.d)
-                for n in x.shape[2:])
-        return Tensor(x.shape[:2] + (h, w))
-
-
-class AvgPool2d(Module):
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
-                 count_include_pad=True, divisor_override=None):
-        super().__init__()
-        stride = kernel_size if stride is None else stride
-        whole(kernel_size, stride, padding)
-        check(count_include_pad, "the playground counts the padding")
-        self.k, self.s, self.p = kernel_size, stride, padding
-
-    def forward(self, x):
-        check(len(x.shape) == 4, f"AvgPool2d got {x.shape}")
-        check(self.p <= self.k // 2, "pad should be at most half of kernel")
-        h, w = (conv_size(n, self.k, self.s, self.p, 1) for n in x.shape[2:])
-        return Tensor(x.shape[:2] + (h, w))
-
-
-class AdaptiveAvgPool2d(Module):
-    def __init__(self, output_size):
-        super().__init__()
-        whole(output_size)
-        self.size = output_size
-
-    def forward(self, x):
-        check(len(x.shape) == 4, f"AdaptiveAvgPool2d got {x.shape}")
-        return Tensor(x.shape[:2] + (self.size, self.size))
-
-
-class Upsample(Module):
-    def __init__(self, size=None, scale_factor=None, mode="nearest",
-                 align_corners=None, recompute_scale_factor=None):
-        super().__init__()
-        check(size is None and mode == "nearest", "unexpected Upsample")
-        self.scale = scale_factor
-
-    def forward(self, x):
-        check(len(x.shape) == 4, f"Upsample got {x.shape}")
-        h, w = (math.floor(n * self.scale) for n in x.shape[2:])
-        return Tensor(x.shape[:2] + (h, w))
-
-
-class Flatten(Module):
-    def __init__(self, start_dim=1, end_dim=-1):
-        super().__init__()
-        check((start_dim, end_dim) == (1, -1), "unexpected Flatten")
-
-    def forward(self, x):
-        return Tensor((x.shape[0], math.prod(x.shape[1:])))
-
-
-class _BatchNorm(Module):
-    ranks = ()
-
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
-                 track_running_stats=True, device=None, dtype=None):
-        super().__init__()
-        whole(num_features)
-        check(affine and track_running_stats, "unexpected BatchNorm")
-        self.num_features = num_features
-        self.weight = Parameter((num_features,))
-        self.bias = Parameter((num_features,))
-        self.register_buffer("running_mean", Tensor((num_features,)))
-        self.register_buffer("running_var", Tensor((num_features,)))
-        self.register_buffer("num_batches_tracked", Tensor((), "I64"))
-
-    def forward(self, x):
-        check(len(x.shape) in self.ranks and x.shape[1] == self.num_features,
-              f"{type(self).__name__} got {x.shape}")
-        return Tensor(x.shape)
-
-
-class BatchNorm1d(_BatchNorm):
-    ranks = (2, 3)
-
-
-class BatchNorm2d(_BatchNorm):
-    ranks = (4,)
-
-
-class LayerNorm(Module):
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True,
-                 bias=True, device=None, dtype=None):
-        super().__init__()
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.shape = tuple(normalized_shape)
-        whole(*self.shape)
-        self.weight = Parameter(self.shape)
-        self.bias = Parameter(self.shape)
-
-    def forward(self, x):
-        check(x.shape[-len(self.shape):] == self.shape,
-              f"LayerNorm{self.shape} got {x.shape}")
-        return Tensor(x.shape)
-
-
-class Dropout(Module):
-    def __init__(self, p=0.5, inplace=False):
-        super().__init__()
-        check(0 <= p <= 1, f"dropout probability {p}")
-
-    def forward(self, x):
-        return Tensor(x.shape)
-
-
-def activation(name, **defaults):
-    def __init__(self, *args, **kwargs):
-        Module.__init__(self)
-        unknown = set(kwargs) - set(defaults)
-        check(not unknown and len(args) <= len(defaults),
-              f"{name} got {args} {kwargs}")
-
-    def forward(self, x):
-        return Tensor(x.shape)
-
-    return type(name, (Module,), {"__init__": __init__, "forward": forward})
-
-
-ReLU = activation("ReLU", inplace=False)
-LeakyReLU = activation("LeakyReLU", negative_slope=0.01, inplace=False)
-ELU = activation("ELU", alpha=1.0, inplace=False)
-Sigmoid = activation("Sigmoid")
-Tanh = activation("Tanh")
-GELU = activation("GELU", approximate="none")
-SiLU = activation("SiLU", inplace=False)
-Softplus = activation("Softplus", beta=1.0, threshold=20.0)
-
-
-def load_file(filename, device="cpu"):
-    with open(filename, "rb") as f:
-        raw = f.read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    check((8 + n) % 8 == 0, "the data section is not 8-byte aligned")
-    check(raw[8:9] == b"{", "the header does not start with {")
-    header = json.loads(raw[8:8 + n])
-    metadata = header.pop("__metadata__", None)
-    check(metadata is None or all(isinstance(v, str) for v in
-                                  metadata.values()), "bad metadata")
-    data = raw[8 + n:]
-    out = OrderedDict()
-    end = 0
-    for name, info in sorted(header.items(),
-                             key=lambda e: e[1]["data_offsets"]):
-        begin, stop = info["data_offsets"]
-        size = math.prod(info["shape"]) * ITEM_BYTES[info["dtype"]]
-        check(begin == end and stop - begin == size, f"bad offsets: {name}")
-        out[name] = Tensor(info["shape"], info["dtype"], data[begin:stop])
-        end = stop
-    check(end == len(data), "bytes after the last tensor")
-    return out
-
-
-def save_file(tensors, filename, metadata=None):
-    header = {}
-    if metadata is not None:
-        check(all(isinstance(v, str) for v in metadata.values()),
-              "metadata values must be strings")
-        header["__metadata__"] = metadata
-    offset = 0
-    for name, t in tensors.items():
-        header[name] = {"dtype": t.dtype, "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(t.data)]}
-        offset += len(t.data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(filename, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text)
-        for t in tensors.values():
-            f.write(t.data)
-
-
-def install():
-    torch = types.ModuleType("torch")
-    nn = types.ModuleType("torch.nn")
-    for name, value in list(globals().items()):
-        if isinstance(value, type) and issubclass(value, Module):
-            setattr(nn, name, value)
-    nn.Parameter = Parameter
-    torch.nn = nn
-    torch.Tensor = Tensor
-    torch.randn = randn
-    torch.no_grad = no_grad
-    safetensors = types.ModuleType("safetensors")
-    safetensors_torch = types.ModuleType("safetensors.torch")
-    safetensors_torch.load_file = load_file
-    safetensors_torch.save_file = save_file
-    safetensors.torch = safetensors_torch
-    sys.modules.update({"torch": torch, "torch.nn": nn,
-                        "safetensors": safetensors,
-                        "safetensors.torch": safetensors_torch})
-
-
-def main():
-    install()
-    command, script = sys.argv[1], sys.argv[2]
-    if command == "run":
-        sys.argv = [script, *sys.argv[3:]]
-        runpy.run_path(script, run_name="__main__")
-        return
-    namespace = runpy.run_path(script, run_name="exported")
-    model = namespace[sys.argv[3]]()
-    if command == "inspect":
-        model.eval()
-        model(randn(2, *namespace["INPUT_SHAPE"]))
-        print(json.dumps({
-            "state": {k: list(t.shape) for k, t in model.state_dict().items()},
-            "outputs": {path: list(m.output_shape[1:])
-                        for path, m in model.named_modules()
-                        if m.output_shape is not None},
-        }))
-    elif command == "resave":
-        namespace["load_weights"](model, sys.argv[4])
-        namespace["save_weights"](model, sys.argv[5])
-
-
-if __name__ == "__main__":
-    main()
-`;
+describe.skipIf(!torchFound && process.env.CI !== "true")("the export in real PyTorch", () => {
+  it("PyTorch is installed for /usr/bin/python3", () => {
+    expect(torchFound, `PyTorch is missing for ${PYTHON}: ${INSTALL}`).toBe(true);
+  });
+
+  it("every example, builder preset, generative preset and custom spec gives this engine's outputs, layer by layer, before and after training in PyTorch", async () => {
+    const networks = await onCpu64(async () => [
+      ...CUSTOM.map(([label, spec, shape]) => custom(label, spec, shape)),
+      ...(await exampleNetworks()),
+      ...presetNetworks(),
+      ...(await Promise.all(GENERATIVE_PRESETS.map((p) => generativeNetworks(`generative preset ${p.id}`, parseGenerativeConfig(p.config))))).flat(),
+    ]);
+    const jobs = [];
+    const expected = new Map<string, { network: Network; ours: Map<string, Float64Array>; inputs: Map<string, dl.Tensor> }>();
+    for (const [k, network] of networks.entries()) {
+      const folder = join(dir, `net-${k}`);
+      mkdirSync(folder);
+      await onCpu64(async () => {
+        await randomiseState(network.model);
+        const inputs = await exampleInputs(network.inputShape);
+        writeFileSync(join(folder, "inputs.safetensors"), await tensorsFile(inputs));
+        writeFileSync(join(folder, network.weightsFile), await saveModel(network.model, network.spec, network.inputShape));
+        expected.set(folder, { network, ours: await ourOutputs(network.model, inputs), inputs });
+      });
+      writeFileSync(join(folder, "model.py"), network.script);
+      jobs.push({ folder, script: "model.py", weights: network.weightsFile, className: network.className });
+    }
+    writeFileSync(join(dir, "jobs.json"), JSON.stringify(jobs));
+    const run = python([HARNESS, join(dir, "jobs.json")], { timeout: 600_000 });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const reports = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { folder: string; main: string });
+    expect(reports.map((r) => r.folder)).toEqual(jobs.map((j) => j.folder));
+    expect(networks.length).toBeGreaterThanOrEqual(30);
+
+    for (const { folder, main } of reports) {
+      const { network, ours, inputs } = expected.get(folder) as NonNullable<ReturnType<typeof expected.get>>;
+      const label = network.label;
+      const outputShape = dl.nn.summarizeModel(network.spec, network.inputShape).outputShape;
+      expect(main, `${label}: main() from another folder`).toBe(`output shape: (2, ${outputShape.join(", ")})\n`);
+      expectSameOutputs(`${label} (as exported)`, ours, readFloat64(join(folder, "eval.safetensors")));
+      // Trained in PyTorch (batch-norm statistics moved too), saved by the script, loaded here.
+      await onCpu64(async () => {
+        const loaded = loadModel(new Uint8Array(readFileSync(join(folder, "trained.safetensors"))));
+        expect(loaded.spec).toEqual(network.spec);
+        expect(loaded.inputShape).toEqual(network.inputShape);
+        expectSameOutputs(`${label} (trained in PyTorch)`, await ourOutputs(loaded.model, inputs), readFloat64(join(folder, "trained_eval.safetensors")));
+        loaded.model.dispose();
+        for (const t of inputs.values()) t.dispose();
+        network.model.dispose();
+      });
+    }
+  }, 900_000);
+
+  it("the checks catch a script that does not match the model", async () => {
+    const inputShape = [3, 8, 8];
+    const folder = join(dir, "broken");
+    mkdirSync(folder);
+    const { model, ours } = await onCpu64(async () => {
+      const { model } = dl.nn.buildModel(RESNET, inputShape);
+      await randomiseState(model);
+      const inputs = await exampleInputs(inputShape);
+      writeFileSync(join(folder, "inputs.safetensors"), await tensorsFile(inputs));
+      writeFileSync(join(folder, "model.safetensors"), await saveModel(model, RESNET, inputShape));
+      return { model, ours: await ourOutputs(model, inputs) };
+    });
+    const script = exportPyTorchScript(RESNET, inputShape);
+    const wrongPadding = script.replace("nn.Conv2d(8, 8, kernel_size=3, padding=1)", "nn.Conv2d(8, 8, kernel_size=3, padding=1, padding_mode='reflect')");
+    const wrongActivation = script.replace(/(# layer 3: activation.*\n *)nn\.ReLU\(\)/, "$1nn.LeakyReLU(0.1)");
+    const wrongEps = script.replace("nn.BatchNorm2d(8)", "nn.BatchNorm2d(8, eps=0.1)");
+    for (const [name, broken] of [
+      ["padding mode", wrongPadding],
+      ["activation", wrongActivation],
+      ["batch norm eps", wrongEps],
+    ]) {
+      expect(broken, name).not.toBe(script);
+      writeFileSync(join(folder, "model.py"), broken);
+      writeFileSync(join(dir, "broken.json"), JSON.stringify([{ folder, script: "model.py", weights: "model.safetensors", className: "Model" }]));
+      const run = python([HARNESS, join(dir, "broken.json")]);
+      expect(run.status, `${name}: ${run.stderr}`).toBe(0);
+      expect(() => expectSameOutputs(name, ours, readFloat64(join(folder, "eval.safetensors"))), name).toThrow(/relative error/);
+    }
+    model.dispose();
+  });
+});

@@ -76,6 +76,8 @@ describe("layer catalog", () => {
       ...LAYER_KINDS.map((k) => k.create(k.needs === "vector" ? POINTS : IMAGE)),
       { type: "activation", fn: "leakyRelu" },
       { type: "activation", fn: "elu" },
+      { type: "activation", fn: "gelu" },
+      { type: "activation", fn: "gelu", approximate: "tanh" },
     ];
     for (const layer of layers as LayerSpec[])
       for (const f of fieldsOf(layer)) {
@@ -91,6 +93,7 @@ describe("layer catalog", () => {
       }
     expect(fieldsOf({ type: "activation", fn: "relu" }).map((f) => f.name)).toEqual(["fn"]);
     expect(fieldsOf({ type: "activation", fn: "leakyRelu" }).map((f) => f.name)).toEqual(["fn", "slope"]);
+    expect(fieldsOf({ type: "activation", fn: "gelu" }).map((f) => f.name)).toEqual(["fn", "approximate"]);
   });
 });
 

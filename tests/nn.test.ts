@@ -102,6 +102,22 @@ describe("model specs", () => {
         'layer 1 linear: unknown setting "kernel"; a linear layer takes units, bias',
       );
       expect(() => nn.parseModelSpec("garbage")).toThrow(/model: expected an object with a "layers" list/);
+      expect(() => nn.parseModelSpec({ layers: [{ type: "activation", fn: "gelu", approximate: "erf" }] })).toThrow(
+        'layer 1 activation: approximate must be "none" or "tanh", got "erf"',
+      );
+      expect(() => nn.parseModelSpec({ layers: [{ type: "activation", fn: "relu", approximate: "tanh" }] })).toThrow(
+        "layer 1 activation: approximate applies to gelu only; remove it from this relu activation",
+      );
+    }));
+
+  it("builds GELU exactly or by its tanh approximation, as the spec says", () =>
+    onCpu(async () => {
+      const x = dl.tensor([-2, -0.5, 0.3, 1.7], { shape: [1, 4] });
+      const gelu = (approximate?: "none" | "tanh") =>
+        nn.buildModel(nn.parseModelSpec({ layers: [{ type: "activation", fn: "gelu", ...(approximate ? { approximate } : {}) }] }), [4]).model;
+      expect(Array.from(await gelu("tanh").forward(x).data())).toEqual(Array.from(await dl.gelu(x, { approximate: "tanh" }).data()));
+      expect(Array.from(await gelu().forward(x).data())).toEqual(Array.from(await dl.gelu(x).data()));
+      expect(Array.from(await gelu("tanh").forward(x).data())).not.toEqual(Array.from(await gelu().forward(x).data()));
     }));
 });
 

@@ -1,7 +1,8 @@
 /**
  * The flags of `npm run train -- <config> [flags]`, shared by the classifier and generative halves
- * of the CLI (src/cli/train.ts lists them at its top). Unknown flags and non-numbers fail with the
- * flag named.
+ * of the CLI (src/cli/train.ts lists them at its top). Each flag is declared once with what it takes;
+ * a flag that is unknown, misses its value, or gets a value that is not a number in its range fails
+ * with the flag named and what it accepts.
  */
 
 export interface Flags {
@@ -22,36 +23,83 @@ export interface Flags {
   quiet: boolean;
 }
 
-export function parseFlags(argv: string[]): Flags {
-  const flags: Partial<Flags> = { device: "webgpu", quiet: false };
-  const numberOf = (name: string, v: string | undefined) => {
-    const n = Number(v);
-    if (v === undefined || !Number.isFinite(n)) throw new Error(`train: ${name} needs a number, got ${v ?? "nothing"}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => argv[++i];
-    if (a === "--device") {
-      const d = next();
-      if (d !== "webgpu" && d !== "cpu") throw new Error(`train: --device must be webgpu or cpu, got ${d}`);
-      flags.device = d;
-    } else if (a === "--epochs") flags.epochs = numberOf(a, next());
-    else if (a === "--batch-size") flags.batchSize = numberOf(a, next());
-    else if (a === "--lr") flags.lr = numberOf(a, next());
-    else if (a === "--seed") flags.seed = numberOf(a, next());
-    else if (a === "--limit") flags.limit = numberOf(a, next());
-    else if (a === "--test-limit") flags.testLimit = numberOf(a, next());
-    else if (a === "--checkpoint") flags.checkpoint = next();
-    else if (a === "--resume") flags.resume = next();
-    else if (a === "--export") flags.exportDir = next();
-    else if (a === "--json") flags.json = next();
-    else if (a === "--judge") flags.judge = next();
-    else if (a === "--quiet") flags.quiet = true;
-    else if (a.startsWith("--")) throw new Error(`train: unknown flag ${a}; see the top of src/cli/train.ts`);
-    else if (!flags.config) flags.config = a;
-    else throw new Error(`train: unexpected argument ${a}`);
+/** A flag that is not a usable value; the message names the flag. */
+export class FlagError extends Error {
+  constructor(message: string) {
+    super(`train: ${message}`);
+    this.name = "FlagError";
   }
-  if (!flags.config) throw new Error("train: give a config file, e.g. npm run train -- examples/spiral-mlp.json");
-  return flags as Flags;
+}
+
+type NumberFlag = { key: keyof Flags; kind: "whole"; min: number; max: number } | { key: keyof Flags; kind: "number"; above: number; max: number };
+type Flag = NumberFlag | { key: keyof Flags; kind: "text" | "device" | "switch" };
+
+/** Every flag, with what it takes. */
+const FLAGS: Record<string, Flag> = {
+  "--device": { key: "device", kind: "device" },
+  "--epochs": { key: "epochs", kind: "whole", min: 0, max: 100_000 },
+  "--batch-size": { key: "batchSize", kind: "whole", min: 1, max: 65_536 },
+  "--lr": { key: "lr", kind: "number", above: 0, max: 1e6 },
+  "--seed": { key: "seed", kind: "whole", min: 0, max: 2 ** 32 - 1 },
+  "--limit": { key: "limit", kind: "whole", min: 1, max: 10_000_000 },
+  "--test-limit": { key: "testLimit", kind: "whole", min: 1, max: 10_000_000 },
+  "--checkpoint": { key: "checkpoint", kind: "text" },
+  "--resume": { key: "resume", kind: "text" },
+  "--export": { key: "exportDir", kind: "text" },
+  "--json": { key: "json", kind: "text" },
+  "--judge": { key: "judge", kind: "text" },
+  "--quiet": { key: "quiet", kind: "switch" },
+};
+
+const quote = (v: string) => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+
+/** A decimal number as people type it ("3", "-1", "0.5", "1e-3"); not hex, not "Infinity". */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+function numberValue(name: string, flag: NumberFlag, value: string): number {
+  const n = DECIMAL.test(value) ? Number(value) : Number.NaN;
+  if (flag.kind === "whole") {
+    if (!Number.isInteger(n) || n < flag.min || n > flag.max)
+      throw new FlagError(`${name} takes a whole number from ${flag.min} to ${flag.max.toLocaleString("en-US")}, got ${quote(value)}`);
+  } else if (!Number.isFinite(n) || n <= flag.above || n > flag.max)
+    throw new FlagError(`${name} takes a number above ${flag.above} and at most ${flag.max.toExponential(0)}, got ${quote(value)}`);
+  return n;
+}
+
+export function parseFlags(argv: string[]): Flags {
+  const flags: Record<string, unknown> = { device: "webgpu", quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i];
+    if (!name.startsWith("--")) {
+      if (flags.config !== undefined) throw new FlagError(`unexpected argument ${quote(name)}; give one config file`);
+      flags.config = name;
+      continue;
+    }
+    const flag = Object.hasOwn(FLAGS, name) ? FLAGS[name] : undefined;
+    if (!flag) throw new FlagError(`unknown flag ${quote(name)}; the flags are ${Object.keys(FLAGS).join(", ")} (see the top of src/cli/train.ts)`);
+    if (flag.kind === "switch") {
+      flags[flag.key] = true;
+      continue;
+    }
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith("--")) throw new FlagError(`${name} needs a value`);
+    i++;
+    if (flag.kind === "text") flags[flag.key] = value;
+    else if (flag.kind === "device") {
+      if (value !== "webgpu" && value !== "cpu") throw new FlagError(`--device takes webgpu or cpu, got ${quote(value)}`);
+      flags.device = value;
+    } else if (flag.kind === "whole" || flag.kind === "number") flags[flag.key] = numberValue(name, flag, value);
+  }
+  if (flags.config === undefined) throw new FlagError("give a config file, e.g. npm run train -- examples/spiral-mlp.json");
+  return flags as unknown as Flags;
+}
+
+/** The training overrides both halves of the CLI apply: epochs (0 trains nothing), batch size, seed, and a data subset. */
+export function applyTrainingFlags(flags: Omit<Flags, "config">, training: { epochs: number; batchSize: number; seed?: number }, data: object): void {
+  if (flags.epochs !== undefined) training.epochs = flags.epochs;
+  if (flags.batchSize !== undefined) training.batchSize = flags.batchSize;
+  if (flags.seed !== undefined) training.seed = flags.seed;
+  const subset = data as { trainLimit?: number; testLimit?: number };
+  if (flags.limit !== undefined) subset.trainLimit = flags.limit;
+  if (flags.testLimit !== undefined) subset.testLimit = flags.testLimit;
 }

@@ -2,7 +2,7 @@
  * `npm run train -- <config.json> [flags]`: trains a model from an experiment config in Node, on
  * Dawn's WebGPU (a real GPU when present, SwiftShader otherwise) or on the CPU reference, with a
  * progress bar, per-epoch metrics, a final test evaluation, a checkpoint and a PyTorch export.
- * A config with a "generative" field (a GAN, autoencoder or VAE) is trained by src/generative/cli.ts
+ * A config with a "generative" field (a GAN, autoencoder or VAE) is trained by src/cli/train-generative.ts
  * with the same flags: per-epoch D/G losses (and modes covered) or reconstruction scores, a
  * checkpoint of both networks, an export of each.
  *
@@ -23,15 +23,15 @@ import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
 import { nodeGpu } from "../backend/node-gpu";
 import { featureSize } from "../data/dataset";
-import { trainGenerative } from "../generative/cli";
 import { isGenerativeConfig } from "../generative/config";
 import { loadWeightsInto, saveModel } from "../io/checkpoint";
 import { exportPyTorchScript } from "../io/pytorch-export";
 import { type ExperimentConfig, makeData, parseConfig } from "../train/config";
 import type { Evaluation } from "../train/evaluate";
-import { buildExperimentModel, makeExperimentTrainer } from "../train/experiment";
+import { buildExperimentModel, exportPurpose, makeExperimentTrainer } from "../train/experiment";
 import { evaluateWith } from "../train/trainer";
-import { type Flags, parseFlags } from "./flags";
+import { applyTrainingFlags, type Flags, parseFlags } from "./flags";
+import { trainGenerative } from "./train-generative";
 
 function readJson(file: string): unknown {
   try {
@@ -43,16 +43,8 @@ function readJson(file: string): unknown {
 
 function loadConfig(flags: Flags, json: unknown): ExperimentConfig {
   const config = parseConfig(json);
-  const t = config.training;
-  if (flags.epochs) t.epochs = flags.epochs;
-  if (flags.batchSize) t.batchSize = flags.batchSize;
-  if (flags.lr) config.optimizer.lr = flags.lr;
-  if (flags.seed !== undefined) t.seed = flags.seed;
-  if (flags.limit || flags.testLimit) {
-    const d = config.data as { trainLimit?: number; testLimit?: number };
-    if (flags.limit) d.trainLimit = flags.limit;
-    if (flags.testLimit) d.testLimit = flags.testLimit;
-  }
+  applyTrainingFlags(flags, config.training, config.data);
+  if (flags.lr !== undefined) config.optimizer.lr = flags.lr;
   return config;
 }
 
@@ -75,7 +67,7 @@ function bar(done: number, total: number, width = 24): string {
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const json = readJson(flags.config);
-  if (isGenerativeConfig(json)) process.exit(await trainGenerative(json, flags)); // a GAN or an autoencoder: src/generative/cli.ts
+  if (isGenerativeConfig(json)) process.exit(await trainGenerative(json, flags)); // a GAN or an autoencoder: src/cli/train-generative.ts
   const config = loadConfig(flags, json);
   const started = await init(flags.device === "cpu" ? { backend: "cpu" } : { gpu: await nodeGpu() });
   console.log(`backend: ${started.description}`);
@@ -146,7 +138,10 @@ async function main(): Promise<void> {
     if (flags.exportDir) {
       mkdirSync(flags.exportDir, { recursive: true });
       writeFileSync(join(flags.exportDir, "model.safetensors"), bytes);
-      writeFileSync(join(flags.exportDir, "model.py"), exportPyTorchScript(config.model, inputShape, { weightsFile: "model.safetensors" }));
+      writeFileSync(
+        join(flags.exportDir, "model.py"),
+        exportPyTorchScript(config.model, inputShape, { weightsFile: "model.safetensors", purpose: exportPurpose(config) }),
+      );
       console.log(`export: ${join(flags.exportDir, "model.py")} and model.safetensors (run: python model.py)`);
     }
   }

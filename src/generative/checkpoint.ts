@@ -8,7 +8,7 @@
 import type { Backend } from "../backend/backend";
 import { fmtShape } from "../errors";
 import { CheckpointError, saveModel } from "../io/checkpoint";
-import { exportPyTorchScript, specStateShapes } from "../io/pytorch-export";
+import { type ExportPurpose, exportPyTorchScript, specStateShapes } from "../io/pytorch-export";
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from "../io/safetensors";
 import { buildGenerative, disposeGenerative, type GenerativeModels } from "./build";
 import { type GenerativeSpec, GenerativeSpecError, type NetworkRole, parseGenerativeSpec } from "./spec";
@@ -21,6 +21,17 @@ const RESERVED = ["format", "version", "generative", "dataShape"];
 
 /** The PyTorch class name of each network in an export. */
 const CLASS_NAMES: Record<NetworkRole, string> = { generator: "Generator", discriminator: "Discriminator", encoder: "Encoder", decoder: "Decoder" };
+
+/** What each network of a generative model is for, as its PyTorch script documents it. */
+export function networkPurpose(spec: GenerativeSpec, role: NetworkRole, images: boolean): ExportPurpose {
+  if (spec.kind === "gan") {
+    const loss = spec.loss ?? "nonSaturating";
+    return role === "generator" ? { kind: "generator", latent: spec.latent, images, loss } : { kind: "discriminator", latent: spec.latent, images, loss };
+  }
+  const variational = spec.kind === "vae";
+  const reconstruction = spec.reconstruction ?? (variational ? "bce" : "mse");
+  return { kind: role === "encoder" ? "encoder" : "decoder", latent: spec.latent, variational, reconstruction };
+}
 
 /** Both networks' parameters and buffers as one safetensors file, with the spec, the data shape and `extra` as metadata. */
 export async function saveGenerative(models: GenerativeModels, extra: Record<string, string> = {}): Promise<Uint8Array> {
@@ -136,7 +147,8 @@ export async function exportGenerative(models: GenerativeModels): Promise<Map<st
   const files = new Map<string, Uint8Array | string>();
   for (const { role, model, spec, inputShape } of models.networks) {
     files.set(`${role}.safetensors`, await saveModel(model, spec, inputShape, { role, generative: JSON.stringify(models.spec) }));
-    files.set(`${role}.py`, exportPyTorchScript(spec, inputShape, { weightsFile: `${role}.safetensors`, className: CLASS_NAMES[role] }));
+    const purpose = networkPurpose(models.spec, role, models.dataShape.length === 3);
+    files.set(`${role}.py`, exportPyTorchScript(spec, inputShape, { weightsFile: `${role}.safetensors`, className: CLASS_NAMES[role], purpose }));
   }
   return files;
 }

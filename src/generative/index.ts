@@ -1,7 +1,7 @@
 /**
  * Generative models, GANs and autoencoders: the spec of a pair of networks and its checks, the
  * losses, the 2-D targets and the modes-covered measure, the training loops, presets, and saving,
- * loading and exporting both networks. (The CLI's half, Node only, is src/generative/cli.ts.)
+ * loading and exporting both networks. (The CLI's half, Node only, is src/cli/train-generative.ts.)
  */
 export {
   type AutoencoderEpochEvent,

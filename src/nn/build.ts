@@ -12,7 +12,7 @@ import { Dropout, ELU, Flatten, GELU, LeakyReLU, Linear, ReLU, Sequential, Sigmo
 import type { Module } from "./module";
 import { BatchNorm1d, BatchNorm2d, LayerNorm } from "./normalization";
 import { Residual } from "./residual";
-import { type LayerSpec, type ModelSpec, ModelSpecError } from "./spec";
+import { type GeluApproximation, type LayerSpec, type ModelSpec, ModelSpecError } from "./spec";
 
 export interface LayerSummary {
   /** "3" or, inside a residual block, "3.2". */
@@ -135,7 +135,7 @@ function layerStep(layer: LayerSpec, input: number[], index: string, init: InitS
     case "dropout":
       return { module: build ? new Dropout(layer.p) : null, out: input, params: 0 };
     case "activation":
-      return { module: build ? activation(layer.fn, layer.slope) : null, out: input, params: 0 };
+      return { module: build ? activation(layer.fn, layer.slope, layer.approximate) : null, out: input, params: 0 };
     case "residual": {
       const inner = layerSteps(layer.layers, input, `${index}.`, init, build, summary);
       const out = inner.out;
@@ -159,7 +159,7 @@ function layerStep(layer: LayerSpec, input: number[], index: string, init: InitS
   }
 }
 
-function activation(fn: string, slope?: number): Module {
+function activation(fn: string, slope?: number, approximate?: GeluApproximation): Module {
   switch (fn) {
     case "relu":
       return new ReLU();
@@ -172,7 +172,7 @@ function activation(fn: string, slope?: number): Module {
     case "tanh":
       return new Tanh();
     case "gelu":
-      return new GELU();
+      return new GELU(approximate);
     case "silu":
       return new SiLU();
     default:

@@ -17,6 +17,10 @@ export class ModelSpecError extends Error {
 export const ACTIVATIONS = ["relu", "leakyRelu", "elu", "sigmoid", "tanh", "gelu", "silu", "softplus"] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
 
+/** GELU exactly (x·Φ(x)) or by PyTorch's tanh approximation. */
+export const GELU_APPROXIMATIONS = ["none", "tanh"] as const;
+export type GeluApproximation = (typeof GELU_APPROXIMATIONS)[number];
+
 export type LayerSpec =
   | { type: "linear"; units: number; bias?: boolean }
   | { type: "conv2d"; filters: number; kernel: number; stride?: number; padding?: number | "same" | "valid"; dilation?: number; bias?: boolean }
@@ -30,7 +34,7 @@ export type LayerSpec =
   | { type: "batchNorm"; momentum?: number; eps?: number }
   | { type: "layerNorm"; eps?: number }
   | { type: "dropout"; p: number }
-  | { type: "activation"; fn: ActivationName; slope?: number }
+  | { type: "activation"; fn: ActivationName; slope?: number; approximate?: GeluApproximation }
   | { type: "residual"; layers: LayerSpec[] };
 
 export type LayerType = LayerSpec["type"];
@@ -42,7 +46,7 @@ export interface ModelSpec {
 }
 
 /** Allowed fields per layer type: [name, kind, required]. */
-const FIELDS: Record<LayerType, [string, "count" | "whole" | "number" | "boolean" | "padding" | "activation" | "layers", boolean][]> = {
+const FIELDS: Record<LayerType, [string, "count" | "whole" | "number" | "boolean" | "padding" | "activation" | "approximate" | "layers", boolean][]> = {
   linear: [
     ["units", "count", true],
     ["bias", "boolean", false],
@@ -90,6 +94,7 @@ const FIELDS: Record<LayerType, [string, "count" | "whole" | "number" | "boolean
   activation: [
     ["fn", "activation", true],
     ["slope", "number", false],
+    ["approximate", "approximate", false],
   ],
   residual: [["layers", "layers", true]],
 };
@@ -126,6 +131,10 @@ function parseLayer(value: unknown, where: string): LayerSpec {
     if (kind === "padding" && !(v === "same" || v === "valid" || (Number.isInteger(v) && (v as number) >= 0)))
       fail(at, `padding must be a whole number >= 0, "same" or "valid", got ${JSON.stringify(v)}`);
     if (kind === "activation" && !ACTIVATIONS.includes(v as ActivationName)) fail(at, `fn must be one of ${ACTIVATIONS.join(", ")}, got ${JSON.stringify(v)}`);
+    if (kind === "approximate") {
+      if (!GELU_APPROXIMATIONS.includes(v as GeluApproximation)) fail(at, `approximate must be "none" or "tanh", got ${JSON.stringify(v)}`);
+      if (layer.fn !== "gelu") fail(at, `approximate applies to gelu only; remove it from this ${String(layer.fn)} activation`);
+    }
     if (kind === "layers") {
       if (!Array.isArray(v) || v.length === 0) fail(at, "layers must be a non-empty list of layers");
       out[name] = v.map((inner, i) => parseLayer(inner, `${where}.${i + 1}`));

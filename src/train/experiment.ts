@@ -6,6 +6,8 @@
  * (batch size, epochs, seed, clipping, early stopping).
  */
 import type { Backend } from "../backend/backend";
+import { datasetFacts } from "../data/catalog";
+import type { ExportPurpose } from "../io/pytorch-usage";
 import { type BuiltModel, buildModel } from "../nn/build";
 import type { Module } from "../nn/module";
 import { augment } from "../ops/augment";
@@ -15,7 +17,7 @@ import { withBackend } from "../tensor/engine";
 import { manualSeed } from "../tensor/random";
 import type { Tensor } from "../tensor/tensor";
 import { type ExperimentConfig, makeOptimizer, makeScheduler, type OptimizerConfig, type Splits } from "./config";
-import { type LossFn, lossByName } from "./objectives";
+import { isClassification, type LossFn, lossByName } from "./objectives";
 import { Trainer } from "./trainer";
 
 /** The seed of a run's weights and batch order (the config's, default 1). */
@@ -27,6 +29,13 @@ export function buildExperimentModel(config: ExperimentConfig, inputShape: numbe
     manualSeed(trainingSeed(config));
     return buildModel(config.model, inputShape);
   });
+}
+
+/** What a config's model is for, as its PyTorch export documents it (inputs, outputs, the loss to go on with). */
+export function exportPurpose(config: ExperimentConfig): ExportPurpose {
+  const family = datasetFacts(config.data.name).family;
+  const input = family === "images" ? "pixels" : family === "points" ? "points" : "features";
+  return { kind: isClassification(config.loss) ? "classifier" : "regressor", input };
 }
 
 /** The loss a config trains with. */

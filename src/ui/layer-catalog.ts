@@ -343,6 +343,22 @@ export function fieldsOf(layer: LayerSpec): Field[] {
         hint: "The value ELU tends to for very negative inputs is -alpha.",
       },
     ];
+  if (layer.fn === "gelu")
+    return [
+      fn,
+      {
+        name: "approximate",
+        label: "form",
+        kind: "select",
+        required: false,
+        fallback: "none",
+        options: [
+          { value: "none", label: "exact" },
+          { value: "tanh", label: "tanh approx." },
+        ],
+        hint: "Exact GELU uses the Gaussian CDF; the tanh approximation (GPT-2, BERT) is a little cheaper.",
+      },
+    ];
   return [fn];
 }
 

@@ -234,7 +234,10 @@ export class ModelBuilder extends LitElement {
       }
     } else value = Number(target.value);
     const patch: Record<string, unknown> = { [f.name]: value === f.fallback ? undefined : value };
-    if (f.name === "fn") patch.slope = undefined; // slope and alpha mean different things per function
+    if (f.name === "fn") {
+      patch.slope = undefined; // slope and alpha mean different things per function
+      patch.approximate = undefined; // GELU's alone
+    }
     this.commit(updateLayer(this.spec, path, patch));
   }
 

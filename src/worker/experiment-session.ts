@@ -21,7 +21,7 @@ import { exportPyTorchScript } from "../io/pytorch-export";
 import type { BuiltModel } from "../nn/build";
 import { type ExperimentConfig, makeData, parseConfig, type Splits } from "../train/config";
 import { type Evaluation, evaluate } from "../train/evaluate";
-import { buildExperimentModel, makeExperimentTrainer } from "../train/experiment";
+import { buildExperimentModel, exportPurpose, makeExperimentTrainer } from "../train/experiment";
 import { type EpochEvent, type StepEvent, type StopEvent, Trainer } from "../train/trainer";
 import { EvalView } from "./eval-view";
 import { featureMaps, insideReport } from "./inside";
@@ -130,7 +130,7 @@ export class ExperimentSession extends LoopSession<Trainer> {
       const filename = checkpointFilename(this.config.name ?? `${this.config.data.name}-model`);
       const extra = { config: JSON.stringify(this.config), epoch: String(trainer.epoch), step: String(trainer.step) };
       const safetensors = await saveModel(this.built.model, this.config.model, inputShape, extra);
-      const script = exportPyTorchScript(this.config.model, inputShape, { weightsFile: filename });
+      const script = exportPyTorchScript(this.config.model, inputShape, { weightsFile: filename, purpose: exportPurpose(this.config) });
       this.options.post({ type: "exported", safetensors, script, filename });
     } finally {
       if (this.wantRunning) trainer.resume();

@@ -10,18 +10,18 @@ import { dirname, join } from "node:path";
 import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
 import { nodeGpu } from "../backend/node-gpu";
-import type { Flags } from "../cli/flags";
 import type { Dataset } from "../data/dataset";
 import { deriveSeed } from "../data/random";
+import type { AutoencoderEpochEvent, AutoencoderTrainer } from "../generative/autoencoder-trainer";
+import { exportGenerative, loadGenerativeWeights, saveGenerative } from "../generative/checkpoint";
+import { type GenerativeConfig, makeGenerativeData, parseGenerativeConfig } from "../generative/config";
+import { buildGenerativeModels, makeGenerativeTrainer } from "../generative/experiment";
+import type { GanEpochEvent, GanTrainer } from "../generative/gan-trainer";
+import { type Judgement, judgeImages } from "../generative/judge";
 import { loadModel } from "../io/checkpoint";
 import type { Tensor } from "../tensor/tensor";
 import type { StopEvent } from "../train/trainer";
-import type { AutoencoderEpochEvent, AutoencoderTrainer } from "./autoencoder-trainer";
-import { exportGenerative, loadGenerativeWeights, saveGenerative } from "./checkpoint";
-import { type GenerativeConfig, makeGenerativeData, parseGenerativeConfig } from "./config";
-import { buildGenerativeModels, makeGenerativeTrainer } from "./experiment";
-import type { GanEpochEvent, GanTrainer } from "./gan-trainer";
-import { type Judgement, judgeImages } from "./judge";
+import { applyTrainingFlags, type Flags } from "./flags";
 
 /** The CLI flags a generative run uses (src/cli/flags.ts parses them). */
 export type GenerativeCliFlags = Omit<Flags, "config">;
@@ -29,18 +29,14 @@ export type GenerativeCliFlags = Omit<Flags, "config">;
 /** The config with the flags' overrides (--lr sets both of a GAN's optimizers). */
 function applyFlags(json: unknown, flags: GenerativeCliFlags): GenerativeConfig {
   const config = parseGenerativeConfig(json);
-  const t = config.training;
-  if (flags.epochs) t.epochs = flags.epochs;
-  if (flags.batchSize) t.batchSize = flags.batchSize;
-  if (flags.seed !== undefined) t.seed = flags.seed;
-  if (flags.lr) {
+  applyTrainingFlags({ ...flags, epochs: undefined }, config.training, config.data);
+  if (flags.lr !== undefined) {
     config.optimizer.lr = flags.lr;
     if (config.generative.kind === "gan" && config.generative.discriminatorOptimizer) config.generative.discriminatorOptimizer.lr = flags.lr;
   }
-  const d = config.data as { trainLimit?: number; testLimit?: number };
-  if (flags.limit) d.trainLimit = flags.limit;
-  if (flags.testLimit) d.testLimit = flags.testLimit;
-  return parseGenerativeConfig(config); // the overrides checked like the file
+  const checked = parseGenerativeConfig(config); // the overrides checked against the data like the file's
+  if (flags.epochs !== undefined) checked.training.epochs = flags.epochs; // 0 trains nothing, which no config may ask
+  return checked;
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;

@@ -1,0 +1,114 @@
+/**
+ * The one list of what the playground and the CLI can train on, and the facts everyone asks about a
+ * dataset: its label and one-line description, its family (2-D points, images or a table), its task
+ * (classification or regression; a CSV's depends on its label column), the shape of one example and
+ * the data config it starts from. The data panel, the experiment state, the worker, the config
+ * parser, the PyTorch export and the tests read it here, so that they cannot disagree.
+ */
+import type { DataConfig } from "../train/config";
+import { IMAGE_DATASET_NAMES, type ImageDatasetName } from "./image-datasets";
+import type { PointDatasetName } from "./synthetic";
+
+export type DataName = DataConfig["name"];
+export type DataFamily = "points" | "images" | "table";
+export type DataTask = "classification" | "regression";
+
+export interface DatasetFacts {
+  name: DataName;
+  label: string;
+  /** One line on what it is, for the picker. */
+  description: string;
+  /** The picker's group. */
+  group: "2-D classification" | "2-D regression" | "Tables" | "Images";
+  family: DataFamily;
+  /** Undefined for a CSV: its label column decides. */
+  task?: DataTask;
+  /** One example's shape (undefined for a CSV: its columns decide). */
+  inputShape?: number[];
+  /** The data config a first pick gets (before the seed). */
+  defaults: DataConfig;
+}
+
+const point = (
+  name: PointDatasetName,
+  label: string,
+  description: string,
+  task: DataTask,
+  defaults: { points: number; noise: number; classes?: number },
+): DatasetFacts => ({
+  name,
+  label,
+  description,
+  group: task === "classification" ? "2-D classification" : "2-D regression",
+  family: "points",
+  task,
+  inputShape: [2],
+  defaults: { name, ...defaults, trainRatio: 0.8 } as DataConfig,
+});
+
+const image = (name: ImageDatasetName, label: string, description: string): DatasetFacts => ({
+  name,
+  label,
+  description,
+  group: "Images",
+  family: "images",
+  task: "classification",
+  inputShape: [1, 28, 28],
+  // A balanced subset small enough to train on a CPU-emulated GPU, with a validation split.
+  defaults: { name, trainLimit: 5000, testLimit: 1000, valRatio: 0.1 },
+});
+
+/** Every dataset, in picker order. */
+export const DATASETS: readonly DatasetFacts[] = [
+  point("circle", "Circle", "A disc inside a ring: two classes", "classification", { points: 500, noise: 0.05 }),
+  point("xor", "XOR", "Four quadrants; opposite corners share a class", "classification", { points: 500, noise: 0.05 }),
+  point("gaussian", "Gaussian", "Two overlapping gaussian blobs", "classification", { points: 500, noise: 0.3 }),
+  point("spiral", "Spiral", "Interleaved spiral arms, one per class", "classification", { points: 600, noise: 0.2, classes: 3 }),
+  point("moons", "Moons", "Two interleaving half circles", "classification", { points: 500, noise: 0.1 }),
+  point("ring", "Rings", "Concentric rings, one per class", "classification", { points: 600, noise: 0.05, classes: 3 }),
+  point("plane", "Plane", "A tilted plane: target = ½·x₁ + ½·x₂", "regression", { points: 500, noise: 0.05 }),
+  point("multi-gaussian", "Multi-gaussian", "Six gaussian bumps of alternating sign", "regression", { points: 600, noise: 0 }),
+  {
+    name: "iris",
+    label: "Iris",
+    description: "150 flowers, 4 measurements, 3 species",
+    group: "Tables",
+    family: "table",
+    task: "classification",
+    inputShape: [4],
+    defaults: { name: "iris", trainRatio: 0.8 },
+  },
+  {
+    name: "csv",
+    label: "Your CSV",
+    description: "Numeric feature columns and one label column",
+    group: "Tables",
+    family: "table",
+    defaults: { name: "csv", trainRatio: 0.8 },
+  },
+  image("mnist", "MNIST", "Handwritten digits, 28×28 grey, 10 classes"),
+  image("fashion-mnist", "Fashion-MNIST", "Clothes and shoes, 28×28 grey, 10 classes"),
+];
+
+/** Every dataset name, in picker order. */
+export const DATA_NAMES: readonly DataName[] = DATASETS.map((d) => d.name);
+
+const BY_NAME = new Map(DATASETS.map((d) => [d.name, d]));
+
+/** Whether `name` is a dataset this project knows (own names only: "constructor" is not one). */
+export const isDataName = (name: unknown): name is DataName => typeof name === "string" && BY_NAME.has(name as DataName);
+
+/** The facts of a known dataset. */
+export function datasetFacts(name: DataName): DatasetFacts {
+  const facts = BY_NAME.get(name);
+  if (!facts) throw new Error(`unknown dataset ${JSON.stringify(name)}; expected one of ${DATA_NAMES.join(", ")}`);
+  return facts;
+}
+
+/** The data config a first pick of `name` gets, with `seed`. */
+export function defaultDataConfig(name: DataName, seed = 1): DataConfig {
+  return { ...structuredClone(datasetFacts(name).defaults), seed } as DataConfig;
+}
+
+export const isPointData = (name: DataName) => datasetFacts(name).family === "points";
+export const isImageData = (name: DataName): name is ImageDatasetName => (IMAGE_DATASET_NAMES as readonly string[]).includes(name);
