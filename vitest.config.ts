@@ -8,6 +8,7 @@ export default defineConfig({
         test: {
           name: "engine",
           include: ["tests/**/*.test.ts"],
+          setupFiles: ["tests/helpers/setup.ts"],
           exclude: ["tests/e2e/**"],
           environment: "node",
           testTimeout: 120_000,

@@ -2,6 +2,7 @@
  * The functional API, like torch and torch.nn.functional together: every public op function in one
  * namespace. Importing it installs the Tensor methods (x.add(y), x.relu(), ...).
  */
+import "./autograd";
 import * as self from "./functional";
 import { installMethods } from "./tensor/tensor";
 

@@ -23,6 +23,7 @@ import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
 import { nodeGpu } from "../backend/node-gpu";
 import { featureSize } from "../data/dataset";
+import "../functional"; // installs the Tensor methods and backward()
 import { isGenerativeConfig } from "../generative/config";
 import { loadWeightsInto, saveModel } from "../io/checkpoint";
 import { exportPyTorchScript } from "../io/pytorch-export";

@@ -13,7 +13,7 @@ import { apply1 } from "../tensor/engine";
 import { nextKey, normal01, uniform01 } from "../tensor/random";
 import { sizeOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
-import { defineOp, type OpDef } from "./op";
+import { defineOp, type OpDef, type OpTable } from "./op";
 
 export interface AugmentOptions {
   /** Largest shift, in pixels, in each direction (0: none). */
@@ -96,4 +96,15 @@ export function augment(x: Tensor, options: AugmentOptions): Tensor {
     () => `settings must be >= 0 (and the flip probability <= 1), got ${JSON.stringify(options)}`,
   );
   return apply1(augmentOp, [x], { key: nextKey(), maxShift, flipProb: flipProbability, maxRotation: (maxRotationDegrees * Math.PI) / 180, noiseStd });
+}
+
+/** This module's ops, by name (the registry joins every module's table). */
+export const augmentOps = {
+  augmentImages: augmentOp,
+} satisfies OpTable;
+
+declare module "./op" {
+  interface OpModules {
+    augment: typeof augmentOps;
+  }
 }

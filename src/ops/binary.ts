@@ -9,6 +9,7 @@ import { Tensor } from "../tensor/tensor";
 import { scalarLike } from "./creation";
 import { elementwise } from "./kernels/elementwise";
 import { sigmoid } from "./math";
+import type { OpTable } from "./op";
 import { affineOp, clampOp, expOp, logOp, powScalarOp, reciprocalOp } from "./unary";
 
 const BROADCAST_CASES = [
@@ -40,7 +41,7 @@ export const addOp = elementwise({
   arity: 2,
   cpu: (a, b) => a + b,
   wgsl: "a + b",
-  vjp: ({ grads: [dy] }) => [dy, dy],
+  vjp: ({ dy }) => [dy, dy],
   test: { cases: BROADCAST_CASES },
 });
 
@@ -49,7 +50,7 @@ export const subOp = elementwise({
   arity: 2,
   cpu: (a, b) => a - b,
   wgsl: "a - b",
-  vjp: ({ grads: [dy] }) => [dy, neg(dy as Tensor)],
+  vjp: ({ dy }) => [dy, neg(dy)],
   test: { cases: BROADCAST_CASES },
 });
 
@@ -58,7 +59,7 @@ export const mulOp = elementwise({
   arity: 2,
   cpu: (a, b) => a * b,
   wgsl: "a * b",
-  vjp: ({ inputs: [a, b], grads: [dy], needs }) => [needs[0] ? mul(dy as Tensor, b) : null, needs[1] ? mul(dy as Tensor, a) : null],
+  vjp: ({ inputs: [a, b], dy, needs }) => [needs[0] ? mul(dy, b) : null, needs[1] ? mul(dy, a) : null],
   test: { cases: BROADCAST_CASES },
 });
 
@@ -68,7 +69,7 @@ export const divOp = elementwise({
   arity: 2,
   cpu: (a, b) => a / b,
   wgsl: "a / b",
-  vjp: ({ inputs: [, b], outputs: [y], grads: [dy], needs }) => [needs[0] ? div(dy as Tensor, b) : null, needs[1] ? neg(mul(dy as Tensor, div(y, b))) : null],
+  vjp: ({ inputs: [, b], outputs: [y], dy, needs }) => [needs[0] ? div(dy, b) : null, needs[1] ? neg(mul(dy, div(y, b))) : null],
   test: { cases: BROADCAST_CASES, domain: [0.5, 2] },
 });
 
@@ -78,10 +79,7 @@ export const powOp = elementwise({
   arity: 2,
   cpu: (a, b) => a ** b,
   wgsl: "pow_f(a, b)",
-  vjp: ({ inputs: [a, b], outputs: [y], grads: [dy], needs }) => [
-    needs[0] ? mul(dy as Tensor, mul(b, pow(a, sub(b, 1)))) : null,
-    needs[1] ? mul(dy as Tensor, mul(y, log(a))) : null,
-  ],
+  vjp: ({ inputs: [a, b], outputs: [y], dy, needs }) => [needs[0] ? mul(dy, mul(b, pow(a, sub(b, 1)))) : null, needs[1] ? mul(dy, mul(y, log(a))) : null],
   test: { cases: BROADCAST_CASES.slice(0, 4), domain: [0.5, 2] },
 });
 
@@ -116,10 +114,10 @@ export const whereOp = elementwise({
   accepts: ["any", "float32", "float32"],
   cpu: (c, a, b) => (c !== 0 ? a : b),
   wgsl: "select(c, b, a != 0.0)",
-  vjp: ({ inputs: [cond], grads: [dy], needs }) => [
+  vjp: ({ inputs: [cond], dy, needs }) => [
     null,
-    needs[1] ? apply1(maskOp, [dy as Tensor, cond], { invert: false }) : null,
-    needs[2] ? apply1(maskOp, [dy as Tensor, cond], { invert: true }) : null,
+    needs[1] ? apply1(maskOp, [dy, cond], { invert: false }) : null,
+    needs[2] ? apply1(maskOp, [dy, cond], { invert: true }) : null,
   ],
   test: { cases: [{ inputs: [{ shape: [3, 4], int: [0, 2] }, [3, 4], [3, 4]] }, { inputs: [{ shape: [4], int: [0, 2] }, [3, 1], [1]] }] },
 });
@@ -178,10 +176,7 @@ export const bceWithLogitsOp = elementwise({
   arity: 2,
   cpu: (x, t) => Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x))),
   wgsl: "max(a, 0.0) - a * b + log(1.0 + exp(-abs(a)))",
-  vjp: ({ inputs: [x, t], grads: [dy], needs }) => [
-    needs[0] ? apply1(bceWithLogitsBackwardOp, [dy as Tensor, x, t], {}) : null,
-    needs[1] ? neg(mul(dy as Tensor, x)) : null,
-  ],
+  vjp: ({ inputs: [x, t], dy, needs }) => [needs[0] ? apply1(bceWithLogitsBackwardOp, [dy, x, t], {}) : null, needs[1] ? neg(mul(dy, x)) : null],
   test: {
     cases: [
       {
@@ -320,5 +315,26 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   } finally {
     if (!(a instanceof Tensor)) ta.dispose();
     if (!(b instanceof Tensor)) tb.dispose();
+  }
+}
+
+/** This module's ops, by name (the registry joins every module's table). */
+export const binaryOps = {
+  add: addOp,
+  sub: subOp,
+  mul: mulOp,
+  div: divOp,
+  pow: powOp,
+  mask: maskOp,
+  where: whereOp,
+  compare: compareOp,
+  compareScalar: compareScalarOp,
+  bceWithLogits: bceWithLogitsOp,
+  bceWithLogitsBackward: bceWithLogitsBackwardOp,
+} satisfies OpTable;
+
+declare module "./op" {
+  interface OpModules {
+    binary: typeof binaryOps;
   }
 }

@@ -15,7 +15,7 @@ import { apply1 } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
 import { add } from "./binary";
 import { gemmGrid, gemmKernel, gemmTile } from "./kernels/gemm";
-import { defineOp, type OpDef, type TensorMeta } from "./op";
+import { defineOp, type OpDef, type OpTable, type TensorMeta } from "./op";
 import { sum } from "./reduce";
 import { reshape } from "./shape-ops";
 
@@ -177,10 +177,10 @@ export const conv2dOp: OpDef<ConvGeometry> = defineOp<ConvGeometry>({
   gpu(ctx, [x, w, bias], [y], g) {
     recordConv(ctx, 0, x, w, y, dimsOf(x.shape, w.shape, g), g, bias);
   },
-  vjp: ({ inputs: [x, w, bias], grads: [dy], attrs: g, needs }) => [
-    needs[0] ? apply1(conv2dBackwardInputOp, [dy as Tensor, w], { ...g, inputShape: x.shape }) : null,
-    needs[1] ? apply1(conv2dBackwardWeightOp, [x, dy as Tensor], { ...g, weightShape: w.shape }) : null,
-    bias && needs[2] ? sum(dy as Tensor, [0, 2, 3]) : null,
+  vjp: ({ inputs: [x, w, bias], dy, attrs: g, needs }) => [
+    needs[0] ? apply1(conv2dBackwardInputOp, [dy, w], { ...g, inputShape: x.shape }) : null,
+    needs[1] ? apply1(conv2dBackwardWeightOp, [x, dy], { ...g, weightShape: w.shape }) : null,
+    bias && needs[2] ? sum(dy, [0, 2, 3]) : null,
   ],
   test: {
     cases: [...GEOMETRY_CASES.map((c) => ({ inputs: [c.x, c.w], attrs: c.g })), { inputs: [[2, 3, 9, 8], [4, 3, 3, 3], [4]], attrs: GEOMETRY_CASES[0].g }],
@@ -223,11 +223,11 @@ export const conv2dBackwardInputOp: OpDef<BackwardInputAttrs> = defineOp<Backwar
     ctx.dispatch(kernel, [cols, dx.binding], u, [Math.min(Math.ceil(n / 256), ctx.tuning.gridWorkgroups)]);
     ctx.releaseScratch(cols);
   },
-  vjp: ({ inputs: [dy, w], grads: [g], attrs, needs }) => {
+  vjp: ({ inputs: [dy, w], dy: g, attrs, needs }) => {
     const { inputShape: _, ...geometry } = attrs;
     return [
-      needs[0] ? apply1(conv2dOp, [g as Tensor, w], geometry) : null,
-      needs[1] ? apply1(conv2dBackwardWeightOp, [g as Tensor, dy], { ...geometry, weightShape: w.shape }) : null,
+      needs[0] ? apply1(conv2dOp, [g, w], geometry) : null,
+      needs[1] ? apply1(conv2dBackwardWeightOp, [g, dy], { ...geometry, weightShape: w.shape }) : null,
     ];
   },
   test: {
@@ -256,11 +256,11 @@ export const conv2dBackwardWeightOp: OpDef<BackwardWeightAttrs> = defineOp<Backw
   gpu(ctx, [x, dy], [dw], g) {
     recordConv(ctx, 2, dy, x, dw, dimsOf(x.shape, g.weightShape, g), g);
   },
-  vjp: ({ inputs: [x, dy], grads: [g], attrs, needs }) => {
+  vjp: ({ inputs: [x, dy], dy: g, attrs, needs }) => {
     const { weightShape: _, ...geometry } = attrs;
     return [
-      needs[0] ? apply1(conv2dBackwardInputOp, [dy, g as Tensor], { ...geometry, inputShape: x.shape }) : null,
-      needs[1] ? apply1(conv2dOp, [x, g as Tensor], geometry) : null,
+      needs[0] ? apply1(conv2dBackwardInputOp, [dy, g], { ...geometry, inputShape: x.shape }) : null,
+      needs[1] ? apply1(conv2dOp, [x, g], geometry) : null,
     ];
   },
   test: {
@@ -344,4 +344,17 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null,
   check(h > 0 && w > 0, "convTranspose2d", () => `the output would be ${h}x${w}; lower the padding`);
   const y = apply1(conv2dBackwardInputOp, [x, weight], { stride, padding: [ph, ph, pw, pw], dilation, inputShape: [x.shape[0], weight.shape[1], h, w] });
   return bias ? add(y, reshape(bias, [1, -1, 1, 1])) : y;
+}
+
+/** This module's ops, by name (the registry joins every module's table). */
+export const convOps = {
+  conv2d: conv2dOp,
+  conv2dBackwardInput: conv2dBackwardInputOp,
+  conv2dBackwardWeight: conv2dBackwardWeightOp,
+} satisfies OpTable;
+
+declare module "./op" {
+  interface OpModules {
+    conv: typeof convOps;
+  }
 }

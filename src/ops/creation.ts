@@ -15,7 +15,7 @@ import { nextKey, normal01, uniform01 } from "../tensor/random";
 import { checkShape, sizeOf } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 import { arangeOnGpu, fillOnGpu } from "./kernels/copy";
-import { defineOp } from "./op";
+import { defineOp, type OpTable } from "./op";
 
 export interface CreateOptions {
   dtype?: DType;
@@ -197,4 +197,18 @@ export function rand(shape: readonly number[], options: CreateOptions & { low?: 
 export function randn(shape: readonly number[], options: CreateOptions & { mean?: number; std?: number } = {}): Tensor {
   const { mean = 0, std = 1 } = options;
   return finish(apply1(randnOp, [], { shape: checkShape("randn", shape), key: nextKey(), a: mean, b: std }), options);
+}
+
+/** This module's ops, by name (the registry joins every module's table). */
+export const creationOps = {
+  full: fullOp,
+  arange: arangeOp,
+  rand: randOp,
+  randn: randnOp,
+} satisfies OpTable;
+
+declare module "./op" {
+  interface OpModules {
+    creation: typeof creationOps;
+  }
 }

@@ -18,7 +18,7 @@ import { normalizeDim, sizeOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
 import { mul } from "./binary";
 import { fillOnGpu } from "./kernels/copy";
-import { defineOp, type OpDef } from "./op";
+import { defineOp, type OpDef, type OpTable } from "./op";
 import { reshape } from "./shape-ops";
 
 /** x viewed as [outer, size of dim, inner]. */
@@ -63,7 +63,7 @@ export const indexSelectOp: OpDef<{ dim: number }> = defineOp<{ dim: number }>({
       grid(n, ctx.tuning.gridWorkgroups),
     );
   },
-  vjp: ({ inputs: [x, index], grads: [dy], attrs: { dim } }) => [apply1(indexAddOp, [dy as Tensor, index], { dim, size: x.shape[dim] })],
+  vjp: ({ inputs: [x, index], dy, attrs: { dim } }) => [apply1(indexAddOp, [dy, index], { dim, size: x.shape[dim] })],
   test: {
     cases: [
       { inputs: [[10, 4], { shape: [6], int: [0, 10] }], attrs: { dim: 0 } },
@@ -106,7 +106,7 @@ export const indexAddOp: OpDef<{ dim: number; size: number }> = defineOp<{ dim: 
       grid(n, ctx.tuning.gridWorkgroups),
     );
   },
-  vjp: ({ inputs: [, index], grads: [g], attrs: { dim } }) => [apply1(indexSelectOp, [g as Tensor, index], { dim }), null],
+  vjp: ({ inputs: [, index], dy: g, attrs: { dim } }) => [apply1(indexSelectOp, [g, index], { dim }), null],
   test: {
     cases: [
       { inputs: [[6, 4], { shape: [6], int: [0, 3] }], attrs: { dim: 0, size: 3 } },
@@ -170,7 +170,7 @@ export const dropoutOp: OpDef<{ p: number; key: number }> = defineOp<{ p: number
     );
   },
   // Linear in x with the same mask: dx = dropout(dy) with the same key.
-  vjp: ({ grads: [dy], attrs }) => [apply1(dropoutOp, [dy as Tensor], attrs)],
+  vjp: ({ dy, attrs }) => [apply1(dropoutOp, [dy], attrs)],
   test: {
     cases: [
       { inputs: [[7]], attrs: { p: 0.3, key: 99 } },
@@ -207,4 +207,18 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
   return apply1(dropoutOp, [x], { p, key: nextKey() });
+}
+
+/** This module's ops, by name (the registry joins every module's table). */
+export const indexingOps = {
+  indexSelect: indexSelectOp,
+  indexAdd: indexAddOp,
+  oneHot: oneHotOp,
+  dropout: dropoutOp,
+} satisfies OpTable;
+
+declare module "./op" {
+  interface OpModules {
+    indexing: typeof indexingOps;
+  }
 }

@@ -11,7 +11,7 @@ import { apply1 } from "../tensor/engine";
 import { broadcastShapes, broadcastStrides, coalesceDims, sizeOf, stridesOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
 import { gemmGrid, gemmKernel, gemmTile } from "./kernels/gemm";
-import { defineOp, type OpDef, type TensorMeta } from "./op";
+import { defineOp, type OpDef, type OpTable, type TensorMeta } from "./op";
 import { reshape } from "./shape-ops";
 
 export interface MatmulAttrs {
@@ -118,8 +118,8 @@ export const matmulOp: OpDef<MatmulAttrs> = defineOp<MatmulAttrs>({
     if (bias) bindings.push(bias.binding);
     ctx.dispatch(kernel, bindings, u, gemmGrid(tile, p.M, p.N, p.batch));
   },
-  vjp: ({ inputs: [a, b, bias], grads: [dy], attrs: { transposeA: tA, transposeB: tB }, needs }) => {
-    const dc = dy as Tensor;
+  vjp: ({ inputs: [a, b, bias], dy, attrs: { transposeA: tA, transposeB: tB }, needs }) => {
+    const dc = dy;
     const mm = (x: Tensor, y: Tensor, transposeA: boolean, transposeB: boolean) => apply1(matmulOp, [x, y], { transposeA, transposeB });
     // C = op(A) op(B): d op(A) = dC op(B)ᵀ, d op(B) = op(A)ᵀ dC; transpose back where A or B was read transposed.
     const da = needs[0] ? (tA ? mm(b, dc, tB, true) : mm(dc, b, false, !tB)) : null;
@@ -217,4 +217,15 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const inputs = bias ? [flat, weight, bias] : [flat, weight];
   const y = apply1(matmulOp, inputs, { transposeA: false, transposeB: true });
   return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), weight.shape[0]]);
+}
+
+/** This module's ops, by name (the registry joins every module's table). */
+export const matmulOps = {
+  matmul: matmulOp,
+} satisfies OpTable;
+
+declare module "./op" {
+  interface OpModules {
+    matmul: typeof matmulOps;
+  }
 }

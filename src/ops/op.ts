@@ -24,7 +24,9 @@ export interface VjpArgs<A> {
   inputs: Tensor[];
   outputs: Tensor[];
   attrs: A;
-  /** d(objective)/d(output i); null where an output received no gradient. */
+  /** d(objective)/d(output 0): every differentiable op's gradient starts here (zeros if only another output got one). */
+  dy: Tensor;
+  /** d(objective)/d(output i) for every output; null where an output received no gradient. */
   grads: (Tensor | null)[];
   /** Which inputs need a gradient (skip work for the others). */
   needs: boolean[];
@@ -77,3 +79,14 @@ export interface OpDef<A extends object = object> {
 export function defineOp<A extends object = Record<string, never>>(def: OpDef<A>): OpDef<A> {
   return def;
 }
+
+/** A module's ops by name; each key must be its op's `name` (tests/registry-parity.test.ts checks). */
+// biome-ignore lint/suspicious/noExplicitAny: ops differ in their attrs
+export type OpTable = Record<string, OpDef<any>>;
+
+/**
+ * Every op module, each adding its table here where it is defined (`declare module "./op"`).
+ * The registry must list every key, so a module left out of it is a compile error.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging, one module at a time
+export interface OpModules {}

@@ -11,7 +11,7 @@ import { cachedKernel, fillTemplate, Uniforms } from "../backend/webgpu/kernel";
 import { check, fmtShape } from "../errors";
 import { apply, apply1 } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
-import { defineOp, type OpDef, type TensorMeta } from "./op";
+import { defineOp, type OpDef, type OpTable, type TensorMeta } from "./op";
 
 export interface PoolAttrs {
   kernel: [number, number];
@@ -207,7 +207,7 @@ export const maxPool2dOp: OpDef<PoolAttrs> = defineOp<PoolAttrs>({
   gpu(ctx, [x], [y, idx], a) {
     recordPool(ctx, 0, a, x.shape, y.shape, x, y, idx);
   },
-  vjp: ({ inputs: [x], outputs: [, idx], grads: [dy], attrs }) => [apply1(maxPool2dBackwardOp, [dy as Tensor, idx], { ...attrs, inputShape: x.shape })],
+  vjp: ({ inputs: [x], outputs: [, idx], dy, attrs }) => [apply1(maxPool2dBackwardOp, [dy, idx], { ...attrs, inputShape: x.shape })],
   test: {
     cases: [
       ...POOL_CASES.map((attrs) => ({ inputs: [[2, 3, 9, 8]], attrs })),
@@ -257,7 +257,7 @@ export const avgPool2dOp: OpDef<PoolAttrs> = defineOp<PoolAttrs>({
   gpu(ctx, [x], [y], a) {
     recordPool(ctx, 1, a, x.shape, y.shape, x, y);
   },
-  vjp: ({ inputs: [x], grads: [dy], attrs }) => [apply1(avgPool2dBackwardOp, [dy as Tensor], { ...attrs, inputShape: x.shape })],
+  vjp: ({ inputs: [x], dy, attrs }) => [apply1(avgPool2dBackwardOp, [dy], { ...attrs, inputShape: x.shape })],
   test: {
     cases: [
       ...POOL_CASES.map((attrs) => ({ inputs: [[2, 3, 9, 8]], attrs })),
@@ -287,9 +287,9 @@ export const avgPool2dBackwardOp: OpDef<BackwardAttrs> = defineOp<BackwardAttrs>
   gpu(ctx, [dy], [dx], a) {
     recordPool(ctx, 3, a, a.inputShape, dy.shape, dy, dx);
   },
-  vjp: ({ grads: [g], attrs }) => {
+  vjp: ({ dy: g, attrs }) => {
     const { inputShape: _, ...pool } = attrs;
-    return [apply1(avgPool2dOp, [g as Tensor], pool)];
+    return [apply1(avgPool2dOp, [g], pool)];
   },
   test: {
     cases: [
@@ -345,7 +345,7 @@ export const upsampleNearestOp: OpDef<UpsampleAttrs> = defineOp<UpsampleAttrs>({
   gpu(ctx, [x], [y]) {
     recordUpsample(ctx, 0, x.shape, y.shape, x, y);
   },
-  vjp: ({ inputs: [x], grads: [dy] }) => [apply1(upsampleNearestBackwardOp, [dy as Tensor], { size: [x.shape[2], x.shape[3]] })],
+  vjp: ({ inputs: [x], dy }) => [apply1(upsampleNearestBackwardOp, [dy], { size: [x.shape[2], x.shape[3]] })],
   test: {
     cases: [
       { inputs: [[1, 2, 3, 4]], attrs: { size: [6, 8] } },
@@ -369,7 +369,7 @@ export const upsampleNearestBackwardOp: OpDef<UpsampleAttrs> = defineOp<Upsample
   gpu(ctx, [dy], [dx]) {
     recordUpsample(ctx, 1, dx.shape, dy.shape, dy, dx);
   },
-  vjp: ({ grads: [g], inputs: [dy] }) => [apply1(upsampleNearestOp, [g as Tensor], { size: [dy.shape[2], dy.shape[3]] })],
+  vjp: ({ dy: g, inputs: [dy] }) => [apply1(upsampleNearestOp, [g], { size: [dy.shape[2], dy.shape[3]] })],
   test: {
     cases: [
       { inputs: [[1, 2, 6, 8]], attrs: { size: [3, 4] } },
@@ -409,4 +409,20 @@ export function upsample(x: Tensor, options: { size?: Pair; scaleFactor?: Pair; 
   const [sh, sw] = options.scaleFactor === undefined ? [0, 0] : pair(options.scaleFactor);
   const size = options.size ? pair(options.size) : ([Math.floor(x.shape[2] * sh), Math.floor(x.shape[3] * sw)] as [number, number]);
   return apply1(upsampleNearestOp, [x], { size });
+}
+
+/** This module's ops, by name (the registry joins every module's table). */
+export const poolOps = {
+  maxPool2d: maxPool2dOp,
+  maxPool2dBackward: maxPool2dBackwardOp,
+  avgPool2d: avgPool2dOp,
+  avgPool2dBackward: avgPool2dBackwardOp,
+  upsampleNearest: upsampleNearestOp,
+  upsampleNearestBackward: upsampleNearestBackwardOp,
+} satisfies OpTable;
+
+declare module "./op" {
+  interface OpModules {
+    pool: typeof poolOps;
+  }
 }

@@ -11,7 +11,7 @@ import { apply1 } from "../tensor/engine";
 import { coalesceDims, normalizeDims, sizeOf, stridesOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
 import { add, div, eq, mul, sub } from "./binary";
-import { defineOp, type OpDef } from "./op";
+import { defineOp, type OpDef, type OpTable } from "./op";
 import { expand, reshape } from "./shape-ops";
 import { expOp, logOp, sqrtOp } from "./unary";
 
@@ -133,20 +133,20 @@ function reduceOp(name: ReduceMode, vjp?: OpDef<ReduceAttrs>["vjp"]): OpDef<Redu
 const keptShape = (x: Tensor, dims: number[]) => x.shape.map((d, i) => (dims.includes(i) ? 1 : d));
 
 /** sum: every input element gets dy of its output: dx = expand(dy). */
-export const sumOp = reduceOp("sum", ({ inputs: [x], grads: [dy], attrs }) => [expand(reshape(dy as Tensor, keptShape(x, attrs.dims)), x.shape)]);
+export const sumOp = reduceOp("sum", ({ inputs: [x], dy, attrs }) => [expand(reshape(dy, keptShape(x, attrs.dims)), x.shape)]);
 
 /** mean: dx = expand(dy) / n. */
-export const meanOp = reduceOp("mean", ({ inputs: [x], grads: [dy], attrs }) => {
+export const meanOp = reduceOp("mean", ({ inputs: [x], dy, attrs }) => {
   const n = sizeOf(attrs.dims.map((d) => x.shape[d]));
-  return [expand(reshape(mul(dy as Tensor, 1 / n), keptShape(x, attrs.dims)), x.shape)];
+  return [expand(reshape(mul(dy, 1 / n), keptShape(x, attrs.dims)), x.shape)];
 });
 
 /** max/min: the gradient goes to the elements equal to the result, split evenly between ties. */
-const extremumVjp: OpDef<ReduceAttrs>["vjp"] = ({ inputs: [x], outputs: [y], grads: [dy], attrs }) => {
+const extremumVjp: OpDef<ReduceAttrs>["vjp"] = ({ inputs: [x], outputs: [y], dy, attrs }) => {
   const shape = keptShape(x, attrs.dims);
   const hits = eq(x, reshape(y, shape));
   const count = sumReduce(hits, attrs.dims, true);
-  return [mul(hits, div(reshape(dy as Tensor, shape), count))];
+  return [mul(hits, div(reshape(dy, shape), count))];
 };
 
 export const maxOp = reduceOp("max", extremumVjp);
@@ -212,4 +212,20 @@ export function sumToShape(g: Tensor, shape: number[]): Tensor {
   for (let i = 0; i < g.rank; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
   const summed = dims.length ? sumReduce(g, dims, true) : g;
   return reshape(summed, shape);
+}
+
+/** This module's ops, by name (the registry joins every module's table). */
+export const reduceOps = {
+  sum: sumOp,
+  mean: meanOp,
+  max: maxOp,
+  min: minOp,
+  argmax: argmaxOp,
+  argmin: argminOp,
+} satisfies OpTable;
+
+declare module "./op" {
+  interface OpModules {
+    reduce: typeof reduceOps;
+  }
 }

@@ -1,34 +1,49 @@
 /**
  * The op registry: every primitive op, by name. Tests iterate over it (WebGPU vs CPU, gradient
- * checks, shader compilation), so an op added here is tested without touching a list elsewhere.
+ * checks, shader compilation), so an op added to its module's table is tested without touching a
+ * list elsewhere. Each module declares its table in `OpModules` (src/ops/op.ts), and `MODULES`
+ * below must have every one of them: leaving a module out does not compile.
  */
-import * as augment from "./augment";
-import * as binary from "./binary";
-import * as conv from "./conv";
-import * as creation from "./creation";
-import * as indexing from "./indexing";
-import * as matmul from "./matmul";
-import type { OpDef } from "./op";
-import * as pool from "./pool";
-import * as reduce from "./reduce";
-import * as shape from "./shape-ops";
-import * as softmax from "./softmax";
-import * as unary from "./unary";
+import { augmentOps } from "./augment";
+import { binaryOps } from "./binary";
+import { convOps } from "./conv";
+import { creationOps } from "./creation";
+import { indexingOps } from "./indexing";
+import { matmulOps } from "./matmul";
+import type { OpDef, OpModules } from "./op";
+import { poolOps } from "./pool";
+import { reduceOps } from "./reduce";
+import { shapeOps } from "./shape-ops";
+import { softmaxOps } from "./softmax";
+import { unaryOps } from "./unary";
 
-const modules: Record<string, unknown>[] = [unary, binary, reduce, shape, creation, matmul, softmax, conv, pool, indexing, augment];
+/** Every op module's table. */
+export const MODULES: OpModules = {
+  unary: unaryOps,
+  binary: binaryOps,
+  reduce: reduceOps,
+  shape: shapeOps,
+  creation: creationOps,
+  matmul: matmulOps,
+  softmax: softmaxOps,
+  conv: convOps,
+  pool: poolOps,
+  indexing: indexingOps,
+  augment: augmentOps,
+};
 
-function collect(): Record<string, OpDef> {
+/** The name of every registry op. */
+export type OpName = { [M in keyof OpModules]: keyof OpModules[M] }[keyof OpModules];
+
+function join(): Record<OpName, OpDef> {
   const out: Record<string, OpDef> = {};
-  for (const m of modules)
-    for (const value of Object.values(m)) {
-      const op = value as OpDef;
-      if (op && typeof op === "object" && typeof op.name === "string" && typeof op.cpu === "function" && typeof op.gpu === "function") {
-        if (out[op.name] && out[op.name] !== op) throw new Error(`registry: two ops are named ${op.name}`);
-        out[op.name] = op;
-      }
+  for (const table of Object.values(MODULES) as Record<string, OpDef>[])
+    for (const [name, op] of Object.entries(table)) {
+      if (out[name]) throw new Error(`registry: two ops are named ${name}`);
+      out[name] = op;
     }
-  return out;
+  return out as Record<OpName, OpDef>;
 }
 
 /** Every registry op, keyed by name. */
-export const registry: Readonly<Record<string, OpDef>> = collect();
+export const registry: Readonly<Record<OpName, OpDef>> = join();

@@ -8,7 +8,7 @@ import { apply, apply1 } from "../tensor/engine";
 import { broadcastStrides, inferReshape, normalizeDim, sizeOf, stridesOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
 import { copyOnCpu, copyOnGpu, fillOnGpu } from "./kernels/copy";
-import { defineOp, type OpDef } from "./op";
+import { defineOp, type OpDef, type OpTable } from "./op";
 
 /** Same elements, new shape; shares storage with its input (no copy). d/dx: reshape back. */
 export const reshapeOp = defineOp<{ shape: number[] }>({
@@ -23,7 +23,7 @@ export const reshapeOp = defineOp<{ shape: number[] }>({
   gpu(ctx, [x], [y]) {
     copyOnGpu(ctx, x.binding, y.binding, { shape: [sizeOf(x.shape)], srcStrides: [1], dstStrides: [1], srcOffset: 0, dstOffset: 0 });
   },
-  vjp: ({ inputs: [x], grads: [dy] }) => [reshape(dy as Tensor, x.shape)],
+  vjp: ({ inputs: [x], dy }) => [reshape(dy, x.shape)],
   test: {
     cases: [
       { inputs: [[3, 4]], attrs: { shape: [2, 6] } },
@@ -50,12 +50,12 @@ export const permuteOp = defineOp<{ dims: number[] }>({
   gpu(ctx, [x], [y], { dims }) {
     copyOnGpu(ctx, x.binding, y.binding, permuteCopy(x.shape, dims));
   },
-  vjp: ({ grads: [dy], attrs: { dims } }) => {
+  vjp: ({ dy, attrs: { dims } }) => {
     const inverse = new Array<number>(dims.length);
     dims.forEach((d, i) => {
       inverse[d] = i;
     });
-    return [permute(dy as Tensor, inverse)];
+    return [permute(dy, inverse)];
   },
   test: {
     cases: [
@@ -95,7 +95,7 @@ export const expandOp = defineOp<{ shape: number[] }>({
   gpu(ctx, [x], [y]) {
     copyOnGpu(ctx, x.binding, y.binding, expandCopy(x.shape, y.shape));
   },
-  vjp: ({ grads: [dy] }) => [dy], // autograd sums it back to the input's shape
+  vjp: ({ dy }) => [dy], // autograd sums it back to the input's shape
   test: {
     cases: [
       { inputs: [[3, 1]], attrs: { shape: [3, 4] } },
@@ -129,8 +129,8 @@ export const sliceOp: OpDef<{ begin: number[]; size: number[] }> = defineOp<{ be
   gpu(ctx, [x], [y], { begin, size }) {
     copyOnGpu(ctx, x.binding, y.binding, sliceCopy(x.shape, begin, size));
   },
-  vjp: ({ inputs: [x], grads: [dy], attrs: { begin, size } }) => [
-    apply1(padOp, [dy as Tensor], { before: begin, after: x.shape.map((d, i) => d - begin[i] - size[i]), value: 0 }),
+  vjp: ({ inputs: [x], dy, attrs: { begin, size } }) => [
+    apply1(padOp, [dy], { before: begin, after: x.shape.map((d, i) => d - begin[i] - size[i]), value: 0 }),
   ],
   test: {
     cases: [
@@ -165,7 +165,7 @@ export const padOp: OpDef<{ before: number[]; after: number[]; value: number }> 
     fillOnGpu(ctx, y.binding, sizeOf(y.shape), value, y.dtype);
     copyOnGpu(ctx, x.binding, y.binding, padCopy(x.shape, y.shape, before));
   },
-  vjp: ({ inputs: [x], grads: [dy], attrs: { before } }) => [apply1(sliceOp, [dy as Tensor], { begin: before, size: x.shape })],
+  vjp: ({ inputs: [x], dy, attrs: { before } }) => [apply1(sliceOp, [dy], { begin: before, size: x.shape })],
   test: {
     cases: [
       { inputs: [[3, 4]], attrs: { before: [1, 0], after: [2, 3], value: 0 } },
@@ -211,12 +211,12 @@ export const catOp = defineOp<{ dim: number }>({
       at += x.shape[dim];
     }
   },
-  vjp: ({ inputs, grads: [dy], attrs: { dim }, needs }) => {
+  vjp: ({ inputs, dy, attrs: { dim }, needs }) => {
     let at = 0;
     return inputs.map((x, k) => {
       const begin = x.shape.map((_, i) => (i === dim ? at : 0));
       at += x.shape[dim];
-      return needs[k] ? apply1(sliceOp, [dy as Tensor], { begin, size: x.shape }) : null;
+      return needs[k] ? apply1(sliceOp, [dy], { begin, size: x.shape }) : null;
     });
   },
   test: {
@@ -356,4 +356,20 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   const e = normalizeDim("flatten", endDim, x.rank);
   check(s <= e, "flatten", () => `startDim ${startDim} comes after endDim ${endDim}`);
   return reshape(x, [...x.shape.slice(0, s), sizeOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
+}
+
+/** This module's ops, by name (the registry joins every module's table). */
+export const shapeOps = {
+  reshape: reshapeOp,
+  permute: permuteOp,
+  expand: expandOp,
+  slice: sliceOp,
+  pad: padOp,
+  cat: catOp,
+} satisfies OpTable;
+
+declare module "./op" {
+  interface OpModules {
+    shape: typeof shapeOps;
+  }
 }

@@ -12,7 +12,7 @@ import { check } from "../errors";
 import { apply1 } from "../tensor/engine";
 import { normalizeDim, sizeOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
-import { type CpuTensor, defineOp, type OpDef } from "./op";
+import { type CpuTensor, defineOp, type OpDef, type OpTable } from "./op";
 
 type DimAttrs = { dim: number };
 
@@ -75,7 +75,7 @@ function forwardOp(name: "softmax" | "logSoftmax", mode: 0 | 1, backward: () => 
     gpu(ctx, [x], [y], { dim }) {
       record(ctx, forwardWgsl, name, mode, [x], y, dim);
     },
-    vjp: ({ outputs: [y], grads: [dy], attrs }) => [apply1(backward(), [dy as Tensor, y], attrs)],
+    vjp: ({ outputs: [y], dy, attrs }) => [apply1(backward(), [dy, y], attrs)],
     test: { cases: CASES, domain: [-3, 3] },
   });
 }
@@ -108,3 +108,17 @@ export const logSoftmaxOp = forwardOp("logSoftmax", 1, () => logSoftmaxBackwardO
 export const softmax = (x: Tensor, dim: number) => apply1(softmaxOp, [x], { dim: normalizeDim("softmax", dim, x.rank) });
 /** log(softmax(x)) along `dim`, computed stably. */
 export const logSoftmax = (x: Tensor, dim: number) => apply1(logSoftmaxOp, [x], { dim: normalizeDim("logSoftmax", dim, x.rank) });
+
+/** This module's ops, by name (the registry joins every module's table). */
+export const softmaxOps = {
+  softmaxBackward: softmaxBackwardOp,
+  logSoftmaxBackward: logSoftmaxBackwardOp,
+  softmax: softmaxOp,
+  logSoftmax: logSoftmaxOp,
+} satisfies OpTable;
+
+declare module "./op" {
+  interface OpModules {
+    softmax: typeof softmaxOps;
+  }
+}

@@ -4,10 +4,9 @@
  * (dy, saved) -> dx, so a backward pass costs one dispatch per activation.
  */
 import { apply1 } from "../tensor/engine";
-import type { Tensor } from "../tensor/tensor";
 import { elementwise } from "./kernels/elementwise";
 import { erf, sigmoid as sigmoidScalar } from "./math";
-import type { OpDef, OpTest } from "./op";
+import type { OpDef, OpTable, OpTest } from "./op";
 
 type P = [number, number];
 
@@ -46,7 +45,7 @@ function unary<A extends object = Record<string, never>>(spec: UnarySpec<A>): [O
     cpu: (x, _b, _c, p0, p1) => spec.cpu(x, p0, p1),
     wgsl: spec.wgsl,
     params: spec.params,
-    vjp: ({ inputs: [x], outputs: [y], grads: [dy], attrs }) => [apply1(backwardOp, [dy as Tensor, spec.grad.uses === "x" ? x : y], attrs)],
+    vjp: ({ inputs: [x], outputs: [y], dy, attrs }) => [apply1(backwardOp, [dy, spec.grad.uses === "x" ? x : y], attrs)],
     test,
   });
   return [forward, backwardOp];
@@ -249,7 +248,7 @@ export const affineOp: OpDef<{ scale: number; shift: number }> = elementwise<{ s
   cpu: (a, _b, _c, scale, shift) => a * scale + shift,
   wgsl: "a * p0 + p1",
   params: (a) => [a.scale, a.shift],
-  vjp: ({ grads: [dy], attrs }) => [apply1(affineOp, [dy as Tensor], { scale: attrs.scale, shift: 0 })],
+  vjp: ({ dy, attrs }) => [apply1(affineOp, [dy], { scale: attrs.scale, shift: 0 })],
   test: { cases: SMALL_CASES.map((c) => ({ ...c, attrs: { scale: -1.5, shift: 0.25 } })) },
 });
 
@@ -281,7 +280,7 @@ export const castOp = elementwise<{ dtype: "float32" | "int32" }>({
   output: (attrs) => attrs.dtype,
   cpu: (a) => a,
   wgsl: "a",
-  vjp: ({ inputs: [x], grads: [dy] }) => [x.dtype === "float32" ? dy : null],
+  vjp: ({ inputs: [x], dy }) => [x.dtype === "float32" ? dy : null],
   test: {
     cases: [
       { inputs: [[3, 5]], attrs: { dtype: "int32" } },
@@ -291,3 +290,54 @@ export const castOp = elementwise<{ dtype: "float32" | "int32" }>({
     gradcheck: false,
   },
 });
+
+/** This module's ops, by name (the registry joins every module's table). */
+export const unaryOps = {
+  exp: expOp,
+  expBackward: expBackwardOp,
+  log: logOp,
+  logBackward: logBackwardOp,
+  sqrt: sqrtOp,
+  sqrtBackward: sqrtBackwardOp,
+  rsqrt: rsqrtOp,
+  rsqrtBackward: rsqrtBackwardOp,
+  abs: absOp,
+  absBackward: absBackwardOp,
+  sin: sinOp,
+  sinBackward: sinBackwardOp,
+  cos: cosOp,
+  cosBackward: cosBackwardOp,
+  relu: reluOp,
+  reluBackward: reluBackwardOp,
+  leakyRelu: leakyReluOp,
+  leakyReluBackward: leakyReluBackwardOp,
+  elu: eluOp,
+  eluBackward: eluBackwardOp,
+  sigmoid: sigmoidOp,
+  sigmoidBackward: sigmoidBackwardOp,
+  tanh: tanhOp,
+  tanhBackward: tanhBackwardOp,
+  gelu: geluOp,
+  geluBackward: geluBackwardOp,
+  geluTanh: geluTanhOp,
+  geluTanhBackward: geluTanhBackwardOp,
+  silu: siluOp,
+  siluBackward: siluBackwardOp,
+  softplus: softplusOp,
+  softplusBackward: softplusBackwardOp,
+  powScalar: powScalarOp,
+  powScalarBackward: powScalarBackwardOp,
+  clamp: clampOp,
+  clampBackward: clampBackwardOp,
+  affine: affineOp,
+  reciprocal: reciprocalOp,
+  reciprocalBackward: reciprocalBackwardOp,
+  sign: signOp,
+  cast: castOp,
+} satisfies OpTable;
+
+declare module "./op" {
+  interface OpModules {
+    unary: typeof unaryOps;
+  }
+}

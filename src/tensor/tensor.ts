@@ -7,7 +7,6 @@ import type { Backend, DType, HostArray, Storage } from "../backend/backend";
 import { fmtShape, OpError } from "../errors";
 import type * as F from "../functional";
 import type { OpDef } from "../ops/op";
-import { backward } from "./autograd";
 import { trackTensor, untrackTensor } from "./engine";
 import { sizeOf } from "./shape";
 
@@ -27,9 +26,19 @@ export type NestedArray = number | NestedArray[];
 let nextId = 1;
 let functional: typeof F | null = null;
 
-/** Installed by src/functional.ts, so that methods can call the ops without an import cycle. */
+/** Reverse-mode autograd from `root` (src/autograd.ts). */
+export type BackwardFn = (root: Tensor, seed: Tensor | undefined, options: { retainGraph?: boolean }) => void;
+let backwardImpl: BackwardFn | null = null;
+
+/**
+ * Installed by src/functional.ts (the methods) and src/autograd.ts (backward), which sit above the
+ * ops: the tensor layer below them calls the ops without importing them, so there is no import cycle.
+ */
 export function installMethods(f: typeof F): void {
   functional = f;
+}
+export function installBackward(fn: BackwardFn): void {
+  backwardImpl = fn;
 }
 
 function fn(): typeof F {
@@ -140,7 +149,8 @@ export class Tensor {
 
   /** Computes d(this)/d(leaf) for every leaf that requires a gradient, accumulating into `.grad`. */
   backward(grad?: Tensor, options: { retainGraph?: boolean } = {}): void {
-    backward(this, grad, options);
+    if (!backwardImpl) throw new Error("backward: import the engine through src/index.ts");
+    backwardImpl(this, grad, options);
   }
 
   /** A tensor sharing this one's storage, cut from the autograd graph. */

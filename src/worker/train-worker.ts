@@ -9,6 +9,7 @@
 import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
 import { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
+import "../functional"; // installs the Tensor methods and backward()
 import { ExperimentSession, type SessionOptions } from "./experiment-session";
 import { GenerativeSession } from "./generative-session";
 import { errorMessage, transferList } from "./post";

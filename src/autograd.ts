@@ -3,16 +3,17 @@
  * attrs). backward() walks the nodes from the root in reverse topological order, calls each op's
  * `vjp` (written with registry ops, so it runs on the same backend), sums gradients that reach a
  * tensor along several paths, and reduces broadcast gradients back to each input's shape here, in
- * one place, rather than in every op.
+ * one place, rather than in every op. It sits above the ops and installs itself into the Tensor class
+ * (src/functional.ts imports it), so src/tensor/ never imports src/ops/.
  */
-import { fmtShape, OpError } from "../errors";
-import { add } from "../ops/binary";
-import { onesLike } from "../ops/creation";
-import { sumToShape } from "../ops/reduce";
-import { clone } from "../ops/unary-api";
-import { keep, noGrad, tidy } from "./engine";
-import { sameShape } from "./shape";
-import type { GradNode, Tensor } from "./tensor";
+import { fmtShape, OpError } from "./errors";
+import { add } from "./ops/binary";
+import { onesLike, zerosLike } from "./ops/creation";
+import { sumToShape } from "./ops/reduce";
+import { clone } from "./ops/unary-api";
+import { keep, noGrad, tidy } from "./tensor/engine";
+import { sameShape } from "./tensor/shape";
+import { type GradNode, installBackward, type Tensor } from "./tensor/tensor";
 
 /** Nodes reachable from `root`, each after every node that consumes its outputs. */
 function reverseTopologicalOrder(root: Tensor): GradNode[] {
@@ -41,6 +42,7 @@ function reverseTopologicalOrder(root: Tensor): GradNode[] {
   return order.reverse();
 }
 
+/** tensor.backward(): gradients of `root` into every leaf that requires one. */
 export function backward(root: Tensor, seed: Tensor | undefined, options: { retainGraph?: boolean }): void {
   if (!root.requiresGrad) throw new OpError("backward", "this tensor does not require a gradient: no input of the ops that made it had requiresGrad set");
   if (seed === undefined && root.size !== 1)
@@ -68,7 +70,8 @@ export function backward(root: Tensor, seed: Tensor | undefined, options: { reta
         const needs = node.inputs.map((t) => t.requiresGrad);
         let inGrads: (Tensor | null)[];
         try {
-          inGrads = node.op.vjp?.({ inputs: node.inputs, outputs: node.outputs, attrs: node.attrs, grads: outGrads, needs }) ?? [];
+          const dy = outGrads[0] ?? zerosLike(node.outputs[0]);
+          inGrads = node.op.vjp?.({ inputs: node.inputs, outputs: node.outputs, attrs: node.attrs, dy, grads: outGrads, needs }) ?? [];
         } catch (e) {
           if (e instanceof OpError && /disposed/.test(e.message))
             throw new OpError(
@@ -102,3 +105,5 @@ export function backward(root: Tensor, seed: Tensor | undefined, options: { reta
     }),
   );
 }
+
+installBackward(backward);
