@@ -12,7 +12,7 @@ import { GENERATIVE_PRESETS } from "../src/generative/presets";
 import { buildModel } from "../src/nn/build";
 import { withBackend } from "../src/tensor/engine";
 import { manualSeed } from "../src/tensor/random";
-import { makeData, makeOptimizer } from "../src/train/config";
+import { makeData, makeOptimizer } from "../src/train/make";
 import { lossByName } from "../src/train/objectives";
 import { Trainer } from "../src/train/trainer";
 import { pairProblem, presetOf } from "../src/ui/generative/generative-config";

@@ -5,18 +5,9 @@
  * the reparameterisation), against central finite differences on the CPU backend in float64.
  */
 import { describe, expect, it } from "vitest";
-import {
-  discriminatorLoss,
-  GAN_LOSSES,
-  type GanLossName,
-  gaussianKl,
-  generatorLoss,
-  reconstructionLoss,
-  reparameterize,
-  splitMoments,
-  vaeLoss,
-} from "../src/generative/losses";
+import { discriminatorLoss, gaussianKl, generatorLoss, reconstructionLoss, reparameterize, splitMoments, vaeLoss } from "../src/generative/losses";
 import { DeviceNoise } from "../src/generative/noise";
+import { GAN_LOSSES, type GanLossName } from "../src/generative/spec";
 import * as dl from "../src/index";
 import { dispose, tidy, withBackend } from "../src/tensor/engine";
 import type { Tensor } from "../src/tensor/tensor";

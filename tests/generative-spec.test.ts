@@ -12,7 +12,8 @@ import { checkGenerativeSpec, type GenerativeSpec, parseGenerativeSpec } from ".
 import { gaussianGrid, gaussianRing, makeTarget, ringModes } from "../src/generative/targets";
 import * as dl from "../src/index";
 import { exportPyTorchScript } from "../src/io/pytorch-export";
-import { buildModel, summarizeModel } from "../src/nn/build";
+import { buildModel } from "../src/nn/build";
+import { summarizeModel } from "../src/nn/shapes";
 import type { LayerSpec } from "../src/nn/spec";
 import { withBackend } from "../src/tensor/engine";
 import { parseConfig } from "../src/train/config";

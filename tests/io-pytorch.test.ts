@@ -33,7 +33,7 @@ import type { Module } from "../src/nn/module";
 import { withBackend } from "../src/tensor/engine";
 import { parseConfig } from "../src/train/config";
 import { exportPurpose } from "../src/train/experiment";
-import { MODEL_PRESETS, presetSpec } from "../src/ui/model-presets";
+import { MODEL_PRESETS, presetSpec } from "../src/ui/builder/model-presets";
 import { cpu32, cpu64 } from "./helpers/backends";
 
 const PYTHON = "/usr/bin/python3";

@@ -5,9 +5,9 @@
  * placed at the layer that causes it with the engine's reason.
  */
 import { describe, expect, it } from "vitest";
-import { summarizeModel } from "../src/nn/build";
+import { summarizeModel } from "../src/nn/shapes";
 import { type LayerSpec, type ModelSpec, parseModelSpec } from "../src/nn/spec";
-import { fieldsOf, kindOf, LAYER_GROUPS, LAYER_KINDS } from "../src/ui/layer-catalog";
+import { fieldsOf, kindOf, LAYER_GROUPS, LAYER_KINDS } from "../src/ui/builder/layer-catalog";
 import {
   addLayer,
   analyzeModel,
@@ -22,8 +22,8 @@ import {
   removeLayer,
   shapeAt,
   updateLayer,
-} from "../src/ui/model-edit";
-import { DEFAULT_PRESET, dataKind, defaultModel, MODEL_PRESETS, matchPreset, presetSpec, presetsFor } from "../src/ui/model-presets";
+} from "../src/ui/builder/model-edit";
+import { DEFAULT_PRESET, dataKind, defaultModel, MODEL_PRESETS, matchPreset, presetSpec, presetsFor } from "../src/ui/builder/model-presets";
 
 const POINTS = [2];
 const IMAGE = [1, 28, 28];

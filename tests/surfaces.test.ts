@@ -7,8 +7,8 @@
 import { describe, expect, it } from "vitest";
 import * as dl from "../src/index";
 import { withBackend } from "../src/tensor/engine";
-import { type RaceSettings, SURFACE_OPTIMIZERS, type SurfaceOptimizerId, SurfaceRun } from "../src/ui/surface-optimizers";
-import { contourLevels, contourSegments, type Point, SURFACES, type Surface, sampleGrid, surfaceById } from "../src/ui/surfaces";
+import { type RaceSettings, SURFACE_OPTIMIZERS, type SurfaceOptimizerId, SurfaceRun } from "../src/ui/race/surface-optimizers";
+import { contourLevels, contourSegments, type Point, SURFACES, type Surface, sampleGrid, surfaceById } from "../src/ui/race/surfaces";
 import { cpu64 } from "./helpers/backends";
 
 /** Points spread over a surface's domain (a fixed lattice, start point included). */

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import * as dl from "../src/index";
 import type { ModelSpec } from "../src/nn/spec";
 import { withBackend } from "../src/tensor/engine";
-import { type ExperimentConfig, makeOptimizer, makeScheduler, OPTIMIZERS, parseConfig, SCHEDULERS } from "../src/train/config";
+import { type ExperimentConfig, OPTIMIZERS, parseConfig, SCHEDULERS } from "../src/train/config";
+import { makeOptimizer, makeScheduler } from "../src/train/make";
 import {
   defaultOptimizer,
   defaultSchedule,
@@ -18,7 +19,7 @@ import {
   setOptimizerField,
   validateNumber,
   withDropout,
-} from "../src/ui/hyperparams";
+} from "../src/ui/train/hyperparams";
 import { cpu32 } from "./helpers/backends";
 
 /** torch.optim defaults (PyTorch 2.x signatures), in the engine's option names. */
@@ -122,6 +123,7 @@ describe("live or reset", () => {
     expect(isLiveChange(base, withOptimizer({ betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1 }))).toBe(true);
     expect(isLiveChange(base, { ...base, regularization: { l1: 1e-4, l2: 1e-3 } })).toBe(true);
     expect(isLiveChange(base, { ...base })).toBe(true);
+    expect(isLiveChange(base, { ...base, training: { ...base.training, epochs: 20 } })).toBe(true); // a finished run goes on
     const sgd = { ...base, optimizer: { ...defaultOptimizer("sgd"), momentum: 0.9 } };
     expect(isLiveChange(sgd, { ...sgd, optimizer: { ...sgd.optimizer, momentum: 0.5, dampening: 0.1 } })).toBe(true);
   });
@@ -135,7 +137,6 @@ describe("live or reset", () => {
     expect(isLiveChange(adagrad, { ...adagrad, optimizer: { ...adagrad.optimizer, initialAccumulatorValue: 0.1 } })).toBe(false);
     expect(isLiveChange(base, { ...base, scheduler: defaultSchedule("cosine") })).toBe(false);
     expect(isLiveChange(base, { ...base, training: { ...base.training, batchSize: 64 } })).toBe(false);
-    expect(isLiveChange(base, { ...base, training: { ...base.training, epochs: 20 } })).toBe(false);
     expect(isLiveChange(base, { ...base, training: { ...base.training, clipGradNorm: 1 } })).toBe(false);
     expect(isLiveChange(base, { ...base, training: { ...base.training, earlyStopping: { patience: 3 } } })).toBe(false);
     expect(isLiveChange(base, { ...base, data: { name: "spiral", points: 300 } })).toBe(false);

@@ -10,8 +10,9 @@ import { describe, expect, it } from "vitest";
 import type { Backend } from "../src/backend/backend";
 import { loadModel } from "../src/io/checkpoint";
 import { memory, withBackend } from "../src/tensor/engine";
-import { type ExperimentConfig, makeData } from "../src/train/config";
+import type { ExperimentConfig } from "../src/train/config";
 import { evaluate } from "../src/train/evaluate";
+import { makeData } from "../src/train/make";
 import { lossByName } from "../src/train/objectives";
 import { BOUNDARY_EVERY, ExperimentSession, INSIDE_EVERY } from "../src/worker/experiment-session";
 import { transferList } from "../src/worker/post";
@@ -37,7 +38,9 @@ function recorder() {
     }
   };
   const finished = () => events.some((e) => e.type === "state" && e.done);
-  return { events, post, of, last, until, finished };
+  /** The run stopped: finished, or stopped by a divergence (it can continue, so it is not done). */
+  const stopped = () => events.some((e) => e.type === "state" && !e.running && (e.done || e.reason !== undefined));
+  return { events, post, of, last, until, finished, stopped };
 }
 
 function spiralConfig(overrides: Partial<ExperimentConfig> = {}, training: Partial<ExperimentConfig["training"]> = {}): ExperimentConfig {
@@ -87,7 +90,8 @@ describe.each(backends)("experiment session on %s", (_, getBackend) => {
     await withBackend(backend, async () => {
       const r = recorder();
       const session = await ExperimentSession.load(spiralConfig({}, { epochs: 15, batchSize: 12 }), { backend, post: r.post });
-      expect(r.events.map((e) => e.type)).toEqual(["dataset", "model", "epoch", "test", "boundary", "inside", "state"]);
+      expect(r.events.map((e) => e.type)).toEqual(["loading", "loading", "dataset", "model", "loading", "epoch", "test", "boundary", "inside", "state"]);
+      expect(r.of("loading").map((e) => e.message)).toEqual(["Reading Spiral (300 points)…", "Building the model…", "Evaluating the untrained model…"]);
       const preview = r.last("dataset").preview;
       if (preview.kind !== "points") throw new Error(`expected points, got ${preview.kind}`);
       expect([preview.trainX.length, preview.trainY.length, preview.testX.length, preview.classes]).toEqual([480, 240, 120, 3]);
@@ -99,14 +103,14 @@ describe.each(backends)("experiment session on %s", (_, getBackend) => {
       expect(inside0.layers.map((l) => l.name)).toEqual(["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"]);
       expect(inside0.layers.every((l) => Number.isNaN(l.gradNorm) && l.weightNorm > 0)).toBe(true);
       expect(inside0.filters).toBeUndefined();
-      expect(r.last("state")).toEqual({ type: "state", running: false, done: false });
+      expect(r.last("state")).toEqual({ type: "state", running: false, done: false, step: 0, epoch: 0 });
 
       const started = performance.now();
       session.play();
-      expect(r.last("state")).toEqual({ type: "state", running: true, done: false });
+      expect(r.last("state")).toEqual({ type: "state", running: true, done: false, step: 0, epoch: 0 });
       await r.until(r.finished);
       const seconds = (performance.now() - started) / 1000;
-      expect(r.last("state")).toEqual({ type: "state", running: false, done: true, reason: "trained 15 epochs" });
+      expect(r.last("state")).toEqual({ type: "state", running: false, done: true, reason: "trained 15 epochs", step: 300, epoch: 15 });
 
       const batches = r.of("steps");
       const steps = batches.flatMap((b) => Array.from(b.steps));
@@ -171,7 +175,7 @@ describe("experiment session commands", () => {
       r.events.length = 0;
       await session.pause();
       expect(r.events.map((e) => e.type)).toEqual(expect.arrayContaining(["state", "boundary", "test", "inside"]));
-      expect(r.last("state")).toEqual({ type: "state", running: false, done: false });
+      expect(r.last("state")).toMatchObject({ type: "state", running: false, done: false });
       const pausedAt = r.last("boundary").step;
       expect(r.last("inside").step).toBe(pausedAt);
 
@@ -201,9 +205,10 @@ describe("experiment session commands", () => {
       const config = spiralConfig({ optimizer: { name: "sgd", lr: 1e30 } }, { epochs: 5 });
       const session = await ExperimentSession.load(config, { backend: cpu32, post: r.post });
       session.play();
-      await r.until(r.finished);
+      await r.until(r.stopped);
       expect(r.last("error").message).toMatch(/training diverged\. The weights are back to the last good ones/);
-      expect(r.last("state")).toMatchObject({ running: false, done: true, reason: expect.stringMatching(/diverged/) });
+      // Not done: the run can continue from the kept weights (the page offers "Continue").
+      expect(r.last("state")).toMatchObject({ running: false, done: false, reason: expect.stringMatching(/diverged/) });
       const inside = r.last("inside");
       expect(inside.layers.every((l) => Number.isFinite(l.weightNorm))).toBe(true);
       r.events.length = 0;
@@ -215,6 +220,76 @@ describe("experiment session commands", () => {
       expect(r.last("epoch").epoch).toBe(5);
       await session.dispose();
       expect(memory().tensors).toBe(before);
+    });
+  });
+
+  it("a finished run given more epochs trains on from where it stopped", async () => {
+    await withBackend(cpu32, async () => {
+      const r = recorder();
+      const session = await ExperimentSession.load(spiralConfig({}, { epochs: 2 }), { backend: cpu32, post: r.post });
+      session.play();
+      await r.until(r.finished);
+      expect(r.last("state")).toMatchObject({ done: true, step: 20, epoch: 2 });
+      session.play(); // finished: nothing happens
+      expect(r.last("state")).toMatchObject({ running: false, done: true });
+      session.tune({ epochs: 4 });
+      expect(r.last("state")).toMatchObject({ running: false, done: false, epoch: 2 });
+      r.events.length = 0;
+      session.play();
+      await r.until(r.finished);
+      expect(r.last("state")).toMatchObject({ done: true, reason: "trained 4 epochs", step: 40, epoch: 4 });
+      expect(r.of("steps").flatMap((b) => Array.from(b.steps))).toEqual(Array.from({ length: 20 }, (_, i) => i + 21));
+      expect(() => session.tune({ epochs: 1.5 })).toThrow("tune: epochs must be a whole number >= 1, got 1.5");
+      await session.dispose();
+    });
+  });
+
+  it("a snapshot resumes the run exactly: weights, optimizer state, schedule and the batches still to come", async () => {
+    await withBackend(cpu32, async () => {
+      const config = spiralConfig({ scheduler: { name: "step", stepSize: 1, gamma: 0.7 } }, { epochs: 3 });
+      const whole = recorder();
+      const reference = await ExperimentSession.load(config, { backend: cpu32, post: whole.post });
+      reference.play();
+      await whole.until(whole.finished);
+      await reference.dispose();
+      const losses = whole.of("steps").flatMap((b) => Array.from(b.losses));
+      expect(losses).toHaveLength(30);
+
+      const first = recorder();
+      const interrupted = await ExperimentSession.load(config, { backend: cpu32, post: first.post });
+      for (let i = 0; i < 13; i++) await interrupted.step(); // into the second epoch
+      await interrupted.snapshot();
+      const run = first.last("snapshot").run;
+      expect([run.epoch, run.step, run.config]).toEqual([1, 13, JSON.stringify(config)]);
+      expect(run.scheduler).toEqual({ t: 1, baseLrs: [0.02] });
+      await interrupted.dispose();
+
+      const second = recorder();
+      const resumed = await ExperimentSession.load(config, { backend: cpu32, post: second.post }, run);
+      expect(second.last("state")).toMatchObject({ step: 13, epoch: 1, running: false, done: false });
+      resumed.play();
+      await second.until(second.finished);
+      expect(second.of("steps").flatMap((b) => Array.from(b.steps))).toEqual(Array.from({ length: 17 }, (_, i) => i + 14));
+      expect(second.of("steps").flatMap((b) => Array.from(b.losses))).toEqual(losses.slice(13)); // bit for bit
+      expect(second.last("test")).toEqual({ ...whole.last("test") });
+      await resumed.dispose();
+    });
+  });
+
+  it("posts test images by index for a confusion-matrix cell, and refuses bad indices", async () => {
+    await withBackend(cpu32, async () => {
+      const r = recorder();
+      const session = await ExperimentSession.load({ ...mnistConfig, training: { ...mnistConfig.training, augment: undefined } }, { backend: cpu32, post: r.post });
+      session.examples([3, 0, 99]);
+      const ex = r.last("examples");
+      expect(Array.from(ex.indices)).toEqual([3, 0, 99]);
+      expect([ex.channels, ex.height, ex.width, ex.pixels.length]).toEqual([1, 28, 28, 3 * 784]);
+      const splits = await makeData(mnistConfig.data);
+      expect(Array.from(ex.labels)).toEqual([3, 0, 99].map((i) => splits.test.y[i]));
+      expect(Array.from(ex.pixels.subarray(784, 2 * 784))).toEqual(Array.from((splits.test.x as Uint8Array).subarray(0, 784)));
+      expect(() => session.examples([100])).toThrow("examples: 100 is not a test image (0 to 99)");
+      expect(() => session.examples([1.5])).toThrow("examples: 1.5 is not a test image");
+      await session.dispose();
     });
   });
 

@@ -27,9 +27,10 @@ import "../functional"; // installs the Tensor methods and backward()
 import { isGenerativeConfig } from "../generative/config";
 import { loadWeightsInto, saveModel } from "../io/checkpoint";
 import { exportPyTorchScript } from "../io/pytorch-export";
-import { type ExperimentConfig, makeData, parseConfig } from "../train/config";
+import { type ExperimentConfig, parseConfig } from "../train/config";
 import type { Evaluation } from "../train/evaluate";
 import { buildExperimentModel, exportPurpose, makeExperimentTrainer } from "../train/experiment";
+import { makeData } from "../train/make";
 import { evaluateWith } from "../train/trainer";
 import { applyTrainingFlags, type Flags, parseFlags } from "./flags";
 import { trainGenerative } from "./train-generative";

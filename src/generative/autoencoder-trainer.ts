@@ -22,8 +22,9 @@ import { noGrad, tidy, withBackend } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
 import { uploadBatch } from "../train/evaluate";
 import { inEval, TrainingLoop } from "./loop";
-import { type ReconstructionName, reconstructionLoss, reparameterize, splitMoments, vaeLoss } from "./losses";
+import { reconstructionLoss, reparameterize, splitMoments, vaeLoss } from "./losses";
 import { DeviceNoise } from "./noise";
+import type { ReconstructionName } from "./spec";
 
 export interface AutoencoderTrainerOptions {
   kind: "autoencoder" | "vae";

@@ -22,9 +22,10 @@ import { keep, noGrad, tidy, withBackend } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
 import { uploadBatch } from "../train/evaluate";
 import { inEval, TrainingLoop } from "./loop";
-import { decisionThreshold, discriminatorLoss, type GanLossName, generatorLoss } from "./losses";
+import { decisionThreshold, discriminatorLoss, generatorLoss } from "./losses";
 import { type ModeCoverage, modeCoverage } from "./modes";
 import { DeviceNoise } from "./noise";
+import type { GanLossName } from "./spec";
 import type { MixtureModes } from "./targets";
 
 export interface GanTrainerOptions {

@@ -39,12 +39,8 @@ export { type LoopEvents, type LoopState, TrainingLoop } from "./loop";
 export {
   decisionThreshold,
   discriminatorLoss,
-  GAN_LOSSES,
-  type GanLossName,
   gaussianKl,
   generatorLoss,
-  RECONSTRUCTIONS,
-  type ReconstructionName,
   reconstructionLoss,
   reconstructionPerExample,
   reparameterize,
@@ -59,6 +55,8 @@ export { type Landed, ReadbackRing } from "./readback";
 export {
   type AutoencoderSpec,
   checkGenerativeSpec,
+  GAN_LOSSES,
+  type GanLossName,
   type GanSpec,
   type GenerativeKind,
   type GenerativeSpec,
@@ -67,6 +65,8 @@ export {
   type NetworkSummary,
   networksOf,
   parseGenerativeSpec,
+  RECONSTRUCTIONS,
+  type ReconstructionName,
   type VaeSpec,
 } from "./spec";
 export {

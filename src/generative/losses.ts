@@ -11,14 +11,7 @@ import { mean, sum } from "../ops/reduce";
 import { reshape, slice } from "../ops/shape-ops";
 import { clamp, exp, log, relu, softplus } from "../ops/unary-api";
 import type { Tensor } from "../tensor/tensor";
-
-/** The GAN objectives: Goodfellow et al.'s minimax and non-saturating, LSGAN's least squares, the hinge loss. */
-export const GAN_LOSSES = ["minimax", "nonSaturating", "leastSquares", "hinge"] as const;
-export type GanLossName = (typeof GAN_LOSSES)[number];
-
-/** Reconstruction losses of autoencoders: squared error, or binary cross-entropy on [0, 1] pixels. */
-export const RECONSTRUCTIONS = ["mse", "bce"] as const;
-export type ReconstructionName = (typeof RECONSTRUCTIONS)[number];
+import { GAN_LOSSES, type GanLossName, type ReconstructionName } from "./spec";
 
 /** Options of discriminatorLoss(). */
 export interface DiscriminatorLossOptions {

@@ -7,10 +7,17 @@
  * other and the data's shape with summarizeModel(), naming the network and the layer:
  * "generator layer 3 convTranspose2d: output 14x14 does not match the data's 28x28".
  */
-import { type LayerSummary, summarizeModel } from "../nn/build";
+import { type LayerSummary, summarizeModel } from "../nn/shapes";
 import { type ModelSpec, ModelSpecError, parseModelSpec } from "../nn/spec";
 import { type OptimizerConfig, parseOptimizerConfig } from "../train/config";
-import { GAN_LOSSES, type GanLossName, RECONSTRUCTIONS, type ReconstructionName } from "./losses";
+
+/** The GAN objectives: Goodfellow et al.'s minimax and non-saturating, LSGAN's least squares, the hinge loss (src/generative/losses.ts). */
+export const GAN_LOSSES = ["minimax", "nonSaturating", "leastSquares", "hinge"] as const;
+export type GanLossName = (typeof GAN_LOSSES)[number];
+
+/** Reconstruction losses of autoencoders: squared error, or binary cross-entropy on [0, 1] pixels. */
+export const RECONSTRUCTIONS = ["mse", "bce"] as const;
+export type ReconstructionName = (typeof RECONSTRUCTIONS)[number];
 
 /** A GAN: generator and discriminator, the loss, k discriminator steps per generator step. */
 export interface GanSpec {

@@ -9,7 +9,7 @@
  * inputs are prepared and what outputs mean for the network's purpose (src/io/pytorch-usage.ts).
  * tests/io-pytorch.test.ts runs every script in real PyTorch against this engine.
  */
-import type { summarizeModel } from "../nn/build";
+import type { ModelSummary } from "../nn/shapes";
 import type { ModelSpec } from "../nn/spec";
 import { isPythonIdentifier, pyLiteral, pyString, pyTuple, render } from "./python-source";
 import { collectState, plan, sequential } from "./pytorch-plan";
@@ -153,7 +153,7 @@ def save_weights(model, path):
     else:
         write_safetensors(state, path, metadata)`;
 
-function docstring(className: string, summary: ReturnType<typeof summarizeModel>, inputShape: number[], stateNames: string[], purpose: ExportPurpose): string {
+function docstring(className: string, summary: ModelSummary, inputShape: number[], stateNames: string[], purpose: ExportPurpose): string {
   const usage = usageText(purpose);
   const names = stateNames.length
     ? `The file names its tensors as the state_dict does:\n    ${stateNames.slice(0, 2).map(pyString).join(", ")}, ...`

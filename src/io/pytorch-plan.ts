@@ -5,7 +5,7 @@
  * `projection`). Input sizes come from summarizeModel()'s shape inference. The same plan gives
  * specStateShapes(): the state_dict names and shapes a spec's model has, without building it.
  */
-import { type BuiltModel, type LayerSummary, summarizeModel } from "../nn/build";
+import { type LayerSummary, type ModelSummary, summarizeModel } from "../nn/shapes";
 import { type LayerSpec, type ModelSpec, parseModelSpec } from "../nn/spec";
 import { call, type Py, type PyGroup, type PyItem, pyFloat, pyString, pyTuple } from "./python-source";
 
@@ -173,7 +173,7 @@ export function sequential(open: string, planned: Planned[]): PyGroup {
 }
 
 /** The checked spec, its shape summary and the planned modules; throws a ModelSpecError naming the layer. */
-export function plan(spec: ModelSpec, inputShape: number[]): { spec: ModelSpec; summary: Omit<BuiltModel, "model">; layers: Planned[] } {
+export function plan(spec: ModelSpec, inputShape: number[]): { spec: ModelSpec; summary: ModelSummary; layers: Planned[] } {
   const checked = parseModelSpec(spec);
   const summary = summarizeModel(checked, inputShape); // throws ModelSpecError naming the layer
   const byIndex = new Map(summary.layers.map((l) => [l.index, l]));

@@ -1,6 +1,6 @@
 /** Neural-network modules (torch.nn), initialisers (torch.nn.init) and model specs. */
 
-export { type BuiltModel, buildModel, type LayerSummary, summarizeModel } from "./build";
+export { type BuiltModel, buildModel } from "./build";
 export { AdaptiveAvgPool2d, AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, Upsample } from "./conv";
 export * as init from "./init";
 export {
@@ -24,4 +24,5 @@ export {
 export { Module } from "./module";
 export { BatchNorm1d, BatchNorm2d, LayerNorm } from "./normalization";
 export { Residual } from "./residual";
+export { type LayerSummary, type ModelSummary, summarizeModel } from "./shapes";
 export { ACTIVATIONS, type ActivationName, type LayerSpec, type LayerType, type ModelSpec, ModelSpecError, parseModelSpec } from "./spec";

@@ -18,17 +18,13 @@ import { gemmGrid, gemmKernel, gemmTile } from "./kernels/gemm";
 import { defineOp, type OpDef, type OpTable, type TensorMeta } from "./op";
 import { sum } from "./reduce";
 import { reshape } from "./shape-ops";
+import { convOutSize, type Pair, pair, resolvePadding } from "./sizes";
 
 export interface ConvGeometry {
   stride: [number, number];
   /** [top, bottom, left, right] */
   padding: [number, number, number, number];
   dilation: [number, number];
-}
-
-/** Output size of one spatial dim. */
-export function convOutSize(size: number, k: number, stride: number, padBefore: number, padAfter: number, dilation: number): number {
-  return Math.floor((size + padBefore + padAfter - dilation * (k - 1) - 1) / stride) + 1;
 }
 
 interface Dims {
@@ -273,33 +269,11 @@ export const conv2dBackwardWeightOp: OpDef<BackwardWeightAttrs> = defineOp<Backw
 
 // ---- public functions ----
 
-type Pair = number | [number, number];
-const pair = (v: Pair): [number, number] => (typeof v === "number" ? [v, v] : v);
-
 export interface Conv2dOptions {
   stride?: Pair;
   /** Per side as [ph, pw] or a number; 'valid' (none) or 'same' (output size = input size, stride 1). */
   padding?: Pair | "same" | "valid";
   dilation?: Pair;
-}
-
-/** Resolves PyTorch's padding forms into [top, bottom, left, right]. */
-export function resolvePadding(
-  op: string,
-  padding: Conv2dOptions["padding"],
-  kernel: [number, number],
-  stride: [number, number],
-  dilation: [number, number],
-): ConvGeometry["padding"] {
-  if (padding === undefined || padding === "valid") return [0, 0, 0, 0];
-  if (padding === "same") {
-    check(stride[0] === 1 && stride[1] === 1, op, () => `padding='same' needs stride 1 (as in PyTorch), got stride [${stride}]`);
-    // Total padding d (k - 1) per dim; the odd extra goes after (bottom/right), as PyTorch does.
-    const [th, tw] = [dilation[0] * (kernel[0] - 1), dilation[1] * (kernel[1] - 1)];
-    return [Math.floor(th / 2), th - Math.floor(th / 2), Math.floor(tw / 2), tw - Math.floor(tw / 2)];
-  }
-  const [ph, pw] = pair(padding);
-  return [ph, ph, pw, pw];
 }
 
 /** 2-D convolution of x [N, C_in, H, W] with weight [C_out, C_in, KH, KW] (+ bias [C_out]). */

@@ -12,6 +12,7 @@ import { check, fmtShape } from "../errors";
 import { apply, apply1 } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
 import { defineOp, type OpDef, type OpTable, type TensorMeta } from "./op";
+import { type Pair, pair, poolOutSize } from "./sizes";
 
 export interface PoolAttrs {
   kernel: [number, number];
@@ -25,14 +26,7 @@ export interface PoolAttrs {
   outputSize: [number, number];
 }
 
-/** PyTorch's pooling output size, ceil mode included (the last window must start inside the input or its left padding). */
-export function poolOutSize(size: number, k: number, s: number, p: number, d: number, ceilMode: boolean): number {
-  const span = size + 2 * p - d * (k - 1) - 1;
-  let out = (ceilMode ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
-  if (ceilMode && (out - 1) * s >= size + p) out--;
-  return out;
-}
-
+/** The output shape of a pooling op on `x` (PyTorch's sizes, ceil mode included: see poolOutSize). */
 function outShape(op: string, x: TensorMeta, a: PoolAttrs): number[] {
   check(x.shape.length === 4, op, () => `input must be [N, C, H, W], got ${fmtShape(x.shape)}`);
   check(x.dtype === "float32", op, () => `input must be float32, got ${x.dtype}`);
@@ -139,9 +133,6 @@ function recordPool(ctx: GpuContext, mode: number, a: PoolAttrs, input: number[]
   const bindings = indices ? [src.binding, dst.binding, indices.binding] : [src.binding, dst.binding];
   ctx.dispatch(kernel, bindings, u, [Math.min(Math.ceil(total / 256), ctx.tuning.gridWorkgroups)]);
 }
-
-type Pair = number | [number, number];
-const pair = (v: Pair): [number, number] => (typeof v === "number" ? [v, v] : v);
 
 export interface MaxPool2dOptions {
   /** Defaults to the kernel size. */

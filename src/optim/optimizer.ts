@@ -11,7 +11,7 @@
 import type { Backend, Storage, TensorSlot } from "../backend/backend";
 import { check, fmtShape, OpError } from "../errors";
 import { add, div, mul } from "../ops/binary";
-import { fullOp, zeros } from "../ops/creation";
+import { fullOp, tensor, zeros } from "../ops/creation";
 import type { OpDef } from "../ops/op";
 import { sum } from "../ops/reduce";
 import { clamp, clone, sign, sqrt } from "../ops/unary-api";
@@ -48,6 +48,13 @@ export interface Regularization {
   l1?: number;
   /** Adds l2 * w to each gradient (ridge; what PyTorch's weight_decay does for SGD). */
   l2?: number;
+}
+
+/** What saveState() gives and loadState() takes: the step count, each group's learning rate, each state arena. */
+export interface OptimizerState {
+  stepCount: number;
+  lrs: number[];
+  states: Float32Array[];
 }
 
 interface GroupViews {
@@ -196,6 +203,39 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
   /** Puts back the parameters of a snapshot. */
   restore(snapshot: Tensor): void {
     this.paramArena.assign_(snapshot);
+  }
+
+  /** The optimizer's state as host arrays (moments, accumulators, the step count, the learning rates), to save beside the weights. */
+  async saveState(): Promise<OptimizerState> {
+    const states = await Promise.all(this.stateArenas.map(async (t) => Float32Array.from(await t.data())));
+    return { stepCount: this.stepCount, lrs: this.groups.map((g) => g.options.lr), states };
+  }
+
+  /** Puts back a saveState() of an optimizer of the same kind over the same parameters; checks everything before changing anything. */
+  loadState(state: OptimizerState): void {
+    check(
+      state.states.length === this.stateArenas.length && state.states.every((s) => s.length === this.size),
+      this.name,
+      () =>
+        `the saved state has ${state.states.length} buffers of ${state.states[0]?.length ?? 0} values; this optimizer has ${this.stateArenas.length} of ${this.size}`,
+    );
+    check(
+      state.lrs.length === this.groups.length,
+      this.name,
+      () => `the saved state has ${state.lrs.length} learning rates for ${this.groups.length} parameter groups`,
+    );
+    check(Number.isInteger(state.stepCount) && state.stepCount >= 0, this.name, () => `the saved step count ${state.stepCount} is not a whole number`);
+    noGrad(() =>
+      this.stateArenas.forEach((arena, i) => {
+        const saved = withBackend(this.backend, () => tensor(state.states[i]));
+        arena.assign_(saved);
+        saved.dispose();
+      }),
+    );
+    this.groups.forEach((g, i) => {
+      g.options.lr = state.lrs[i];
+    });
+    this.stepCount = state.stepCount;
   }
 
   /** Forgets the optimizer's state (moments, accumulators, the step count), as a fresh optimizer. */

@@ -16,8 +16,10 @@ import type { LRScheduler, ReduceLROnPlateau } from "../optim/schedulers";
 import { withBackend } from "../tensor/engine";
 import { manualSeed } from "../tensor/random";
 import type { Tensor } from "../tensor/tensor";
-import { type ExperimentConfig, makeOptimizer, makeScheduler, type OptimizerConfig, type Splits } from "./config";
-import { isClassification, type LossFn, lossByName } from "./objectives";
+import type { ExperimentConfig, OptimizerConfig } from "./config";
+import { isClassification } from "./loss-names";
+import { makeOptimizer, makeScheduler, type Splits } from "./make";
+import { type LossFn, lossByName } from "./objectives";
 import { Trainer } from "./trainer";
 
 /** The seed of a run's weights and batch order (the config's, default 1). */
@@ -65,7 +67,7 @@ export function makeExperimentOptimizer(
 }
 
 /** A Trainer for `model` with everything the config sets; it evaluates the validation split after each epoch, or the test split when there is none. */
-export function makeExperimentTrainer(config: ExperimentConfig, splits: Splits, model: Module): Trainer {
+export function makeExperimentTrainer(config: ExperimentConfig, splits: Splits, model: Module, start?: { epoch: number; step: number }): Trainer {
   const t = config.training;
   const { optimizer, scheduler } = makeExperimentOptimizer(config, model);
   return new Trainer({
@@ -82,5 +84,6 @@ export function makeExperimentTrainer(config: ExperimentConfig, splits: Splits, 
     clipGradValue: t.clipGradValue,
     earlyStopping: t.earlyStopping,
     augment: experimentAugment(config, splits.train.inputShape),
+    start,
   });
 }

@@ -7,15 +7,10 @@ import { binaryCrossEntropyWithLogits, crossEntropy, huberLoss, l1Loss, mseLoss,
 import { reshape } from "../ops/shape-ops";
 import { cast } from "../ops/unary-api";
 import type { Tensor } from "../tensor/tensor";
-
-export const LOSSES = ["crossEntropy", "bceWithLogits", "multiMargin", "mse", "l1", "huber"] as const;
-export type LossName = (typeof LOSSES)[number];
+import { LOSSES, type LossName } from "./loss-names";
 
 /** A loss of (model output, targets) -> a one-element tensor (the mean over the batch). */
 export type LossFn = (output: Tensor, target: Tensor) => Tensor;
-
-/** Whether a loss compares class indices (classification) or values (regression). */
-export const isClassification = (name: LossName) => name === "crossEntropy" || name === "bceWithLogits" || name === "multiMargin";
 
 export function lossByName(name: LossName, options: { labelSmoothing?: number; delta?: number } = {}): LossFn {
   switch (name) {

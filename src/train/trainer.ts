@@ -7,7 +7,7 @@
  * and putting back the last weights known to be good.
  */
 import type { Backend } from "../backend/backend";
-import { type Batch, batches } from "../data/batches";
+import { type Batch, batchCount, batches } from "../data/batches";
 import type { Dataset } from "../data/dataset";
 import type { Module } from "../nn/module";
 import type { Optimizer } from "../optim/optimizer";
@@ -49,6 +49,12 @@ export interface TrainerOptions {
   augment?: (x: Tensor) => Tensor;
   /** Pending loss reads before a step waits for the oldest (default 4). */
   readbackDepth?: number;
+  /**
+   * Where a resumed run starts (weights and optimizer state already restored): the epochs completed
+   * and the steps taken. The current epoch's batches already trained are skipped, in the same
+   * seeded order, so the run goes on exactly as if it had not stopped.
+   */
+  start?: { epoch: number; step: number };
 }
 
 export interface StepEvent {
@@ -95,11 +101,19 @@ export class Trainer extends RunControl<TrainerEvents> {
   private lastGood: Tensor | null = null;
   private best: { value: number; epoch: number; snapshot: Tensor | null } | null = null;
   private badEpochs = 0;
+  /** Batches of the current epoch a resumed run has already trained. */
+  private skip = 0;
 
   constructor(readonly options: TrainerOptions) {
     super();
     this.backend = options.optimizer.backend;
     this.lastGood = options.optimizer.snapshot();
+    if (options.start) {
+      this.epoch = options.start.epoch;
+      this.step = options.start.step;
+      const perEpoch = batchCount(options.train.n, options.batchSize);
+      this.skip = Math.min(Math.max(options.start.step - options.start.epoch * perEpoch, 0), perEpoch);
+    }
   }
 
   /**
@@ -151,6 +165,10 @@ export class Trainer extends RunControl<TrainerEvents> {
     let count = 0;
     let i = 0;
     for (const batch of batches(o.train, { batchSize: o.batchSize, seed: o.seed ?? 0, epoch: this.epoch })) {
+      if (this.skip > 0) {
+        this.skip--; // trained before the run was resumed
+        continue;
+      }
       if (this.state === "paused")
         // Report every loss still in flight before parking, so a paused run shows its last step.
         for (const v of await this.drain()) {

@@ -1,4 +1,4 @@
-/** The page layout of <dl-app>: header, tabs, banners and the Train tab's three columns. */
+/** The page layout of <dl-app>: header, tabs and banners. */
 import { css } from "lit";
 
 export const appStyles = css`
@@ -154,68 +154,18 @@ export const appStyles = css`
     padding: 2px 8px;
     font-size: 12px;
   }
-  main.train {
-    display: grid;
-    grid-template-columns: 290px 400px minmax(0, 1fr);
-    gap: 16px;
-    padding: 16px 24px 28px;
-    align-items: start;
-  }
-  .side {
-    display: grid;
-    gap: 16px;
-  }
-  .results {
-    display: grid;
-    gap: 12px;
-    min-width: 0;
-  }
-  .error {
-    color: #fecaca;
-    background: #2a1215;
-    border: 1px solid #7f1d1d;
-    border-radius: 10px;
-    padding: 10px 14px;
-    font-size: 13.5px;
-    line-height: 1.45;
-  }
-  .race-error {
-    margin: 16px 24px 0;
-  }
-  .stale,
-  .done {
-    font-size: 12.5px;
-    color: var(--warn);
-    margin: 12px 0 0;
-    display: flex;
-    align-items: center;
-    gap: 8px;
-  }
-  .done {
-    color: var(--good);
-  }
-  .stale button {
-    padding: 4px 10px;
-    font-size: 12.5px;
-  }
   .loading {
     padding: 40px;
     color: var(--muted);
   }
-  @media (max-width: 1360px) {
-    main.train {
-      grid-template-columns: 300px minmax(0, 1fr);
-    }
-    .results {
-      grid-column: 1 / -1;
-    }
-  }
   @media (max-width: 800px) {
-    main.train {
-      grid-template-columns: minmax(0, 1fr);
-    }
     header {
       flex-wrap: wrap;
+      padding: 10px 14px;
+      gap: 10px;
+    }
+    .banner {
+      margin: 10px 14px 0;
     }
   }
 `;

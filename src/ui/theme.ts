@@ -142,3 +142,32 @@ export const panelControls = css`
     line-height: 1;
   }
 `;
+
+/** A training problem's box (`.error`), and the notes under the controls: changes waiting (`.stale`), a finished run (`.done`). */
+export const alertStyles = css`
+  .error {
+    color: #fecaca;
+    background: #2a1215;
+    border: 1px solid #7f1d1d;
+    border-radius: 10px;
+    padding: 10px 14px;
+    font-size: 13.5px;
+    line-height: 1.45;
+    overflow-wrap: anywhere;
+  }
+  .stale,
+  .done {
+    font-size: 12.5px;
+    color: var(--warn);
+    margin: 0;
+    line-height: 1.45;
+  }
+  .done {
+    color: var(--good);
+  }
+  .stale button,
+  .done button {
+    padding: 4px 10px;
+    font-size: 12.5px;
+  }
+`;

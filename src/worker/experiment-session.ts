@@ -19,16 +19,19 @@ import type { Dataset } from "../data/dataset";
 import { checkpointFilename, saveModel } from "../io/checkpoint";
 import { exportPyTorchScript } from "../io/pytorch-export";
 import type { BuiltModel } from "../nn/build";
-import { type ExperimentConfig, makeData, parseConfig, type Splits } from "../train/config";
+import { type ExperimentConfig, parseConfig } from "../train/config";
 import { type Evaluation, evaluate } from "../train/evaluate";
 import { buildExperimentModel, exportPurpose, makeExperimentTrainer } from "../train/experiment";
+import { makeData, type Splits } from "../train/make";
 import { type EpochEvent, type StepEvent, type StopEvent, Trainer } from "../train/trainer";
 import { EvalView } from "./eval-view";
 import { featureMaps, insideReport } from "./inside";
 import { LoopSession } from "./loop-session";
 import { errorMessage, type Post } from "./post";
-import { augmentedPreview, datasetPreview, isImages, isPoints } from "./previews";
+import { augmentedPreview, datasetPreview, exampleImages, isImages, isPoints } from "./previews";
+import type { RunSnapshot } from "./protocol";
 import { boundaryExtent, boundaryReport, scoreOf, testReport, trainScoreSet } from "./reports";
+import { describeData, restoreRun, resumeOptimizer, snapshotRun } from "./run-snapshot";
 import { StepBuffer } from "./step-stream";
 import { applyTune, type Tune } from "./tune";
 
@@ -65,9 +68,13 @@ export class ExperimentSession extends LoopSession<Trainer> {
     private readonly splits: Splits,
     private readonly built: BuiltModel,
     private readonly options: SessionOptions,
+    resume?: RunSnapshot,
   ) {
     super(options.backend);
-    this.loop = this.attach(makeExperimentTrainer(config, splits, built.model));
+    this.loop = this.attach(makeExperimentTrainer(config, splits, built.model, resume && { epoch: resume.epoch, step: resume.step }));
+    if (resume) resumeOptimizer(this.loop, resume);
+    this.lastInside = this.loop.step;
+    this.lastBoundary.step = this.loop.step;
     this.view = new EvalView(built.model);
     this.trainScore = trainScoreSet(splits.train);
     this.extent = isPoints(splits.train) ? boundaryExtent([splits.train, splits.test]) : null;
@@ -78,13 +85,16 @@ export class ExperimentSession extends LoopSession<Trainer> {
    * evaluation (`epoch` 0, `test`, `boundary` for points, `inside`) and `state`. Throws the
    * config's or the model spec's error, naming the field or layer.
    */
-  static async load(config: unknown, options: SessionOptions): Promise<ExperimentSession> {
+  static async load(config: unknown, options: SessionOptions, resume?: RunSnapshot): Promise<ExperimentSession> {
     const parsed = parseConfig(structuredClone(config));
+    options.post({ type: "loading", message: `Reading ${describeData(parsed)}…` });
     const splits = await makeData(parsed.data, options.read);
+    options.post({ type: "loading", message: "Building the model…" });
     const built = buildExperimentModel(parsed, splits.train.inputShape, options.backend);
     let session: ExperimentSession;
     try {
-      session = new ExperimentSession(parsed, splits, built, options);
+      if (resume) restoreRun(built.model, resume);
+      session = new ExperimentSession(parsed, splits, built, options, resume);
     } catch (e) {
       built.model.dispose();
       throw e;
@@ -92,6 +102,7 @@ export class ExperimentSession extends LoopSession<Trainer> {
     try {
       options.post({ type: "dataset", preview: datasetPreview(splits) });
       options.post({ type: "model", layers: built.layers, totalParams: built.totalParams, outputShape: built.outputShape });
+      options.post({ type: "loading", message: resume ? `Evaluating the run at step ${resume.step}…` : "Evaluating the untrained model…" });
       await session.initialReports();
     } catch (e) {
       await session.dispose();
@@ -101,11 +112,34 @@ export class ExperimentSession extends LoopSession<Trainer> {
     return session;
   }
 
-  /** Changes the learning rate, other numeric optimizer settings and L1/L2 for the next steps. */
-  tune(tune: Tune): void {
+  /** Changes the learning rate, other numeric optimizer settings, L1/L2 and the number of epochs for the next steps. */
+  tune(tune: Tune & { epochs?: number }): void {
     const o = this.loop.options;
+    if (tune.epochs !== undefined && !(Number.isInteger(tune.epochs) && tune.epochs >= 1))
+      throw new Error(`tune: epochs must be a whole number >= 1, got ${JSON.stringify(tune.epochs)}`);
     const tuned = applyTune(tune, o.optimizer, o.scheduler, this.config.optimizer);
     this.config = { ...this.config, optimizer: tuned.optimizer, regularization: tuned.regularization };
+    if (tune.epochs !== undefined) {
+      o.epochs = tune.epochs;
+      this.config = { ...this.config, training: { ...this.config.training, epochs: tune.epochs } };
+      this.postState(); // a finished run that got more epochs can play again
+    }
+  }
+
+  /** Posts the pixels of the given test images. */
+  examples(indices: number[]): void {
+    this.options.post({ type: "examples", ...exampleImages(this.splits.test, indices) });
+  }
+
+  /** Posts the run as it stands (weights, optimizer, position) for the page's autosave; pauses the trainer while it reads. */
+  async snapshot(): Promise<void> {
+    const trainer = this.loop;
+    trainer.pause();
+    try {
+      this.options.post({ type: "snapshot", run: await snapshotRun(this.config, trainer, this.built.model, this.splits.train.inputShape) });
+    } finally {
+      if (this.wantRunning && !this.finished) trainer.resume();
+    }
   }
 
   /** Posts the feature maps of test image `index`. */
@@ -146,8 +180,13 @@ export class ExperimentSession extends LoopSession<Trainer> {
     this.built.model.dispose();
   }
 
+  /** A run that diverged goes on from its last good weights; one that finished its epochs goes on when given more. */
+  protected override canContinue(end: StopEvent): boolean {
+    return end.reason === "diverged" || (end.reason === "done" && this.loop.epoch < this.loop.options.epochs);
+  }
+
   protected freshLoop(old: Trainer): Trainer {
-    return this.attach(new Trainer({ ...old.options }));
+    return this.attach(new Trainer({ ...old.options, start: undefined }));
   }
 
   /** Pause and step bring the boundary, test and inside reports for the weights as they are. */
@@ -211,18 +250,27 @@ export class ExperimentSession extends LoopSession<Trainer> {
   }
 
   protected postState(): void {
-    const done = this.finished !== null;
-    this.options.post({ type: "state", running: this.wantRunning && !done, done, ...(done ? { reason: this.finished?.message } : {}) });
+    const done = this.finished !== null && !this.canContinue(this.finished);
+    const reason = this.finished?.message;
+    this.options.post({
+      type: "state",
+      running: this.wantRunning && !this.finished,
+      done,
+      ...(reason ? { reason } : {}),
+      step: this.loop.step,
+      epoch: this.loop.epoch,
+    });
   }
 
-  /** Epoch 0: the untrained model's scores, test report, boundary and inside. */
+  /** The untrained model's (or a resumed run's) scores as epoch 0 (or the epoch it resumes at), test report, boundary and inside. */
   private async initialReports(): Promise<void> {
     const train = await this.evaluate(this.trainScore);
     const val = await this.evaluate(this.splits.val ?? this.splits.test);
+    const { epoch, step } = this.loop;
     const lr = this.loop.options.optimizer.lr;
-    this.options.post({ type: "epoch", epoch: 0, step: 0, lr, train: scoreOf(train), val: scoreOf(val), seconds: 0 });
+    if (step === 0) this.options.post({ type: "epoch", epoch, step, lr, train: scoreOf(train), val: scoreOf(val), seconds: 0 });
     const test = this.splits.val ? await this.evaluate(this.splits.test) : val;
-    this.options.post({ type: "test", ...testReport(test, this.splits.test, 0) });
+    this.options.post({ type: "test", ...testReport(test, this.splits.test, step) });
     await this.report("boundary");
     await this.report("inside");
   }

@@ -7,9 +7,9 @@
 import type { Backend } from "../backend/backend";
 import { gatherBatch } from "../data/batches";
 import type { Dataset } from "../data/dataset";
-import type { LayerSummary } from "../nn/build";
 import type { Sequential } from "../nn/layers";
 import type { Module } from "../nn/module";
+import type { LayerSummary } from "../nn/shapes";
 import { mul } from "../ops/binary";
 import { tensor } from "../ops/creation";
 import { sum } from "../ops/reduce";

@@ -3,7 +3,7 @@
  * Generative tab's GenerativeSession): play, pause, one step and dispose over a training loop that
  * runs on its own beside the session's reports, and after a divergence (the loop has put back the
  * last good weights) a fresh loop over the same model and optimizers when the user plays again.
- * A subclass says how its loop is made again, what it reports when paused or stepped, how it posts
+ * The same holds after a run finished, where the subclass allows it (more epochs). A subclass says how its loop is made again, what it reports when paused or stepped, how it posts
  * its state and batched steps, and what happens when its loop stops.
  */
 import type { Backend } from "../backend/backend";
@@ -43,6 +43,10 @@ export abstract class LoopSession<L extends SessionLoop> {
   protected abstract reportNow(): Promise<void>;
   /** A fresh loop over the same model and optimizers, to go on after a divergence. */
   protected abstract freshLoop(old: L): L;
+  /** Whether a loop that ended so can go on with a fresh loop (default: after a divergence). */
+  protected canContinue(end: StopEvent): boolean {
+    return end.reason === "diverged";
+  }
   /** Takes in the end of `loop`'s run (`error`: it threw). */
   protected abstract onStop(loop: L, end: StopEvent, error?: unknown): void;
 
@@ -98,7 +102,7 @@ export abstract class LoopSession<L extends SessionLoop> {
   private prepare(): boolean {
     if (this.disposed) return false;
     if (!this.finished) return true;
-    if (this.finished.reason !== "diverged") {
+    if (!this.canContinue(this.finished)) {
       this.postState();
       return false;
     }

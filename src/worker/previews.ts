@@ -7,9 +7,10 @@ import { gatherBatch } from "../data/batches";
 import type { Dataset } from "../data/dataset";
 import { tensor } from "../ops/creation";
 import { noGrad, tidy, withBackend } from "../tensor/engine";
-import type { ExperimentConfig, Splits } from "../train/config";
+import type { ExperimentConfig } from "../train/config";
 import { experimentAugment } from "../train/experiment";
-import type { DatasetPreview, WorkerEvent } from "./protocol";
+import type { Splits } from "../train/make";
+import type { DatasetPreview, ExampleImages, WorkerEvent } from "./protocol";
 
 /** Training images in an image preview. */
 export const PREVIEW_IMAGES = 64;
@@ -67,6 +68,24 @@ export function datasetPreview(splits: Splits): DatasetPreview {
     trainSize,
     testSize: test.n,
   };
+}
+
+/** The most images one `examples` request returns (a confusion-matrix cell keeps up to 32). */
+export const MAX_EXAMPLES = 64;
+
+/** Test images by index, for the page to show a confusion-matrix cell's examples. */
+export function exampleImages(test: Dataset, indices: number[]): ExampleImages {
+  if (!isImages(test)) throw new Error("examples: the test set has no images");
+  if (indices.length > MAX_EXAMPLES) throw new Error(`examples: at most ${MAX_EXAMPLES} images at a time, got ${indices.length}`);
+  const bad = indices.find((i) => !Number.isInteger(i) || i < 0 || i >= test.n);
+  if (bad !== undefined) throw new Error(`examples: ${bad} is not a test image (0 to ${test.n - 1})`);
+  const [channels, height, width] = test.inputShape;
+  const size = channels * height * width;
+  const pixels = new Uint8Array(indices.length * size);
+  indices.forEach((index, k) => {
+    pixels.set((test.x as Uint8Array).subarray(index * size, (index + 1) * size), k * size);
+  });
+  return { indices: Int32Array.from(indices), labels: Int32Array.from(indices, (i) => test.y[i]), channels, height, width, pixels };
 }
 
 const toPixels = (values: ArrayLike<number>) => Uint8Array.from(values, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));

@@ -4,7 +4,8 @@
  * CLI use) and renders the events the worker posts back. Every array here is a plain typed array
  * so it can be transferred, not copied.
  */
-import type { LayerSummary } from "../nn/build";
+import type { LayerSummary } from "../nn/shapes";
+import type { OptimizerState } from "../optim/optimizer";
 import type { ExperimentConfig, OptimizerConfig } from "../train/config";
 import type { GenerativeCommand, GenerativeEvent } from "./generative-protocol";
 
@@ -14,14 +15,37 @@ export interface RaceEntry {
   optimizer: OptimizerConfig;
 }
 
+/**
+ * A Train-tab run as it stood, to resume after a reload: what it trains, where it was, the weights
+ * (parameters and buffers) and the optimizer's and schedule's state. The page autosaves it.
+ */
+export interface RunSnapshot {
+  /** The config the run trains (live changes included), as JSON: a snapshot resumes only that experiment. */
+  config: string;
+  epoch: number;
+  step: number;
+  /** The model's state_dict as safetensors. */
+  weights: Uint8Array;
+  optimizer: OptimizerState;
+  /** A per-epoch schedule's position and base rates. */
+  scheduler?: { t: number; baseLrs: number[] };
+}
+
 export type Command =
-  /** Builds data, model, optimizer and trainer from the config (discarding any previous session); posts dataset, model and an initial evaluation. */
-  | { type: "load"; config: ExperimentConfig }
+  /**
+   * Builds data, model, optimizer and trainer from the config (discarding any previous session);
+   * posts dataset, model and an initial evaluation. With `resume`, the run continues from that snapshot.
+   */
+  | { type: "load"; config: ExperimentConfig; resume?: RunSnapshot }
   | { type: "play" }
   | { type: "pause" }
   | { type: "step" }
-  /** Live changes that apply without a reload: learning rate and the other numeric optimizer settings, L1/L2. */
-  | { type: "tune"; optimizer?: Partial<OptimizerConfig>; regularization?: { l1?: number; l2?: number } }
+  /** Live changes that apply without a reload: learning rate and the other numeric optimizer settings, L1/L2, the number of epochs (more epochs continue a finished run). */
+  | { type: "tune"; optimizer?: Partial<OptimizerConfig>; regularization?: { l1?: number; l2?: number }; epochs?: number }
+  /** The pixels of test images (a confusion-matrix cell's examples). */
+  | { type: "examples"; indices: number[] }
+  /** The run as it stands, for the autosave (answered by a `snapshot` event). */
+  | { type: "snapshot" }
   /** Feature maps of test example `index` through the conv layers (images only). */
   | { type: "inspect"; index: number }
   /** A batch of training images with the config's augmentation applied on the device. */
@@ -143,8 +167,22 @@ export interface RaceEpoch {
   val: SplitScore;
 }
 
+/** Test images by index, with their labels (uint8 pixels, [count, channels, height, width]). */
+export interface ExampleImages {
+  indices: Int32Array;
+  labels: Int32Array;
+  channels: number;
+  height: number;
+  width: number;
+  pixels: Uint8Array;
+}
+
 export type WorkerEvent =
   | { type: "backend"; kind: "webgpu" | "cpu"; description: string; fallbackReason?: string }
+  /** What a load is doing while it takes time (reading a dataset, compiling kernels). */
+  | { type: "loading"; message: string }
+  | ({ type: "examples" } & ExampleImages)
+  | { type: "snapshot"; run: RunSnapshot }
   | { type: "dataset"; preview: DatasetPreview }
   | { type: "model"; layers: LayerSummary[]; totalParams: number; outputShape: number[] }
   | ({ type: "steps" } & StepBatch)
@@ -158,7 +196,7 @@ export type WorkerEvent =
   | ({ type: "race-epoch" } & RaceEpoch)
   | { type: "exported"; safetensors: Uint8Array; script: string; filename: string }
   /** running: the trainer is stepping; done: training finished (epochs, early stopping or divergence). `race` when it is the race's. */
-  | { type: "state"; running: boolean; done: boolean; reason?: string; race?: boolean }
+  | { type: "state"; running: boolean; done: boolean; reason?: string; race?: boolean; step?: number; epoch?: number }
   /** A problem the user must see (bad config, diverged loss with the last good weights kept, lost device). */
   | { type: "error"; message: string }
   | GenerativeEvent;

@@ -81,7 +81,7 @@ async function handle(command: Command, backend: Backend): Promise<void> {
   const options: SessionOptions = { backend, post };
   switch (command.type) {
     case "load":
-      return slots.train.replace(ExperimentSession.load(command.config, options));
+      return slots.train.replace(ExperimentSession.load(command.config, options, command.resume));
     case "race":
       await pauseOthers("race");
       return slots.race.replace(RaceSession.load(command.config, command.entries, options));
@@ -101,6 +101,10 @@ async function handle(command: Command, backend: Backend): Promise<void> {
       return experiment(command).augmentPreview(command.count);
     case "export":
       return experiment(command).export();
+    case "examples":
+      return experiment(command).examples(command.indices);
+    case "snapshot":
+      return experiment(command).snapshot();
     case "race-play":
       await pauseOthers("race");
       return race(command).play();
@@ -123,7 +127,8 @@ async function handle(command: Command, backend: Backend): Promise<void> {
     case "gen-export":
       return generative(command).export();
     default:
-      throw new Error(`unknown command ${JSON.stringify((command as { type?: unknown }).type)}`);
+      // Every command is handled above (the compiler checks); a message from elsewhere is refused.
+      throw new Error(`unknown command ${JSON.stringify((command satisfies never as { type?: unknown }).type)}`);
   }
 }
 

@@ -19,7 +19,7 @@ afterAll(async () => {
   await stop(session);
 });
 
-const view = (page: Page) => page.locator("dl-generative-view");
+const view = (page: Page) => page.locator("dl-generative-tab");
 const attr = async (page: Page, name: string) => Number(await view(page).getAttribute(name));
 
 /** Opens the Generative tab and waits for the engine and the loaded model's first view. */

@@ -75,7 +75,7 @@ it("(3) races SGD, momentum and Adam and draws three curves", async () => {
   await page.getByTestId("race-start").click();
   await expect.poll(() => attr(page, "data-race-epochs"), { timeout: 180_000, interval: 500 }).toBeGreaterThanOrEqual(9);
   await page.getByTestId("race-start").click(); // pause
-  const race = page.locator("dl-race-view");
+  const race = page.locator("dl-race-tab");
   expect(await race.getByTestId("metric-chart-loss").getAttribute("data-series")).toBe("3");
   expect(await race.getByTestId("metric-chart-accuracy").getAttribute("data-series")).toBe("3");
   expect(await race.getByTestId("race-table").getAttribute("data-rows")).toBe("3");

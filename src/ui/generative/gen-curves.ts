@@ -2,14 +2,16 @@
  * <dl-gen-curves>: the live curves of a generative run against the iteration. A GAN: D's and G's
  * losses on one chart, D's accuracy on real and on generated examples on another (both near 50%
  * is the balance the game seeks; both near 100% means D has won). An autoencoder: the loss with
- * its reconstruction and (VAE) KL terms. Call addSteps() with each batch and clear() on reload.
+ * its reconstruction and (VAE) KL terms, from the feed the store keeps of the run.
  */
 import { css, html, LitElement } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
 import type { GenerativeSteps } from "../../worker/generative-protocol";
-import { LinePlot } from "../results/line-plot";
+import type { LinePlot } from "../results/line-plot";
 import type { Line, XY } from "../results/metric-series";
+import { loadLinePlot } from "../results/plot-controller";
 import { formatPercent } from "../results/ticks";
+import type { Feed } from "../state/feed";
 
 /** Each series: its step-batch column, label and colour, and which chart it is on. */
 const SERIES: Record<string, { label: string; color: string; chart: 0 | 1 }> = {
@@ -66,6 +68,9 @@ export class GenCurves extends LitElement {
 
   /** "gan" draws two charts (losses, D accuracy); an autoencoder one. */
   @property() kind: "gan" | "autoencoder" | "vae" = "gan";
+  /** The run's iterations (kept by the store): drawn from the start, then as they come. */
+  @property({ attribute: false }) feed: Feed<GenerativeSteps> | null = null;
+  private unsubscribe: (() => void) | null = null;
   @query("#c0") private _c0!: HTMLCanvasElement;
   @query("#c1") private _c1!: HTMLCanvasElement;
   private plots: LinePlot[] = [];
@@ -76,17 +81,34 @@ export class GenCurves extends LitElement {
   }
 
   protected override updated(changed: Map<string, unknown>): void {
-    if (changed.has("kind") && this.hasUpdated && changed.get("kind") !== undefined) this.build();
+    if (changed.has("kind") && changed.get("kind") !== undefined) this.build();
+    else if (changed.has("feed") && changed.get("feed") !== undefined) this.follow();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.build();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     for (const p of this.plots) p.destroy();
     this.plots = [];
   }
 
-  /** Appends a batch of iterations. */
-  addSteps(batch: GenerativeSteps): void {
+  /** Draws the feed from its start and follows it. */
+  private follow(): void {
+    this.unsubscribe?.();
+    this.clear();
+    const feed = this.feed;
+    if (!feed) return;
+    for (const batch of feed.items) this.addSteps(batch);
+    this.unsubscribe = feed.subscribe((change) => (change.kind === "clear" ? this.clear() : this.addSteps(change.item)));
+  }
+
+  private addSteps(batch: GenerativeSteps): void {
     batch.names.forEach((name, k) => {
       const target = this.lines.get(name);
       if (!target) return;
@@ -97,14 +119,22 @@ export class GenCurves extends LitElement {
     this.dataset.points = String([...this.lines.values()].reduce((n, l) => n + l.data.length, 0));
   }
 
-  /** Empties every curve (a new run). */
-  clear(): void {
+  private clear(): void {
     for (const l of this.lines.values()) l.data.length = 0;
     for (const p of this.plots) p.requestDraw();
     this.dataset.points = "0";
   }
 
+  /** New plots for the kind (Chart.js loads with the first chart); the feed is drawn into them. */
   private build(): void {
+    void loadLinePlot().then(({ LinePlot }) => {
+      if (!this.isConnected) return;
+      this.makePlots(LinePlot);
+      this.follow();
+    });
+  }
+
+  private makePlots(LinePlot: typeof import("../results/line-plot").LinePlot): void {
     for (const p of this.plots) p.destroy();
     const names =
       this.kind === "gan" ? ["dLoss", "gLoss", "dRealAccuracy", "dFakeAccuracy"] : this.kind === "vae" ? ["loss", "reconstruction", "kl"] : ["loss"];

@@ -7,6 +7,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
 import type { ReconstructionView } from "../../worker/generative-protocol";
+import { fire } from "../events";
 import { sizedContext, WidthController } from "../results/width-controller";
 
 type Latent = NonNullable<ReconstructionView["latent"]>;
@@ -63,7 +64,7 @@ export class LatentPlane extends LitElement {
     if (!l) return;
     const box = this._canvas.getBoundingClientRect();
     const latent = latentAt(e.clientX - box.left, e.clientY - box.top, box.width, l.bounds);
-    this.dispatchEvent(new CustomEvent("decode", { detail: { latent }, bubbles: true, composed: true }));
+    fire(this, "decode", { latent });
   }
 
   protected override updated(): void {
@@ -106,6 +107,10 @@ export class LatentPlane extends LitElement {
 }
 
 declare global {
+  interface HTMLElementEventMap {
+    /** A point of the latent plane to decode. */
+    decode: CustomEvent<{ latent: [number, number] }>;
+  }
   interface HTMLElementTagNameMap {
     "dl-latent-plane": LatentPlane;
   }

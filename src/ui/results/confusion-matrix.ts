@@ -2,27 +2,24 @@
  * <dl-confusion-matrix>: how the test examples of each true class (rows) were classified (columns),
  * with counts, colours by the share of the row (green on the diagonal, red off it) and the class
  * names. Past six classes the cells get small: counts are shortened ("1.2k") in a smaller font, and
- * long class names are numbered in the row headers and the columns show the numbers. Each cell is a button: it fires `open-cell` and opens the cell's examples below the matrix
- * (the images the page holds, the other test indices as links that fire `inspect`).
+ * long class names are numbered in the row headers and the columns show the numbers. Each cell is a
+ * button that opens the cell's examples below the matrix: the images of the prediction grid, and the
+ * others fetched from the worker (it fires `examples-request` for the ones the page lacks; `examples`
+ * holds those that came). A click on an image fires `inspect`. Tables have no images: their test
+ * indices are listed.
  */
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, queryAll, state } from "lit/decorators.js";
+import type { ExampleImages } from "../../worker/protocol";
+import { fire } from "../events";
 import { resultStyles } from "./base-styles";
 import { hexToRgb, luminance, mix, type Rgb, rgbCss } from "./colors";
 import { cellCount, cellExamples, diagonalShare, rowFractions } from "./confusion";
 import { RovingFocus } from "./grid-keys";
 import "./pixel-image";
 import { chwToRgba, type ImageShape } from "./pixels";
-import { className, inspectEvent, type TestGrid } from "./test-grid";
+import { className, type TestGrid } from "./test-grid";
 import { formatPercent } from "./ticks";
-
-/** Detail of the `open-cell` event. */
-export interface OpenCellDetail {
-  trueClass: number;
-  predicted: number;
-  /** Test indices of (up to 32 of) the cell's examples. */
-  indices: number[];
-}
 
 const CELL_BACKGROUND: Rgb = [23, 34, 58];
 const RIGHT = hexToRgb("#22c55e");
@@ -183,11 +180,18 @@ export class ConfusionMatrix extends LitElement {
         font-size: 12px;
         color: var(--muted);
       }
-      .others button {
-        padding: 1px 8px;
-        font-size: 11px;
-        font-weight: 500;
-        border-radius: 999px;
+      .images .pending {
+        display: grid;
+        place-items: center;
+        width: 48px;
+        height: 48px;
+        border-radius: 5px;
+        background: var(--surface-2);
+        color: var(--muted);
+        font-size: 10px;
+        line-height: 1;
+      }
+      .others span {
         font-variant-numeric: tabular-nums;
       }
     `,
@@ -203,6 +207,8 @@ export class ConfusionMatrix extends LitElement {
   @property({ attribute: false }) grid: TestGrid | null = null;
   /** Shape of one image of `grid`. */
   @property({ attribute: false }) shape: ImageShape | null = null;
+  /** Test images fetched for opened cells, by test index. */
+  @property({ attribute: false }) examples: ReadonlyMap<number, ExampleImages> = new Map();
 
   @state() private _open: { trueClass: number; predicted: number } | null = null;
   private readonly tabStop = new RovingFocus(this);
@@ -228,8 +234,10 @@ export class ConfusionMatrix extends LitElement {
     const same = this._open?.trueClass === trueClass && this._open.predicted === predicted;
     this._open = same ? null : { trueClass, predicted };
     if (same) return;
-    const indices = Array.from(this.indicesOf(trueClass, predicted));
-    this.dispatchEvent(new CustomEvent<OpenCellDetail>("open-cell", { detail: { trueClass, predicted, indices }, bubbles: true, composed: true }));
+    if (!this.shape) return; // a table: no images to fetch
+    const { other } = cellExamples(this.indicesOf(trueClass, predicted), this.grid?.indices);
+    const missing = other.filter((i) => !this.examples.has(i));
+    if (missing.length) fire(this, "examples-request", { indices: missing });
   }
 
   private onEscape(event: KeyboardEvent): void {
@@ -269,39 +277,34 @@ export class ConfusionMatrix extends LitElement {
     </td>`;
   }
 
-  private examples() {
+  private renderExamples() {
     if (!this._open) return nothing;
     const { trueClass, predicted } = this._open;
     const names = this.classNames;
     const count = this.confusion?.[trueClass]?.[predicted] ?? 0;
     const indices = this.indicesOf(trueClass, predicted);
-    const { shown, other } = cellExamples(indices, this.shape ? this.grid?.indices : undefined);
     const { grid, shape } = this;
-    return html`<section class="examples" data-testid="confusion-examples" data-shown=${shown.length} data-other=${other.length} aria-live="polite">
+    const { shown, other } = cellExamples(indices, shape ? grid?.indices : undefined);
+    const slots = new Map(shown.map((s) => [s.index, s.slot]));
+    const loaded = other.filter((i) => this.examples.has(i)).length;
+    const image = (index: number) => {
+      const slot = slots.get(index);
+      const fetched = this.examples.get(index);
+      if (!shape) return nothing;
+      const rgba = slot !== undefined && grid ? chwToRgba(grid.pixels, slot, shape) : fetched ? chwToRgba(fetched.pixels, 0, shape) : null;
+      return html`<button type="button" title="Test image ${index}" aria-label="Inspect test image ${index}" @click=${() => fire(this, "inspect", { index })}>
+        ${rgba ? html`<dl-pixel-image .image=${{ rgba, width: shape.width, height: shape.height }}></dl-pixel-image>` : html`<span class="pending">#${index}</span>`}
+      </button>`;
+    };
+    return html`<section class="examples" data-testid="confusion-examples" data-shown=${shown.length + loaded} data-other=${other.length - loaded} aria-live="polite">
       <header>
-        <span>True <b>${className(names, trueClass)}</b>, predicted <b>${className(names, predicted)}</b>: ${count} ${count === 1 ? "example" : "examples"}</span>
+        <span>True <b>${className(names, trueClass)}</b>, predicted <b>${className(names, predicted)}</b>: ${count} ${count === 1 ? "example" : "examples"}${count > indices.length ? html` (the first ${indices.length} shown)` : nothing}</span>
         <button type="button" @click=${() => (this._open = null)}>Close</button>
       </header>
+      ${shape && indices.length ? html`<div class="images">${Array.from(indices, image)}</div>` : nothing}
       ${
-        shown.length && grid && shape
-          ? html`<div class="images">
-              ${shown.map(
-                ({
-                  index,
-                  slot,
-                }) => html`<button type="button" title="Test image ${index}" aria-label="Inspect test image ${index}" @click=${() => this.dispatchEvent(inspectEvent(index))}>
-                  <dl-pixel-image .image=${{ rgba: chwToRgba(grid.pixels, slot, shape), width: shape.width, height: shape.height }}></dl-pixel-image>
-                </button>`,
-              )}
-            </div>`
-          : nothing
-      }
-      ${
-        other.length
-          ? html`<div class="others">
-              <span>${shown.length ? "More" : "Test"} indices:</span>
-              ${other.map((index) => html`<button type="button" title="Inspect test image ${index}" @click=${() => this.dispatchEvent(inspectEvent(index))}>#${index}</button>`)}
-            </div>`
+        !shape && indices.length
+          ? html`<div class="others"><span>Test rows:</span>${Array.from(indices, (index) => html`<span>#${index}</span>`)}</div>`
           : nothing
       }
       ${indices.length === 0 ? html`<div class="others">No examples in this cell.</div>` : nothing}
@@ -341,7 +344,7 @@ export class ConfusionMatrix extends LitElement {
           </tbody>
         </table>
       </div>
-      ${this.examples()}
+      ${this.renderExamples()}
     </div>`;
   }
 }
@@ -349,5 +352,9 @@ export class ConfusionMatrix extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     "dl-confusion-matrix": ConfusionMatrix;
+  }
+  interface HTMLElementEventMap {
+    /** Test images an opened cell shows and the page does not hold yet. */
+    "examples-request": CustomEvent<{ indices: number[] }>;
   }
 }

@@ -12,7 +12,7 @@ import "./race-table";
 import "./roc-chart";
 
 export type { BoundaryPlot } from "./boundary-plot";
-export type { ConfusionMatrix, OpenCellDetail } from "./confusion-matrix";
+export type { ConfusionMatrix } from "./confusion-matrix";
 export type { Filters, FilterView } from "./filter-view";
 export type { LayerStats } from "./layer-stats";
 export type { MetricChart } from "./metric-chart";
@@ -21,4 +21,4 @@ export type { ImageShape } from "./pixels";
 export type { PredictionGrid } from "./prediction-grid";
 export type { RaceTable } from "./race-table";
 export type { Roc, RocChart } from "./roc-chart";
-export type { InspectDetail, TestGrid } from "./test-grid";
+export type { TestGrid } from "./test-grid";

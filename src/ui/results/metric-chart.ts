@@ -2,14 +2,19 @@
  * <dl-metric-chart>: live training curves against the step. Loss mode: each batch faintly, its
  * debiased moving average, and the train and validation loss of each epoch, on a log scale.
  * Accuracy mode: train and validation accuracy per epoch. LR mode: the learning rate. After
- * `addSeries` it is a race chart instead: one colour per optimizer, overlaid, with a legend. Reports
- * may arrive at any rate; Chart.js redraws at most once per animation frame.
+ * `addSeries` it is a race chart instead: one colour per optimizer, overlaid, with a legend. It draws
+ * a feed (a run's curves, kept by the store): everything in it when given, then each report as it
+ * arrives; an `overlay` feed (the run before the last reset) is drawn as one faint line. Reports may
+ * arrive at any rate; Chart.js redraws at most once per animation frame.
  */
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
 import type { EpochReport, RaceEpoch, RaceProgress, StepBatch } from "../../worker/protocol";
+import type { Feed, FeedChange } from "../state/feed";
+import type { RaceCurveItem } from "../state/race-slice";
+import type { TrainCurveItem } from "../state/train-slice";
 import { resultStyles } from "./base-styles";
-import { type AxisOptions, LinePlot } from "./line-plot";
+import type { AxisOptions } from "./line-plot";
 import { type Line, type MetricMode, MetricSeries } from "./metric-series";
 import { PlotController } from "./plot-controller";
 import { formatMetric, formatPercent, formatShort } from "./ticks";
@@ -100,6 +105,11 @@ export class MetricChart extends LitElement {
   @property({ reflect: true }) mode: MetricMode = "loss";
   /** Smoothing of the moving average of batch losses, in [0, 1); applies from the next clear. */
   @property({ type: Number }) smoothing = 0.9;
+  /** The curves to draw: a run's or a race's. */
+  @property({ attribute: false }) feed: Feed<TrainCurveItem> | Feed<RaceCurveItem> | null = null;
+  /** A previous run's curves, drawn faintly beneath. */
+  @property({ attribute: false }) overlay: Feed<TrainCurveItem> | null = null;
+  private unsubscribe: (() => void)[] = [];
 
   @query("canvas") private _canvas!: HTMLCanvasElement;
   private series = new MetricSeries("loss", 0.9);
@@ -164,12 +174,87 @@ export class MetricChart extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has("mode") && this.series.mode !== this.mode) this.restart();
+    if (changed.has("feed") || changed.has("overlay") || changed.has("mode")) this.follow();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.follow();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const stop of this.unsubscribe.splice(0)) stop();
+  }
+
+  /** Draws the feeds from their start and follows them. */
+  private follow(): void {
+    for (const stop of this.unsubscribe.splice(0)) stop();
+    this.clear();
+    const feed = this.feed as Feed<TrainCurveItem | RaceCurveItem> | null;
+    if (feed) {
+      for (const item of feed.items) this.take(item);
+      this.unsubscribe.push(feed.subscribe((change) => this.onChange(change)));
+    }
+    const overlay = this.overlay;
+    if (overlay) {
+      this.drawPrevious(overlay.items);
+      this.unsubscribe.push(overlay.subscribe(() => this.drawPrevious(overlay.items)));
+    }
+  }
+
+  private onChange(change: FeedChange<TrainCurveItem | RaceCurveItem>): void {
+    if (change.kind === "clear") {
+      const previous = this.overlay?.items;
+      this.clear();
+      if (previous) this.drawPrevious(previous);
+    } else this.take(change.item);
+  }
+
+  private take(item: TrainCurveItem | RaceCurveItem): void {
+    switch (item.kind) {
+      case "steps":
+        this.addSteps(item.batch);
+        break;
+      case "epoch":
+        this.addEpoch(item.report);
+        break;
+      case "validation":
+        this.current().addValidation(item.step, item.score);
+        this.changed();
+        break;
+      case "series":
+        for (const label of item.labels) this.addSeries(label);
+        break;
+      case "race-steps":
+        this.addRaceSteps(item.progress);
+        break;
+      case "race-epoch":
+        this.addRaceEpoch(item.report);
+        break;
+      default:
+        item satisfies never;
+    }
+  }
+
+  private drawPrevious(items: readonly TrainCurveItem[]): void {
+    const previous = new MetricSeries(this.mode, this.smoothing);
+    for (const item of items)
+      if (item.kind === "steps") previous.addSteps(item.batch);
+      else if (item.kind === "epoch") previous.addEpoch(item.report);
+      else previous.addValidation(item.step, item.score);
+    this.current().setPrevious(previous);
+    this.chart.plot?.setLines(this.series.lines);
+    this.changed();
   }
 
   protected override updated(): void {
     if (this.chart.plot || !this._canvas) return;
-    this.chart.plot = new LinePlot(this._canvas, { x: { title: "step" }, y: AXES[this.mode], drawn: () => this.requestUpdate() });
-    this.chart.plot.setLines(this.series.lines);
+    this.chart.ensure(({ LinePlot }) => {
+      const plot = new LinePlot(this._canvas, { x: { title: "step" }, y: AXES[this.mode], drawn: () => this.requestUpdate() });
+      plot.setLines(this.series.lines);
+      return plot;
+    });
   }
 
   private toggle(group: string): void {
@@ -200,8 +285,7 @@ export class MetricChart extends LitElement {
 
   override render() {
     const s = this.series;
-    const note =
-      s.isRace && this.mode !== "lr" ? (this.mode === "loss" ? "solid: train (smoothed) · dashed: validation" : "solid: validation · dashed: train") : "";
+    const note = s.isRace && this.mode !== "lr" ? `solid: train${this.mode === "loss" ? " (smoothed)" : ""} · dashed: validation` : "";
     return html`<div class="chart" data-testid="metric-chart-${this.mode}" data-mode=${this.mode} data-series=${s.seriesCount} data-points=${s.pointCount}>
       <div class="legend" role="group" aria-label="Series (press to show or hide)">
         ${s.lines.filter((l) => l.legend).map((l) => this.legendItem(l))}

@@ -36,6 +36,7 @@ export interface Line {
 }
 
 const TRAIN = "#38bdf8";
+const PREVIOUS = "#94a3b8";
 const VALIDATION = "#fbbf24";
 const LEARNING_RATE = "#a78bfa";
 
@@ -59,7 +60,7 @@ export class MetricSeries {
   /** The lines in drawing-priority order (first on top), legend order too. */
   lines: Line[] = [];
   private ema: Ema;
-  private single: Record<string, Line> = {};
+  private single: Partial<Record<"smooth" | "val" | "train" | "batch" | "lr", Line>> = {};
   private race: RaceLines[] = [];
 
   constructor(
@@ -102,7 +103,7 @@ export class MetricSeries {
     } else {
       this.single = { lr: line("learning rate", LEARNING_RATE) };
     }
-    this.lines = Object.values(this.single);
+    this.lines = Object.values(this.single) as Line[];
   }
 
   /** Per-step losses (loss mode) or learning rates (lr mode) of a single run. */
@@ -123,6 +124,24 @@ export class MetricSeries {
     push(this.single.val, report.step, report.val[key], this.mode === "loss");
   }
 
+  /** A validation score between epochs (a paused run's test report, when the test split is the validation split). */
+  addValidation(step: number, score: { loss: number; accuracy: number }): void {
+    if (this.mode === "lr") return;
+    push(this.single.val, step, this.mode === "accuracy" ? score.accuracy : score.loss, this.mode === "loss");
+  }
+
+  /**
+   * The run before the last reset, as one faint line beneath the others (its smoothed loss, its
+   * validation accuracy, or its learning rate), for comparing a setting before and after.
+   */
+  setPrevious(previous: MetricSeries): void {
+    const source = previous.single[this.mode === "loss" ? "smooth" : this.mode === "accuracy" ? "val" : "lr"];
+    this.lines = this.lines.filter((l) => l.group !== "previous");
+    if (!source?.data.length) return;
+    const faded = line("previous run", faint(PREVIOUS, 0.55), { group: "previous", width: 1.5, dash: [2, 3], radius: 0, under: true, data: source.data });
+    this.lines.push(faded);
+  }
+
   /** Adds a race entry named `label` (the first call turns the chart into a race); returns its index. */
   addSeries(label: string): number {
     if (!this.isRace) this.lines = [];
@@ -135,7 +154,9 @@ export class MetricSeries {
       lines.val = line(`${label} (validation)`, color, { group, dash: [5, 4], radius: 3, width: 1.5, legend: false });
       lines.raw = line(`${label} (batch)`, faint(color, 0.16), { group, width: 1, under: true, legend: false });
     } else if (this.mode === "accuracy") {
-      lines.train = line(`${label} (train)`, color, { group, dash: [5, 4], radius: 2, width: 1.5, legend: false });
+      // As in the loss chart: solid for train, dashed for validation.
+      lines.train = line(label, color, { group, radius: 2 });
+      lines.val = line(`${label} (validation)`, color, { group, dash: [5, 4], radius: 3, width: 1.5, legend: false });
     }
     this.race.push(lines);
     const top = [lines.smooth, lines.val, lines.train].filter((l): l is Line => l !== undefined);

@@ -8,8 +8,9 @@ import { customElement, property, queryAll } from "lit/decorators.js";
 import { resultStyles } from "./base-styles";
 import { columnsOf, RovingFocus } from "./grid-keys";
 import "./pixel-image";
+import { fire } from "../events";
 import { chwToRgba, type ImageShape, type RgbaImage } from "./pixels";
-import { className, inspectEvent, type TestGrid } from "./test-grid";
+import { className, type TestGrid } from "./test-grid";
 import { formatPercent } from "./ticks";
 
 @customElement("dl-prediction-grid")
@@ -176,7 +177,7 @@ export class PredictionGrid extends LitElement {
       title=${description}
       @click=${() => {
         this.tabStop.index = position;
-        this.dispatchEvent(inspectEvent(index));
+        fire(this, "inspect", { index });
       }}
     >
       <dl-pixel-image .image=${this.images[slot]}></dl-pixel-image>

@@ -7,7 +7,7 @@ import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
 import type { TestReport } from "../../worker/protocol";
 import { resultStyles } from "./base-styles";
-import { LinePlot } from "./line-plot";
+import type { LinePlot } from "./line-plot";
 import type { Line, XY } from "./metric-series";
 import { PlotController } from "./plot-controller";
 
@@ -69,13 +69,24 @@ export class RocChart extends LitElement {
   private readonly chart = new PlotController(this);
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (this.chart.plot && !changed.has("roc")) return;
-    this.chart.plot ??= new LinePlot(this._canvas, {
-      x: { title: "false positive rate", min: 0, max: 1, format: percent },
-      y: { title: "true positive rate", min: 0, max: 1, format: percent },
+    const plot = this.chart.plot;
+    if (plot) {
+      if (changed.has("roc")) this.draw(plot);
+      return;
+    }
+    this.chart.ensure(({ LinePlot }) => {
+      const made = new LinePlot(this._canvas, {
+        x: { title: "false positive rate", min: 0, max: 1, format: percent },
+        y: { title: "true positive rate", min: 0, max: 1, format: percent },
+      });
+      this.draw(made);
+      return made;
     });
-    this.chart.plot.setLines(rocLines(this.roc));
-    this.chart.plot.fillUnder(0, "rgba(56, 189, 248, 0.12)");
+  }
+
+  private draw(plot: LinePlot): void {
+    plot.setLines(rocLines(this.roc));
+    plot.fillUnder(0, "rgba(56, 189, 248, 0.12)");
   }
 
   override render() {

@@ -49,10 +49,10 @@ export function formatShort(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
-/** A metric value with 4 significant digits ("0.04213", "1.203"), or "—". */
+/** A metric value with 4 significant digits ("0.04213", "1.203"), very large or small ones as "4.76e+20", or "—". */
 export function formatMetric(v: number): string {
   if (!Number.isFinite(v)) return "—";
-  if (v !== 0 && Math.abs(v) < 1e-3) return v.toExponential(2);
+  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(2);
   return String(Number(v.toPrecision(4)));
 }
 

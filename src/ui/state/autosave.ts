@@ -26,8 +26,15 @@ function promised<T>(request: IDBRequest<T>): Promise<T> {
   });
 }
 
-/** An ExperimentStore in the browser's IndexedDB (one record in one object store). */
-export function indexedDbStore(factory: IDBFactory | undefined = globalThis.indexedDB, database = DATABASE): ExperimentStore {
+/** One record kept in the browser's IndexedDB under `key`: any value the browser can clone. */
+export interface StoredRecord {
+  load(): Promise<unknown>;
+  save(value: unknown): Promise<void>;
+  remove(): Promise<void>;
+}
+
+/** A record of the playground's IndexedDB database (one object store, one key per record). */
+export function indexedDbRecord(key: string, factory: IDBFactory | undefined = globalThis.indexedDB, database = DATABASE): StoredRecord {
   let opened: Promise<IDBDatabase> | undefined;
   const open = () => {
     if (!opened) {
@@ -49,20 +56,33 @@ export function indexedDbStore(factory: IDBFactory | undefined = globalThis.inde
     }
     return opened;
   };
+  const write = async (change: (store: IDBObjectStore) => void) => {
+    const tx = (await open()).transaction(STORE, "readwrite");
+    change(tx.objectStore(STORE));
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onabort = tx.onerror = () => reject(tx.error ?? new Error("the save was aborted"));
+    });
+  };
   return {
     async load() {
       const db = await open();
-      const value = await promised(db.transaction(STORE, "readonly").objectStore(STORE).get(KEY));
+      return promised(db.transaction(STORE, "readonly").objectStore(STORE).get(key));
+    },
+    save: (value) => write((store) => store.put(value, key)),
+    remove: () => write((store) => store.delete(key)),
+  };
+}
+
+/** An ExperimentStore in the browser's IndexedDB (the experiment's JSON text under one key). */
+export function indexedDbStore(factory: IDBFactory | undefined = globalThis.indexedDB, database = DATABASE): ExperimentStore {
+  const record = indexedDbRecord(KEY, factory, database);
+  return {
+    load: async () => {
+      const value = await record.load();
       return typeof value === "string" ? value : undefined;
     },
-    async save(json) {
-      const tx = (await open()).transaction(STORE, "readwrite");
-      tx.objectStore(STORE).put(json, KEY);
-      await new Promise<void>((resolve, reject) => {
-        tx.oncomplete = () => resolve();
-        tx.onabort = tx.onerror = () => reject(tx.error ?? new Error("the save was aborted"));
-      });
-    },
+    save: (json) => record.save(json),
   };
 }
 

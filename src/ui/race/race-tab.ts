@@ -1,26 +1,22 @@
 /**
- * <dl-race-view>: the optimizer race on networks. The user lists optimizers (up to six) with their
+ * <dl-race-tab>: the optimizer race on networks. The user lists optimizers (up to six) with their
  * learning rate and momentum; the worker trains the Train tab's model on its data under each, from
  * the same initial weights and in the same batch order, in lock-step. Overlaid loss and accuracy
  * curves and a final table show who wins. Below it, <dl-surface-race> runs the same optimizers on
- * classic 2-D surfaces. The element renders and edits; the app talks to the worker.
+ * classic 2-D surfaces. It draws the store's race session and calls its intents. Loaded on the
+ * tab's first visit.
  */
 import { css, html, LitElement, nothing } from "lit";
-import { customElement, property, query } from "lit/decorators.js";
-import { OPTIMIZERS, type OptimizerConfig } from "../train/config";
-import type { RaceEntry, RaceEpoch, RaceProgress } from "../worker/protocol";
-import { defaultOptimizer, OPTIMIZER_LABELS, type OptimizerName } from "./hyperparams";
-import "./results/index";
-import { SERIES_COLORS } from "./results/colors";
-import type { MetricChart } from "./results/index";
-import { MAX_RACE_ENTRIES } from "./state/experiment";
+import { customElement } from "lit/decorators.js";
+import { OPTIMIZERS, type OptimizerConfig } from "../../train/config";
+import type { RaceEntry } from "../../worker/protocol";
+import { defaultOptimizer, OPTIMIZER_LABELS, type OptimizerName } from "../train/hyperparams";
+import "../results/index";
+import { SERIES_COLORS } from "../results/colors";
+import { MAX_RACE_ENTRIES } from "../state/experiment";
+import { StoreController } from "../state/store-controller";
 import "./surface-race";
-import { theme } from "./theme";
-
-/** The detail of `race-change`: the new list of entries. */
-export interface RaceChangeDetail {
-  entries: RaceEntry[];
-}
+import { alertStyles, theme } from "../theme";
 
 /** A label that says what an entry is, e.g. "SGD + momentum 0.9 · lr 0.05". */
 export function describeEntry(o: OptimizerConfig): string {
@@ -30,10 +26,11 @@ export function describeEntry(o: OptimizerConfig): string {
 
 const hasMomentum = (name: OptimizerName) => name === "sgd" || name === "rmsprop";
 
-@customElement("dl-race-view")
-export class RaceView extends LitElement {
+@customElement("dl-race-tab")
+export class RaceTab extends LitElement {
   static override styles = [
     theme,
+    alertStyles,
     css`
       :host {
         display: grid;
@@ -117,47 +114,22 @@ export class RaceView extends LitElement {
     `,
   ];
 
-  /** The optimizers to race. */
-  @property({ attribute: false }) entries: RaceEntry[] = [];
-  /** Whether the race is stepping. */
-  @property({ type: Boolean }) running = false;
-  /** Whether a race has been started since the entries last changed. */
-  @property({ type: Boolean }) started = false;
-  /** Every epoch report of the current race. */
-  @property({ attribute: false }) epochs: RaceEpoch[] = [];
-  /** The labels of the race being shown (the entries it started with). */
-  @property({ attribute: false }) labels: string[] = [];
-  /** Whether the race has finished its epochs. */
-  @property({ type: Boolean }) finished = false;
-  /** What the race trains on, for the note (e.g. "the 2 → 16 → 16 → 3 MLP on Spiral"). */
-  @property() subject = "";
+  private readonly store = new StoreController(this);
 
-  @query("dl-metric-chart[mode=loss]") private lossChart?: MetricChart;
-  @query("dl-metric-chart[mode=accuracy]") private accuracyChart?: MetricChart;
-
-  /** Clears the curves and adds one series per label (a new race). */
-  startSeries(labels: string[]): void {
-    for (const chart of [this.lossChart, this.accuracyChart]) {
-      chart?.clear();
-      for (const label of labels) chart?.addSeries(label);
-    }
+  private get entries(): RaceEntry[] {
+    return this.store.store?.experiment?.race ?? [];
   }
 
-  addRaceSteps(progress: RaceProgress): void {
-    this.lossChart?.addRaceSteps(progress);
-  }
-
-  addRaceEpoch(report: RaceEpoch): void {
-    this.lossChart?.addRaceEpoch(report);
-    this.accuracyChart?.addRaceEpoch(report);
+  private get running(): boolean {
+    return this.store.store?.race.state.running ?? false;
   }
 
   private change(entries: RaceEntry[]): void {
-    this.dispatchEvent(new CustomEvent<RaceChangeDetail>("race-change", { detail: { entries }, bubbles: true, composed: true }));
+    this.store.store?.race.setEntries(entries.map((r) => ({ ...r, label: r.label || describeEntry(r.optimizer) })));
   }
 
   private control(action: "start" | "play" | "pause"): void {
-    this.dispatchEvent(new CustomEvent("race-control", { detail: { action }, bubbles: true, composed: true }));
+    this.store.store?.race.control(action);
   }
 
   private edit(index: number, optimizer: OptimizerConfig): void {
@@ -216,6 +188,12 @@ export class RaceView extends LitElement {
   }
 
   override render() {
+    const store = this.store.store;
+    const e = store?.experiment;
+    if (!store || !e) return nothing;
+    const r = store.race.state;
+    const started = r.started;
+    const subject = `the Train tab's model on ${e.config.data.name}`;
     return html`
       <div class="side">
         <section class="card" aria-label="Optimizers in the race">
@@ -225,21 +203,25 @@ export class RaceView extends LitElement {
         </section>
         <section class="card">
           <div class="buttons">
-            <button class="primary" data-testid="race-start" @click=${() => this.control(this.running ? "pause" : this.started && !this.finished ? "play" : "start")}>
-              ${this.running ? "Pause" : this.started && !this.finished ? "Resume" : "Start race"}
+            <button class="primary" data-testid="race-start" ?disabled=${!!store.train.blockedReason && !r.running} title=${store.train.blockedReason ?? ""}
+              @click=${() => this.control(r.running ? "pause" : started && !r.finished ? "play" : "start")}>
+              ${r.running ? "Pause" : started && !r.finished ? "Resume" : "Start race"}
             </button>
-            ${this.started ? html`<button @click=${() => this.control("start")} ?disabled=${this.running}>Restart</button>` : nothing}
+            ${started ? html`<button @click=${() => this.control("start")} ?disabled=${r.running}>Restart</button>` : nothing}
           </div>
           <p class="note" style="margin-top:12px">
-            Each optimizer trains ${this.subject || "the Train tab's model"} from the same initial weights, on the same batches in the same order, one step
+            Each optimizer trains ${subject} from the same initial weights, on the same batches in the same order, one step
             each in turn, so the curves differ only by the optimizer.
           </p>
+          ${store.train.blockedReason ? html`<p class="stale">The race trains the Train tab's model: ${store.train.blockedReason}</p>` : nothing}
+          ${r.pausedBecause ? html`<p class="stale" data-testid="race-paused-because">${r.pausedBecause}</p>` : nothing}
+          ${r.error ? html`<p class="error" role="alert" data-testid="race-error">${r.error}</p>` : nothing}
         </section>
       </div>
       <div class="charts">
-        <section class="card"><h2>Race: loss</h2><dl-metric-chart mode="loss"></dl-metric-chart></section>
-        <section class="card"><h2>Race: accuracy</h2><dl-metric-chart mode="accuracy"></dl-metric-chart></section>
-        <section class="card wide"><h2>Results</h2><dl-race-table .labels=${this.labels} .epochs=${this.epochs} .finished=${this.finished}></dl-race-table></section>
+        <section class="card"><h2>Race: loss</h2><dl-metric-chart mode="loss" .feed=${store.race.curves}></dl-metric-chart></section>
+        <section class="card"><h2>Race: accuracy</h2><dl-metric-chart mode="accuracy" .feed=${store.race.curves}></dl-metric-chart></section>
+        <section class="card wide"><h2>Results</h2><dl-race-table .labels=${r.labels} .epochs=${r.epochs} .finished=${r.finished}></dl-race-table></section>
         <section class="card wide"><h2>Optimizers on classic surfaces</h2><dl-surface-race></dl-surface-race></section>
       </div>
     `;
@@ -248,6 +230,6 @@ export class RaceView extends LitElement {
 
 declare global {
   interface HTMLElementTagNameMap {
-    "dl-race-view": RaceView;
+    "dl-race-tab": RaceTab;
   }
 }

@@ -23,10 +23,12 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { ifDefined } from "lit/directives/if-defined.js";
-import type { InitScheme } from "../nn/init";
-import type { LayerSpec, ModelSpec } from "../nn/spec";
+import type { InitScheme } from "../../nn/init";
+import type { LayerSpec, ModelSpec } from "../../nn/spec";
+import { fire } from "../events";
 import { type Field, fieldsOf, GROUP_COLORS, INIT_OPTIONS, kindOf, type LayerKind } from "./layer-catalog";
 import "./layer-menu";
+import { theme } from "../theme";
 import { builderStyles } from "./model-builder-styles";
 import {
   addLayer,
@@ -46,7 +48,6 @@ import {
   updateLayer,
 } from "./model-edit";
 import { dataKind, MODEL_PRESETS, matchPreset, presetSpec, presetsFor } from "./model-presets";
-import { theme } from "./theme";
 
 /** The detail of `spec-change`: the new model and whether it builds for the data. */
 export interface SpecChangeDetail {
@@ -145,7 +146,7 @@ export class ModelBuilder extends LitElement {
   private fire(): void {
     const detail: SpecChangeDetail = { spec: this.spec, valid: this.analysis.error === null };
     this.reportedValid = detail.valid;
-    this.dispatchEvent(new CustomEvent("spec-change", { detail, bubbles: true, composed: true }));
+    fire(this, "spec-change", detail);
   }
 
   /** Applies an edit and reports it; `focus` then picks the control to keep the keyboard user's place. */
@@ -326,7 +327,7 @@ export class ModelBuilder extends LitElement {
       where=${where}
       ?images=${this.images || dataKind(this.inputShape) === "images"}
       @pick=${(e: CustomEvent<LayerKind>) => this.add(e.detail)}
-      @close=${this.closeMenu}
+      @menu-close=${this.closeMenu}
     ></dl-layer-menu>`;
   }
 
@@ -468,5 +469,9 @@ export class ModelBuilder extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     "dl-model-builder": ModelBuilder;
+  }
+  interface HTMLElementEventMap {
+    /** The edited (or fitted) model, and whether it builds for the data. */
+    "spec-change": CustomEvent<SpecChangeDetail>;
   }
 }

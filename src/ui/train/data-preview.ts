@@ -7,10 +7,10 @@
  */
 import { css, html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
-import type { DatasetPreview } from "../worker/protocol";
-import { resultStyles } from "./results/base-styles";
-import { sizedContext } from "./results/width-controller";
-import { CLASS_COLORS } from "./theme";
+import type { DatasetPreview } from "../../worker/protocol";
+import { resultStyles } from "../results/base-styles";
+import { sizedContext } from "../results/width-controller";
+import { CLASS_COLORS } from "../theme";
 
 type PointsPreview = Extract<DatasetPreview, { kind: "points" }>;
 type ImagesPreview = Extract<DatasetPreview, { kind: "images" }>;

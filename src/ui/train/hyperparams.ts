@@ -4,9 +4,9 @@
  * changes a running session can take live (a `tune` command) versus which rebuild it (a reset).
  * Pure, so the panel stays a view and the rules are tested in Node.
  */
-import type { LayerSpec, ModelSpec } from "../nn/spec";
-import type { ExperimentConfig, OptimizerConfig, SchedulerConfig } from "../train/config";
-import type { EarlyStopping } from "../train/trainer";
+import type { LayerSpec, ModelSpec } from "../../nn/spec";
+import type { ExperimentConfig, OptimizerConfig, SchedulerConfig } from "../../train/config";
+import type { EarlyStopping } from "../../train/trainer";
 
 export type OptimizerName = OptimizerConfig["name"];
 export type ScheduleName = SchedulerConfig["name"];
@@ -356,13 +356,16 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * Whether going from `prev` to `next` can apply to a running session through a `tune` command:
  * only the learning rate, the optimizer's numeric settings (not those read once at construction,
  * nor a momentum switched on or off) and the L1/L2 penalties may differ. Anything else (data,
- * model, dropout, optimizer kind or an on/off setting, schedule, batches, epochs, early stopping,
- * clipping, seed) rebuilds the session on reset.
+ * model, dropout, optimizer kind or an on/off setting, schedule, batches, early stopping,
+ * clipping, seed) rebuilds the session on reset. The number of epochs applies live too (a trainer
+ * that finished its epochs goes on when given more).
  */
 export function isLiveChange(prev: ExperimentConfig, next: ExperimentConfig): boolean {
-  const { optimizer: po, regularization: _pr, ...prevRest } = prev;
-  const { optimizer: no, regularization: _nr, ...nextRest } = next;
-  if (!same(prevRest, nextRest) || po.name !== no.name) return false;
+  const { optimizer: po, regularization: _pr, training: pt, ...prevRest } = prev;
+  const { optimizer: no, regularization: _nr, training: nt, ...nextRest } = next;
+  const { epochs: _pe, ...prevTraining } = pt;
+  const { epochs: _ne, ...nextTraining } = nt;
+  if (!same(prevRest, nextRest) || !same(prevTraining, nextTraining) || po.name !== no.name) return false;
   const fields = OPTIMIZER_FIELDS[po.name];
   for (const key of new Set([...Object.keys(po), ...Object.keys(no)])) {
     if (key === "name") continue;

@@ -1,25 +1,22 @@
 /**
- * The page's connection to the training worker, as a Lit reactive controller: the worker starts
- * when the host element connects and is terminated when it disconnects. Commands go out typed; the
- * worker's events, and a worker that fails to start or crashes, come back through the callbacks.
+ * The page's connection to the training worker: started by the store when the page opens and
+ * terminated when it closes. Commands go out typed; the worker's events, and a worker that fails to
+ * start or crashes, come back through the callbacks.
  */
-import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { Command, WorkerEvent } from "../worker/protocol";
+import type { Command, WorkerEvent } from "../../worker/protocol";
 
-export class WorkerClient implements ReactiveController {
+export class WorkerConnection {
   private worker: Worker | null = null;
 
   constructor(
-    host: ReactiveControllerHost,
     private readonly onEvent: (event: WorkerEvent) => void,
     private readonly onFailure: (message: string) => void,
-  ) {
-    host.addController(this);
-  }
+  ) {}
 
-  hostConnected(): void {
+  start(): void {
+    if (this.worker) return;
     try {
-      this.worker = new Worker(new URL("../worker/train-worker.ts", import.meta.url), { type: "module" });
+      this.worker = new Worker(new URL("../../worker/train-worker.ts", import.meta.url), { type: "module" });
     } catch (e) {
       this.onFailure(`The training worker could not start (${(e as Error).message}); this browser may not support module workers.`);
       return;
@@ -31,7 +28,7 @@ export class WorkerClient implements ReactiveController {
     };
   }
 
-  hostDisconnected(): void {
+  stop(): void {
     this.worker?.terminate();
     this.worker = null;
   }

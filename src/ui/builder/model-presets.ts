@@ -4,7 +4,7 @@
  * residual CNN. A preset is the hidden part of a model; presetSpec() appends the output layer sized
  * to the task, as the builder manages it.
  */
-import type { LayerSpec, ModelSpec } from "../nn/spec";
+import type { LayerSpec, ModelSpec } from "../../nn/spec";
 
 /** Vector inputs ([features]: 2-D points, Iris, a CSV) or images ([channels, height, width]). */
 export type DataKind = "points" | "images";

@@ -6,16 +6,16 @@
  * dozens of steps on the main thread without waiting on anything. It runs in float64, so that the
  * path near a minimum shows the rule rather than float32 rounding.
  */
-import type { CpuStorage } from "../backend/cpu";
-import { CpuBackend } from "../backend/cpu";
-import { tensor } from "../ops/creation";
-import { Adagrad } from "../optim/adagrad";
-import { Adam } from "../optim/adam";
-import type { Optimizer } from "../optim/optimizer";
-import { RMSprop } from "../optim/rmsprop";
-import { SGD } from "../optim/sgd";
-import { withBackend } from "../tensor/engine";
-import type { Tensor } from "../tensor/tensor";
+import type { CpuStorage } from "../../backend/cpu";
+import { CpuBackend } from "../../backend/cpu";
+import { tensor } from "../../ops/creation";
+import { Adagrad } from "../../optim/adagrad";
+import { Adam } from "../../optim/adam";
+import type { Optimizer } from "../../optim/optimizer";
+import { RMSprop } from "../../optim/rmsprop";
+import { SGD } from "../../optim/sgd";
+import { withBackend } from "../../tensor/engine";
+import type { Tensor } from "../../tensor/tensor";
 import type { Point, Surface } from "./surfaces";
 
 export type SurfaceOptimizerId = "sgd" | "momentum" | "nesterov" | "adagrad" | "rmsprop" | "adam";

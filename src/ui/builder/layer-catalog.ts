@@ -3,8 +3,8 @@
  * description, default settings, and descriptors of the form controls that edit its settings (kind,
  * range, options, the engine's default when a setting is left out). Plain data, no DOM.
  */
-import type { InitScheme } from "../nn/init";
-import type { ActivationName, LayerSpec, LayerType } from "../nn/spec";
+import type { InitScheme } from "../../nn/init";
+import type { ActivationName, LayerSpec, LayerType } from "../../nn/spec";
 
 /** The add-layer menu's sections, in order. */
 export const LAYER_GROUPS = ["dense", "convolution", "pooling", "regularisation", "activation", "structure"] as const;

@@ -8,9 +8,9 @@
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
+import { strokeIcons, theme } from "../theme";
 import { GROUP_COLORS, GROUP_LABELS, LAYER_GROUPS, LAYER_KINDS, type LayerKind } from "./layer-catalog";
 import { formatShape } from "./model-edit";
-import { strokeIcons, theme } from "./theme";
 
 @customElement("dl-layer-menu")
 export class LayerMenu extends LitElement {
@@ -115,7 +115,7 @@ export class LayerMenu extends LitElement {
   private keys(e: KeyboardEvent): void {
     if (e.key === "Escape") {
       e.stopPropagation();
-      this.dispatchEvent(new CustomEvent("close"));
+      this.dispatchEvent(new CustomEvent("menu-close"));
       return;
     }
     const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
@@ -133,7 +133,7 @@ export class LayerMenu extends LitElement {
       <div class="menu" role="group" aria-label="Add a layer ${this.where}" @keydown=${this.keys}>
         <div class="menu-head">
           <span>Add a layer <b>${this.where}</b>${this.input ? ` · its input: ${formatShape(this.input)}` : nothing}</span>
-          <button class="icon" aria-label="Close the add-layer menu" @click=${() => this.dispatchEvent(new CustomEvent("close"))}>
+          <button class="icon" aria-label="Close the add-layer menu" @click=${() => this.dispatchEvent(new CustomEvent("menu-close"))}>
             <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 4l8 8M12 4l-8 8" /></svg>
           </button>
         </div>
@@ -152,7 +152,7 @@ export class LayerMenu extends LitElement {
                       title=${k.description}
                       @focus=${() => (this._hint = k)}
                       @mouseenter=${() => (this._hint = k)}
-                      @click=${() => this.dispatchEvent(new CustomEvent<LayerKind>("pick", { detail: k }))}
+                      @click=${() => this.dispatchEvent(new CustomEvent("pick", { detail: k }))}
                     >${k.label}</button>`,
                   )}
                 </div>
@@ -177,6 +177,12 @@ export class LayerMenu extends LitElement {
 }
 
 declare global {
+  interface HTMLElementEventMap {
+    /** A layer kind picked in the add-layer menu (not bubbling: the builder listens on the menu). */
+    pick: CustomEvent<LayerKind>;
+    /** The add-layer menu asks to be closed. */
+    "menu-close": CustomEvent<void>;
+  }
   interface HTMLElementTagNameMap {
     "dl-layer-menu": LayerMenu;
   }

@@ -13,11 +13,11 @@
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
+import { theme } from "../theme";
 import { type RaceSettings, type RunStatus, SURFACE_OPTIMIZERS, type SurfaceOptimizerId, SurfaceRun } from "./surface-optimizers";
 import { SurfacePainter } from "./surface-race-draw";
 import { surfaceRaceStyles } from "./surface-race-styles";
 import { type Point, SURFACES, type Surface, type SurfaceId, surfaceById } from "./surfaces";
-import { theme } from "./theme";
 
 /** Frames a race takes at most (steps per frame = maxSteps / this). */
 const RACE_FRAMES = 300;

@@ -7,8 +7,8 @@
  * residual block at [3]. The builder manages the output layer: the model's last layer is always a
  * Linear with one unit per class (or one for regression); fitOutput() makes any spec end that way.
  */
-import { summarizeModel } from "../nn/build";
-import { type LayerSpec, type ModelSpec, ModelSpecError, parseModelSpec } from "../nn/spec";
+import { summarizeModel } from "../../nn/shapes";
+import { type LayerSpec, type ModelSpec, ModelSpecError, parseModelSpec } from "../../nn/spec";
 
 /** Where a layer sits: its index in the model, then its index inside each enclosing residual block. */
 export type LayerPath = number[];

@@ -1,9 +1,9 @@
 /**
- * <dl-training-panel>: the sidebar's training section. Play/pause, one step and reset (with the
- * keyboard shortcuts space, S and R), the optimizer and its settings (PyTorch's defaults), the
- * learning-rate schedule, batch size, epochs, L1/L2, dropout, early stopping, gradient clipping and
- * the seed. It edits the experiment config and says whether each change can apply live (the app
- * then sends a `tune`) or needs a reset; it never talks to the worker itself.
+ * <dl-training-panel>: the sidebar's training settings: the optimizer and its settings (PyTorch's
+ * defaults), the learning-rate schedule, batch size, epochs, L1/L2, dropout, early stopping,
+ * gradient clipping and the seed (the run's buttons are dl-run-controls). Settings marked ⚡ apply to
+ * the running model at once (the store sends them); it fires `config-change` and never talks to the
+ * worker itself.
  *
  * Dropout is a property of the model, not of training: the one slider here sets the rate of every
  * Dropout layer in the model spec (so the builder shows the same numbers), and with no Dropout layer
@@ -11,15 +11,17 @@
  */
 import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { ExperimentConfig, TrainingConfig } from "../train/config";
-import { OPTIMIZERS, SCHEDULERS } from "../train/config";
+import type { ExperimentConfig, TrainingConfig } from "../../train/config";
+import { OPTIMIZERS, SCHEDULERS } from "../../train/config";
+import { fire } from "../events";
+import type { TrainState } from "../state/train-slice";
+import { alertStyles, panelControls, theme } from "../theme";
 import {
   allowed,
   type BooleanField,
   defaultOptimizer,
   defaultSchedule,
   EARLY_STOPPING_DEFAULT,
-  isLiveChange,
   modelDropout,
   type NumberField,
   OPTIMIZER_FIELDS,
@@ -32,10 +34,6 @@ import {
   validateNumber,
   withDropout,
 } from "./hyperparams";
-import { panelControls, theme } from "./theme";
-
-/** What the buttons and shortcuts ask of the app. */
-export type ControlAction = "play" | "pause" | "step" | "reset";
 
 const BATCH_SIZES = [8, 16, 32, 64, 128, 256, 512];
 
@@ -53,9 +51,6 @@ const LR_RANGE = [-5, 1];
 
 const bolt = svg`<svg class="bolt" viewBox="0 0 10 14" aria-hidden="true"><path d="M6 0 0 8h4l-1 6 6-8H5z" fill="currentColor"/></svg>`;
 
-const isTextTarget = (el: EventTarget | undefined) =>
-  el instanceof HTMLElement && (el.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(el.tagName));
-
 const plain = (v: number) => String(Number(v.toPrecision(6)));
 
 @customElement("dl-training-panel")
@@ -63,48 +58,12 @@ export class TrainingPanel extends LitElement {
   static override styles = [
     theme,
     panelControls,
+    alertStyles,
     css`
       :host {
         display: grid;
         grid-template-columns: minmax(0, 1fr);
         gap: 12px;
-      }
-      .status {
-        display: flex;
-        justify-content: space-between;
-        align-items: baseline;
-        font-size: 12px;
-        color: var(--muted);
-        font-variant-numeric: tabular-nums;
-      }
-      .status b {
-        color: var(--text);
-        font-weight: 600;
-      }
-      .buttons {
-        display: flex;
-        gap: 6px;
-      }
-      .buttons button {
-        display: inline-flex;
-        align-items: center;
-        justify-content: center;
-        gap: 5px;
-        padding: 8px 10px;
-        min-width: 0;
-      }
-      .buttons button.primary {
-        flex: 1;
-      }
-      .buttons svg {
-        width: 11px;
-        height: 11px;
-      }
-      kbd {
-        font: inherit;
-        font-size: 10.5px;
-        opacity: 0.6;
-        font-weight: 500;
       }
       h3 {
         margin: 6px 0 -2px;
@@ -191,6 +150,10 @@ export class TrainingPanel extends LitElement {
         color: var(--bad);
         line-height: 1.35;
       }
+      .seed-field {
+        display: grid;
+        gap: 4px;
+      }
       .legend {
         display: flex;
         align-items: center;
@@ -205,14 +168,8 @@ export class TrainingPanel extends LitElement {
 
   /** The experiment being edited. */
   @property({ attribute: false }) config!: ExperimentConfig;
-  /** The trainer is stepping. */
-  @property({ type: Boolean }) running = false;
-  /** Training has finished (its epochs, early stopping or divergence); only a reset goes on. */
-  @property({ type: Boolean }) done = false;
-  /** Optimizer steps taken. */
-  @property({ type: Number }) step = 0;
-  /** Epochs completed. */
-  @property({ type: Number }) epoch = 0;
+  /** The Train session (whether the optimizer on screen is the one training decides the ⚡ marks). */
+  @property({ attribute: false }) session!: TrainState;
 
   /** Messages of fields holding a value that was not applied, by field id. */
   @state() private _errors: Record<string, string> = {};
@@ -220,42 +177,14 @@ export class TrainingPanel extends LitElement {
   @state() private _lrDraft: number | null = null;
   @state() private _dropoutDraft: number | null = null;
 
-  private readonly onKey = (e: KeyboardEvent) => this.shortcut(e);
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener("keydown", this.onKey);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    window.removeEventListener("keydown", this.onKey);
-  }
-
-  private shortcut(e: KeyboardEvent): void {
-    if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
-    const target = e.composedPath()[0];
-    if (isTextTarget(target)) return;
-    const onButton = target instanceof HTMLElement && target.tagName === "BUTTON";
-    if (e.key === " " && !onButton && !e.repeat) {
-      e.preventDefault();
-      this.toggle();
-    } else if (e.key === "s" || e.key === "S") this.control("step");
-    else if (e.key === "r" || e.key === "R") this.control("reset");
-  }
-
-  private control(action: ControlAction): void {
-    if ((action === "step" && (this.running || this.done)) || (action === "play" && this.done)) return;
-    this.dispatchEvent(new CustomEvent("control", { detail: { action }, bubbles: true, composed: true }));
-  }
-
-  private toggle(): void {
-    this.control(this.running ? "pause" : "play");
-  }
-
   private emit(config: ExperimentConfig): void {
-    const live = isLiveChange(this.config, config);
-    this.dispatchEvent(new CustomEvent("config-change", { detail: { config, live }, bubbles: true, composed: true }));
+    fire(this, "config-change", { config });
+  }
+
+  /** Whether the optimizer fields act on the running session now (not after a pending switch of optimizer). */
+  private get optimizerLive(): boolean {
+    const loaded = this.session.loaded;
+    return !loaded || this.session.step === 0 || loaded.optimizer.name === this.config.optimizer.name;
   }
 
   private setTraining(patch: Partial<TrainingConfig>): void {
@@ -310,11 +239,12 @@ export class TrainingPanel extends LitElement {
     const lr = this._lrDraft ?? this.config.optimizer.lr;
     const setLr = (v: number) => this.emit({ ...this.config, optimizer: { ...this.config.optimizer, lr: v } });
     return html`<label class="wide" title=${field.hint}>
-      <span class="name">${field.label}${bolt}</span>
+      <span class="name">${field.label}${this.optimizerLive ? bolt : nothing}</span>
       <span class="lr">
         <input
           type="range"
           aria-label="Learning rate (log scale)"
+          aria-valuetext=${plain(lr)}
           min=${LR_RANGE[0]}
           max=${LR_RANGE[1]}
           step="0.1"
@@ -350,12 +280,18 @@ export class TrainingPanel extends LitElement {
     const set = (v: number | boolean | number[]) => this.emit({ ...this.config, optimizer: setOptimizerField(o, field.key, v) });
     if (field.kind === "number") {
       if (field.key === "lr") return this.renderLr(field);
-      return this.number(`opt.${field.key}`, field, (o[field.key] as number | undefined) ?? field.default, set, { hint: field.hint, live: field.live });
+      return this.number(`opt.${field.key}`, field, (o[field.key] as number | undefined) ?? field.default, set, {
+        hint: field.hint,
+        live: field.live && this.optimizerLive,
+      });
     }
     if (field.kind === "pair") {
       const pair = (Array.isArray(o[field.key]) ? o[field.key] : field.default) as number[];
       return field.labels.map((label, i) =>
-        this.number(`opt.${field.key}.${i}`, { ...field, label }, pair[i], (v) => set(pair.map((p, j) => (j === i ? v : p))), { hint: field.hint, live: true }),
+        this.number(`opt.${field.key}.${i}`, { ...field, label }, pair[i], (v) => set(pair.map((p, j) => (j === i ? v : p))), {
+          hint: field.hint,
+          live: this.optimizerLive,
+        }),
       );
     }
     const ok = allowed(field, o);
@@ -478,19 +414,6 @@ export class TrainingPanel extends LitElement {
     const setReg = (key: "l1" | "l2", v: number) => this.emit({ ...c, regularization: { ...reg, [key]: v } });
     const sizes = BATCH_SIZES.includes(t.batchSize) ? BATCH_SIZES : [...BATCH_SIZES, t.batchSize].sort((a, b) => a - b);
     return html`
-      <div class="status" aria-live="polite">
-        <span>${this.done ? "Finished" : this.running ? "Training…" : this.step ? "Paused" : "Ready"}</span>
-        <span>epoch <b>${this.epoch}</b> / ${t.epochs} · step <b>${this.step.toLocaleString("en-US")}</b></span>
-      </div>
-      <div class="buttons">
-        <button class="primary" data-testid="play" title=${this.done ? "Training finished: reset to train again (R)" : this.running ? "Pause (Space)" : "Train (Space)"} ?disabled=${this.done} @click=${this.toggle}>
-          ${this.done ? nothing : this.running ? svg`<svg viewBox="0 0 10 10" aria-hidden="true"><path d="M1 0h3v10H1zM6 0h3v10H6z" fill="currentColor"/></svg>` : svg`<svg viewBox="0 0 10 10" aria-hidden="true"><path d="M1 0l9 5-9 5z" fill="currentColor"/></svg>`}
-          ${this.running ? "Pause" : this.done ? "Finished" : this.step ? "Resume" : "Train"}
-        </button>
-        <button data-testid="step" title="One step (S)" ?disabled=${this.running || this.done} @click=${() => this.control("step")}>Step <kbd>S</kbd></button>
-        <button data-testid="reset" title="Reset: new weights, every setting applied (R)" @click=${() => this.control("reset")}>Reset <kbd>R</kbd></button>
-      </div>
-
       <div class="grid">
         <h3 class="wide">Optimizer</h3>
         <label class="wide">
@@ -520,10 +443,11 @@ export class TrainingPanel extends LitElement {
         ${this.renderEarlyStopping()}
         ${this.renderClipping()}
 
-        <label class="wide">
-          <span class="name">Seed</span>
+        <div class="wide seed-field">
+          <label for="seed">Seed</label>
           <span class="seed">
             <input
+              id="seed"
               type="number"
               min="0"
               step="1"
@@ -536,7 +460,7 @@ export class TrainingPanel extends LitElement {
             <button class="icon" title="A new random seed" aria-label="New random seed" @click=${() => this.setTraining({ seed: Math.floor(Math.random() * 100000) })}>⟳</button>
           </span>
           ${this.error("seed")}
-        </label>
+        </div>
       </div>
       <div class="legend">${bolt} applies while training; the rest on reset</div>
     `;
@@ -546,5 +470,9 @@ export class TrainingPanel extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     "dl-training-panel": TrainingPanel;
+  }
+  interface HTMLElementEventMap {
+    /** An edited setting (the whole config with it). */
+    "config-change": CustomEvent<{ config: ExperimentConfig }>;
   }
 }

@@ -8,7 +8,7 @@
  * where there is no hover).
  */
 import { css } from "lit";
-import { strokeIcons } from "./theme";
+import { strokeIcons } from "../theme";
 
 /** The builder's own rules, after the theme and the shared stroke icons. */
 export const builderStyles = [

@@ -1,0 +1,41 @@
+/**
+ * How elements reach the store: the app provides it as a Lit context, and each element that draws
+ * part of the state holds a StoreController, which finds the store when the element connects and
+ * re-renders the element when the store changes (elements compare what they draw in their own
+ * render, as Lit does, so an unrelated change costs one cheap render pass).
+ */
+import { ContextConsumer, createContext } from "@lit/context";
+import type { ReactiveController, ReactiveControllerHost } from "lit";
+import type { PlaygroundStore } from "./store";
+
+export const storeContext = createContext<PlaygroundStore>(Symbol("dl-store"));
+
+export class StoreController implements ReactiveController {
+  private unsubscribe: (() => void) | null = null;
+  private readonly consumer: ContextConsumer<typeof storeContext, ReactiveControllerHost & HTMLElement>;
+
+  constructor(host: ReactiveControllerHost & HTMLElement) {
+    host.addController(this);
+    this.consumer = new ContextConsumer(host, {
+      context: storeContext,
+      subscribe: false,
+      callback: (store) => {
+        this.unsubscribe?.();
+        this.unsubscribe = store.subscribe(() => host.requestUpdate());
+        host.requestUpdate();
+      },
+    });
+  }
+
+  /** The store, once the element is connected under the app. */
+  get store(): PlaygroundStore | undefined {
+    return this.consumer.value;
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The playground's one state holder. It owns the experiment (the object the URL, the autosave and
+ * saved files carry), writes it to the URL and the autosave on every change, owns the connection to
+ * the training worker, routes the worker's events to the three sessions (the Train tab's, the race's,
+ * the Generative tab's), and autosaves the Train tab's run so that a reload resumes it. Elements
+ * subscribe to what they draw (src/ui/state/store-controller.ts) and call its intents; none talks to
+ * the worker or to another element.
+ */
+import type { Command, WorkerEvent } from "../../worker/protocol";
+import { Autosave, indexedDbStore, openExperiment } from "./autosave";
+import type { Experiment, Tab } from "./experiment";
+import { downloadBlob, downloadExperiment, downloadExport, readExperimentFile } from "./experiment-file";
+import { GenerativeSlice } from "./generative-slice";
+import { RaceSlice } from "./race-slice";
+import { RunAutosave } from "./run-autosave";
+import type { SessionHost, SessionName } from "./session-host";
+import { TrainSlice } from "./train-slice";
+import { writeUrl } from "./url-state";
+import { WorkerConnection } from "./worker-connection";
+
+export interface BackendInfo {
+  kind: "webgpu" | "cpu";
+  description: string;
+  fallbackReason?: string;
+}
+
+/** Which session a command belongs to (an error the worker reports goes to the one commanded last). */
+const sessionOf = (command: Command): SessionName => (command.type.startsWith("race") ? "race" : command.type.startsWith("gen-") ? "generative" : "train");
+
+export class PlaygroundStore implements SessionHost {
+  experiment: Experiment | null = null;
+  backend: BackendInfo | null = null;
+  /** A notice about the state (a link or file that could not be opened, a copied link, autosave off). */
+  notice = "";
+  /** The worker could not start or stopped. */
+  fatal = "";
+  readonly train = new TrainSlice(this);
+  readonly race = new RaceSlice(this);
+  readonly generative = new GenerativeSlice(this);
+  /** Bumped on every change, so that subscribers can tell. */
+  version = 0;
+
+  private readonly listeners = new Set<() => void>();
+  private readonly worker = new WorkerConnection(
+    (event) => this.receive(event),
+    (message) => {
+      this.fatal = message;
+      this.changed();
+    },
+  );
+  private readonly autosave = new Autosave(indexedDbStore(), { onError: (message) => this.notify(message) });
+  private readonly runAutosave = new RunAutosave(this.train);
+  private lastSession: SessionName = "train";
+
+  /** Starts the worker and opens the link's experiment, else the autosaved one, else the default. */
+  async open(location: Location = window.location): Promise<void> {
+    this.worker.start();
+    const opened = await openExperiment(location, indexedDbStore());
+    if (opened.message) this.notice = opened.message;
+    this.experiment = opened.experiment;
+    const run = await this.runAutosave.load(opened.experiment.config);
+    if (run) this.train.restore(run.snapshot, run.curves);
+    this.save();
+    this.train.loadOrResume();
+    if (opened.experiment.view.tab === "generative") this.generative.activate();
+    this.changed();
+  }
+
+  /** Stops the worker and writes what is pending. */
+  close(): void {
+    this.worker.stop();
+    void this.flush();
+  }
+
+  /** Writes the experiment and the run now (the page is being hidden or closed). */
+  async flush(): Promise<void> {
+    await Promise.all([this.autosave.flush(), this.runAutosave.save()]);
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  changed(): void {
+    this.version++;
+    for (const listener of this.listeners) listener();
+  }
+
+  send(command: Command): void {
+    this.lastSession = sessionOf(command);
+    this.worker.send(command);
+  }
+
+  setExperiment(next: Experiment): void {
+    this.experiment = next;
+    this.save();
+    this.changed();
+  }
+
+  notify(message: string): void {
+    this.notice = message;
+    this.changed();
+  }
+
+  pauseOthers(starting: SessionName): void {
+    if (starting !== "train") this.train.pausedBy(starting);
+    if (starting !== "race") this.race.pausedBy(starting);
+    if (starting !== "generative") this.generative.pausedBy(starting);
+  }
+
+  private save(): void {
+    const e = this.experiment;
+    if (!e) return;
+    this.autosave.schedule(e);
+    void writeUrl(e, window).then((problem) => {
+      if (problem) this.notify(problem);
+    });
+  }
+
+  private receive(event: WorkerEvent): void {
+    if (event.type.startsWith("gen-")) {
+      if (event.type === "gen-exported")
+        for (const f of event.files)
+          downloadBlob(new Blob([f.contents as BlobPart], { type: f.name.endsWith(".py") ? "text/x-python" : "application/octet-stream" }), f.name);
+      else this.generative.receive(event as Parameters<GenerativeSlice["receive"]>[0]);
+      return;
+    }
+    switch (event.type) {
+      case "backend":
+        this.backend = event;
+        this.changed();
+        return;
+      case "race-steps":
+      case "race-epoch":
+        this.race.receive(event);
+        return;
+      case "state":
+        if (event.race) this.race.receive(event);
+        else {
+          this.train.receive(event);
+          if (!event.running) void this.runAutosave.save(); // paused, finished, or a fresh run (which removes the saved one)
+        }
+        return;
+      case "exported":
+        downloadExport(event);
+        return;
+      case "error":
+        if (this.lastSession === "race") this.race.failed(event.message);
+        else if (this.lastSession === "generative") this.generative.failed(event.message);
+        else this.train.receive(event);
+        return;
+      case "epoch":
+        this.train.receive(event);
+        this.runAutosave.maybeSave();
+        return;
+      default:
+        this.train.receive(event);
+    }
+  }
+
+  // ---- Page-wide intents ----
+
+  setTab(tab: Tab): void {
+    const e = this.experiment;
+    if (!e || e.view.tab === tab) return;
+    this.setExperiment({ ...e, view: { tab } });
+    if (tab === "generative") this.generative.activate();
+  }
+
+  dismissNotice(): void {
+    this.notify("");
+  }
+
+  async copyLink(): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      this.notify("Link copied: it opens this experiment (data, model, optimizer, seed and settings) for anyone.");
+    } catch {
+      this.notify("The browser did not allow copying; copy the address bar instead: it holds the whole experiment.");
+    }
+  }
+
+  saveFile(): void {
+    if (this.experiment) downloadExperiment(this.experiment);
+  }
+
+  async openFile(file: File): Promise<void> {
+    const read = await readExperimentFile(file);
+    if ("message" in read) {
+      this.notify(`${file.name} was not opened: ${read.message}. Your current experiment is unchanged.`);
+      return;
+    }
+    this.notify(`Opened ${file.name}.`);
+    this.setExperiment(read.experiment);
+    this.train.load();
+    this.generative.configReplaced();
+  }
+}

@@ -1,0 +1,465 @@
+/**
+ * The Train tab's session as the page sees it: what the worker reported (the data's preview, the
+ * model's layers, the latest numbers, the decision boundary, the test report, the layers' insides)
+ * and what the user asked for, with the intents that change it. It holds the rules that keep the
+ * page honest: Train is refused with the reason while the model or the data on screen cannot train;
+ * an edit the running session cannot take waits, listed beside the Train button; a finished run
+ * can be given more epochs; the previous run's curves stay as a faint overlay after a reset.
+ */
+import { datasetFacts } from "../../data/catalog";
+import { type LayerSummary, summarizeModel } from "../../nn/shapes";
+import type { ModelSpec } from "../../nn/spec";
+import type { AugmentOptions } from "../../ops/augment";
+import type { DataConfig, ExperimentConfig } from "../../train/config";
+import { isClassification } from "../../train/loss-names";
+import type {
+  BoundaryReport,
+  DatasetPreview,
+  EpochReport,
+  ExampleImages,
+  FeatureMapsReport,
+  InsideReport,
+  RunSnapshot,
+  StepBatch,
+  TestReport,
+  WorkerEvent,
+} from "../../worker/protocol";
+import { isLiveChange } from "../train/hyperparams";
+import { defaultConfigFor, ExperimentError } from "./experiment";
+import { Feed } from "./feed";
+import { pendingChanges } from "./pending";
+import { PAUSED_BY, type SessionHost, type SessionName } from "./session-host";
+
+/**
+ * A point on the Train tab's curves: a batch of steps, an epoch's scores, or a validation score
+ * between epochs (a paused run's test report, where the test split is the validation split).
+ */
+export type TrainCurveItem =
+  | { kind: "steps"; batch: StepBatch }
+  | { kind: "epoch"; report: EpochReport }
+  | { kind: "validation"; step: number; score: { loss: number; accuracy: number } };
+
+/** What the training panel's buttons and shortcuts ask for. */
+export type ControlAction = "play" | "pause" | "step" | "reset";
+
+export type TrainStatus = "starting" | "loading" | "ready" | "running" | "paused" | "done";
+
+export interface AugmentedBatch {
+  channels: number;
+  height: number;
+  width: number;
+  pixels: Uint8Array;
+  originals: Uint8Array;
+}
+
+export interface TrainState {
+  status: TrainStatus;
+  /** What a load is doing ("Reading MNIST…"), while `status` is "loading". */
+  progress: string;
+  step: number;
+  epoch: number;
+  loss: number;
+  firstLoss: number;
+  valLoss: number;
+  valAccuracy: number;
+  stepsPerSecond: number;
+  preview: DatasetPreview | null;
+  augmented: AugmentedBatch | null;
+  /** An augmentation preview was asked for and has not come back. */
+  augmentBusy: boolean;
+  boundary: BoundaryReport | null;
+  test: TestReport | null;
+  inside: InsideReport | null;
+  featureMaps: FeatureMapsReport | null;
+  /** Test images the page asked for (a confusion-matrix cell), by index. */
+  examples: ReadonlyMap<number, ExampleImages>;
+  layers: LayerSummary[];
+  /** A training problem: a divergence, a config the worker refused, a lost device. */
+  error: string;
+  /** Why the run ended or stopped (the worker's words). */
+  reason: string;
+  /** Why the page paused the run (another tab's run started), shown until it plays again. */
+  pausedBecause: string;
+  /** The step a reload resumed from, while it is the latest news. */
+  resumedAt: number | null;
+  /** The config the worker's session trains (with the live changes it took). */
+  loaded: ExperimentConfig | null;
+  /** "Your CSV" is picked but holds no usable table yet: what is wrong (the picker shows it, Train is refused). */
+  csvProblem: string | null;
+}
+
+const INITIAL: TrainState = {
+  status: "starting",
+  progress: "",
+  step: 0,
+  epoch: 0,
+  loss: Number.NaN,
+  firstLoss: Number.NaN,
+  valLoss: Number.NaN,
+  valAccuracy: Number.NaN,
+  stepsPerSecond: 0,
+  preview: null,
+  augmented: null,
+  augmentBusy: false,
+  boundary: null,
+  test: null,
+  inside: null,
+  featureMaps: null,
+  examples: new Map(),
+  layers: [],
+  error: "",
+  reason: "",
+  pausedBecause: "",
+  resumedAt: null,
+  loaded: null,
+  csvProblem: null,
+};
+
+/** Which family a dataset belongs to: switching family needs a new model, switching within keeps it. */
+function dataFamily(data: DataConfig): string {
+  const facts = datasetFacts(data.name);
+  if (facts.family === "points") return `points-${facts.task}`;
+  return facts.family === "images" ? "images" : data.name;
+}
+
+/** Milliseconds an edit waits before the session reloads (edits in quick succession load once). */
+const RELOAD_DELAY = 250;
+
+export class TrainSlice {
+  state: TrainState = { ...INITIAL };
+  /** The curves of the current run. */
+  readonly curves = new Feed<TrainCurveItem>();
+  /** The curves of the run before the last reset, drawn faintly for comparison. */
+  readonly previous = new Feed<TrainCurveItem>();
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A restored run waiting for the first load (a reload resuming the autosaved run). */
+  private resume: RunSnapshot | undefined;
+  /** Waiters of the next snapshot event. */
+  private snapshotWaiters: ((run: RunSnapshot | null) => void)[] = [];
+
+  constructor(private readonly host: SessionHost) {}
+
+  private get config(): ExperimentConfig | null {
+    return this.host.experiment?.config ?? null;
+  }
+
+  private patch(next: Partial<TrainState>): void {
+    this.state = { ...this.state, ...next };
+    this.host.changed();
+  }
+
+  // ---- What the page derives ----
+
+  /** Classification or regression, by the loss. */
+  get task(): "classification" | "regression" {
+    return this.config && !isClassification(this.config.loss) ? "regression" : "classification";
+  }
+
+  /** One example's shape: from the preview, else the dataset's facts. */
+  get inputShape(): number[] {
+    const p = this.state.preview;
+    if (p?.kind === "images") return [p.channels, p.height, p.width];
+    if (p?.kind === "table") return [p.columns.length];
+    if (p?.kind === "points") return [2];
+    return datasetFacts(this.config?.data.name ?? "spiral").inputShape ?? [2];
+  }
+
+  /** The model's output size the task needs (classes, or 1 value). */
+  get outputSize(): number {
+    if (this.task === "regression") return 1;
+    const p = this.state.preview;
+    if (p?.kind === "points") return p.classes;
+    if (p?.classNames.length) return p.classNames.length;
+    const layers = this.config?.model.layers ?? [];
+    const last = layers[layers.length - 1];
+    return last?.type === "linear" ? last.units : 3;
+  }
+
+  /** Why Train cannot start with what is on screen, or null when it can. */
+  get blockedReason(): string | null {
+    if (this.state.csvProblem) return this.state.csvProblem;
+    const config = this.config;
+    if (!config) return "The experiment is still opening.";
+    try {
+      summarizeModel(config.model, this.inputShape);
+    } catch (e) {
+      const message = (e as Error).message;
+      const layer = /^layer ([\d.]+)/.exec(message)?.[1];
+      return `${layer ? `Fix layer ${layer} to train` : "Fix the model to train"}: ${message.replace(/^layer [\d.]+ \w+: /, "")}`;
+    }
+    return null;
+  }
+
+  /** The edits the running session has not taken; they apply on reset. */
+  get pending(): string[] {
+    const { loaded, step, status } = this.state;
+    const config = this.config;
+    if (!loaded || !config || step === 0 || status === "done") return [];
+    return pendingChanges(loaded, config);
+  }
+
+  // ---- Worker events ----
+
+  receive(event: WorkerEvent): void {
+    const s = this.state;
+    switch (event.type) {
+      case "loading":
+        this.patch({ status: "loading", progress: event.message });
+        return;
+      case "dataset":
+        this.patch({ preview: event.preview });
+        return;
+      case "model":
+        this.patch({ layers: event.layers });
+        return;
+      case "steps": {
+        this.curves.add({ kind: "steps", batch: event });
+        const n = event.steps.length;
+        if (n === 0) return;
+        const firstLoss = Number.isNaN(s.firstLoss) ? event.losses[0] : s.firstLoss;
+        this.patch({ step: event.steps[n - 1], epoch: event.epoch, loss: event.losses[n - 1], firstLoss, stepsPerSecond: event.stepsPerSecond });
+        return;
+      }
+      case "epoch":
+        this.curves.add({ kind: "epoch", report: event });
+        this.patch({ epoch: event.epoch, valLoss: event.val.loss, valAccuracy: event.val.accuracy });
+        return;
+      case "boundary":
+        this.patch({ boundary: event });
+        return;
+      case "test": {
+        // Between epochs, a run without a validation split validates on the test split: its
+        // report is the curve's latest validation point (so the chart agrees with the card).
+        const lastEpoch = [...this.curves.items].reverse().find((c) => c.kind === "epoch");
+        const noValSplit = !(this.config?.data as { valRatio?: number } | undefined)?.valRatio;
+        if (noValSplit && event.step > 0 && lastEpoch?.kind === "epoch" && event.step > lastEpoch.report.step)
+          this.curves.add({ kind: "validation", step: event.step, score: { loss: event.loss, accuracy: event.accuracy } });
+        this.patch({ test: event });
+        return;
+      }
+      case "inside":
+        this.patch({ inside: event });
+        return;
+      case "feature-maps":
+        this.patch({ featureMaps: event });
+        return;
+      case "augmented":
+        this.patch({ augmented: event, augmentBusy: false });
+        return;
+      case "examples": {
+        const examples = new Map(s.examples);
+        const size = event.channels * event.height * event.width;
+        event.indices.forEach((index, k) => {
+          examples.set(index, {
+            ...event,
+            indices: Int32Array.of(index),
+            labels: event.labels.subarray(k, k + 1),
+            pixels: event.pixels.subarray(k * size, (k + 1) * size),
+          });
+        });
+        this.patch({ examples });
+        return;
+      }
+      case "snapshot":
+        for (const waiter of this.snapshotWaiters.splice(0)) waiter(event.run);
+        return;
+      case "state": {
+        const status = event.done ? "done" : event.running ? "running" : (event.step ?? s.step) > 0 ? "paused" : "ready";
+        this.patch({
+          status,
+          reason: event.reason ?? "",
+          ...(event.step !== undefined ? { step: event.step } : {}),
+          ...(event.epoch !== undefined ? { epoch: event.epoch } : {}),
+          ...(event.running ? { pausedBecause: "", resumedAt: null } : {}),
+        });
+        return;
+      }
+      case "error":
+        for (const waiter of this.snapshotWaiters.splice(0)) waiter(null);
+        this.patch({ error: event.message, augmentBusy: false, ...(s.status === "loading" ? { status: "ready" } : {}) });
+        return;
+    }
+  }
+
+  // ---- Intents ----
+
+  /**
+   * Builds a fresh session from the experiment: new weights (or the resumed run's), empty curves;
+   * the old run's curves become the faint overlay.
+   */
+  load(resume?: RunSnapshot): void {
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = undefined;
+    const config = this.config;
+    if (!config || this.state.csvProblem) return;
+    this.resume = undefined;
+    if (!resume) {
+      if (this.curves.items.some((c) => c.kind === "steps")) this.previous.reset(this.curves.items);
+      this.curves.clear();
+    }
+    this.state = {
+      ...INITIAL,
+      status: "loading",
+      progress: "Starting…",
+      preview: this.state.preview,
+      layers: this.state.layers,
+      loaded: structuredClone(config),
+      resumedAt: resume ? resume.step : null,
+    };
+    this.host.changed();
+    this.host.send({ type: "load", config, ...(resume ? { resume } : {}) });
+  }
+
+  /** Opens the page on an autosaved run of this experiment: its curves now, its weights with the first load. */
+  restore(run: RunSnapshot, curves: readonly TrainCurveItem[]): void {
+    this.curves.reset(curves);
+    this.resume = run;
+  }
+
+  /** The first load of the page: the restored run when there is one, else fresh weights. */
+  loadOrResume(): void {
+    this.load(this.resume);
+  }
+
+  /** Reloads the session soon, unless a run is under way (then the edit waits, listed as pending). */
+  private scheduleReload(): void {
+    if (this.state.step > 0 && this.state.status !== "done") {
+      this.host.changed();
+      return;
+    }
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => this.load(), RELOAD_DELAY);
+  }
+
+  control(action: ControlAction): void {
+    if (action === "reset") {
+      this.load();
+      return;
+    }
+    if (action === "pause") {
+      this.host.send({ type: "pause" });
+      return;
+    }
+    if (this.blockedReason) return;
+    // An edit's reload still waiting, or one the user deferred, goes first: the worker handles
+    // commands in order, so the new session is the one that plays or steps.
+    if (this.reloadTimer !== undefined || this.pending.length) this.load();
+    this.host.pauseOthers("train");
+    this.patch({ error: "", pausedBecause: "", resumedAt: null });
+    this.host.send({ type: action });
+  }
+
+  /** A paused-by-another-run note (the store calls this when another tab's run starts). */
+  pausedBy(other: SessionName): void {
+    if (this.state.status !== "running") return;
+    this.host.send({ type: "pause" });
+    this.patch({ pausedBecause: PAUSED_BY[other] });
+  }
+
+  /** A setting changed in the training panel: live ones go to the running session at once. */
+  setConfig(config: ExperimentConfig): void {
+    const e = this.host.experiment;
+    if (!e) return;
+    this.host.setExperiment({ ...e, config });
+    const loaded = this.state.loaded;
+    if (loaded && this.state.step > 0 && isLiveChange(loaded, config)) {
+      const epochs = config.training.epochs !== loaded.training.epochs ? config.training.epochs : undefined;
+      this.host.send({ type: "tune", optimizer: config.optimizer, regularization: config.regularization ?? { l1: 0, l2: 0 }, ...(epochs ? { epochs } : {}) });
+      this.patch({ loaded: structuredClone(config) });
+      return;
+    }
+    this.scheduleReload();
+  }
+
+  /** Gives a finished run `more` epochs and trains on. */
+  trainMore(more: number): void {
+    const config = this.config;
+    if (!config) return;
+    this.setConfig({ ...config, training: { ...config.training, epochs: Math.max(config.training.epochs, this.state.epoch) + more } });
+    this.control("play");
+  }
+
+  /** A new dataset: within a family the model stays; across families its default model comes with it. */
+  setData(data: DataConfig): void {
+    const e = this.host.experiment;
+    if (!e) return;
+    const sameFamily = dataFamily(data) === dataFamily(e.config.data) && data.name !== "csv";
+    let config: ExperimentConfig;
+    try {
+      config = sameFamily ? { ...e.config, data } : { ...defaultConfigFor(data) };
+    } catch (err) {
+      this.patch({ error: err instanceof ExperimentError ? err.message : String(err) });
+      return;
+    }
+    // The name follows the data unless the experiment was named otherwise (an example file).
+    const renamed = !e.config.name || e.config.name.startsWith(e.config.data.name);
+    config.name = renamed ? data.name : e.config.name;
+    if (data.name !== e.config.data.name) this.patch({ preview: null, boundary: null, test: null, featureMaps: null, examples: new Map() });
+    this.patch({ csvProblem: null, error: "" });
+    this.host.setExperiment({ ...e, config });
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => this.load(), RELOAD_DELAY);
+  }
+
+  /** "Your CSV" picked without a usable table: the picker shows it, Train says why it cannot start. */
+  setCsvProblem(problem: string): void {
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = undefined;
+    this.patch({ csvProblem: problem });
+  }
+
+  setAugment(augment: AugmentOptions | undefined): void {
+    const config = this.config;
+    if (!config) return;
+    const training = { ...config.training, augment };
+    if (!augment) delete training.augment;
+    this.setConfig({ ...config, training });
+  }
+
+  /** A model edit: kept (and shown) even when invalid; Train is refused until it is valid. */
+  setModel(spec: ModelSpec): void {
+    const e = this.host.experiment;
+    if (!e || JSON.stringify(spec) === JSON.stringify(e.config.model)) return;
+    const config = { ...e.config, model: spec };
+    this.host.setExperiment({ ...e, config });
+    if (this.blockedReason) {
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = undefined;
+      this.host.changed();
+      return;
+    }
+    this.scheduleReload();
+  }
+
+  previewAugment(count: number): void {
+    this.patch({ augmentBusy: true });
+    this.host.send({ type: "augment-preview", count });
+  }
+
+  inspect(index: number): void {
+    this.host.send({ type: "inspect", index });
+  }
+
+  /** Asks for the pixels of test images not yet here. */
+  requestExamples(indices: number[]): void {
+    const missing = indices.filter((i) => !this.state.examples.has(i));
+    if (missing.length) this.host.send({ type: "examples", indices: missing.slice(0, 64) });
+  }
+
+  exportWeights(): void {
+    this.host.send({ type: "export" });
+  }
+
+  /** The run as it stands, from the worker (null when it has none or fails). */
+  snapshot(): Promise<RunSnapshot | null> {
+    if (this.state.step === 0 || this.state.status === "loading" || this.state.status === "starting") return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.snapshotWaiters.push(resolve);
+      this.host.send({ type: "snapshot" });
+    });
+  }
+
+  dismissError(): void {
+    this.patch({ error: "" });
+  }
+}
