@@ -8,6 +8,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { DATA_NAMES, DATASETS, defaultDataConfig } from "../src/data/catalog";
 import { GENERATIVE_PRESETS } from "../src/generative/presets";
 import { buildModel } from "../src/nn/build";
 import { withBackend } from "../src/tensor/engine";
@@ -18,7 +19,6 @@ import { Trainer } from "../src/train/trainer";
 import { pairProblem, presetOf } from "../src/ui/generative/generative-config";
 import { Autosave, type ExperimentStore, indexedDbStore, loadAutosave, openExperiment } from "../src/ui/state/autosave";
 import {
-  DATA_NAMES,
   defaultConfigFor,
   defaultExperiment,
   defaultGenerative,
@@ -114,6 +114,19 @@ describe("experiment", () => {
     expect(defaultConfigFor({ name: "csv", text: IRIS_CSV }).model.layers.at(-1)).toEqual({ type: "linear", units: 3 });
     const regression = defaultConfigFor({ name: "csv", text: "a,b,y\n1,2,0.5\n3,4,1.7\n5,6,2.25\n" });
     expect(regression.loss).toBe("mse");
+  });
+
+  it("takes every dataset's data defaults from the catalog, whose facts are the data's own", async () => {
+    for (const facts of DATASETS) {
+      if (facts.name === "csv") continue;
+      expect(defaultConfigFor(facts.name).data, facts.name).toEqual(defaultDataConfig(facts.name));
+      const splits = await makeData({ ...defaultDataConfig(facts.name), ...(facts.family === "images" ? { trainLimit: 100, testLimit: 50 } : {}) } as never);
+      expect(splits.train.inputShape, facts.name).toEqual(facts.inputShape);
+      expect(splits.train.task, facts.name).toBe(facts.task);
+    }
+    expect(defaultDataConfig("gaussian")).toMatchObject({ noise: 0.3 }); // blobs that overlap
+    expect(defaultDataConfig("spiral")).toMatchObject({ points: 600, classes: 3 });
+    expect(defaultDataConfig("mnist")).toMatchObject({ trainLimit: 5000, testLimit: 1000, valRatio: 0.1 });
   });
 
   it("says why a CSV cannot give a default config", () => {

@@ -5,7 +5,20 @@
  * metric chart's series. Node only; the elements themselves are looked at in the browser.
  */
 import { describe, expect, it } from "vitest";
-import { blendClasses, diverging, hexToRgb, luminance, PLOT_BACKGROUND, rgbCss, SERIES_COLORS, sequential, seriesColor } from "../src/ui/results/colors";
+import {
+  blendClasses,
+  contrastRatio,
+  diverging,
+  hexToRgb,
+  luminance,
+  PLOT_BACKGROUND,
+  readablePair,
+  readableText,
+  rgbCss,
+  SERIES_COLORS,
+  sequential,
+  seriesColor,
+} from "../src/ui/results/colors";
 import { cellCount, cellExamples, diagonalShare, rowFractions } from "../src/ui/results/confusion";
 import { boundaryLines, zeroCrossings } from "../src/ui/results/contour";
 import { Ema } from "../src/ui/results/ema";
@@ -16,7 +29,7 @@ import { MetricSeries } from "../src/ui/results/metric-series";
 import { absMax, boundaryToRgba, chwToRgba, filterRgbToRgba, rangeToRgba, signedToRgba, surfaceToRgba, valueRange } from "../src/ui/results/pixels";
 import { raceWinner, summarizeRace } from "../src/ui/results/race-summary";
 import { className } from "../src/ui/results/test-grid";
-import { formatMetric, formatPercent, formatShort, logDecades, niceTicks } from "../src/ui/results/ticks";
+import { formatDuration, formatMetric, formatPercent, formatShort, logDecades, niceTicks } from "../src/ui/results/ticks";
 import type { BoundaryReport, RaceEpoch } from "../src/worker/protocol";
 
 const pixel = (rgba: Uint8ClampedArray, i: number) => Array.from(rgba.slice(4 * i, 4 * i + 4));
@@ -102,6 +115,34 @@ describe("ticks and labels", () => {
     expect(formatMetric(0.00001234)).toBe("1.23e-5");
     expect(formatPercent(0.9731)).toBe("97.3%");
     expect(formatPercent(Number.NaN)).toBe("—");
+  });
+
+  it("writes a diverged loss short (no 22-digit numbers) and durations in words", () => {
+    expect(formatMetric(475765507106860433408)).toBe("4.76e+20");
+    expect(formatMetric(123456)).toBe("1.23e+5");
+    expect(formatMetric(12345)).toBe("12350");
+    expect(formatDuration(0.42)).toBe("0.42 s");
+    expect(formatDuration(42.4)).toBe("42 s");
+    expect(formatDuration(600)).toBe("10 min");
+    expect(formatDuration(4800)).toBe("80 min");
+    expect(formatDuration(3600 * 5 + 60 * 20)).toBe("5 h 20 min");
+    expect(formatDuration(Number.NaN)).toBe("—");
+  });
+});
+
+describe("readable text", () => {
+  it("computes WCAG contrast and picks the text colour that reaches 4.5:1 on the confusion matrix's cells", () => {
+    expect(contrastRatio([255, 255, 255], [0, 0, 0])).toBeCloseTo(21, 6);
+    expect(contrastRatio([119, 119, 119], [255, 255, 255])).toBeCloseTo(4.48, 2);
+    const red = hexToRgb("#e93e5c");
+    expect(readableText(red)).toBe("#0b1120");
+    expect(contrastRatio(red, hexToRgb(readableText(red)))).toBeGreaterThanOrEqual(4.5);
+    expect(readableText(hexToRgb("#17223a"))).toBe("#f1f5f9");
+    const green = hexToRgb("#1e8750"); // neither text colour reaches 4.5:1 on it
+    expect(Math.max(contrastRatio(green, hexToRgb("#0b1120")), contrastRatio(green, hexToRgb("#f1f5f9")))).toBeLessThan(4.5);
+    const pair = readablePair(green);
+    expect(contrastRatio(pair.background, hexToRgb(pair.text))).toBeGreaterThanOrEqual(4.5);
+    expect(readablePair(red).background).toEqual(red);
   });
 });
 

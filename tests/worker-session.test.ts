@@ -90,7 +90,20 @@ describe.each(backends)("experiment session on %s", (_, getBackend) => {
     await withBackend(backend, async () => {
       const r = recorder();
       const session = await ExperimentSession.load(spiralConfig({}, { epochs: 15, batchSize: 12 }), { backend, post: r.post });
-      expect(r.events.map((e) => e.type)).toEqual(["loading", "loading", "dataset", "model", "loading", "epoch", "test", "boundary", "inside", "state"]);
+      expect(r.events.map((e) => e.type)).toEqual([
+        "loading",
+        "loading",
+        "dataset",
+        "model",
+        "loading",
+        "estimate",
+        "epoch",
+        "test",
+        "boundary",
+        "inside",
+        "state",
+      ]);
+      expect(r.last("estimate").secondsPerEpoch).toBeGreaterThan(0);
       expect(r.of("loading").map((e) => e.message)).toEqual(["Reading Spiral (300 points)…", "Building the model…", "Evaluating the untrained model…"]);
       const preview = r.last("dataset").preview;
       if (preview.kind !== "points") throw new Error(`expected points, got ${preview.kind}`);
@@ -279,7 +292,10 @@ describe("experiment session commands", () => {
   it("posts test images by index for a confusion-matrix cell, and refuses bad indices", async () => {
     await withBackend(cpu32, async () => {
       const r = recorder();
-      const session = await ExperimentSession.load({ ...mnistConfig, training: { ...mnistConfig.training, augment: undefined } }, { backend: cpu32, post: r.post });
+      const session = await ExperimentSession.load(
+        { ...mnistConfig, training: { ...mnistConfig.training, augment: undefined } },
+        { backend: cpu32, post: r.post },
+      );
       session.examples([3, 0, 99]);
       const ex = r.last("examples");
       expect(Array.from(ex.indices)).toEqual([3, 0, 99]);

@@ -48,7 +48,7 @@ export function discriminatorLoss(kind: GanLossName, real: Tensor, fake: Tensor,
     case "hinge":
       return add(mean(relu(sub(1, real))), mean(relu(add(fake, 1))));
     default:
-      return unknownLoss(kind);
+      return unknownLoss(kind satisfies never);
   }
 }
 
@@ -72,7 +72,7 @@ export function generatorLoss(kind: GanLossName, fake: Tensor): Tensor {
     case "hinge":
       return mul(mean(fake), -1);
     default:
-      return unknownLoss(kind);
+      return unknownLoss(kind satisfies never);
   }
 }
 

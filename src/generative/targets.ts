@@ -106,6 +106,6 @@ export function makeTarget(name: TargetName, options: TargetOptions = {}): Point
     case "spiral":
       return { points: spiral({ ...options, points, classes: 2 }) };
     default:
-      check(false, "makeTarget", () => `unknown 2-D target "${name}"; expected one of ${TARGET_NAMES.join(", ")}`);
+      check(false, "makeTarget", () => `unknown 2-D target "${name satisfies never}"; expected one of ${TARGET_NAMES.join(", ")}`);
   }
 }

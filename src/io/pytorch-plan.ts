@@ -6,7 +6,7 @@
  * specStateShapes(): the state_dict names and shapes a spec's model has, without building it.
  */
 import { type LayerSummary, type ModelSummary, summarizeModel } from "../nn/shapes";
-import { type LayerSpec, type ModelSpec, parseModelSpec } from "../nn/spec";
+import { type ActivationName, type LayerSpec, type ModelSpec, parseModelSpec } from "../nn/spec";
 import { call, type Py, type PyGroup, type PyItem, pyFloat, pyString, pyTuple } from "./python-source";
 
 export interface Planned {
@@ -105,9 +105,10 @@ function planLayer(layer: LayerSpec, input: number[], output: number[], path: st
     case "residual":
       return planResidual(layer.layers, input, output, path, label, summary, node);
   }
+  return layer satisfies never;
 }
 
-function activation(fn: string, slope: number | undefined, approximate: string | undefined): Py {
+function activation(fn: ActivationName, slope: number | undefined, approximate: string | undefined): Py {
   switch (fn) {
     case "relu":
       return "nn.ReLU()";
@@ -123,9 +124,10 @@ function activation(fn: string, slope: number | undefined, approximate: string |
       return approximate === "tanh" ? call("nn.GELU", ['approximate="tanh"']) : "nn.GELU()";
     case "silu":
       return "nn.SiLU()";
-    default:
+    case "softplus":
       return "nn.Softplus()";
   }
+  return fn satisfies never;
 }
 
 /** A residual block: body as nn.Sequential, and the projection buildModel adds when shapes differ. */

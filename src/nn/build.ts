@@ -11,7 +11,7 @@ import type { Module } from "./module";
 import { BatchNorm1d, BatchNorm2d, LayerNorm } from "./normalization";
 import { Residual } from "./residual";
 import { type ModelSummary, skipProjection, summarizeModel } from "./shapes";
-import type { GeluApproximation, LayerSpec, ModelSpec } from "./spec";
+import type { ActivationName, GeluApproximation, LayerSpec, ModelSpec } from "./spec";
 
 export interface BuiltModel extends ModelSummary {
   model: Sequential;
@@ -72,7 +72,7 @@ function makeModule(layer: LayerSpec, input: number[], out: number[], index: str
   return layer satisfies never;
 }
 
-function activation(fn: string, slope?: number, approximate?: GeluApproximation): Module {
+function activation(fn: ActivationName, slope?: number, approximate?: GeluApproximation): Module {
   switch (fn) {
     case "relu":
       return new ReLU();
@@ -88,9 +88,10 @@ function activation(fn: string, slope?: number, approximate?: GeluApproximation)
       return new GELU(approximate);
     case "silu":
       return new SiLU();
-    default:
+    case "softplus":
       return new Softplus();
   }
+  return fn satisfies never;
 }
 
 function makeLayers(layers: LayerSpec[], input: number[], prefix: string, init: InitScheme | undefined, shapes: Shapes): Sequential {

@@ -27,8 +27,11 @@ export function gain(nonlinearity: Nonlinearity, negativeSlope = 0.01): number {
       return Math.sqrt(2 / (1 + negativeSlope ** 2));
     case "tanh":
       return 5 / 3;
-    default:
+    case "linear":
+    case "sigmoid":
       return 1;
+    default:
+      return nonlinearity satisfies never;
   }
 }
 

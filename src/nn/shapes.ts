@@ -153,6 +153,7 @@ function layerShape(layer: LayerSpec, input: number[], index: string, summary: L
       return { out, params };
     }
   }
+  return layer satisfies never;
 }
 
 function layerShapes(layers: LayerSpec[], input: number[], prefix: string, summary: LayerSummary[]): Shaped {

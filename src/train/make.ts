@@ -84,8 +84,10 @@ export function makeOptimizer(config: OptimizerConfig, params: Tensor[], regular
         { lr: config.lr, alpha: num(config, "alpha"), momentum: num(config, "momentum"), centered: config.centered === true, weightDecay: wd },
         regularization,
       );
-    default:
+    case "adadelta":
       return new Adadelta(params, { lr: config.lr, rho: num(config, "rho"), weightDecay: wd }, regularization);
+    default:
+      return fail("optimizer.name", `unknown optimizer ${JSON.stringify(config.name satisfies never)}`);
   }
 }
 
@@ -109,7 +111,9 @@ export function makeScheduler(config: SchedulerConfig, optimizer: Optimizer, epo
         [warm],
       );
     }
-    default:
+    case "plateau":
       return new ReduceLROnPlateau(optimizer, { factor: get("factor", 0.1), patience: get("patience", 5) });
+    default:
+      return fail("scheduler.name", `unknown schedule ${JSON.stringify(config.name satisfies never)}`);
   }
 }

@@ -28,7 +28,7 @@ export function lossByName(name: LossName, options: { labelSmoothing?: number; d
     case "huber":
       return (out, y) => huberLoss(out, reshape(y, out.shape), { delta: options.delta ?? 1 });
     default:
-      check(false, "loss", () => `unknown loss "${name}"; expected one of ${LOSSES.join(", ")}`);
+      check(false, "loss", () => `unknown loss "${name satisfies never}"; expected one of ${LOSSES.join(", ")}`);
       throw new Error("unreachable");
   }
 }

@@ -14,6 +14,7 @@ import { PlaygroundStore } from "./state/store";
 import { storeContext } from "./state/store-controller";
 import { CLASS_COLORS, theme } from "./theme";
 import "./train/train-tab";
+import { clause } from "./words";
 
 /** The tabs in the header, in order (the surfaces live inside the race tab). */
 const TABS: { id: Exclude<Tab, "surfaces">; label: string }[] = [
@@ -49,6 +50,7 @@ export class App extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener("pagehide", this.flush);
+    window.addEventListener("hashchange", this.onHash);
     document.addEventListener("visibilitychange", this.onVisibility);
     void this.store.open();
   }
@@ -56,11 +58,13 @@ export class App extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener("pagehide", this.flush);
+    window.removeEventListener("hashchange", this.onHash);
     document.removeEventListener("visibilitychange", this.onVisibility);
     this.store.close();
   }
 
   private readonly flush = () => void this.store.flush();
+  private readonly onHash = () => void this.store.openLink();
   private readonly onVisibility = () => {
     if (document.visibilityState === "hidden") this.flush();
   };
@@ -156,7 +160,7 @@ export class App extends LitElement {
       </header>
       ${
         b?.kind === "cpu"
-          ? html`<div class="banner warn" role="status">WebGPU is unavailable: ${b.fallbackReason ?? "the browser has no WebGPU"}. Training runs on the CPU reference backend: correct, but many times slower; small models and datasets still train well.</div>`
+          ? html`<div class="banner warn" role="status">WebGPU is unavailable: ${clause(b.fallbackReason ?? "the browser has no WebGPU")}. Training runs on the CPU reference backend: correct, but many times slower; small models and datasets still train well.</div>`
           : nothing
       }
       ${this.store.fatal ? html`<div class="banner warn" role="alert">${this.store.fatal}</div>` : nothing}

@@ -24,6 +24,7 @@ import { type Evaluation, evaluate } from "../train/evaluate";
 import { buildExperimentModel, exportPurpose, makeExperimentTrainer } from "../train/experiment";
 import { makeData, type Splits } from "../train/make";
 import { type EpochEvent, type StepEvent, type StopEvent, Trainer } from "../train/trainer";
+import { estimateEpochSeconds } from "./estimate";
 import { EvalView } from "./eval-view";
 import { featureMaps, insideReport } from "./inside";
 import { LoopSession } from "./loop-session";
@@ -266,6 +267,7 @@ export class ExperimentSession extends LoopSession<Trainer> {
   private async initialReports(): Promise<void> {
     const train = await this.evaluate(this.trainScore);
     const val = await this.evaluate(this.splits.val ?? this.splits.test);
+    this.options.post({ type: "estimate", secondsPerEpoch: await estimateEpochSeconds(this.loop) });
     const { epoch, step } = this.loop;
     const lr = this.loop.options.optimizer.lr;
     if (step === 0) this.options.post({ type: "epoch", epoch, step, lr, train: scoreOf(train), val: scoreOf(val), seconds: 0 });

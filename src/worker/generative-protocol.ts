@@ -107,3 +107,22 @@ export type GenerativeEvent =
   | { type: "gen-exported"; files: { name: string; contents: Uint8Array | string }[] }
   | ({ type: "gen-health" } & HealthReport & { step: number; checkpointStep: number | null })
   | { type: "gen-state"; running: boolean; done: boolean; reason?: string };
+
+/** Every generative event's type: the compiler checks the list is complete. */
+const GENERATIVE_EVENT_TYPES: Record<GenerativeEvent["type"], true> = {
+  "gen-model": true,
+  "gen-steps": true,
+  "gen-epoch": true,
+  "gen-plane": true,
+  "gen-samples": true,
+  "gen-reconstruction": true,
+  "gen-decoded": true,
+  "gen-exported": true,
+  "gen-health": true,
+  "gen-state": true,
+};
+
+/** Whether a worker event is one of the Generative tab's. */
+export function isGenerativeEvent(event: { type: string }): event is GenerativeEvent {
+  return Object.hasOwn(GENERATIVE_EVENT_TYPES, event.type);
+}

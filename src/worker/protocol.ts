@@ -181,6 +181,8 @@ export type WorkerEvent =
   | { type: "backend"; kind: "webgpu" | "cpu"; description: string; fallbackReason?: string }
   /** What a load is doing while it takes time (reading a dataset, compiling kernels). */
   | { type: "loading"; message: string }
+  /** About how long an epoch will take on this device, from timed training passes at load. */
+  | { type: "estimate"; secondsPerEpoch: number }
   | ({ type: "examples" } & ExampleImages)
   | { type: "snapshot"; run: RunSnapshot }
   | { type: "dataset"; preview: DatasetPreview }

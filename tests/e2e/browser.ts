@@ -1,7 +1,9 @@
 /**
  * Browser test helpers: builds the playground, serves it on localhost with `vite preview`, and
- * launches Debian's Chromium through Playwright with WebGPU on (SwiftShader when there is no GPU).
+ * launches Debian's Chromium through Playwright with WebGPU on (SwiftShader when there is no GPU);
+ * opens pages at a desktop or phone size, and runs axe-core's accessibility rules on a page.
  */
+import { fileURLToPath } from "node:url";
 import { type Browser, type ConsoleMessage, chromium, type Page } from "playwright-core";
 import { build, type PreviewServer, preview } from "vite";
 
@@ -18,7 +20,15 @@ export interface Session {
 
 /** Builds and serves the playground and launches Chromium (with WebGPU unless `webgpu` is false). */
 export async function start(options: { webgpu?: boolean } = {}): Promise<Session> {
-  await build({ logLevel: "warn" });
+  // A production build, as `npm run build` makes (under Vitest NODE_ENV is "test", which would pick
+  // the libraries' development builds: Lit's dev mode, several times slower).
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await build({ logLevel: "warn", mode: "production" });
+  } finally {
+    process.env.NODE_ENV = env;
+  }
   const server = await preview({ preview: { port: 0, host: "127.0.0.1" }, logLevel: "warn" });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error("vite preview did not report a local URL");
@@ -33,8 +43,8 @@ export async function stop(s: Session | undefined): Promise<void> {
 }
 
 /** Opens a page and collects console errors and page errors. */
-export async function open(s: Session, path = ""): Promise<{ page: Page; errors: string[] }> {
-  const page = await s.browser.newPage({ viewport: { width: 1440, height: 900 } });
+export async function open(s: Session, path = "", viewport = { width: 1440, height: 900 }): Promise<{ page: Page; errors: string[] }> {
+  const page = await s.browser.newPage({ viewport });
   const errors: string[] = [];
   page.on("console", (m: ConsoleMessage) => {
     if (m.type() === "error") errors.push(m.text());
@@ -43,3 +53,23 @@ export async function open(s: Session, path = ""): Promise<{ page: Page; errors:
   await page.goto(s.url + path);
   return { page, errors };
 }
+
+/** The WCAG 2.1 A and AA rules axe-core checks (it looks inside open shadow roots). */
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/** Runs axe-core on the page; returns each violation as "rule: element :: what is wrong". */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const { violations } = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+    return violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" > ")} :: ${n.failureSummary.split("\n")[1]?.trim() ?? ""}`));
+  }, AXE_TAGS);
+}
+
+interface AxeViolation {
+  id: string;
+  nodes: { target: string[]; failureSummary: string }[];
+}
+
+const AXE_PATH = fileURLToPath(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url));

@@ -3,12 +3,12 @@
  * saving a screenshot under test-results/: (1) the 2-D GAN preset trains: the heatmap, points and
  * arrows move and the modes-covered number rises; (2) the MNIST DCGAN preset shows a samples grid
  * that changes as it trains; (3) the 2-D autoencoder's latent plane appears and a click on it
- * decodes an image. No flow may log a console error.
+ * decodes an image. No flow may log a console error, and axe-core finds no WCAG A/AA problem.
  */
 import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { open, type Session, start, stop } from "./browser";
+import { accessibilityProblems, open, type Session, start, stop } from "./browser";
 
 let session: Session;
 beforeAll(async () => {
@@ -42,6 +42,7 @@ it("(1) the 2-D GAN trains: heatmap, points and arrows move, and the modes cover
   expect(await plane.getAttribute("data-signature")).not.toBe(before);
   expect(Number(await page.locator("dl-gen-curves").getAttribute("data-points"))).toBeGreaterThan(0);
   await expect.poll(() => page.getByTestId("gen-health").textContent()).toMatch(/Healthy|collapse|won|exploding/);
+  expect(await accessibilityProblems(page)).toEqual([]);
   await page.screenshot({ path: "test-results/gen1-gan-2d.png", fullPage: true });
   await page.screenshot({ path: "test-results/gen1-gan-2d-view.png" }); // the first screen (README's docs/generative.png)
   expect(errors).toEqual([]);

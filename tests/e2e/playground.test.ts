@@ -10,7 +10,7 @@
 import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { open, type Session, start, stop } from "./browser";
+import { accessibilityProblems, open, type Session, start, stop } from "./browser";
 
 let session: Session;
 beforeAll(async () => {
@@ -43,6 +43,7 @@ it("(1) trains an MLP on the spiral to 90% test accuracy and draws the decision 
   expect(await attr(page, "data-boundary-step")).toBeGreaterThan(0);
   expect(Number(await page.getByTestId("boundary-plot").getAttribute("data-points"))).toBeGreaterThanOrEqual(300);
   expect(await attr(page, "data-loss")).toBeLessThan((await attr(page, "data-first-loss")) * 0.5);
+  expect(await accessibilityProblems(page)).toEqual([]);
   await page.screenshot({ path: "test-results/flow1-spiral.png", fullPage: true });
   expect(errors).toEqual([]);
 });
@@ -64,6 +65,13 @@ it("(2) trains a small CNN on MNIST: the loss falls, predictions, confusion matr
   expect(await page.getByTestId("confusion-matrix").getAttribute("data-classes")).toBe("10");
   await page.getByTestId("prediction-grid").locator("button.tile").first().click();
   await expect.poll(() => page.getByTestId("feature-maps").getAttribute("data-layers"), { timeout: 60_000 }).toMatch(/^[1-9]/);
+  // A cell's examples beyond the 48 of the predictions grid come from the worker as images, not bare numbers.
+  await page.getByTestId("confusion-matrix").locator('button[data-true="1"][data-predicted="1"]').click();
+  const examples = page.getByTestId("confusion-examples");
+  await expect.poll(() => examples.getAttribute("data-other"), { timeout: 60_000 }).toBe("0");
+  expect(Number(await examples.getAttribute("data-shown"))).toBeGreaterThan(10);
+  expect(await examples.locator("dl-pixel-image").count()).toBe(Number(await examples.getAttribute("data-shown")));
+  expect(await accessibilityProblems(page)).toEqual([]);
   await page.screenshot({ path: "test-results/flow2-mnist.png", fullPage: true });
   expect(errors).toEqual([]);
 }, 600_000);

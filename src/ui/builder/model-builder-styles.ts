@@ -103,7 +103,7 @@ export const builderStyles = [
     place-items: center;
     font-size: 11px;
     font-weight: 700;
-    color: var(--tint);
+    color: color-mix(in srgb, var(--tint) 78%, white);
     background: color-mix(in srgb, var(--tint) 16%, transparent);
   }
   .block > .head .badge {

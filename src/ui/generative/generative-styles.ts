@@ -1,4 +1,4 @@
-/** The look of <dl-generative-view>: a settings sidebar, the live view, curves and the two builders side by side. */
+/** The look of <dl-generative-tab>: a settings sidebar, the live view, curves and the two builders side by side. */
 import { css } from "lit";
 
 export const generativeStyles = css`
@@ -197,7 +197,7 @@ export const generativeStyles = css`
   }
   .images-row {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(280px, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(min(280px, 100%), 1fr));
     gap: 22px;
     align-items: start;
   }
@@ -245,7 +245,7 @@ export const generativeStyles = css`
   }
   .pair {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(360px, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(min(360px, 100%), 1fr));
     gap: 18px;
   }
   .network {
@@ -254,7 +254,15 @@ export const generativeStyles = css`
   @media (max-width: 900px) {
     .layout,
     .plane-row {
-      grid-template-columns: 1fr;
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
+  @media (max-width: 600px) {
+    :host {
+      padding: 12px;
+    }
+    .latent-row {
+      grid-template-columns: minmax(0, 1fr);
     }
   }
 `;

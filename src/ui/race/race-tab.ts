@@ -111,6 +111,14 @@ export class RaceTab extends LitElement {
           grid-template-columns: minmax(0, 1fr);
         }
       }
+      @media (max-width: 600px) {
+        :host {
+          padding: 12px;
+        }
+        .fields {
+          grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+        }
+      }
     `,
   ];
 

@@ -51,9 +51,9 @@ export const surfaceRaceStyles = css`
     background: var(--surface-2);
     border: 1px solid var(--border);
     border-radius: 8px;
-    padding: 8px 10px;
-    overflow-x: auto;
-    white-space: nowrap;
+    padding: 8px 10px 8px calc(10px + 2ch);
+    text-indent: -2ch; /* a long formula wraps with a hanging indent */
+    line-height: 1.5;
   }
   .lesson {
     margin: 0;

@@ -129,6 +129,7 @@ export class SurfaceRace extends LitElement {
               <span>Step size (learning rate) <output>${fmt(this._lr)}</output></span>
               <input
                 type="range"
+                aria-label="Step size"
                 min="-4"
                 max="0"
                 step="0.01"
@@ -141,6 +142,7 @@ export class SurfaceRace extends LitElement {
               <span>Momentum β <output>${this._momentum.toFixed(2)}</output></span>
               <input
                 type="range"
+                aria-label="Momentum β"
                 min="0"
                 max="0.99"
                 step="0.01"

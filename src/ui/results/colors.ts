@@ -96,3 +96,35 @@ export function sequential(t: number): Rgb {
 export function luminance([r, g, b]: Rgb): number {
   return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
 }
+
+/** WCAG's relative luminance of an sRGB colour (gamma-expanded channels). */
+function relativeLuminance(rgb: Rgb): number {
+  const [r, g, b] = rgb.map((c) => {
+    const v = c / 255;
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG's contrast ratio of two colours (1 to 21; text needs 4.5). */
+export function contrastRatio(a: Rgb, b: Rgb): number {
+  const [la, lb] = [relativeLuminance(a), relativeLuminance(b)];
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+/** The darker or lighter text colour, whichever reads better on `background`. */
+export function readableText(background: Rgb, dark = "#0b1120", light = "#f1f5f9"): string {
+  return contrastRatio(background, hexToRgb(dark)) >= contrastRatio(background, hexToRgb(light)) ? dark : light;
+}
+
+/**
+ * A background and its text colour with at least WCAG's 4.5:1 contrast: mid-bright colours, where
+ * neither dark nor light text reaches it, are darkened step by step under light text.
+ */
+export function readablePair(background: Rgb, dark = "#0b1120", light = "#f1f5f9"): { background: Rgb; text: string } {
+  const text = readableText(background, dark, light);
+  if (contrastRatio(background, hexToRgb(text)) >= 4.5) return { background, text };
+  let shade = background;
+  for (let k = 1; k <= 10 && contrastRatio(shade, hexToRgb(light)) < 4.5; k++) shade = mix(background, [0, 0, 0], k * 0.05);
+  return { background: shade, text: light };
+}

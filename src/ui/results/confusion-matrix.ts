@@ -13,7 +13,7 @@ import { customElement, property, queryAll, state } from "lit/decorators.js";
 import type { ExampleImages } from "../../worker/protocol";
 import { fire } from "../events";
 import { resultStyles } from "./base-styles";
-import { hexToRgb, luminance, mix, type Rgb, rgbCss } from "./colors";
+import { hexToRgb, mix, type Rgb, readablePair, rgbCss } from "./colors";
 import { cellCount, cellExamples, diagonalShare, rowFractions } from "./confusion";
 import { RovingFocus } from "./grid-keys";
 import "./pixel-image";
@@ -254,8 +254,7 @@ export class ConfusionMatrix extends LitElement {
   private cell(t: number, p: number, count: number) {
     const n = this.confusion?.length ?? 0;
     const fraction = this.fractions[t]?.[p] ?? 0;
-    const color = cellColor(fraction, t === p);
-    const text = luminance(color) > 0.42 ? "#0b1120" : "#f1f5f9";
+    const { background: color, text } = readablePair(cellColor(fraction, t === p));
     const open = this._open?.trueClass === t && this._open.predicted === p;
     const names = this.classNames;
     const label = `true ${className(names, t)}, predicted ${className(names, p)}: ${count} (${formatPercent(fraction)} of the row)`;

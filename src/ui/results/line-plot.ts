@@ -16,6 +16,8 @@ export interface AxisOptions {
   log?: boolean;
   min?: number;
   max?: number;
+  /** The axis reaches at least this far while the data do not (a step axis before many steps). */
+  suggestedMax?: number;
   format?: (value: number) => string;
 }
 
@@ -32,23 +34,35 @@ const GRID = "rgba(148, 163, 184, 0.1)";
 const TICK = "#8b9ab5";
 const FONT = { family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', size: 11 };
 
-/** Tick labels of a log axis: only 1, 2 and 5 times a power of ten, so they never crowd. */
-function logTick(value: number): string {
+/**
+ * Tick labels of a log axis: only 1, 2 and 5 times a power of ten, so they never crowd, unless the
+ * axis spans less than a decade (a loss that has barely moved), where every tick is labelled.
+ */
+function logTick(value: number, ticks: { value: number }[]): string {
+  const values = ticks.map((t) => t.value).filter((v) => v > 0);
+  if (values.length && Math.max(...values) / Math.min(...values) < 10) return formatShort(value);
   const mantissa = Number((value / 10 ** Math.floor(Math.log10(value) + 1e-9)).toPrecision(3));
   return mantissa === 1 || mantissa === 2 || mantissa === 5 ? formatShort(value) : "";
 }
 
 function scale(axis: AxisOptions): ScaleOptions<"linear" | "logarithmic"> {
   // Chart.js's own labels suit linear axes (they share the tick step's precision); log axes keep 1-2-5.
-  const format = axis.format ?? (axis.log ? logTick : undefined);
+  const format: ((v: number, ticks: { value: number }[]) => string) | undefined = axis.format ?? (axis.log ? logTick : undefined);
   return {
     type: axis.log ? "logarithmic" : "linear",
     min: axis.min,
     max: axis.max,
+    suggestedMax: axis.suggestedMax,
     title: { display: true, text: axis.title, color: TICK, font: FONT },
     grid: { color: GRID },
     border: { color: "rgba(148, 163, 184, 0.25)" },
-    ticks: { color: TICK, font: FONT, maxTicksLimit: 7, autoSkipPadding: 12, ...(format ? { callback: (v: number | string) => format(Number(v)) } : {}) },
+    ticks: {
+      color: TICK,
+      font: FONT,
+      maxTicksLimit: 7,
+      autoSkipPadding: 12,
+      ...(format ? { callback: (v: number | string, _: number, ticks: { value: number }[]) => format(Number(v), ticks) } : {}),
+    },
   } as ScaleOptions<"linear" | "logarithmic">;
 }
 

@@ -251,7 +251,7 @@ export class MetricChart extends LitElement {
   protected override updated(): void {
     if (this.chart.plot || !this._canvas) return;
     this.chart.ensure(({ LinePlot }) => {
-      const plot = new LinePlot(this._canvas, { x: { title: "step" }, y: AXES[this.mode], drawn: () => this.requestUpdate() });
+      const plot = new LinePlot(this._canvas, { x: { title: "step", min: 0, suggestedMax: 10 }, y: AXES[this.mode], drawn: () => this.requestUpdate() });
       plot.setLines(this.series.lines);
       return plot;
     });
@@ -288,7 +288,7 @@ export class MetricChart extends LitElement {
     const note = s.isRace && this.mode !== "lr" ? `solid: train${this.mode === "loss" ? " (smoothed)" : ""} · dashed: validation` : "";
     return html`<div class="chart" data-testid="metric-chart-${this.mode}" data-mode=${this.mode} data-series=${s.seriesCount} data-points=${s.pointCount}>
       <div class="legend" role="group" aria-label="Series (press to show or hide)">
-        ${s.lines.filter((l) => l.legend).map((l) => this.legendItem(l))}
+        ${s.lines.filter((l) => l.legend && l.data.length > 0).map((l) => this.legendItem(l))}
         ${note ? html`<span class="note">${note}</span>` : nothing}
       </div>
       <div class="box ${s.pointCount === 0 ? "waiting" : ""}">

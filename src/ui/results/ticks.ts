@@ -60,3 +60,14 @@ export function formatMetric(v: number): string {
 export function formatPercent(v: number): string {
   return Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : "—";
 }
+
+/** A duration in words: "0.4 s", "12 s", "3 min", "1 h 20 min". */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return "—";
+  if (seconds < 10) return `${Number(seconds.toPrecision(2))} s`;
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.round((seconds - 3600 * hours) / 60);
+  return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
+}

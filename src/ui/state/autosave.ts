@@ -5,6 +5,8 @@
  * is tested without a browser; storage that fails (private mode, a full disk, a blocked database)
  * turns into a message for the page, never an exception.
  */
+
+import { clause } from "../words";
 import { defaultExperiment, type Experiment, ExperimentError, parseExperiment } from "./experiment";
 import { readUrl } from "./url-state";
 
@@ -156,14 +158,14 @@ export async function loadAutosave(store: ExperimentStore): Promise<{ experiment
   try {
     json = await store.load();
   } catch (e) {
-    return { message: `Your last experiment could not be restored: ${describeStorageError(e)}.` };
+    return { message: `Your last experiment could not be restored: ${clause(describeStorageError(e))}.` };
   }
   if (json === undefined) return {};
   try {
     return { experiment: parseExperiment(JSON.parse(json)) };
   } catch (e) {
     const detail = e instanceof ExperimentError ? e.message : "the saved copy is damaged";
-    return { message: `Your last experiment could not be restored: ${detail}.` };
+    return { message: `Your last experiment could not be restored: ${clause(detail)}.` };
   }
 }
 

@@ -30,15 +30,15 @@ function known(o: Value, at: string, keys: string[], what: string): void {
   for (const key of Object.keys(o)) if (!keys.includes(key)) fail(`${at}${key}`, `is not a setting of ${what}; expected ${keys.join(", ")}`);
 }
 
-function number(o: Value, key: string, at: string, min: number, max: number, options: { whole?: boolean; open?: boolean } = {}): void {
+/** Checks a number in [min, max]; `aboveMin` / `belowMax` leave that end out. */
+function number(o: Value, key: string, at: string, min: number, max: number, options: { whole?: boolean; aboveMin?: boolean; belowMax?: boolean } = {}): void {
   const v = o[key];
   if (v === undefined) return;
   const ok = typeof v === "number" && Number.isFinite(v) && (options.whole ? Number.isInteger(v) : true) && v >= min && v <= max;
-  if (!ok || (options.open && (v === min || v === max)))
-    fail(
-      `${at}${key}`,
-      `expected a ${options.whole ? "whole " : ""}number ${options.open ? "between" : "from"} ${min} ${options.open ? "and" : "to"} ${max}, got ${show(v)}`,
-    );
+  if (!ok || (options.aboveMin && v === min) || (options.belowMax && v === max)) {
+    const range = `${options.aboveMin ? "above" : "from"} ${min} ${options.belowMax ? "and below" : options.aboveMin ? "and at most" : "to"} ${max}`;
+    fail(`${at}${key}`, `expected a ${options.whole ? "whole " : ""}number ${range}, got ${show(v)}`);
+  }
 }
 
 function text(o: Value, key: string, at: string, maxLength: number): void {
@@ -58,7 +58,7 @@ const POINT_CLASSES = ["spiral", "ring"];
 function checkData(data: Value): void {
   const name = data.name as string;
   const at = "data.";
-  const split = () => number(data, "trainRatio", at, 0, 1, { open: true });
+  const split = () => number(data, "trainRatio", at, 0, 1, { aboveMin: true, belowMax: true });
   number(data, "seed", at, 0, SEED_MAX, { whole: true });
   if ((IMAGE_DATASET_NAMES as readonly string[]).includes(name)) {
     known(data, at, ["name", "trainLimit", "testLimit", "valRatio", "seed"], `the ${name} dataset`);
@@ -85,7 +85,7 @@ function checkData(data: Value): void {
 
 /** Optimizer settings besides name and lr: numbers >= 0, switches, or betas (two numbers in [0, 1)). */
 export function checkOptimizerSettings(optimizer: Value, at: string): void {
-  number(optimizer, "lr", at, 0, 10, { open: true });
+  number(optimizer, "lr", at, 0, 10, { aboveMin: true });
   for (const [key, v] of Object.entries(optimizer)) {
     if (key === "name" || key === "lr" || typeof v === "boolean") continue;
     if (key === "betas") {
@@ -101,8 +101,8 @@ function checkTraining(training: Value): void {
   number(training, "epochs", at, 1, MAX_EPOCHS, { whole: true });
   number(training, "batchSize", at, 1, MAX_BATCH_SIZE, { whole: true });
   number(training, "seed", at, 0, SEED_MAX, { whole: true });
-  number(training, "clipGradNorm", at, 0, 1e6, { open: true });
-  number(training, "clipGradValue", at, 0, 1e6, { open: true });
+  number(training, "clipGradNorm", at, 0, 1e6, { aboveMin: true });
+  number(training, "clipGradValue", at, 0, 1e6, { aboveMin: true });
   number(training, "labelSmoothing", at, 0, 0.99);
   if (training.earlyStopping !== undefined) {
     const es = object(training.earlyStopping, "training.earlyStopping");

@@ -4,6 +4,8 @@
  * CLI config such as examples/spiral-mlp.json) validates it and says what is wrong. The download
  * helpers also save the trained weights (safetensors) and the PyTorch script the worker produces.
  */
+
+import { clause } from "../words";
 import { type Experiment, ExperimentError, MAX_EXPERIMENT_CHARS, parseExperiment } from "./experiment";
 
 /** The "format" tag of an experiment file. */
@@ -57,7 +59,7 @@ export async function readExperimentFile(file: Blob & { name?: string }): Promis
     return { experiment: parseExperimentFile(await file.text()) };
   } catch (e) {
     const detail = e instanceof ExperimentError ? e.message : (e as Error).message;
-    return { message: `${name} could not be imported: ${detail}.` };
+    return { message: `${name} could not be imported: ${clause(detail)}.` };
   }
 }
 

@@ -4,9 +4,8 @@
  * This is what the URL, the autosave and experiment files hold. parseExperiment() is the one way in
  * for untrusted JSON: it migrates older versions, validates every field and names what is wrong.
  */
+import { DATA_NAMES, type DataName, datasetFacts, defaultDataConfig, isDataName } from "../../data/catalog";
 import { parseCsv } from "../../data/csv";
-import { IMAGE_DATASET_NAMES } from "../../data/image-datasets";
-import { pointDatasets } from "../../data/synthetic";
 import { type GenerativeConfig, parseGenerativeConfig } from "../../generative/config";
 import { GENERATIVE_PRESETS } from "../../generative/presets";
 import type { LayerSpec } from "../../nn/spec";
@@ -48,27 +47,6 @@ export class ExperimentError extends Error {
   }
 }
 
-/** Every dataset the playground offers, in picker order. */
-export type DataName = DataConfig["name"];
-export const DATA_NAMES: readonly DataName[] = [...(Object.keys(pointDatasets) as (keyof typeof pointDatasets)[]), ...IMAGE_DATASET_NAMES, "iris", "csv"];
-
-/** Whether a dataset is one of the 2-D generators (drawn as a decision boundary). */
-export const isPointData = (name: DataName) => Object.hasOwn(pointDatasets, name);
-
-const REGRESSION_POINTS: readonly DataName[] = ["plane", "multi-gaussian"];
-
-/** Each 2-D dataset's points, noise (in its generator's units) and classes where it takes them. */
-const POINT_DATA: Record<string, { points: number; noise: number; classes?: number }> = {
-  circle: { points: 500, noise: 0.05 },
-  xor: { points: 500, noise: 0.05 },
-  gaussian: { points: 500, noise: 0.15 },
-  spiral: { points: 600, noise: 0.2, classes: 3 },
-  moons: { points: 500, noise: 0.1 },
-  ring: { points: 600, noise: 0.05, classes: 3 },
-  plane: { points: 500, noise: 0.05 },
-  "multi-gaussian": { points: 600, noise: 0 },
-};
-
 const relu = (): LayerSpec => ({ type: "activation", fn: "relu" });
 
 /** A ReLU MLP: linear layers of `hidden` units, then `outputs`. */
@@ -92,31 +70,32 @@ const smallCnn = (): { layers: LayerSpec[] } => ({
 
 /**
  * A config that trains well in a browser tab on `data`: a model, loss and optimizer that fit it.
- * A dataset name gets the playground's settings for it; a full data config (a CSV with its text, a
- * spiral with 5 classes) keeps its settings and gets a model sized to it. A CSV's text is parsed to
- * size the output layer, so a CSV problem throws its error (row and column) as an ExperimentError.
+ * A dataset name gets the catalog's data settings for it (src/data/catalog.ts); a full data config
+ * (a CSV with its text, a spiral with 5 classes) keeps its settings and gets a model sized to it. A
+ * CSV's text is parsed to size the output layer, so a CSV problem throws its error (row and column)
+ * as an ExperimentError.
  */
 export function defaultConfigFor(data: DataName | DataConfig): ExperimentConfig {
   const name = typeof data === "string" ? data : data.name;
-  if (!DATA_NAMES.includes(name)) throw new ExperimentError(`unknown dataset ${JSON.stringify(name)}; expected one of ${DATA_NAMES.join(", ")}`);
-  const given = typeof data === "string" ? undefined : data;
+  if (!isDataName(name)) throw new ExperimentError(`unknown dataset ${JSON.stringify(name)}; expected one of ${DATA_NAMES.join(", ")}`);
+  const facts = datasetFacts(name);
+  const dataConfig = { ...defaultDataConfig(name), ...(typeof data === "string" ? {} : data) } as DataConfig;
   const training = { epochs: 500, batchSize: 32, seed: 1 };
-  if (isPointData(name)) {
-    const dataConfig = { name, ...POINT_DATA[name], trainRatio: 0.8, seed: 1, ...given } as DataConfig;
-    if (REGRESSION_POINTS.includes(name)) return { data: dataConfig, model: mlp([32, 32], 1), loss: "mse", optimizer: { name: "adam", lr: 0.01 }, training };
+  if (facts.family === "points") {
+    if (facts.task === "regression") return { data: dataConfig, model: mlp([32, 32], 1), loss: "mse", optimizer: { name: "adam", lr: 0.01 }, training };
     const classes = (dataConfig as { classes?: number }).classes ?? 2;
     return { data: dataConfig, model: mlp([16, 16], classes), loss: "crossEntropy", optimizer: { name: "adam", lr: 0.03 }, training };
   }
   if (name === "iris")
     return {
-      data: { name, trainRatio: 0.8, seed: 1, ...given } as DataConfig,
+      data: dataConfig,
       model: mlp([16], 3),
       loss: "crossEntropy",
       optimizer: { name: "adam", lr: 0.01 },
       training: { epochs: 200, batchSize: 16, seed: 1 },
     };
   if (name === "csv") {
-    const csv = given as Extract<DataConfig, { name: "csv" }> | undefined;
+    const csv = dataConfig as Extract<DataConfig, { name: "csv" }>;
     if (!csv?.text) throw new ExperimentError("a CSV experiment needs the table: pick a CSV file");
     let table: ReturnType<typeof parseCsv>;
     try {
@@ -125,16 +104,16 @@ export function defaultConfigFor(data: DataName | DataConfig): ExperimentConfig 
       throw new ExperimentError((e as Error).message);
     }
     return {
-      data: { trainRatio: 0.8, seed: 1, ...csv },
+      data: csv,
       model: mlp([32, 32], table.task === "classification" ? table.classes : table.targetDim),
       loss: table.task === "classification" ? "crossEntropy" : "mse",
       optimizer: { name: "adam", lr: 0.01 },
       training: { epochs: 200, batchSize: 32, seed: 1 },
     };
   }
-  // MNIST and Fashion-MNIST: a balanced subset small enough to train on a CPU-emulated GPU.
+  // MNIST and Fashion-MNIST: the catalog's subset, small enough to train on a CPU-emulated GPU.
   return {
-    data: { name, trainLimit: 5000, testLimit: 1000, seed: 1, ...given } as DataConfig,
+    data: dataConfig,
     model: smallCnn(),
     loss: "crossEntropy",
     optimizer: { name: "adam", lr: 0.003 },

@@ -6,7 +6,9 @@
  * subscribe to what they draw (src/ui/state/store-controller.ts) and call its intents; none talks to
  * the worker or to another element.
  */
+import { isGenerativeEvent } from "../../worker/generative-protocol";
 import type { Command, WorkerEvent } from "../../worker/protocol";
+import { clause } from "../words";
 import { Autosave, indexedDbStore, openExperiment } from "./autosave";
 import type { Experiment, Tab } from "./experiment";
 import { downloadBlob, downloadExperiment, downloadExport, readExperimentFile } from "./experiment-file";
@@ -15,7 +17,7 @@ import { RaceSlice } from "./race-slice";
 import { RunAutosave } from "./run-autosave";
 import type { SessionHost, SessionName } from "./session-host";
 import { TrainSlice } from "./train-slice";
-import { writeUrl } from "./url-state";
+import { readUrl, writeUrl } from "./url-state";
 import { WorkerConnection } from "./worker-connection";
 
 export interface BackendInfo {
@@ -119,11 +121,11 @@ export class PlaygroundStore implements SessionHost {
   }
 
   private receive(event: WorkerEvent): void {
-    if (event.type.startsWith("gen-")) {
+    if (isGenerativeEvent(event)) {
       if (event.type === "gen-exported")
         for (const f of event.files)
           downloadBlob(new Blob([f.contents as BlobPart], { type: f.name.endsWith(".py") ? "text/x-python" : "application/octet-stream" }), f.name);
-      else this.generative.receive(event as Parameters<GenerativeSlice["receive"]>[0]);
+      else this.generative.receive(event);
       return;
     }
     switch (event.type) {
@@ -154,8 +156,22 @@ export class PlaygroundStore implements SessionHost {
         this.train.receive(event);
         this.runAutosave.maybeSave();
         return;
-      default:
+      case "loading":
+      case "estimate":
+      case "dataset":
+      case "model":
+      case "steps":
+      case "boundary":
+      case "test":
+      case "inside":
+      case "feature-maps":
+      case "augmented":
+      case "examples":
+      case "snapshot":
         this.train.receive(event);
+        return;
+      default:
+        event satisfies never;
     }
   }
 
@@ -185,15 +201,32 @@ export class PlaygroundStore implements SessionHost {
     if (this.experiment) downloadExperiment(this.experiment);
   }
 
+  /** A link pasted into the address bar of the open page (the hash changed): its experiment replaces this one. */
+  async openLink(location: Location = window.location): Promise<void> {
+    const read = await readUrl(location);
+    if (read.message) {
+      this.notify(`${clause(read.message)}. Your current experiment is unchanged.`);
+      return;
+    }
+    if (!read.fromUrl || JSON.stringify(read.experiment) === JSON.stringify(this.experiment)) return;
+    this.notify("Opened the experiment in the link.");
+    this.replace(read.experiment);
+  }
+
+  /** Another experiment (an opened file or link) replaces this one and its runs. */
+  private replace(experiment: Experiment): void {
+    this.setExperiment(experiment);
+    this.train.load();
+    this.generative.configReplaced();
+  }
+
   async openFile(file: File): Promise<void> {
     const read = await readExperimentFile(file);
     if ("message" in read) {
-      this.notify(`${file.name} was not opened: ${read.message}. Your current experiment is unchanged.`);
+      this.notify(`${file.name} was not opened: ${clause(read.message)}. Your current experiment is unchanged.`);
       return;
     }
     this.notify(`Opened ${file.name}.`);
-    this.setExperiment(read.experiment);
-    this.train.load();
-    this.generative.configReplaced();
+    this.replace(read.experiment);
   }
 }

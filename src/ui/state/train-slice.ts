@@ -80,6 +80,8 @@ export interface TrainState {
   reason: string;
   /** Why the page paused the run (another tab's run started), shown until it plays again. */
   pausedBecause: string;
+  /** About how long an epoch takes on this device (estimated at load, then measured while training). */
+  secondsPerEpoch: number | null;
   /** The step a reload resumed from, while it is the latest news. */
   resumedAt: number | null;
   /** The config the worker's session trains (with the live changes it took). */
@@ -111,6 +113,7 @@ const INITIAL: TrainState = {
   reason: "",
   pausedBecause: "",
   resumedAt: null,
+  secondsPerEpoch: null,
   loaded: null,
   csvProblem: null,
 };
@@ -206,6 +209,9 @@ export class TrainSlice {
       case "loading":
         this.patch({ status: "loading", progress: event.message });
         return;
+      case "estimate":
+        this.patch({ secondsPerEpoch: event.secondsPerEpoch });
+        return;
       case "dataset":
         this.patch({ preview: event.preview });
         return;
@@ -222,7 +228,12 @@ export class TrainSlice {
       }
       case "epoch":
         this.curves.add({ kind: "epoch", report: event });
-        this.patch({ epoch: event.epoch, valLoss: event.val.loss, valAccuracy: event.val.accuracy });
+        this.patch({
+          epoch: event.epoch,
+          valLoss: event.val.loss,
+          valAccuracy: event.val.accuracy,
+          ...(event.epoch > 0 && event.seconds > 0 ? { secondsPerEpoch: event.seconds } : {}),
+        });
         return;
       case "boundary":
         this.patch({ boundary: event });
@@ -371,12 +382,16 @@ export class TrainSlice {
     this.scheduleReload();
   }
 
-  /** Gives a finished run `more` epochs and trains on. */
+  /**
+   * Gives a finished run `more` epochs and trains on. The run shows as running at once: until the
+   * worker says so, the page must not offer "Train more" for a run that is already going on.
+   */
   trainMore(more: number): void {
     const config = this.config;
     if (!config) return;
     this.setConfig({ ...config, training: { ...config.training, epochs: Math.max(config.training.epochs, this.state.epoch) + more } });
     this.control("play");
+    this.patch({ status: "running" });
   }
 
   /** A new dataset: within a family the model stays; across families its default model comes with it. */

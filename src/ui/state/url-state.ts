@@ -4,6 +4,8 @@
  * is where the browser cannot compress. Reading never throws: a damaged, cut-short or outdated link
  * opens the default experiment with a message saying what was wrong.
  */
+
+import { clause } from "../words";
 import { defaultExperiment, type Experiment, ExperimentError, MAX_EXPERIMENT_CHARS, parseExperiment } from "./experiment";
 
 /** The hash parameter holding the experiment. */
@@ -135,7 +137,7 @@ export async function readUrl(location: Pick<Location, "hash">): Promise<UrlRead
     return { experiment: await decodeExperiment(encoded), fromUrl: true };
   } catch (e) {
     const detail = e instanceof ExperimentError ? e.message : `it could not be read (${(e as Error).message})`;
-    return { experiment: defaultExperiment(), fromUrl: false, message: `The experiment in this link could not be opened: ${detail}.` };
+    return { experiment: defaultExperiment(), fromUrl: false, message: `The experiment in this link could not be opened: ${clause(detail)}.` };
   }
 }
 

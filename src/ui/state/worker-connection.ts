@@ -4,6 +4,7 @@
  * start or crashes, come back through the callbacks.
  */
 import type { Command, WorkerEvent } from "../../worker/protocol";
+import { clause } from "../words";
 
 export class WorkerConnection {
   private worker: Worker | null = null;
@@ -24,7 +25,7 @@ export class WorkerConnection {
     this.worker.onmessage = (e: MessageEvent<WorkerEvent>) => this.onEvent(e.data);
     this.worker.onerror = (e) => {
       e.preventDefault();
-      this.onFailure(`The training worker stopped: ${e.message || "an unknown error"}. Reload the page; your experiment is kept.`);
+      this.onFailure(`The training worker stopped: ${clause(e.message || "an unknown error")}. Reload the page; your experiment is kept.`);
     };
   }
 

@@ -103,7 +103,7 @@ export class AugmentForm extends LitElement {
         color: var(--muted);
         font-variant-numeric: tabular-nums;
       }
-      .augment .off {
+      .augment input.off {
         opacity: 0.45;
       }
       .pairs {

@@ -148,11 +148,12 @@ export class DataPreview extends LitElement {
       }
       th,
       td {
-        padding: 4px 5px;
+        padding: 4px 4px;
         text-align: right;
         white-space: nowrap;
       }
       th {
+        font-size: 10.5px;
         white-space: normal;
         vertical-align: bottom;
         line-height: 1.2;
@@ -279,7 +280,7 @@ export class DataPreview extends LitElement {
       <div class="table" tabindex="0" role="region" aria-label="First rows of the table">
         <table>
           <thead>
-            <tr>${headers.map((c) => html`<th scope="col">${c.split("_").map((part, i) => (i ? html`_<wbr />${part}` : part))}</th>`)}<th scope="col" class="label">${labelName}</th></tr>
+            <tr>${headers.map((c) => html`<th scope="col" title=${c}>${c.replaceAll("_", " ")}</th>`)}<th scope="col" class="label">${labelName}</th></tr>
           </thead>
           <tbody>
             ${shown.map(

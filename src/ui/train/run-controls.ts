@@ -8,8 +8,10 @@
 import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { fire } from "../events";
+import { formatDuration } from "../results/ticks";
 import type { ControlAction, TrainState } from "../state/train-slice";
 import { alertStyles, theme } from "../theme";
+import { clause } from "../words";
 
 const isTextTarget = (el: EventTarget | undefined) =>
   el instanceof HTMLElement && (el.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(el.tagName));
@@ -51,9 +53,15 @@ export class RunControls extends LitElement {
       .buttons button.primary {
         flex: 1;
       }
+      .estimate {
+        margin: 0;
+        font-size: 12px;
+        color: var(--muted);
+      }
       .buttons svg {
         width: 11px;
         height: 11px;
+        flex: none;
       }
       kbd {
         font: inherit;
@@ -170,6 +178,15 @@ export class RunControls extends LitElement {
     return s.step ? "Resume" : "Train";
   }
 
+  /** How long an epoch, and what is left of the run, takes on this device. */
+  private renderEstimate() {
+    const s = this.session;
+    const perEpoch = s.secondsPerEpoch;
+    if (perEpoch === null || this.done || s.status === "loading") return nothing;
+    const left = Math.max(this.epochs - s.epoch, 0) * perEpoch;
+    return html`<p class="estimate" data-testid="estimate">About ${formatDuration(perEpoch)} an epoch on this device${left > 0 ? html` · ${s.epoch ? "the rest" : `${this.epochs} epochs`}: about ${formatDuration(left)}` : nothing}</p>`;
+  }
+
   override render() {
     const s = this.session;
     const busy = s.status === "loading" || s.status === "starting";
@@ -188,6 +205,7 @@ export class RunControls extends LitElement {
         <button data-testid="step" title="One step (S)" ?disabled=${this.running || this.done || busy || !!this.blocked} @click=${() => this.control("step")}>Step <kbd>S</kbd></button>
         <button data-testid="reset" title="Reset: new weights, every setting applied (R)" @click=${() => this.control("reset")}>Reset <kbd>R</kbd></button>
       </div>
+      ${this.renderEstimate()}
       ${this.blocked ? html`<p class="error" role="alert" data-testid="blocked">${this.blocked}</p>` : nothing}
       ${
         this.pending.length
@@ -196,7 +214,7 @@ export class RunControls extends LitElement {
       }
       ${s.pausedBecause ? html`<p class="stale" data-testid="paused-because">${s.pausedBecause}</p>` : nothing}
       ${s.resumedAt !== null && s.status !== "loading" ? html`<p class="done" data-testid="resumed">Resumed from the autosave at step ${s.resumedAt.toLocaleString("en-US")}.</p>` : nothing}
-      ${this.done && s.reason ? html`<p class="done" data-testid="done-reason">Finished: ${s.reason.replace(/\.$/, "")}. Train more epochs, or reset to start over.</p>` : nothing}
+      ${this.done && s.reason ? html`<p class="done" data-testid="done-reason">Finished: ${clause(s.reason)}. Train more epochs, or reset to start over.</p>` : nothing}
     `;
   }
 }
