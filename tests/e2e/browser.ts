@@ -3,9 +3,11 @@
  * launches Debian's Chromium through Playwright with WebGPU on (SwiftShader when there is no GPU);
  * opens pages at a desktop or phone size, and runs axe-core's accessibility rules on a page.
  */
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Browser, type ConsoleMessage, chromium, type Page } from "playwright-core";
 import { build, type PreviewServer, preview } from "vite";
+import { afterAll, beforeAll, expect } from "vitest";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -73,3 +75,31 @@ interface AxeViolation {
 }
 
 const AXE_PATH = fileURLToPath(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url));
+
+/**
+ * A test file's session: built and launched before its flows (with a test-results/ folder for their
+ * screenshots), closed after them. The returned function gives the session inside a flow.
+ */
+export function useSession(options: { webgpu?: boolean } = {}): () => Session {
+  let session: Session | undefined;
+  beforeAll(async () => {
+    session = await start(options);
+    mkdirSync("test-results", { recursive: true });
+  });
+  afterAll(async () => {
+    await stop(session);
+  });
+  return () => {
+    if (!session) throw new Error("the browser session has not started");
+    return session;
+  };
+}
+
+/** A number the page states as an attribute of <dl-app> ("data-step", "data-loss"...). */
+export const appNumber = async (page: Page, name: string) => Number(await page.locator("dl-app").getAttribute(name));
+
+/** Waits for the engine to start and the loaded experiment's first reports. */
+export async function ready(page: Page): Promise<void> {
+  await expect.poll(() => page.getByTestId("backend").textContent(), { timeout: 60_000 }).toMatch(/^\s*WebGPU/);
+  await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
+}

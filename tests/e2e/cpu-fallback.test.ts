@@ -3,19 +3,13 @@
  * the header says so and why, and the spiral still trains (on the CPU reference, in the worker).
  */
 import { mkdirSync } from "node:fs";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { open, type Session, start, stop } from "./browser";
+import { expect, it } from "vitest";
+import { open, useSession } from "./browser";
 
-let session: Session;
-beforeAll(async () => {
-  session = await start({ webgpu: false });
-});
-afterAll(async () => {
-  await stop(session);
-});
+const session = useSession({ webgpu: false });
 
 it("falls back to the CPU, says why, and still trains", async () => {
-  const { page, errors } = await open(session);
+  const { page, errors } = await open(session());
   const app = page.locator("dl-app");
   await expect.poll(() => page.getByTestId("backend").textContent(), { timeout: 60_000 }).toMatch(/CPU · no WebGPU/);
   expect(await page.getByTestId("backend").getAttribute("title")).toMatch(/no WebGPU adapter was found|navigator\.gpu is undefined/);

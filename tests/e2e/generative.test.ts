@@ -5,19 +5,11 @@
  * that changes as it trains; (3) the 2-D autoencoder's latent plane appears and a click on it
  * decodes an image. No flow may log a console error, and axe-core finds no WCAG A/AA problem.
  */
-import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { accessibilityProblems, open, type Session, start, stop } from "./browser";
+import { expect, it } from "vitest";
+import { accessibilityProblems, open, useSession } from "./browser";
 
-let session: Session;
-beforeAll(async () => {
-  session = await start();
-  mkdirSync("test-results", { recursive: true });
-});
-afterAll(async () => {
-  await stop(session);
-});
+const session = useSession();
 
 const view = (page: Page) => page.locator("dl-generative-tab");
 const attr = async (page: Page, name: string) => Number(await view(page).getAttribute(name));
@@ -30,7 +22,7 @@ async function openGenerative(page: Page): Promise<void> {
 }
 
 it("(1) the 2-D GAN trains: heatmap, points and arrows move, and the modes covered rise", async () => {
-  const { page, errors } = await open(session);
+  const { page, errors } = await open(session());
   await openGenerative(page);
   const plane = page.getByTestId("gan-plane");
   const before = await plane.getAttribute("data-signature");
@@ -49,7 +41,7 @@ it("(1) the 2-D GAN trains: heatmap, points and arrows move, and the modes cover
 }, 420_000);
 
 it("(2) the MNIST DCGAN preset shows a live samples grid", async () => {
-  const { page, errors } = await open(session);
+  const { page, errors } = await open(session());
   await openGenerative(page);
   await page.getByTestId("gen-preset").selectOption("dcgan-mnist");
   await page.getByTestId("gen-batch").selectOption("16"); // a quicker iteration on a CPU-emulated GPU
@@ -68,7 +60,7 @@ it("(2) the MNIST DCGAN preset shows a live samples grid", async () => {
 }, 600_000);
 
 it("(3) the autoencoder's latent plane appears and a click decodes an image", async () => {
-  const { page, errors } = await open(session);
+  const { page, errors } = await open(session());
   await openGenerative(page);
   await page.getByTestId("gen-preset").selectOption("autoencoder-2d");
   await expect.poll(() => page.getByTestId("latent-plane").getAttribute("data-points"), { timeout: 180_000 }).toBe("1000");

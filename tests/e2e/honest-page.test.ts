@@ -8,30 +8,15 @@
  * model asks first; (5) on a phone no tab is wider than the screen and the Train controls stay in
  * reach; the tabs follow the arrow keys; axe-core finds no WCAG A/AA problem on any tab.
  */
-import { mkdirSync } from "node:fs";
-import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { ExperimentConfig } from "../../src/train/config";
 import { defaultConfigFor, defaultExperiment, type Experiment } from "../../src/ui/state/experiment";
 import { encodeExperiment } from "../../src/ui/state/url-state";
-import { accessibilityProblems, open, type Session, start, stop } from "./browser";
+import { accessibilityProblems, appNumber, open, ready, useSession } from "./browser";
 
-let session: Session;
-beforeAll(async () => {
-  session = await start();
-  mkdirSync("test-results", { recursive: true });
-});
-afterAll(async () => {
-  await stop(session);
-});
+const session = useSession();
 
-const attr = async (page: Page, name: string) => Number(await page.locator("dl-app").getAttribute(name));
-
-/** Waits for the engine and the loaded experiment's first reports. */
-async function ready(page: Page): Promise<void> {
-  await expect.poll(() => page.getByTestId("backend").textContent(), { timeout: 60_000 }).toMatch(/^\s*WebGPU/);
-  await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
-}
+const attr = appNumber;
 
 /** The default experiment with `change` applied to its config, as a link path. */
 async function link(change: (config: ExperimentConfig) => void): Promise<string> {
@@ -44,7 +29,7 @@ it("(1) refuses Train with the reason while the model or the CSV on screen canno
   const broken = await link((c) => {
     c.model.layers.splice(4, 0, { type: "unflatten", channels: 2, height: 2, width: 2 });
   });
-  const { page, errors } = await open(session, broken);
+  const { page, errors } = await open(session(), broken);
   await expect.poll(() => page.getByTestId("blocked").textContent(), { timeout: 60_000 }).toMatch(/^Fix layer 5 to train: expects a vector of 8 values/);
   expect(await page.getByTestId("play").isDisabled()).toBe(true);
   await page.getByTestId("train-builder").getByTestId("preset").selectOption("relu-mlp");
@@ -69,7 +54,7 @@ it("(1) refuses Train with the reason while the model or the CSV on screen canno
 });
 
 it("(2) an optimizer switched mid-run waits for a reset, and says so beside Train", async () => {
-  const { page, errors } = await open(session);
+  const { page, errors } = await open(session());
   await ready(page);
   await page.getByTestId("play").click();
   await expect.poll(() => attr(page, "data-step"), { timeout: 60_000 }).toBeGreaterThan(5);
@@ -90,7 +75,7 @@ it("(3) a diverging run says so in short numbers and offers to continue; a finis
     Object.assign(c, defaultConfigFor("plane"));
     c.optimizer = { name: "sgd", lr: 10 }; // squared errors that grow six-fold a step: Infinity within a few dozen steps
   });
-  const { page, errors } = await open(session, diverging);
+  const { page, errors } = await open(session(), diverging);
   await ready(page);
   await page.getByTestId("play").click();
   await expect.poll(() => page.getByTestId("error").textContent(), { timeout: 60_000 }).toMatch(/training diverged/);
@@ -102,7 +87,7 @@ it("(3) a diverging run says so in short numbers and offers to continue; a finis
   const short = await link((c) => {
     c.training.epochs = 2;
   });
-  await page.goto(session.url + short);
+  await page.goto(session().url + short);
   await ready(page);
   await page.getByTestId("play").click();
   await expect.poll(() => page.getByTestId("play").textContent(), { timeout: 60_000 }).toMatch(/Train 2 more epochs/);
@@ -116,7 +101,7 @@ it("(3) a diverging run says so in short numbers and offers to continue; a finis
 });
 
 it("(4) a reload resumes the run where it was, with its curves; untrained weights are not downloaded without a word", async () => {
-  const { page, errors } = await open(session);
+  const { page, errors } = await open(session());
   await ready(page);
   await page.getByTestId("download-weights").click();
   expect(await page.getByTestId("untrained-warning").textContent()).toMatch(/has not trained yet/);
@@ -141,7 +126,7 @@ it("(4) a reload resumes the run where it was, with its curves; untrained weight
 });
 
 it("(5) on a phone every tab fits the screen and Train stays in reach; tabs follow the arrow keys; no accessibility problems", async () => {
-  const { page, errors } = await open(session, "", { width: 390, height: 844 });
+  const { page, errors } = await open(session(), "", { width: 390, height: 844 });
   await ready(page);
   const overflow = () => page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0);
   expect(await overflow()).toBeLessThanOrEqual(390);

@@ -7,30 +7,15 @@
  * without the link; (5) a garbage link opens with a message and a working default, trained from the
  * keyboard. No flow may log a console error.
  */
-import { mkdirSync } from "node:fs";
-import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { accessibilityProblems, open, type Session, start, stop } from "./browser";
+import { expect, it } from "vitest";
+import { accessibilityProblems, appNumber, open, ready, useSession } from "./browser";
 
-let session: Session;
-beforeAll(async () => {
-  session = await start();
-  mkdirSync("test-results", { recursive: true });
-});
-afterAll(async () => {
-  await stop(session);
-});
+const session = useSession();
 
-const attr = async (page: Page, name: string) => Number(await page.locator("dl-app").getAttribute(name));
-
-/** Waits for the engine to start and the loaded experiment's first reports. */
-async function ready(page: Page): Promise<void> {
-  await expect.poll(() => page.getByTestId("backend").textContent(), { timeout: 60_000 }).toMatch(/^\s*WebGPU/);
-  await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
-}
+const attr = appNumber;
 
 it("(1) trains an MLP on the spiral to 90% test accuracy and draws the decision boundary", async () => {
-  const { page, errors } = await open(session);
+  const { page, errors } = await open(session());
   await ready(page);
   await page.getByTestId("dataset").selectOption("moons");
   await page.getByTestId("dataset").selectOption("spiral");
@@ -49,7 +34,7 @@ it("(1) trains an MLP on the spiral to 90% test accuracy and draws the decision 
 });
 
 it("(2) trains a small CNN on MNIST: the loss falls, predictions, confusion matrix and feature maps show", async () => {
-  const { page, errors } = await open(session);
+  const { page, errors } = await open(session());
   await ready(page);
   await page.getByTestId("dataset").selectOption("mnist");
   await expect.poll(() => page.getByTestId("train-builder").getByTestId("layer-0").textContent(), { timeout: 30_000 }).toMatch(/conv/i);
@@ -77,7 +62,7 @@ it("(2) trains a small CNN on MNIST: the loss falls, predictions, confusion matr
 }, 600_000);
 
 it("(3) races SGD, momentum and Adam and draws three curves", async () => {
-  const { page, errors } = await open(session);
+  const { page, errors } = await open(session());
   await ready(page);
   await page.getByTestId("tab-race").click();
   await page.getByTestId("race-start").click();
@@ -92,7 +77,7 @@ it("(3) races SGD, momentum and Adam and draws three curves", async () => {
 });
 
 it("(4) a copied link reopens the same experiment", async () => {
-  const { page, errors } = await open(session);
+  const { page, errors } = await open(session());
   await ready(page);
   await page.getByTestId("dataset").selectOption("moons");
   await page.getByTestId("preset").selectOption("tf-playground");
@@ -102,7 +87,7 @@ it("(4) a copied link reopens the same experiment", async () => {
   await expect.poll(() => page.getByTestId("train-builder").getByTestId("total-params").textContent(), { timeout: 30_000 }).toBe("114"); // 2·8+8 + 8·8+8 + 8·2+2
   await page.waitForTimeout(500); // the last edit's URL write
   const link = page.url();
-  const second = await open(session, link.slice(session.url.length));
+  const second = await open(session(), link.slice(session().url.length));
   await ready(second.page);
   expect(await second.page.getByTestId("dataset").inputValue()).toBe("moons");
   expect(await second.page.getByTestId("lr").inputValue()).toBe("0.007");
@@ -110,7 +95,7 @@ it("(4) a copied link reopens the same experiment", async () => {
   expect(await second.page.getByTestId("train-builder").getByTestId("total-params").textContent()).toBe("114");
   await second.page.screenshot({ path: "test-results/flow4-link.png", fullPage: true });
   // The first page autosaved: opening the bare address (no link) in it restores the experiment.
-  await page.goto(session.url);
+  await page.goto(session().url);
   await ready(page);
   expect(await page.getByTestId("dataset").inputValue()).toBe("moons");
   expect(await page.getByTestId("lr").inputValue()).toBe("0.007");
@@ -119,7 +104,7 @@ it("(4) a copied link reopens the same experiment", async () => {
 });
 
 it("(5) a garbage link opens with a message and a working default", async () => {
-  const { page, errors } = await open(session, "#e=z.not-an-experiment!!");
+  const { page, errors } = await open(session(), "#e=z.not-an-experiment!!");
   await expect.poll(() => page.getByTestId("notice").textContent(), { timeout: 30_000 }).toMatch(/could not be opened/);
   await ready(page);
   expect(await page.getByTestId("dataset").inputValue()).toBe("spiral");
