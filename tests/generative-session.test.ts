@@ -62,6 +62,7 @@ describe("a 2-D GAN session", () => {
       const session = await GenerativeSession.load(ganRing(), { backend, post: r.post });
       const model = r.last("gen-model");
       expect(model.kind).toBe("gan");
+      expect(model.iterationsPerEpoch).toBe(15); // 1,000 points in full batches of 64
       expect(model.networks.map((n) => n.role)).toEqual(["generator", "discriminator"]);
       expect(model.networks[0].inputShape).toEqual([2]);
       expect(model.networks[0].outputShape).toEqual([2]);

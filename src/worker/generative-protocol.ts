@@ -87,7 +87,14 @@ export interface ReconstructionView {
 }
 
 export type GenerativeEvent =
-  | { type: "gen-model"; kind: GenerativeConfig["generative"]["kind"]; networks: NetworkView[]; dataShape: number[]; latent: number }
+  | {
+      type: "gen-model";
+      kind: GenerativeConfig["generative"]["kind"];
+      networks: NetworkView[];
+      dataShape: number[];
+      latent: number;
+      iterationsPerEpoch: number;
+    }
   | ({ type: "gen-steps" } & GenerativeSteps)
   | {
       type: "gen-epoch";

@@ -94,7 +94,10 @@ export class GenerativeSession extends LoopSession<Loop> {
     try {
       const spec = parsed.generative;
       const networks = models.networks.map(({ spec: _, model: __, ...view }) => view);
-      options.post({ type: "gen-model", kind: spec.kind, networks, dataShape: models.dataShape, latent: spec.latent });
+      const { batchSize } = parsed.training;
+      const n = data.train.n;
+      const iterationsPerEpoch = spec.kind === "gan" ? Math.floor(Math.floor(n / batchSize) / (spec.dSteps ?? 1)) : Math.ceil(n / batchSize);
+      options.post({ type: "gen-model", kind: spec.kind, networks, dataShape: models.dataShape, latent: spec.latent, iterationsPerEpoch });
       if (session.loop instanceof GanTrainer) session.fixedLatent = Float32Array.from(await session.loop.fixedLatent.data());
       await session.reportNow();
     } catch (e) {

@@ -58,7 +58,8 @@ export const generativeStyles = css`
   }
   .status {
     display: flex;
-    gap: 16px;
+    flex-wrap: wrap;
+    gap: 6px 16px;
     margin-top: 12px;
     font-size: 13px;
     color: var(--muted);

@@ -19,6 +19,7 @@ import { GAN_LOSSES, type GanLossName } from "../../generative/spec";
 import { TARGET_NAMES } from "../../generative/targets";
 import type { ModelSpec } from "../../nn/spec";
 import "../builder/model-builder";
+import { formatDuration } from "../results/ticks";
 import type { GenerativeSlice } from "../state/generative-slice";
 import { StoreController } from "../state/store-controller";
 import { alertStyles, theme } from "../theme";
@@ -177,6 +178,11 @@ export class GenerativeTab extends LitElement {
         <span>Iteration <b data-testid="gen-step-count">${s.step}</b></span>
         <span>Epoch <b>${s.epoch}</b></span>
         ${s.running ? html`<span>${s.rate.toFixed(s.rate < 10 ? 1 : 0)} it/s</span>` : nothing}
+        ${
+          s.iterationsPerEpoch
+            ? html`<span class="estimate" data-testid="gen-estimate">${s.iterationsPerEpoch.toLocaleString("en-US")} iterations an epoch${s.rate > 0 ? html`: about ${formatDuration(s.iterationsPerEpoch / s.rate)} at this speed` : nothing}</span>`
+            : nothing
+        }
       </div>
       ${
         s.test

@@ -40,7 +40,7 @@ const FONT = { family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif
  */
 function logTick(value: number, ticks: { value: number }[]): string {
   const values = ticks.map((t) => t.value).filter((v) => v > 0);
-  if (values.length && Math.max(...values) / Math.min(...values) < 10) return formatShort(value);
+  if (values.length && Math.max(...values) / Math.min(...values) < 10) return String(Number(value.toPrecision(4)));
   const mantissa = Number((value / 10 ** Math.floor(Math.log10(value) + 1e-9)).toPrecision(3));
   return mantissa === 1 || mantissa === 2 || mantissa === 5 ? formatShort(value) : "";
 }

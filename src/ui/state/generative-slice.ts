@@ -20,6 +20,8 @@ export type GenerativeAction = "play" | "pause" | "step" | "reset" | "rollback";
 
 export interface GenerativeState {
   networks: NetworkView[];
+  /** Iterations in one pass over the data. */
+  iterationsPerEpoch: number;
   plane: PlaneView | null;
   samples: SamplesView | null;
   reconstruction: ReconstructionView | null;
@@ -44,6 +46,7 @@ export interface GenerativeState {
 
 const INITIAL: GenerativeState = {
   networks: [],
+  iterationsPerEpoch: 0,
   plane: null,
   samples: null,
   reconstruction: null,
@@ -97,7 +100,7 @@ export class GenerativeSlice {
     const s = this.state;
     switch (event.type) {
       case "gen-model":
-        this.patch({ networks: event.networks });
+        this.patch({ networks: event.networks, iterationsPerEpoch: event.iterationsPerEpoch });
         return;
       case "gen-steps":
         this.curves.add(event);

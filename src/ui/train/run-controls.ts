@@ -159,7 +159,7 @@ export class RunControls extends LitElement {
       case "loading":
         return s.progress || "Loading…";
       case "ready":
-        return "Ready";
+        return s.step ? "Paused" : "Ready";
       case "running":
         return "Training…";
       case "paused":
