@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { GENERATIVE_PRESETS } from "../src/generative/presets";
 import type { ExperimentConfig } from "../src/train/config";
 import { defaultExperiment, type Experiment } from "../src/ui/state/experiment";
+import { experimentFileName } from "../src/ui/state/experiment-file";
 import { GenerativeSlice } from "../src/ui/state/generative-slice";
 import { pendingChanges } from "../src/ui/state/pending";
 import { RaceSlice } from "../src/ui/state/race-slice";
@@ -17,6 +18,7 @@ import { RunAutosave } from "../src/ui/state/run-autosave";
 import type { SessionHost, SessionName } from "../src/ui/state/session-host";
 import { TrainSlice } from "../src/ui/state/train-slice";
 import { defaultOptimizer } from "../src/ui/train/hyperparams";
+import { clause } from "../src/ui/words";
 import type { Command, RunSnapshot, WorkerEvent } from "../src/worker/protocol";
 
 /** A host that records what the slices do. */
@@ -107,6 +109,7 @@ describe("the Train session", () => {
     train.setData({ name: "moons", points: 300, noise: 0.1, trainRatio: 0.8, seed: 1 });
     expect(train.blockedReason).toBeNull();
     expect(host.experiment?.config.name).toBe("moons"); // the name (and the saved file's) follows the data
+    expect(experimentFileName(host.experiment as Experiment)).toBe("moons.experiment.json");
   });
 
   it("sends live changes to a running session at once, and lists the rest as pending", () => {
@@ -171,6 +174,14 @@ describe("the Train session", () => {
     });
     train.requestExamples([7, 8, 9]);
     expect(host.sent.at(-1)).toEqual({ type: "examples", indices: [8, 9] });
+  });
+});
+
+describe("messages built from messages", () => {
+  it("drop a quoted clause's own full stop", () => {
+    expect(`Not opened: ${clause("it is damaged.")}. Try again.`).toBe("Not opened: it is damaged. Try again.");
+    expect(clause(" trained 5 epochs ")).toBe("trained 5 epochs");
+    expect(clause("version 2 comes from a newer playground...")).toBe("version 2 comes from a newer playground");
   });
 });
 

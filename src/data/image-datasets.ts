@@ -142,7 +142,12 @@ export async function loadImageDataset(name: ImageDatasetName, split: "train" | 
   const info = manifest.datasets?.[name];
   check(info?.splits?.[split] !== undefined, name, () => `${shown(options, "manifest.json")} has no ${split} split for ${name}; ${FIX}`);
   const meta = info.splits[split];
-  const [images, labels] = await Promise.all([readBytes(name, meta.images.file, options), readBytes(name, meta.labels.file, options)]);
+  // Both files are read at once; a problem is reported for the first of them in this order, not
+  // for whichever read happened to fail first (that would make the message depend on timing).
+  const reads = await Promise.allSettled([readBytes(name, meta.images.file, options), readBytes(name, meta.labels.file, options)]);
+  const failed = reads.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+  const [images, labels] = reads.map((r) => (r as PromiseFulfilledResult<Uint8Array>).value);
   const pixels = info.imageShape.reduce((a, b) => a * b, 1);
   for (const [bytes, file, expected] of [
     [images, meta.images.file, meta.count * pixels],

@@ -122,7 +122,7 @@ export class SurfaceRace extends LitElement {
               ${SURFACES.map((o) => html`<option value=${o.id} ?selected=${o.id === s.id}>${o.name}</option>`)}
             </select>
           </label>
-          <p class="formula">f(x, y) = ${s.formula}</p>
+          <p class="formula">f(x,\u00a0y) = ${s.formula}</p>
           <p class="lesson">${s.lesson}</p>
           <div class="sliders">
             <label class="slider">
