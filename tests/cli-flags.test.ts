@@ -11,7 +11,20 @@ describe("parseFlags", () => {
   it("reads every flag", () => {
     const flags = parse(
       ...["--device", "cpu", "--epochs", "0", "--batch-size", "64", "--lr", "1e-3", "--seed", "7", "--limit", "100", "--test-limit", "50"],
-      ...["--checkpoint", "c.safetensors", "--resume", "r.safetensors", "--export", "out", "--json", "s.json", "--judge", "j.safetensors", "--quiet"],
+      ...[
+        "--checkpoint",
+        "c.safetensors",
+        "--resume",
+        "r.safetensors",
+        "--export",
+        "out",
+        "--json",
+        "s.json",
+        "--judge",
+        "j.safetensors",
+        "--allow-nonfinite",
+        "--quiet",
+      ],
     );
     expect(flags).toEqual({
       config: "config.json",
@@ -27,6 +40,7 @@ describe("parseFlags", () => {
       exportDir: "out",
       json: "s.json",
       judge: "j.safetensors",
+      allowNonFinite: true,
       quiet: true,
     });
     expect(parseFlags(["c.json"])).toEqual({ config: "c.json", device: "webgpu", quiet: false });
@@ -37,13 +51,14 @@ describe("parseFlags", () => {
     [["--epochs", "1.5"], '--epochs takes a whole number from 0 to 100,000, got "1.5"'],
     [["--epochs", "1e308"], '--epochs takes a whole number from 0 to 100,000, got "1e308"'],
     [["--epochs", ""], '--epochs takes a whole number from 0 to 100,000, got ""'],
-    [["--batch-size", "0"], '--batch-size takes a whole number from 1 to 65,536, got "0"'],
-    [["--lr", "abc"], '--lr takes a number above 0 and at most 1e+6, got "abc"'],
-    [["--lr", "0"], '--lr takes a number above 0 and at most 1e+6, got "0"'],
-    [["--lr", "Infinity"], '--lr takes a number above 0 and at most 1e+6, got "Infinity"'],
-    [["--seed", "0x10"], '--seed takes a whole number from 0 to 4,294,967,295, got "0x10"'],
-    [["--seed", "abc"], '--seed takes a whole number from 0 to 4,294,967,295, got "abc"'],
-    [["--limit", "1e3x"], '--limit takes a whole number from 1 to 10,000,000, got "1e3x"'],
+    [["--batch-size", "0"], '--batch-size takes a whole number from 1 to 4,096, got "0"'],
+    [["--lr", "abc"], '--lr takes a number from 1e-6 to 10, got "abc"'],
+    [["--lr", "0"], '--lr takes a number from 1e-6 to 10, got "0"'],
+    [["--lr", "Infinity"], '--lr takes a number from 1e-6 to 10, got "Infinity"'],
+    [["--lr", "1e6"], '--lr takes a number from 1e-6 to 10, got "1e6"'],
+    [["--seed", "0x10"], '--seed takes a whole number from 0 to 2,147,483,647, got "0x10"'],
+    [["--seed", "abc"], '--seed takes a whole number from 0 to 2,147,483,647, got "abc"'],
+    [["--limit", "1e3x"], '--limit takes a whole number from 10 to 60,000, got "1e3x"'],
     [["--device", "tpu"], '--device takes webgpu or cpu, got "tpu"'],
     [["--checkpoint"], "--checkpoint needs a value"],
     [["--checkpoint", "--quiet"], "--checkpoint needs a value"],
@@ -68,5 +83,12 @@ describe("applyTrainingFlags", () => {
     applyTrainingFlags({ device: "webgpu", quiet: false, epochs: 0, testLimit: 10 }, training, data);
     expect(training).toEqual({ epochs: 0, batchSize: 32, seed: 1 });
     expect(data).toEqual({ name: "mnist", trainLimit: 1000, testLimit: 10 });
+  });
+
+  it("refuses a subset of data that is not an image set", () => {
+    const training = { epochs: 5, batchSize: 32 };
+    expect(() => applyTrainingFlags({ device: "cpu", quiet: false, limit: 100 }, training, { name: "spiral" })).toThrow(
+      "train: --limit and --test-limit take a subset of an image set (mnist, fashion-mnist); spiral is not one",
+    );
   });
 });

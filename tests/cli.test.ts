@@ -83,7 +83,7 @@ it("explains a bad config or flag", () => {
   );
   const out = run([bad]);
   expect(out.status).toBe(1);
-  expect(out.stderr).toContain("config model: layer 1 linear: units must be a whole number >= 1, got 0");
+  expect(out.stderr).toContain("config model: layer 1 linear units: expected a whole number from 1 to 65,536, got 0");
   const flag = run(["examples/spiral-mlp.json", "--device", "tpu"]);
   expect(flag.stderr).toContain('train: --device takes webgpu or cpu, got "tpu"');
   const epochs = run(["examples/spiral-mlp.json", "--epochs", "1.5"]);

@@ -359,9 +359,19 @@ describe("batches", () => {
     const dropped = [...batches(ds, { batchSize: 10, dropLast: true })];
     expect(dropped.length).toBe(10);
     expect(dropped.every((b) => b.size === 10)).toBe(true);
-    expect(batchCount(103, 10, true)).toBe(10);
+    expect(batchCount(103, 10, { dropLast: true })).toBe(10);
     const inOrder = [...batches(ds, { batchSize: 50, shuffle: false })].flatMap((b) => Array.from(b.indices));
     expect(inOrder).toEqual(range(103));
+  });
+
+  it("minLast skips a last batch smaller than it (batch norm cannot train on one example), a different example each epoch", () => {
+    const single = { ...ds, n: 101, x: ds.x.subarray(0, 101 * featureSize(ds)), y: ds.y.subarray(0, 101) } as Dataset;
+    const epochs = [0, 1].map((epoch) => [...batches(single, { batchSize: 10, minLast: 2, seed: 3, epoch })]);
+    for (const e of epochs) expect(e.map((b) => b.size)).toEqual(Array(10).fill(10));
+    expect(batchCount(101, 10, { minLast: 2 })).toBe(10);
+    expect(batchCount(102, 10, { minLast: 2 })).toBe(11); // a last batch of 2 trains
+    const left = epochs.map((e) => range(101).find((i) => !e.some((b) => b.indices.includes(i))));
+    expect(left[0]).not.toBe(left[1]);
   });
 
   it("uint8 pixels come out as float32 in [0, 1]; regression targets keep targetDim", () => {

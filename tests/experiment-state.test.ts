@@ -146,18 +146,24 @@ describe("experiment", () => {
 
   it("names the field that is wrong", () => {
     const cases: [unknown, RegExp][] = [
-      [bad((e) => Object.assign(e.config.data, { points: 1e9 })), /config data\.points: expected a whole number from 10 to 10000, got 1000000000/],
+      [bad((e) => Object.assign(e.config.data, { points: 1e9 })), /config data\.points: expected a whole number from 10 to 10,000, got 1000000000/],
       [bad((e) => Object.assign(e.config.optimizer, { lr: -1 })), /config optimizer\.lr/],
-      [bad((e) => Object.assign(e.config.data, { classes: 4, name: "circle" })), /config data\.classes: is not a setting of the circle dataset/],
-      [bad((e) => e.config.model.layers.push({ type: "dense" } as never)), /layer 6: unknown layer type "dense"/],
+      [
+        bad((e) => Object.assign(e.config.data, { classes: 4, name: "circle" })),
+        /config data\.classes: unknown key. The circle dataset takes name, points, noise, trainRatio, seed/,
+      ],
+      [
+        bad((e) => e.config.model.layers.push({ type: "dense" } as never)),
+        /config model: layer 6 type: "dense" is not a layer type; expected one of linear, conv2d.*Did you mean "linear"\?/,
+      ],
       [bad((e) => Object.assign(e.config, { data: { name: "csv", path: "x.csv" } })), /config data\.path/],
       [bad((e) => Object.assign(e.config.training, { augment: { rotate: 3 } })), /config training\.augment\.rotate/],
       [bad((e) => Object.assign(e.config.training, { batchSize: 1e6 })), /config training\.batchSize/],
       [bad((e) => Object.assign(e.config.optimizer, { betas: [0.9, 2] })), /config optimizer\.betas/],
-      [bad((e) => e.race.push({ label: "X", optimizer: { name: "lion", lr: 0.1 } } as never)), /race 4 optimizer\.name: unknown optimizer "lion"/],
+      [bad((e) => e.race.push({ label: "X", optimizer: { name: "lion", lr: 0.1 } } as never)), /race 4 optimizer\.name: "lion" is not an optimizer/],
       [bad((e) => Object.assign(e.race[1].optimizer, { momentum: "lots" })), /race 2 optimizer\.momentum/],
       [bad((e) => Object.assign(e.race[0], { label: "" })), /race 1 label/],
-      [bad((e) => e.race.push(...Array.from({ length: MAX_RACE_ENTRIES }, () => e.race[0]))), /race: at most 6/],
+      [bad((e) => e.race.push(...Array.from({ length: MAX_RACE_ENTRIES }, () => e.race[0]))), /race: expected a list of 1 to 6 optimizers, got 9/],
       [bad((e) => Object.assign(e, { extra: 1 })), /unknown field "extra"/],
       [bad((e) => Object.assign(e, { version: 9 })), /version 9 comes from a newer playground/],
       [bad((e) => Object.assign(e, { version: "1" })), /version must be a whole number/],
@@ -257,7 +263,7 @@ describe("URL", () => {
     await expectRejectedLink(`#e=j.${b64(random(100))}`, /does not hold text|JSON inside is broken/);
     await expectRejectedLink(await link(bad((e) => Object.assign(e, { version: 2 }))), /version 2 comes from a newer playground/);
     await expectRejectedLink(await link(bad((e) => Object.assign(e.config.data, { points: 1e9 }))), /config data\.points/);
-    await expectRejectedLink(await link(bad((e) => Object.assign(e.config, { loss: "hinge" }))), /config loss: unknown loss "hinge"/);
+    await expectRejectedLink(await link(bad((e) => Object.assign(e.config, { loss: "hinge" }))), /config loss: expected one of "crossEntropy".*got "hinge"/);
   });
 
   it("refuses huge links, links that unpack into huge text, and deeply nested JSON", async () => {

@@ -60,16 +60,22 @@ describe("parsing a generative spec", () => {
   });
 
   it.each([
-    [{ ...gan2d(), kind: "diffusion" }, 'kind must be one of gan, autoencoder, vae, got "diffusion"'],
-    [{ ...gan2d(), latent: 0 }, "latent must be a whole number >= 1, got 0"],
-    [{ ...gan2d(), encoder: { layers: [] } }, 'unknown field "encoder"; a gan has kind, latent, generator, discriminator'],
-    [{ ...gan2d(), discriminator: undefined }, '"discriminator" is required: a gan has a generator and a discriminator'],
-    [{ ...gan2d(), loss: "wasserstein" }, "loss must be one of minimax, nonSaturating, leastSquares, hinge"],
-    [{ ...gan2d(), loss: "hinge", labelSmoothing: 0.1 }, "labelSmoothing does not apply to the hinge loss"],
-    [{ ...gan2d(), labelSmoothing: 1 }, "labelSmoothing must be a number in [0, 1), got 1"],
-    [{ ...gan2d(), generator: { layers: [linear(16), { type: "linear", units: 0 }] } }, "generator layer 2 linear: units must be a whole number >= 1, got 0"],
-    [{ ...gan2d(), discriminator: [] }, 'discriminator: expected an object with a "layers" list'],
-    [{ kind: "vae", latent: 2, encoder: { layers: [linear(4)] }, decoder: { layers: [linear(2)] }, beta: -1 }, "beta must be a number in [0, ∞), got -1"],
+    [{ ...gan2d(), kind: "diffusion" }, 'kind: "diffusion" is not a generative kind; expected one of gan, autoencoder, vae'],
+    [{ ...gan2d(), latent: 0 }, "latent: expected a whole number from 1 to 1,024, got 0"],
+    [{ ...gan2d(), encoder: { layers: [] } }, "encoder: unknown key. A GAN takes kind, latent, generator, discriminator, loss"],
+    [{ ...gan2d(), discriminator: undefined }, "discriminator: is required (a model)"],
+    [{ ...gan2d(), loss: "wasserstein" }, 'loss: expected one of "minimax", "nonSaturating", "leastSquares", "hinge", got "wasserstein"'],
+    [{ ...gan2d(), loss: "hinge", labelSmoothing: 0.1 }, "labelSmoothing: does not apply to the hinge loss"],
+    [{ ...gan2d(), labelSmoothing: 1 }, "labelSmoothing: expected a number at least 0 and below 1, got 1"],
+    [
+      { ...gan2d(), generator: { layers: [linear(16), { type: "linear", units: 0 }] } },
+      "generator: layer 2 linear units: expected a whole number from 1 to 65,536, got 0",
+    ],
+    [{ ...gan2d(), discriminator: [] }, "discriminator: expected an object (a model), got []"],
+    [
+      { kind: "vae", latent: 2, encoder: { layers: [linear(4)] }, decoder: { layers: [linear(2)] }, beta: -1 },
+      "beta: expected a number from 0 to 1,000, got -1",
+    ],
   ])("rejects a spec: %#", (spec, message) => {
     expect(() => parseGenerativeSpec(spec)).toThrow(message);
   });
@@ -179,15 +185,18 @@ describe("generative configs", () => {
   it.each([
     [
       { ...config, data: { name: "iris" } },
-      'config data.name: unknown dataset "iris" for a generative model; expected one of gaussian-ring, gaussian-grid, moons, spiral, mnist, fashion-mnist',
+      'config data.name: "iris" is not a dataset for a generative model; expected one of gaussian-ring, gaussian-grid, moons, spiral, mnist, fashion-mnist',
     ],
-    [{ ...config, data: { name: "mnist", points: 5 } }, "config data.points: is not a setting of mnist; it takes name, trainLimit, testLimit, seed"],
-    [{ ...config, loss: "mse" }, "config loss: is not a field of a generative config"],
-    [{ ...config, training: { epochs: 1, batchSize: 8, augment: {} } }, "config training.augment: is not a training setting of a generative config"],
-    [{ ...config, optimizer: { name: "adam" } }, "config optimizer.lr: expected a number > 0, got undefined"],
+    [{ ...config, data: { name: "mnist", points: 5 } }, "config data.points: unknown key. The mnist data takes name, trainLimit, testLimit, seed"],
+    [{ ...config, loss: "mse" }, "config loss: unknown key. A generative config takes name, data, generative, optimizer, scheduler, training"],
+    [
+      { ...config, training: { epochs: 1, batchSize: 8, augment: {} } },
+      "config training.augment: unknown key. A generative config's training takes epochs, batchSize, seed",
+    ],
+    [{ ...config, optimizer: { name: "adam" } }, "config optimizer.lr: is required (a number from 1e-6 to 10)"],
     [
       { ...config, generative: gan2d({ discriminatorOptimizer: { name: "lion", lr: 1 } as never }) },
-      'config generative.discriminatorOptimizer.name: unknown optimizer "lion"',
+      'config generative.discriminatorOptimizer.name: "lion" is not an optimizer; expected one of sgd, adam',
     ],
     [
       { ...config, data: { name: "mnist" } },

@@ -173,18 +173,30 @@ describe("GAN loop", () => {
   });
 
   it("stops on a NaN loss and puts back the last good weights", async () => {
-    const config = ringGan();
+    const config = { ...ringGan(), optimizer: { name: "sgd" as const, lr: 1e30 } }; // beyond what a config may ask: set after parsing
     const data = await makeGenerativeData(config.data);
-    const x = Float32Array.from(data.train.x);
-    x.fill(Number.NaN, 0, 2 * 512); // every point NaN
     const models = buildGenerativeModels(config, cpu32);
-    const trainer = makeGenerativeTrainer(config, { train: { ...data.train, x } as Dataset }, models) as GanTrainer;
+    const trainer = makeGenerativeTrainer(config, data, models) as GanTrainer;
     const before = await network(models, "generator").model.parameters()[0].data();
     const end = await trainer.run();
     expect(end.reason).toBe("diverged");
-    expect(end.message).toMatch(/a loss became NaN at step 1 .*training diverged\. The weights are back to the last good ones/);
+    expect(end.message).toMatch(
+      /^the loss became (NaN|Infinity) at step \d+: training diverged\. The weights are back to those after step 0\. Likely cause: the learning rate \(the generator's SGD 1e\+30 and the discriminator's SGD 1e\+30\) is too high: lower it \(try 1e\+29 and 1e\+29\)\. Then continue\.$/,
+    );
     expect(await network(models, "generator").model.parameters()[0].data()).toEqual(before);
     trainer.dispose();
+    disposeGenerative(models);
+  });
+
+  it("refuses data holding NaN before training, naming the example", async () => {
+    const config = ringGan();
+    const data = await makeGenerativeData(config.data);
+    const x = Float32Array.from(data.train.x);
+    x[2 * 6 + 1] = Number.NaN; // example 7, feature 2
+    const models = buildGenerativeModels(config, cpu32);
+    expect(() => makeGenerativeTrainer(config, { train: { ...data.train, x } as Dataset }, models)).toThrow(
+      "the training data hold values that are not numbers: example 7, feature 2 (x2), is NaN; remove or fill in such values before training",
+    );
     disposeGenerative(models);
   });
 });

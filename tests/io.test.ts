@@ -193,11 +193,11 @@ describe("safetensors", () => {
     expectCorrupt(file({ w: entry("F99", [2], 0, 8) }, eight), 'tensor "w" has unknown dtype "F99"; safetensors dtypes are F32, F16, BF16');
     expectCorrupt(file({ w: { ...entry("F32", [2], 0, 8), dtype: 4 } }, eight), 'tensor "w" has unknown dtype 4');
     expectCorrupt(file({ w: entry("F8_E4M3", [8], 0, 8) }, eight), 'tensor "w" has dtype F8_E4M3, which this engine cannot read; convert it to F32');
-    expectCorrupt(file({ w: entry("F32", [-2], 0, 8) }, eight), 'tensor "w" has shape [-2]; expected a list of whole numbers >= 0');
+    expectCorrupt(file({ w: entry("F32", [-2], 0, 8) }, eight), 'tensor "w" has shape [-2]; expected a list of at most 64 whole numbers >= 0');
     expectCorrupt(file({ w: entry("F32", [1.5], 0, 8) }, eight), 'tensor "w" has shape [1.5]');
     expectCorrupt(file({ w: { ...entry("F32", [2], 0, 8), shape: "2" } }, eight), 'tensor "w" has shape "2"');
     expectCorrupt(file({ w: { ...entry("F32", [2], 0, 8), data_offsets: [0] } }, eight), 'tensor "w" has data_offsets [0]; expected [begin, end]');
-    expectCorrupt(file({ w: { ...entry("F32", [2], 0, 8), data_offsets: [-8, 0] } }, eight), 'tensor "w" has data_offsets [-8,0]');
+    expectCorrupt(file({ w: { ...entry("F32", [2], 0, 8), data_offsets: [-8, 0] } }, eight), 'tensor "w" has data_offsets [-8, 0]');
     expectCorrupt(file({ w: entry("F32", [2], 8, 0) }, eight), 'tensor "w" has data_offsets [8, 0], which end before they begin');
     expectCorrupt(
       file({ w: entry("F32", [4], 0, 16) }, eight),
@@ -212,6 +212,24 @@ describe("safetensors", () => {
     expectCorrupt(file({ __metadata__: { epochs: 3 }, ...w }, eight), '"__metadata__" entry "epochs" is number 3; metadata values must be strings');
     expectCorrupt(file({ l: entry("I64", [1], 0, 8) }, i64(2n ** 31n)), 'tensor "l" holds the I64 value 2147483648, which does not fit in int32');
     expectCorrupt(file({ d: entry("F64", [1], 0, 8) }, f64(1e300)), 'tensor "d" holds 1e+300, beyond float32\'s range');
+    expectCorrupt(
+      file({ w: { ...entry("F32", [2], 0, 8), offsets: [0, 8] } }, eight),
+      'tensor "w" has an unknown key "offsets"; a tensor has "dtype", "shape" and "data_offsets"',
+    );
+    expectCorrupt(file({ w: { ...entry("F32", [2], 0, 8), dtyp: "F32" } }, eight), 'tensor "w" has an unknown key "dtyp" (did you mean dtype?)');
+    expectCorrupt(file({ w: { ...entry("F32", [2], 0, 8), constructor: 1 } }, eight), 'tensor "w" has an unknown key "constructor"');
+    // Deep arrays and long names cannot make the message itself fail or grow.
+    const deep = `{"w":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+    expectCorrupt(file(deep), "the header nests lists and objects more than 3 levels deep");
+    const long = "n".repeat(1_000_000);
+    let message = "";
+    try {
+      decodeSafetensors(file({ [long]: 3 }));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^safetensors: tensor "n{57}…" must be an object/);
+    expect(message.length).toBeLessThan(200);
   });
 
   it("never crashes on damaged files: each decodes or throws a SafetensorsError", () => {
@@ -462,7 +480,7 @@ describe("checkpoints", () => {
       await expectRejected(() => loadModel(withMetadata({ spec: "{" })), /^checkpoint: the "spec" metadata is not valid JSON \(.+\); the file is corrupt$/);
       await expectRejected(
         () => loadModel(withMetadata({ spec: '{"layers":[{"type":"conv3d"}]}' })),
-        'checkpoint: the saved spec is invalid: layer 1: unknown layer type "conv3d"',
+        'checkpoint: the saved spec is invalid: layer 1 type: "conv3d" is not a layer type',
       );
       await expectRejected(
         () => loadModel(withMetadata({ inputShape: "[0]" })),
@@ -481,7 +499,9 @@ describe("checkpoints", () => {
         "checkpoint: the model was not built from this spec and input shape: 0.weight has shape [16, 2], the spec gives [16, 3]",
       );
       await expect(saveModel(model, LENET_BN, [1, 16, 16])).rejects.toThrow(CheckpointError);
-      await expect(saveModel(model, { layers: [] }, [2])).rejects.toThrow('checkpoint: the spec is invalid: model: "layers" must be a non-empty list');
+      await expect(saveModel(model, { layers: [] }, [2])).rejects.toThrow(
+        "checkpoint: the spec is invalid: model layers: expected a list of 1 to 256 layers, got 0 layers",
+      );
       await expect(saveModel(model, MLP, [2], { spec: "mine" })).rejects.toThrow('checkpoint: extra metadata cannot use the reserved key "spec"');
     }));
 

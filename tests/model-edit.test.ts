@@ -233,7 +233,7 @@ describe("analysis", () => {
     const bad = updateLayer(MLP, [2, 1], { fn: "swish" });
     const a = analyzeModel(bad, POINTS);
     expect(a.error?.path).toEqual([2, 1]);
-    expect(a.error?.message).toMatch(/^layer 3\.2 activation: fn must be one of/);
+    expect(a.error?.message).toMatch(/^layer 3\.2 activation fn: expected one of/);
     expect([...a.layers.keys()]).toEqual(["0", "1", "2.0"]);
     const image = analyzeModel({ layers: [{ type: "residual", layers: [{ type: "flatten" }, { type: "conv2d", filters: 2, kernel: 3 }] }] }, IMAGE);
     expect(image.error?.path).toEqual([0, 1]);
@@ -260,7 +260,7 @@ describe("analysis", () => {
     };
     const a = analyzeModel(spec, POINTS);
     expect(a.error?.path).toEqual([1]);
-    expect(a.error?.detail).toBe("p must be in [0, 1), got 1");
+    expect(a.error?.detail).toBe("p: expected a number at least 0 and below 1, got 1");
     expect(analyzeModel(updateLayer(spec, [1], { p: 0.5 }), POINTS).error?.message).toMatch(/^layer 3 conv2d: expects an image/);
   });
 

@@ -95,18 +95,24 @@ describe("model specs", () => {
       expect(() => nn.buildModel({ layers: [{ type: "linear", units: 3 }] }, [1, 8, 8])).toThrow(
         "layer 1 linear: expects a vector but its input is a 1-channel 8x8 image; add a flatten layer before it",
       );
-      expect(() => nn.parseModelSpec({ layers: [{ type: "linear", units: -2 }] })).toThrow("layer 1 linear: units must be a whole number >= 1, got -2");
-      expect(() => nn.parseModelSpec({ layers: [{ type: "conv3d" }] })).toThrow(/layer 1: unknown layer type "conv3d"; expected one of linear, conv2d/);
-      expect(() => nn.parseModelSpec({ layers: [{ type: "dropout", p: 1.5 }] })).toThrow("layer 1 dropout: p must be in [0, 1), got 1.5");
-      expect(() => nn.parseModelSpec({ layers: [{ type: "linear", units: 2, kernel: 3 }] })).toThrow(
-        'layer 1 linear: unknown setting "kernel"; a linear layer takes units, bias',
+      expect(() => nn.parseModelSpec({ layers: [{ type: "linear", units: -2 }] })).toThrow(
+        "layer 1 linear units: expected a whole number from 1 to 65,536, got -2",
       );
-      expect(() => nn.parseModelSpec("garbage")).toThrow(/model: expected an object with a "layers" list/);
+      expect(() => nn.parseModelSpec({ layers: [{ type: "conv3d" }] })).toThrow(
+        /layer 1 type: "conv3d" is not a layer type; expected one of linear, conv2d.*Did you mean "conv2d"\?/,
+      );
+      expect(() => nn.parseModelSpec({ layers: [{ type: "dropout", p: 1.5 }] })).toThrow(
+        "layer 1 dropout p: expected a number at least 0 and below 1, got 1.5",
+      );
+      expect(() => nn.parseModelSpec({ layers: [{ type: "linear", units: 2, kernel: 3 }] })).toThrow(
+        "layer 1 linear kernel: unknown key. A linear layer takes units, bias",
+      );
+      expect(() => nn.parseModelSpec("garbage")).toThrow(/model: expected an object \(a model\), got "garbage"/);
       expect(() => nn.parseModelSpec({ layers: [{ type: "activation", fn: "gelu", approximate: "erf" }] })).toThrow(
-        'layer 1 activation: approximate must be "none" or "tanh", got "erf"',
+        'layer 1 activation approximate: expected one of "none", "tanh", got "erf"',
       );
       expect(() => nn.parseModelSpec({ layers: [{ type: "activation", fn: "relu", approximate: "tanh" }] })).toThrow(
-        "layer 1 activation: approximate applies to gelu only; remove it from this relu activation",
+        "layer 1 activation approximate: applies to gelu only; remove it from this relu activation",
       );
     }));
 

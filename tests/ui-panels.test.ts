@@ -9,17 +9,8 @@ import type { ModelSpec } from "../src/nn/spec";
 import { withBackend } from "../src/tensor/engine";
 import { type ExperimentConfig, OPTIMIZERS, parseConfig, SCHEDULERS } from "../src/train/config";
 import { makeOptimizer, makeScheduler } from "../src/train/make";
-import {
-  defaultOptimizer,
-  defaultSchedule,
-  isLiveChange,
-  modelDropout,
-  OPTIMIZER_FIELDS,
-  SCHEDULES,
-  setOptimizerField,
-  validateNumber,
-  withDropout,
-} from "../src/ui/train/hyperparams";
+import { defaultOptimizer, defaultSchedule, OPTIMIZER_FIELDS, SCHEDULES, setOptimizerField } from "../src/train/settings";
+import { isLiveChange, modelDropout, validateNumber, withDropout } from "../src/ui/train/hyperparams";
 import { cpu32 } from "./helpers/backends";
 
 /** torch.optim defaults (PyTorch 2.x signatures), in the engine's option names. */

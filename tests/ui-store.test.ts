@@ -9,6 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { GENERATIVE_PRESETS } from "../src/generative/presets";
 import type { ExperimentConfig } from "../src/train/config";
+import { defaultOptimizer } from "../src/train/settings";
 import { defaultExperiment, type Experiment } from "../src/ui/state/experiment";
 import { experimentFileName } from "../src/ui/state/experiment-file";
 import { GenerativeSlice } from "../src/ui/state/generative-slice";
@@ -17,7 +18,6 @@ import { RaceSlice } from "../src/ui/state/race-slice";
 import { RunAutosave } from "../src/ui/state/run-autosave";
 import type { SessionHost, SessionName } from "../src/ui/state/session-host";
 import { TrainSlice } from "../src/ui/state/train-slice";
-import { defaultOptimizer } from "../src/ui/train/hyperparams";
 import { clause } from "../src/ui/words";
 import type { Command, RunSnapshot, WorkerEvent } from "../src/worker/protocol";
 

@@ -215,11 +215,28 @@ describe("experiment session commands", () => {
     await withBackend(cpu32, async () => {
       const before = memory().tensors;
       const r = recorder();
-      const config = spiralConfig({ optimizer: { name: "sgd", lr: 1e30 } }, { epochs: 5 });
+      // Squared errors on the plane that grow several-fold a step under SGD at the largest learning rate a config may ask.
+      const config = spiralConfig(
+        {
+          data: { name: "plane", points: 300, noise: 0.05, seed: 4 },
+          model: {
+            layers: [
+              { type: "linear", units: 32 },
+              { type: "activation", fn: "relu" },
+              { type: "linear", units: 1 },
+            ],
+          },
+          loss: "mse",
+          optimizer: { name: "sgd", lr: 10 },
+        },
+        { epochs: 5 },
+      );
       const session = await ExperimentSession.load(config, { backend: cpu32, post: r.post });
       session.play();
       await r.until(r.stopped);
-      expect(r.last("error").message).toMatch(/training diverged\. The weights are back to the last good ones/);
+      expect(r.last("error").message).toMatch(
+        /^the loss became (Infinity|NaN|[\d.e+]+) (at|by) step \d+.*: training diverged\. The weights are back to those after step \d+\. Likely cause: the learning rate \(SGD 10\) is too high: lower it \(try 1\) or clip gradients/,
+      );
       // Not done: the run can continue from the kept weights (the page offers "Continue").
       expect(r.last("state")).toMatchObject({ running: false, done: false, reason: expect.stringMatching(/diverged/) });
       const inside = r.last("inside");
@@ -367,7 +384,7 @@ describe("experiment session commands", () => {
   it("rejects bad configs naming the field or the layer", async () => {
     const post = () => {};
     await expect(ExperimentSession.load({ ...spiralConfig(), data: { name: "nope" } }, { backend: cpu32, post })).rejects.toThrow(
-      /config data.name: unknown dataset "nope"/,
+      /config data.name: "nope" is not a dataset; expected one of circle/,
     );
     const conv = spiralConfig({ model: { layers: [{ type: "conv2d", filters: 4, kernel: 3 }] } });
     await expect(ExperimentSession.load(conv, { backend: cpu32, post })).rejects.toThrow(/layer 1 conv2d: expects an image/);

@@ -2,8 +2,12 @@
  * The flags of `npm run train -- <config> [flags]`, shared by the classifier and generative halves
  * of the CLI (src/cli/train.ts lists them at its top). Each flag is declared once with what it takes;
  * a flag that is unknown, misses its value, or gets a value that is not a number in its range fails
- * with the flag named and what it accepts.
+ * with the flag named and what it accepts; the ranges are the config schema's (src/train/config.ts).
  */
+import { IMAGE_DATASET_NAMES } from "../data/image-datasets";
+import { number, Place, type Schema, SchemaError } from "../schema/schema";
+import { batchSizeSchema, MAX_EPOCHS, seedSchema } from "../train/config";
+import { type NumberField, OPTIMIZER_FIELDS } from "../train/settings";
 
 export interface Flags {
   config: string;
@@ -20,6 +24,8 @@ export interface Flags {
   json?: string;
   /** An image GAN or VAE: a classifier checkpoint that labels 1,000 generated samples after training. */
   judge?: string;
+  /** Load a --resume or --judge checkpoint even when its weights hold NaN or Infinity. */
+  allowNonFinite?: boolean;
   quiet: boolean;
 }
 
@@ -31,23 +37,27 @@ export class FlagError extends Error {
   }
 }
 
-type NumberFlag = { key: keyof Flags; kind: "whole"; min: number; max: number } | { key: keyof Flags; kind: "number"; above: number; max: number };
+type NumberFlag = { key: keyof Flags; kind: "number"; schema: Schema<number> };
 type Flag = NumberFlag | { key: keyof Flags; kind: "text" | "device" | "switch" };
 
-/** Every flag, with what it takes. */
+const lrField = OPTIMIZER_FIELDS.adam.find((f) => f.key === "lr") as NumberField;
+const whole = (min: number, max: number) => number({ min, max, integer: true });
+
+/** Every flag, with what it takes: the same ranges as the config fields it overrides (src/train/config.ts). */
 const FLAGS: Record<string, Flag> = {
   "--device": { key: "device", kind: "device" },
-  "--epochs": { key: "epochs", kind: "whole", min: 0, max: 100_000 },
-  "--batch-size": { key: "batchSize", kind: "whole", min: 1, max: 65_536 },
-  "--lr": { key: "lr", kind: "number", above: 0, max: 1e6 },
-  "--seed": { key: "seed", kind: "whole", min: 0, max: 2 ** 32 - 1 },
-  "--limit": { key: "limit", kind: "whole", min: 1, max: 10_000_000 },
-  "--test-limit": { key: "testLimit", kind: "whole", min: 1, max: 10_000_000 },
+  "--epochs": { key: "epochs", kind: "number", schema: whole(0, MAX_EPOCHS) }, // 0: evaluate the model as it is
+  "--batch-size": { key: "batchSize", kind: "number", schema: batchSizeSchema },
+  "--lr": { key: "lr", kind: "number", schema: number({ min: lrField.min, max: lrField.max }) },
+  "--seed": { key: "seed", kind: "number", schema: seedSchema },
+  "--limit": { key: "limit", kind: "number", schema: whole(10, 60_000) },
+  "--test-limit": { key: "testLimit", kind: "number", schema: whole(10, 10_000) },
   "--checkpoint": { key: "checkpoint", kind: "text" },
   "--resume": { key: "resume", kind: "text" },
   "--export": { key: "exportDir", kind: "text" },
   "--json": { key: "json", kind: "text" },
   "--judge": { key: "judge", kind: "text" },
+  "--allow-nonfinite": { key: "allowNonFinite", kind: "switch" },
   "--quiet": { key: "quiet", kind: "switch" },
 };
 
@@ -57,13 +67,12 @@ const quote = (v: string) => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}â€
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 function numberValue(name: string, flag: NumberFlag, value: string): number {
-  const n = DECIMAL.test(value) ? Number(value) : Number.NaN;
-  if (flag.kind === "whole") {
-    if (!Number.isInteger(n) || n < flag.min || n > flag.max)
-      throw new FlagError(`${name} takes a whole number from ${flag.min} to ${flag.max.toLocaleString("en-US")}, got ${quote(value)}`);
-  } else if (!Number.isFinite(n) || n <= flag.above || n > flag.max)
-    throw new FlagError(`${name} takes a number above ${flag.above} and at most ${flag.max.toExponential(0)}, got ${quote(value)}`);
-  return n;
+  try {
+    return flag.schema.check(DECIMAL.test(value) ? Number(value) : Number.NaN, new Place(name));
+  } catch (e) {
+    if (e instanceof SchemaError) throw new FlagError(`${name} takes ${flag.schema.expects}, got ${quote(value)}`);
+    throw e;
+  }
 }
 
 export function parseFlags(argv: string[]): Flags {
@@ -88,18 +97,27 @@ export function parseFlags(argv: string[]): Flags {
     else if (flag.kind === "device") {
       if (value !== "webgpu" && value !== "cpu") throw new FlagError(`--device takes webgpu or cpu, got ${quote(value)}`);
       flags.device = value;
-    } else if (flag.kind === "whole" || flag.kind === "number") flags[flag.key] = numberValue(name, flag, value);
+    } else if (flag.kind === "number") flags[flag.key] = numberValue(name, flag, value);
   }
   if (flags.config === undefined) throw new FlagError("give a config file, e.g. npm run train -- examples/spiral-mlp.json");
   return flags as unknown as Flags;
 }
 
-/** The training overrides both halves of the CLI apply: epochs (0 trains nothing), batch size, seed, and a data subset. */
-export function applyTrainingFlags(flags: Omit<Flags, "config">, training: { epochs: number; batchSize: number; seed?: number }, data: object): void {
+/**
+ * The training overrides both halves of the CLI apply: epochs (0 trains nothing), batch size, seed,
+ * and a subset of an image set (--limit and --test-limit mean nothing for other data, so they fail).
+ * The caller checks the result against the config schema again.
+ */
+export function applyTrainingFlags(
+  flags: Omit<Flags, "config">,
+  training: { epochs: number; batchSize: number; seed?: number },
+  data: { name: string; trainLimit?: number; testLimit?: number },
+): void {
   if (flags.epochs !== undefined) training.epochs = flags.epochs;
   if (flags.batchSize !== undefined) training.batchSize = flags.batchSize;
   if (flags.seed !== undefined) training.seed = flags.seed;
-  const subset = data as { trainLimit?: number; testLimit?: number };
-  if (flags.limit !== undefined) subset.trainLimit = flags.limit;
-  if (flags.testLimit !== undefined) subset.testLimit = flags.testLimit;
+  if ((flags.limit !== undefined || flags.testLimit !== undefined) && !(IMAGE_DATASET_NAMES as readonly string[]).includes(data.name))
+    throw new FlagError(`--limit and --test-limit take a subset of an image set (${IMAGE_DATASET_NAMES.join(", ")}); ${data.name} is not one`);
+  if (flags.limit !== undefined) data.trainLimit = flags.limit;
+  if (flags.testLimit !== undefined) data.testLimit = flags.testLimit;
 }

@@ -87,10 +87,10 @@ function imageSource(trainer: GanTrainer | AutoencoderTrainer, seed: number): Im
  * this project on the same data) and prints the share labelled with confidence ≥ 0.9 and the share of
  * each class.
  */
-async function judgeGenerated(trainer: GanTrainer | AutoencoderTrainer, file: string, data: Dataset): Promise<Judgement> {
+async function judgeGenerated(trainer: GanTrainer | AutoencoderTrainer, file: string, data: Dataset, allowNonFinite?: boolean): Promise<Judgement> {
   const dataShape = data.inputShape;
   const source = imageSource(trainer, deriveSeed(trainer.options.seed ?? 1, 5));
-  const classifier = loadModel(readFileSync(file), { backend: source.backend });
+  const classifier = loadModel(readFileSync(file), { backend: source.backend, allowNonFinite });
   try {
     const same = classifier.inputShape.join("x") === dataShape.join("x");
     if (!same) throw new Error(`--judge: ${file} classifies ${classifier.inputShape.join("x")} inputs, the model draws ${dataShape.join("x")}`);
@@ -168,7 +168,7 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
       console.log(`modes covered: ${last.modes.covered}/${last.modes.modes}`);
       console.log(`samples near a mode: ${pct(last.modes.nearShare)}`);
     }
-    if (flags.judge) final.judged = await judgeGenerated(gan, flags.judge, data.train);
+    if (flags.judge) final.judged = await judgeGenerated(gan, flags.judge, data.train, flags.allowNonFinite);
     gan.dispose();
   } else {
     const ae = trainer as AutoencoderTrainer;
@@ -178,7 +178,7 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
     console.log(`${end.reason}: ${end.message} (${((performance.now() - runStarted) / 1000).toFixed(1)} s)`);
     const test = ae.epochEvents.at(-1)?.test;
     final = { test };
-    if (flags.judge) final.judged = await judgeGenerated(ae, flags.judge, data.train);
+    if (flags.judge) final.judged = await judgeGenerated(ae, flags.judge, data.train, flags.allowNonFinite);
     if (test)
       console.log(
         `test reconstruction MSE: ${test.mse.toFixed(5)}, ${pct(test.mse / test.baselineMse)} of predicting the mean image (${test.baselineMse.toFixed(5)})`,

@@ -15,6 +15,7 @@
  *   --json FILE           write a summary (metrics per epoch, test scores, timings) as JSON
  *   --judge FILE          an image GAN or VAE: label 1,000 samples with this classifier checkpoint and print
  *                         the share labelled with confidence >= 0.9 and the share of each class
+ *   --allow-nonfinite     load a --resume or --judge checkpoint even when its weights hold NaN or Infinity
  *   --quiet               no progress bar
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -43,11 +44,14 @@ function readJson(file: string): unknown {
   }
 }
 
+/** The config file with the flags' overrides, all checked by the config schema (0 epochs, which no config may ask, set after). */
 function loadConfig(flags: Flags, json: unknown): ExperimentConfig {
   const config = parseConfig(json);
-  applyTrainingFlags(flags, config.training, config.data);
+  applyTrainingFlags({ ...flags, epochs: undefined }, config.training, config.data as { name: string });
   if (flags.lr !== undefined) config.optimizer.lr = flags.lr;
-  return config;
+  const checked = parseConfig(config);
+  if (flags.epochs !== undefined) checked.training.epochs = flags.epochs;
+  return checked;
 }
 
 const pct = (v: number | undefined) => (v === undefined ? "–" : `${(100 * v).toFixed(2)}%`);
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
   console.log(`data: ${config.data.name}, ${splits.train.n} train / ${splits.val?.n ?? 0} val / ${splits.test.n} test, input ${inputShape.join("x")}`);
   console.log(`model: ${built.layers.length} layers, ${built.totalParams.toLocaleString("en")} parameters, output ${built.outputShape.join("x")}`);
   if (flags.resume) {
-    loadWeightsInto(built.model, readFileSync(flags.resume));
+    loadWeightsInto(built.model, readFileSync(flags.resume), { allowNonFinite: flags.allowNonFinite });
     console.log(`resumed from ${flags.resume}`);
   }
   const trainer = makeExperimentTrainer(config, splits, built.model);

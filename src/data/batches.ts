@@ -20,6 +20,12 @@ export interface BatchOptions {
   epoch?: number;
   /** Skip the last batch when it is smaller than `batchSize` (default false). */
   dropLast?: boolean;
+  /**
+   * Skip the last batch when it holds fewer examples than this (default 1: never). Batch norm cannot
+   * train on one example, so a model with batch norm asks for 2; the example left out differs every
+   * epoch (the order is shuffled), so none is left out for good.
+   */
+  minLast?: number;
 }
 
 /** One mini-batch. */
@@ -35,8 +41,10 @@ export interface Batch {
 }
 
 /** Number of batches `batches` yields for `n` examples (PyTorch's `len(loader)`). */
-export function batchCount(n: number, batchSize: number, dropLast = false): number {
-  return dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
+export function batchCount(n: number, batchSize: number, options: Pick<BatchOptions, "dropLast" | "minLast"> = {}): number {
+  const { dropLast = false, minLast = 1 } = options;
+  const last = n % batchSize;
+  return dropLast || (last > 0 && last < minLast) ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
 }
 
 /** The order in which an epoch visits the examples: a permutation seeded by (seed, epoch), or 0..n-1. */
@@ -81,9 +89,9 @@ export function gatherBatch(ds: Dataset, indices: Int32Array): Batch {
  *     for (const { x, y, size } of batches(train, { batchSize: 64, seed: 1, epoch })) { ... }
  */
 export function* batches(ds: Dataset, options: BatchOptions): Generator<Batch, void, undefined> {
-  const { batchSize, dropLast = false } = options;
+  const { batchSize } = options;
   check(Number.isInteger(batchSize) && batchSize >= 1, "batches", () => `batchSize must be a whole number >= 1, got ${batchSize}`);
   const order = epochOrder(ds.n, options);
-  const count = batchCount(ds.n, batchSize, dropLast);
+  const count = batchCount(ds.n, batchSize, options);
   for (let b = 0; b < count; b++) yield gatherBatch(ds, order.slice(b * batchSize, Math.min(ds.n, (b + 1) * batchSize)));
 }

@@ -116,3 +116,19 @@ export function subset<D extends Dataset>(ds: D, indices: ArrayLike<number>): D 
   }
   return { ...ds, x, y, n: m, inputShape: [...ds.inputShape] } as D; // x and y keep the types of ds.x and ds.y
 }
+
+/**
+ * Throws naming the first example and feature (or target) that is NaN or infinite: such data make
+ * every loss NaN, and training would then blame the learning rate. `role` names the set ("training").
+ */
+export function assertFiniteData(ds: Dataset, role: string): void {
+  const where = (values: ArrayLike<number>, width: number, what: (column: number) => string): string | null => {
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return `example ${Math.floor(i / width) + 1}, ${what(i % width)}, is ${values[i]}`;
+    return null;
+  };
+  const features =
+    ds.x instanceof Float32Array ? where(ds.x, featureSize(ds), (c) => `feature ${c + 1}${ds.featureNames?.[c] ? ` (${ds.featureNames[c]})` : ""}`) : null;
+  const targets = ds.y instanceof Float32Array ? where(ds.y, targetSize(ds), (c) => `target ${c + 1}`) : null;
+  const problem = features ?? targets;
+  if (problem) throw new Error(`the ${role} data hold values that are not numbers: ${problem}; remove or fill in such values before training`);
+}

@@ -12,6 +12,7 @@ import type { Dataset } from "../data/dataset";
 import { featureSize } from "../data/dataset";
 import { deriveSeed } from "../data/random";
 import type { Module } from "../nn/module";
+import { hasBatchNorm } from "../nn/normalization";
 import { add, mul, sub } from "../ops/binary";
 import { tensor, zeros } from "../ops/creation";
 import { sum } from "../ops/reduce";
@@ -99,14 +100,25 @@ export class AutoencoderTrainer extends TrainingLoop<Batch, AutoencoderStepEvent
   private meanExample: Float32Array | null = null;
 
   constructor(readonly options: AutoencoderTrainerOptions) {
-    super([options.optimizer], options.epochs, [0], options.readbackDepth, options.schedulers);
+    super({
+      optimizers: [options.optimizer],
+      models: [options.encoder, options.decoder],
+      train: options.train,
+      epochs: options.epochs,
+      lossIndices: [0],
+      watchIndex: 0,
+      readbackDepth: options.readbackDepth,
+      schedulers: options.schedulers,
+    });
     this.reconstruction = options.reconstruction ?? (options.kind === "vae" ? "bce" : "mse");
     this.noise = new DeviceNoise(deriveSeed(options.seed ?? 1, 4));
   }
 
   protected epochUnits(epoch: number): Iterable<Batch> {
     const o = this.options;
-    return batches(o.train, { batchSize: o.batchSize, seed: o.seed ?? 1, epoch });
+    // Batch norm cannot train on one example: a last batch of one is left for another epoch.
+    const minLast = hasBatchNorm(o.encoder) || hasBatchNorm(o.decoder) ? 2 : 1;
+    return batches(o.train, { batchSize: o.batchSize, seed: o.seed ?? 1, epoch, minLast });
   }
 
   /** The decoder's output for codes `z` [N, latent], in eval mode without gradients (dispose it when done). */

@@ -7,9 +7,10 @@
  */
 import type { Backend } from "../backend/backend";
 import { fmtShape } from "../errors";
-import { CheckpointError, saveModel } from "../io/checkpoint";
+import { CheckpointError, isShape, type LoadOptions, metadataJson, refuseNonFinite, saveModel } from "../io/checkpoint";
 import { type ExportPurpose, exportPyTorchScript, specStateShapes } from "../io/pytorch-export";
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from "../io/safetensors";
+import { excerpt } from "../schema/schema";
 import { buildGenerative, disposeGenerative, type GenerativeModels } from "./build";
 import { type GenerativeSpec, GenerativeSpecError, type NetworkRole, parseGenerativeSpec } from "./spec";
 
@@ -64,43 +65,33 @@ export interface GenerativeCheckpointInfo {
   metadata: Record<string, string>;
 }
 
-function parseJson(metadata: Record<string, string>, key: string): unknown {
-  const text = metadata[key];
-  if (text === undefined) throw new CheckpointError(`the file has no "${key}" metadata; it is incomplete, so save the model again`);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new CheckpointError(`the "${key}" metadata is not valid JSON (${(e as Error).message}); the file is corrupt`);
-  }
-}
-
 /** Reads the metadata of a generative checkpoint: its format and version, the spec and the data shape. */
 export function readGenerativeMetadata(metadata: Record<string, string>): GenerativeCheckpointInfo {
   if (metadata.format !== GENERATIVE_FORMAT)
     throw new CheckpointError(
-      `this file's format is ${JSON.stringify(metadata.format)}, not "${GENERATIVE_FORMAT}": it is not a GAN or autoencoder saved by the playground${metadata.format === "webgpu-dl-playground" ? " (it holds one network: use loadModel())" : ""}`,
+      `this file's format is ${excerpt(metadata.format)}, not "${GENERATIVE_FORMAT}": it is not a GAN or autoencoder saved by the playground${metadata.format === "webgpu-dl-playground" ? " (it holds one network: use loadModel())" : ""}`,
     );
   if (metadata.version !== GENERATIVE_VERSION)
-    throw new CheckpointError(`this file has format version ${JSON.stringify(metadata.version)}; this playground reads version ${GENERATIVE_VERSION}`);
+    throw new CheckpointError(`this file has format version ${excerpt(metadata.version)}; this playground reads version ${GENERATIVE_VERSION}`);
   let spec: GenerativeSpec;
   try {
-    spec = parseGenerativeSpec(parseJson(metadata, "generative"));
+    spec = parseGenerativeSpec(metadataJson(metadata, "generative"));
   } catch (e) {
     if (e instanceof GenerativeSpecError) throw new CheckpointError(`the saved spec is invalid: ${e.message}`);
     throw e;
   }
-  const dataShape = parseJson(metadata, "dataShape");
-  if (!Array.isArray(dataShape) || dataShape.length === 0 || !dataShape.every((d) => Number.isInteger(d) && d >= 1))
-    throw new CheckpointError(`the "dataShape" metadata must be a list of whole numbers >= 1 like [1, 28, 28], got ${metadata.dataShape}`);
+  const dataShape = metadataJson(metadata, "dataShape");
+  if (!isShape(dataShape))
+    throw new CheckpointError(`the "dataShape" metadata must be a list of whole numbers >= 1 like [1, 28, 28], got ${excerpt(dataShape)}`);
   return { spec, dataShape, metadata };
 }
 
 /**
  * Loads a checkpoint's weights into `models` (built from the same spec). Every name, shape and the
- * spec are checked for both networks before anything is written, so a file that does not fit
- * changes nothing. Returns the file's metadata.
+ * spec are checked for both networks, and every value is finite (unless `options.allowNonFinite`),
+ * before anything is written, so a file that does not fit changes nothing. Returns the file's metadata.
  */
-export function loadGenerativeWeights(models: GenerativeModels, bytes: Uint8Array): Record<string, string> {
+export function loadGenerativeWeights(models: GenerativeModels, bytes: Uint8Array, options: LoadOptions = {}): Record<string, string> {
   const file = decodeSafetensors(bytes);
   const info = readGenerativeMetadata(file.metadata);
   if (JSON.stringify(info.spec) !== JSON.stringify(models.spec) || fmtShape(info.dataShape) !== fmtShape(models.dataShape))
@@ -120,6 +111,7 @@ export function loadGenerativeWeights(models: GenerativeModels, bytes: Uint8Arra
   const known = new Set(models.networks.map((n) => `${n.role}.`));
   for (const name of file.tensors.keys()) if (![...known].some((p) => name.startsWith(p))) problems.push(`${name} belongs to no network of the model`);
   if (problems.length) throw new CheckpointError(`the weights do not fit the model: ${problems.slice(0, 6).join("; ")}${problems.length > 6 ? "; ..." : ""}`);
+  refuseNonFinite(file.tensors, options);
   models.networks.forEach((n, i) => {
     n.model.loadStateDict(parts[i]);
   });
@@ -127,11 +119,11 @@ export function loadGenerativeWeights(models: GenerativeModels, bytes: Uint8Arra
 }
 
 /** Builds the model a generative checkpoint describes on `backend` and fills in its weights. */
-export function loadGenerative(bytes: Uint8Array, backend: Backend): GenerativeModels & { metadata: Record<string, string> } {
+export function loadGenerative(bytes: Uint8Array, backend: Backend, options: LoadOptions = {}): GenerativeModels & { metadata: Record<string, string> } {
   const info = readGenerativeMetadata(decodeSafetensors(bytes).metadata);
   const models = buildGenerative(info.spec, info.dataShape, backend, 0);
   try {
-    return { ...models, metadata: loadGenerativeWeights(models, bytes) };
+    return { ...models, metadata: loadGenerativeWeights(models, bytes, options) };
   } catch (e) {
     disposeGenerative(models);
     throw e;

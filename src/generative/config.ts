@@ -7,8 +7,23 @@
  */
 import type { Dataset } from "../data/dataset";
 import { IMAGE_DATASET_NAMES, type ImageDatasetName, loadImageDataset } from "../data/image-datasets";
-import { ConfigError, type ExperimentConfig, type OptimizerConfig, parseConfig, parseOptimizerConfig, SCHEDULERS, type SchedulerConfig } from "../train/config";
-import { checkGenerativeSpec, type GenerativeSpec, GenerativeSpecError, type NetworkSummary, parseGenerativeSpec } from "./spec";
+import { type FieldSpec, isRecord, number, oneOf, optional, record, refine, required, type Schema, SchemaError, validate, variant } from "../schema/schema";
+import {
+  batchSizeSchema,
+  ConfigError,
+  configNameSchema,
+  type ExperimentConfig,
+  epochsSchema,
+  MAX_POINTS,
+  type OptimizerConfig,
+  optimizerSchema,
+  parseConfig,
+  SCHEDULERS,
+  type SchedulerConfig,
+  schedulerSchema,
+  seedSchema,
+} from "../train/config";
+import { checkGenerativeSpec, type GenerativeSpec, GenerativeSpecError, generativeSpecSchema, type NetworkSummary } from "./spec";
 import { type MixtureModes, makeTarget, TARGET_NAMES, type TargetName } from "./targets";
 
 export type GenerativeDataConfig =
@@ -33,25 +48,60 @@ export interface GenerativeConfig {
   training: GenerativeTrainingConfig;
 }
 
-const DATA_NAMES: readonly string[] = [...TARGET_NAMES, ...IMAGE_DATASET_NAMES];
-
-function fail(field: string, detail: string): never {
-  throw new ConfigError(`config ${field}: ${detail}`);
+/** The data settings of each 2-D target and image set. */
+function dataRecord(name: string): Schema<GenerativeDataConfig> {
+  const image = (IMAGE_DATASET_NAMES as readonly string[]).includes(name);
+  const fields: Record<string, FieldSpec<unknown>> = image
+    ? {
+        name: required(oneOf([name])),
+        trainLimit: optional(number({ min: 10, max: 60_000, integer: true })),
+        testLimit: optional(number({ min: 10, max: 10_000, integer: true })),
+        seed: optional(seedSchema),
+      }
+    : {
+        name: required(oneOf([name])),
+        points: optional(number({ min: 10, max: MAX_POINTS, integer: true })),
+        noise: optional(number({ min: 0, max: 2, above: true })),
+        seed: optional(seedSchema),
+      };
+  return record(fields, `the ${name} data`) as unknown as Schema<GenerativeDataConfig>;
 }
 
-function object(value: unknown, field: string): Record<string, unknown> {
-  if (!value || typeof value !== "object" || Array.isArray(value)) fail(field, `expected an object, got ${JSON.stringify(value)}`);
-  return value as Record<string, unknown>;
-}
+const dataSchema = variant(
+  "name",
+  Object.fromEntries([...TARGET_NAMES, ...IMAGE_DATASET_NAMES].map((name) => [name, dataRecord(name)])),
+  "a dataset for a generative model",
+);
 
-function optionalCount(o: Record<string, unknown>, key: string, field: string): void {
-  const v = o[key];
-  if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 1)) fail(`${field}.${key}`, `expected a whole number >= 1, got ${JSON.stringify(v)}`);
-}
+/** A generative config; its networks are checked against the data's shape. */
+export const generativeConfigSchema: Schema<GenerativeConfig> = refine(
+  record(
+    {
+      name: optional(configNameSchema),
+      data: required(dataSchema),
+      generative: required(generativeSpecSchema),
+      optimizer: required(optimizerSchema),
+      // "plateau" needs a validation loss, which a generative run has not.
+      scheduler: optional(schedulerSchema(SCHEDULERS.filter((s) => s !== "plateau"))),
+      training: required(
+        record({ epochs: required(epochsSchema), batchSize: required(batchSizeSchema), seed: optional(seedSchema) }, "a generative config's training"),
+      ),
+    },
+    "a generative config",
+  ) as unknown as Schema<GenerativeConfig>,
+  (c, place) => {
+    try {
+      checkGenerativeSpec(c.generative, generativeDataShape(c.data));
+    } catch (e) {
+      if (e instanceof GenerativeSpecError) place.key("generative").fail(e.message);
+      throw e;
+    }
+  },
+);
 
 /** Whether untrusted JSON is a generative config (it has a "generative" field). */
 export function isGenerativeConfig(value: unknown): boolean {
-  return !!value && typeof value === "object" && !Array.isArray(value) && "generative" in value;
+  return isRecord(value) && Object.hasOwn(value, "generative");
 }
 
 /** The shape of one example of the data a config names: [2] for 2-D targets, [1, 28, 28] for images. */
@@ -59,45 +109,14 @@ export function generativeDataShape(data: GenerativeDataConfig): number[] {
   return (IMAGE_DATASET_NAMES as readonly string[]).includes(data.name) ? [1, 28, 28] : [2];
 }
 
-/** Validates untrusted JSON as a GenerativeConfig, the networks checked against the data's shape. */
+/** Validates untrusted JSON as a GenerativeConfig, the networks checked against the data's shape; messages name the path ("config generative.generator: layer 3 ..."). */
 export function parseGenerativeConfig(value: unknown): GenerativeConfig {
-  const c = object(value, "");
-  for (const key of Object.keys(c))
-    if (!["name", "data", "generative", "optimizer", "scheduler", "training"].includes(key))
-      fail(key, "is not a field of a generative config; it has name, data, generative, optimizer, scheduler and training");
-  const data = object(c.data, "data");
-  if (!DATA_NAMES.includes(data.name as string))
-    fail("data.name", `unknown dataset ${JSON.stringify(data.name)} for a generative model; expected one of ${DATA_NAMES.join(", ")}`);
-  const image = (IMAGE_DATASET_NAMES as readonly string[]).includes(data.name as string);
-  const allowed = image ? ["name", "trainLimit", "testLimit", "seed"] : ["name", "points", "noise", "seed"];
-  for (const key of Object.keys(data)) if (!allowed.includes(key)) fail(`data.${key}`, `is not a setting of ${data.name}; it takes ${allowed.join(", ")}`);
-  for (const key of ["points", "trainLimit", "testLimit"]) optionalCount(data, key, "data");
-  if (data.noise !== undefined && !(typeof data.noise === "number" && data.noise > 0))
-    fail("data.noise", `expected a number > 0, got ${JSON.stringify(data.noise)}`);
-  let generative: GenerativeSpec;
   try {
-    generative = parseGenerativeSpec(c.generative);
-    checkGenerativeSpec(generative, generativeDataShape(data as GenerativeDataConfig));
+    return validate(generativeConfigSchema, value, "config");
   } catch (e) {
-    if (e instanceof GenerativeSpecError) fail("generative", e.message);
+    if (e instanceof SchemaError) throw new ConfigError(e.message);
     throw e;
   }
-  const optimizer = parseOptimizerConfig(c.optimizer);
-  if (c.scheduler !== undefined) {
-    const name = object(c.scheduler, "scheduler").name;
-    const usable = SCHEDULERS.filter((s) => s !== "plateau");
-    if (!(usable as readonly unknown[]).includes(name))
-      fail("scheduler.name", `expected one of ${usable.join(", ")} for a generative model, got ${JSON.stringify(name)}`);
-  }
-  const training = object(c.training, "training");
-  for (const key of Object.keys(training))
-    if (!["epochs", "batchSize", "seed"].includes(key))
-      fail(`training.${key}`, "is not a training setting of a generative config; it has epochs, batchSize and seed");
-  if (training.epochs === undefined || training.batchSize === undefined) fail("training", "epochs and batchSize are required");
-  optionalCount(training, "epochs", "training");
-  optionalCount(training, "batchSize", "training");
-  if (training.seed !== undefined && !Number.isInteger(training.seed)) fail("training.seed", `expected a whole number, got ${JSON.stringify(training.seed)}`);
-  return { ...c, generative, optimizer } as unknown as GenerativeConfig;
 }
 
 /** Validates either kind of config: generative when it has a "generative" field, else a classifier's (parseConfig). */

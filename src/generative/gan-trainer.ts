@@ -106,7 +106,16 @@ export class GanTrainer extends TrainingLoop<Batch[], GanStepEvent, GanEpochEven
   private readonly dSteps: number;
 
   constructor(readonly options: GanTrainerOptions) {
-    super([options.generatorOptimizer, options.discriminatorOptimizer], options.epochs, [0, 1], options.readbackDepth, options.schedulers);
+    super({
+      optimizers: [options.generatorOptimizer, options.discriminatorOptimizer],
+      models: [options.generator, options.discriminator],
+      train: options.train,
+      epochs: options.epochs,
+      lossIndices: [0, 1],
+      roles: ["generator", "discriminator"],
+      readbackDepth: options.readbackDepth,
+      schedulers: options.schedulers,
+    });
     const o = options;
     this.loss = o.loss ?? "nonSaturating";
     this.dSteps = o.dSteps ?? 1;

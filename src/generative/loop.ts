@@ -2,17 +2,21 @@
  * The control shared by the generative training loops (GAN, autoencoder, VAE), DOM-free like the
  * Trainer: epochs of steps, each recorded and submitted without waiting (one submit per step), its
  * metrics read back through the async ring; a learning-rate schedule stepped per epoch; pause,
- * resume, one step, stop (RunControl, as the Trainer); and on a NaN or infinite
- * loss, a stop that explains itself and puts back the last weights known to be good. A subclass says
- * what a step records and what its metrics mean.
+ * resume, one step, stop (RunControl, as the Trainer); and on a divergence (src/train/divergence.ts:
+ * a non-finite loss, weights or batch-norm statistics, or an autoencoder's exploding loss) a stop
+ * that explains itself and puts back the last weights and statistics known to be good. A subclass
+ * says what a step records and what its metrics mean.
  */
 import type { Backend, HostArray } from "../backend/backend";
+import { assertFiniteData, type Dataset } from "../data/dataset";
 import type { Module } from "../nn/module";
 import type { Optimizer } from "../optim/optimizer";
 import type { LRScheduler } from "../optim/schedulers";
 import { noGrad, tidy } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
+import { DivergenceGuard, suspectsOf } from "../train/divergence";
 import { RunControl, type RunState, type StopEvent } from "../train/run-control";
+import { disposeSnapshot, SENTINEL_VALUES, type StateSnapshot, TrainableState, withSentinel } from "../train/state-snapshot";
 import { type Landed, ReadbackRing } from "./readback";
 
 /** The events of a loop: one per landed step, one per epoch, one at the end. */
@@ -23,34 +27,47 @@ export type LoopState = RunState;
 interface StepTag {
   step: number;
   epoch: number;
-  /** Parameters of every optimizer after this step, kept until its metrics are known to be finite. */
-  snapshot: Tensor[] | null;
+  /** Parameters and buffers after this step, for the divergence guard. */
+  snapshot: StateSnapshot | null;
 }
 
-const SNAPSHOT_EVERY = 25;
+/** What a loop trains and how it watches it. */
+export interface LoopSetup {
+  /** Every optimizer the loop steps. */
+  optimizers: Optimizer[];
+  /** The networks (their buffers, with the optimizers' parameters, are what a divergence restores). */
+  models: Module[];
+  /** The training data (checked finite before anything runs). */
+  train: Dataset;
+  epochs: number;
+  /** Positions in a step's metrics that must stay finite. */
+  lossIndices: number[];
+  /** The position the exploding-loss rule watches (none for a GAN, whose losses rise and fall by design). */
+  watchIndex?: number;
+  readbackDepth?: number;
+  /** Learning-rate schedules stepped after every epoch. */
+  schedulers?: LRScheduler[];
+  /** What each optimizer trains, for messages ("generator"), when there are several. */
+  roles?: string[];
+}
 
 export abstract class TrainingLoop<Unit, StepE, EpochE> extends RunControl<LoopEvents<StepE, EpochE>> {
   protected readonly backend: Backend;
+  /** The parameters and buffers of every network: what snapshots copy and rollbacks restore. */
+  readonly trainable: TrainableState;
+  readonly epochs: number;
   private readonly ring: ReadbackRing<StepTag>;
-  private lastGood: Tensor[] | null;
+  private readonly guard: DivergenceGuard;
 
-  /**
-   * @param optimizers every optimizer the loop steps (their parameters are what a divergence restores)
-   * @param epochs epochs to train
-   * @param lossIndices positions in a step's metrics that must stay finite
-   * @param schedulers learning-rate schedules stepped after every epoch
-   */
-  constructor(
-    private readonly optimizers: Optimizer[],
-    readonly epochs: number,
-    private readonly lossIndices: number[],
-    readbackDepth = 4,
-    private readonly schedulers: LRScheduler[] = [],
-  ) {
+  constructor(private readonly setup: LoopSetup) {
     super();
+    assertFiniteData(setup.train, "training");
+    const { optimizers, models } = setup;
+    this.epochs = setup.epochs;
     this.backend = optimizers[0].backend;
-    this.ring = new ReadbackRing(readbackDepth);
-    this.lastGood = this.snapshot();
+    this.ring = new ReadbackRing(setup.readbackDepth ?? 4);
+    this.trainable = new TrainableState(optimizers, models);
+    this.guard = new DivergenceGuard(this.trainable, () => suspectsOf(optimizers, models, { roles: setup.roles }), setup, 0);
   }
 
   /** The units of work of an epoch (a batch, or a GAN's group of batches), one step each. */
@@ -77,7 +94,7 @@ export abstract class TrainingLoop<Unit, StepE, EpochE> extends RunControl<LoopE
         this.epoch++;
         const event = await this.endEpoch(means, (performance.now() - started) / 1000, this.step - first);
         this.emit("epoch", event);
-        for (const s of this.schedulers) s.step();
+        for (const s of this.setup.schedulers ?? []) s.step();
       }
     } catch (e) {
       this.state = "stopped";
@@ -95,8 +112,8 @@ export abstract class TrainingLoop<Unit, StepE, EpochE> extends RunControl<LoopE
   private async trainEpoch(): Promise<number[]> {
     const sums: number[] = [];
     let count = 0;
-    const add = (landed: Landed<StepTag> | null) => {
-      if (!landed || !this.accept(landed)) return;
+    const add = async (landed: Landed<StepTag> | null) => {
+      if (!landed || !(await this.accept(landed))) return;
       landed.values.forEach((v, i) => {
         sums[i] = (sums[i] ?? 0) + v;
       });
@@ -105,68 +122,38 @@ export abstract class TrainingLoop<Unit, StepE, EpochE> extends RunControl<LoopE
     let i = 0;
     for (const unit of this.epochUnits(this.epoch)) {
       // Report every step still in flight before parking, so a paused run shows its last step.
-      if (this.state === "paused") for (const landed of await this.ring.drain()) add(landed);
+      if (this.state === "paused") for (const landed of await this.ring.drain()) await add(landed);
       await this.waitWhilePaused();
       if (this.stopRequest) break;
       const metrics = this.recordStep(unit);
       this.step++;
-      const snapshot = this.step % SNAPSHOT_EVERY === 0 ? this.snapshot() : null;
+      const snapshot = this.guard.capture(this.step);
       // Starting the read records the copy of the metrics and submits: the step and its readback
       // are one submit (the flush is for backends whose reads do not submit at once).
-      const landed = this.ring.push(metrics, { step: this.step, epoch: this.epoch, snapshot });
+      const landed = this.ring.push(withSentinel(metrics, snapshot), { step: this.step, epoch: this.epoch, snapshot });
       this.backend.flush();
-      add(await landed);
+      await add(await landed);
       if (++i % 8 === 0) await new Promise((r) => setTimeout(r, 0)); // let messages (pause, stop) in
     }
-    for (const landed of await this.ring.drain()) add(landed);
+    for (const landed of await this.ring.drain()) await add(landed);
     return sums.map((s) => s / count);
   }
 
-  /** Takes in one landed step: reports it, or on a non-finite loss stops and restores the last good weights. */
-  private accept({ values, tag }: Landed<StepTag>): boolean {
-    if (this.stopRequest?.reason === "diverged") {
-      disposeAll(tag.snapshot);
+  /** Takes in one landed step: reports it, unless the divergence guard stops the run on it (having restored the last good state). */
+  private async accept({ values, tag }: Landed<StepTag>): Promise<boolean> {
+    const stop = await this.guard.land(tag.step, tag.epoch, values, tag.snapshot);
+    if (this.guard.diverged) {
+      this.stopRequest ??= stop;
       return false;
     }
-    const bad = this.lossIndices.find((k) => !Number.isFinite(values[k]));
-    if (bad !== undefined) {
-      disposeAll(tag.snapshot);
-      this.diverged(tag, values[bad]);
-      return false;
-    }
-    if (tag.snapshot) {
-      disposeAll(this.lastGood);
-      this.lastGood = tag.snapshot;
-    }
-    this.reportStep(values, tag.step, tag.epoch + 1);
+    this.reportStep(tag.snapshot ? values.subarray(0, values.length - SENTINEL_VALUES) : values, tag.step, tag.epoch + 1);
     return true;
-  }
-
-  private diverged(tag: StepTag, value: number): void {
-    const good = this.lastGood;
-    if (good)
-      this.optimizers.forEach((o, k) => {
-        o.restore(good[k]);
-      });
-    for (const o of this.optimizers) o.resetState();
-    const lrs = this.optimizers.map((o) => o.lr);
-    this.stopRequest = {
-      reason: "diverged",
-      message: `a loss became ${value} at step ${tag.step} (learning rate ${lrs.join(" and ")}): training diverged. The weights are back to the last good ones; lower the learning rate (try ${lrs.map((lr) => +(lr / 10).toPrecision(2)).join(" and ")}) or change the loss, then continue.`,
-      epoch: tag.epoch,
-      step: tag.step,
-    };
-  }
-
-  private snapshot(): Tensor[] {
-    return this.optimizers.map((o) => o.snapshot());
   }
 
   /** Frees the snapshots kept for divergence. */
   private release(): void {
-    for (const tag of this.ring.discard()) disposeAll(tag.snapshot);
-    disposeAll(this.lastGood);
-    this.lastGood = null;
+    for (const tag of this.ring.discard()) disposeSnapshot(tag.snapshot);
+    this.guard.release();
   }
 }
 
@@ -184,8 +171,4 @@ export function inEval<T>(modules: Module[], fn: () => T): T {
       m.train(modes[i]);
     });
   }
-}
-
-function disposeAll(tensors: Tensor[] | null): void {
-  for (const t of tensors ?? []) t.dispose();
 }

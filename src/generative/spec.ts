@@ -8,8 +8,9 @@
  * "generator layer 3 convTranspose2d: output 14x14 does not match the data's 28x28".
  */
 import { type LayerSummary, summarizeModel } from "../nn/shapes";
-import { type ModelSpec, ModelSpecError, parseModelSpec } from "../nn/spec";
-import { type OptimizerConfig, parseOptimizerConfig } from "../train/config";
+import { type ModelSpec, ModelSpecError, modelSpecSchema } from "../nn/spec";
+import { number, oneOf, optional, record, refine, required, type Schema, SchemaError, validate, variant } from "../schema/schema";
+import { type OptimizerConfig, optimizerSchema } from "../train/config";
 
 /** The GAN objectives: Goodfellow et al.'s minimax and non-saturating, LSGAN's least squares, the hinge loss (src/generative/losses.ts). */
 export const GAN_LOSSES = ["minimax", "nonSaturating", "leastSquares", "hinge"] as const;
@@ -90,57 +91,56 @@ export function networksOf(spec: GenerativeSpec): [NetworkRole, ModelSpec][] {
       ];
 }
 
-const FIELDS: Record<GenerativeKind, string[]> = {
-  gan: ["kind", "latent", "generator", "discriminator", "loss", "dSteps", "labelSmoothing", "discriminatorOptimizer"],
-  autoencoder: ["kind", "latent", "encoder", "decoder", "reconstruction", "noise"],
-  vae: ["kind", "latent", "encoder", "decoder", "reconstruction", "beta", "noise"],
+const latentSchema = number({ min: 1, max: 1024, integer: true });
+
+/** The settings an autoencoder and a VAE share. */
+function autoencoderFields(kind: "autoencoder" | "vae") {
+  return {
+    kind: required(oneOf([kind])),
+    latent: required(latentSchema),
+    encoder: required(modelSpecSchema),
+    decoder: required(modelSpecSchema),
+    reconstruction: optional(oneOf(RECONSTRUCTIONS)),
+    noise: optional(number({ min: 0, max: 10 })),
+  };
+}
+
+/** Each kind's settings: both networks in the model-spec schema, the rest typed and ranged. */
+const KIND_SCHEMAS: Record<GenerativeKind, Schema<GenerativeSpec>> = {
+  gan: refine(
+    record(
+      {
+        kind: required(oneOf(["gan"])),
+        latent: required(latentSchema),
+        generator: required(modelSpecSchema),
+        discriminator: required(modelSpecSchema),
+        loss: optional(oneOf(GAN_LOSSES)),
+        dSteps: optional(number({ min: 1, max: 100, integer: true })),
+        labelSmoothing: optional(number({ min: 0, max: 1, below: true })),
+        discriminatorOptimizer: optional(optimizerSchema),
+      },
+      "a GAN",
+    ) as unknown as Schema<GenerativeSpec>,
+    (g, place) => {
+      if (g.kind === "gan" && g.loss === "hinge" && g.labelSmoothing)
+        place.key("labelSmoothing").fail("does not apply to the hinge loss; remove it or pick another loss");
+    },
+  ),
+  autoencoder: record(autoencoderFields("autoencoder"), "an autoencoder") as unknown as Schema<GenerativeSpec>,
+  vae: record({ ...autoencoderFields("vae"), beta: optional(number({ min: 0, max: 1000 })) }, "a VAE") as unknown as Schema<GenerativeSpec>,
 };
 
-function wholeAtLeast1(v: unknown, field: string): void {
-  if (!(Number.isInteger(v) && (v as number) >= 1)) fail(`${field} must be a whole number >= 1, got ${JSON.stringify(v)}`);
-}
+/** A generative spec: its kind picks its networks and settings. */
+export const generativeSpecSchema: Schema<GenerativeSpec> = variant("kind", KIND_SCHEMAS, "a generative kind");
 
-function numberIn(v: unknown, field: string, low: number, high: number, range: string): void {
-  if (v !== undefined && !(typeof v === "number" && v >= low && v < high)) fail(`${field} must be a number in ${range}, got ${JSON.stringify(v)}`);
-}
-
-function oneOf(v: unknown, field: string, options: readonly string[]): void {
-  if (v !== undefined && !options.includes(v as string)) fail(`${field} must be one of ${options.join(", ")}, got ${JSON.stringify(v)}`);
-}
-
-/** Validates untrusted JSON as a GenerativeSpec; throws a GenerativeSpecError naming the field, or the network and its layer. */
+/** Validates untrusted JSON as a GenerativeSpec; throws a GenerativeSpecError naming the field, or the network and its layer ("generator: layer 3 linear units: ..."). */
 export function parseGenerativeSpec(value: unknown): GenerativeSpec {
-  if (!value || typeof value !== "object" || Array.isArray(value))
-    fail(`expected an object like { "kind": "gan", "latent": 2, "generator": {...}, "discriminator": {...} }, got ${JSON.stringify(value)}`);
-  const g = value as Record<string, unknown>;
-  const kind = g.kind as GenerativeKind;
-  if (!Object.hasOwn(FIELDS, kind)) fail(`kind must be one of ${Object.keys(FIELDS).join(", ")}, got ${JSON.stringify(g.kind)}`);
-  for (const key of Object.keys(g)) if (!FIELDS[kind].includes(key)) fail(`unknown field "${key}"; a ${kind} has ${FIELDS[kind].join(", ")}`);
-  wholeAtLeast1(g.latent, "latent");
-  const out: Record<string, unknown> = { ...g };
-  const roles: NetworkRole[] = kind === "gan" ? ["generator", "discriminator"] : ["encoder", "decoder"];
-  for (const role of roles) {
-    if (g[role] === undefined) fail(`"${role}" is required: a ${kind} has a ${roles.join(" and a ")}`);
-    try {
-      out[role] = parseModelSpec(g[role]);
-    } catch (e) {
-      if (!(e instanceof ModelSpecError)) throw e;
-      fail(e.message.startsWith("model: ") ? `${role}: ${e.message.slice(7)}` : `${role} ${e.message}`);
-    }
+  try {
+    return validate(generativeSpecSchema, value);
+  } catch (e) {
+    if (e instanceof SchemaError) throw new GenerativeSpecError(e.message);
+    throw e;
   }
-  if (kind === "gan") {
-    oneOf(g.loss, "loss", GAN_LOSSES);
-    if (g.dSteps !== undefined) wholeAtLeast1(g.dSteps, "dSteps");
-    numberIn(g.labelSmoothing, "labelSmoothing", 0, 1, "[0, 1)");
-    if (g.loss === "hinge" && g.labelSmoothing) fail("labelSmoothing does not apply to the hinge loss; remove it or pick another loss");
-    if (g.discriminatorOptimizer !== undefined)
-      out.discriminatorOptimizer = parseOptimizerConfig(g.discriminatorOptimizer, "generative.discriminatorOptimizer");
-  } else {
-    oneOf(g.reconstruction, "reconstruction", RECONSTRUCTIONS);
-    numberIn(g.noise, "noise", 0, Infinity, "[0, ∞)");
-    if (kind === "vae") numberIn(g.beta, "beta", 0, Infinity, "[0, ∞)");
-  }
-  return out as unknown as GenerativeSpec;
 }
 
 /** One network of a checked spec: its role, spec, input shape and layer summary. */

@@ -13,6 +13,7 @@ import { fmtShape } from "../errors";
 import { buildModel } from "../nn/build";
 import type { Module } from "../nn/module";
 import { type ModelSpec, ModelSpecError, parseModelSpec } from "../nn/spec";
+import { excerpt } from "../schema/schema";
 import { withBackend } from "../tensor/engine";
 import { specStateShapes } from "./pytorch-export";
 import { type DecodedTensor, decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from "./safetensors";
@@ -49,7 +50,9 @@ export interface LoadedModel {
   metadata: Record<string, string>;
 }
 
-const isShape = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((d) => Number.isInteger(d) && d >= 1);
+/** A shape of one example: 1 to 8 whole numbers, each at most 2^24. */
+export const isShape = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.length > 0 && v.length <= 8 && v.every((d) => Number.isInteger(d) && d >= 1 && d <= 2 ** 24);
 
 function listProblems(problems: string[]): string {
   return `${problems.slice(0, 6).join("; ")}${problems.length > 6 ? `; and ${problems.length - 6} more` : ""}`;
@@ -116,32 +119,63 @@ function readMetadata(metadata: Record<string, string>): { spec: ModelSpec; inpu
     );
   if (metadata.format !== CHECKPOINT_FORMAT)
     throw new CheckpointError(
-      `this file's format is ${JSON.stringify(metadata.format)}, not "${CHECKPOINT_FORMAT}"; build the model yourself and use loadWeightsInto(model, bytes)`,
+      `this file's format is ${excerpt(metadata.format)}, not "${CHECKPOINT_FORMAT}"; build the model yourself and use loadWeightsInto(model, bytes)`,
     );
   if (metadata.version !== CHECKPOINT_VERSION)
     throw new CheckpointError(
-      `this file has format version ${JSON.stringify(metadata.version)}; this playground reads version ${CHECKPOINT_VERSION}, so update it or save the model again`,
+      `this file has format version ${excerpt(metadata.version)}; this playground reads version ${CHECKPOINT_VERSION}, so update it or save the model again`,
     );
-  const spec = parseJson(metadata.spec, "spec");
+  const spec = metadataJson(metadata, "spec");
   let parsed: ModelSpec;
   try {
     parsed = parseModelSpec(spec);
   } catch (e) {
     throw new CheckpointError(`the saved spec is invalid: ${(e as Error).message}`);
   }
-  const inputShape = parseJson(metadata.inputShape, "inputShape");
+  const inputShape = metadataJson(metadata, "inputShape");
   if (!isShape(inputShape))
-    throw new CheckpointError(`the "inputShape" metadata must be a list of whole numbers >= 1 like [1, 28, 28], got ${metadata.inputShape}`);
+    throw new CheckpointError(`the "inputShape" metadata must be a list of whole numbers >= 1 like [1, 28, 28], got ${excerpt(inputShape)}`);
   return { spec: parsed, inputShape };
 }
 
-function parseJson(text: string | undefined, key: string): unknown {
+/** The JSON in metadata entry `key` (our spec, the input shape...), or a CheckpointError naming the entry. */
+export function metadataJson(metadata: Record<string, string>, key: string): unknown {
+  const text = metadata[key];
   if (text === undefined) throw new CheckpointError(`the file has no "${key}" metadata; it is incomplete, so save the model again`);
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new CheckpointError(`the "${key}" metadata is not valid JSON (${(e as Error).message}); the file is corrupt`);
+    throw new CheckpointError(`the "${key}" metadata is not valid JSON (${excerpt((e as Error).message)}); the file is corrupt`);
   }
+}
+
+/** How loading treats weights that are NaN or infinite. */
+export interface LoadOptions {
+  /** Load them anyway (to look at a diverged model); by default such a file is refused. */
+  allowNonFinite?: boolean;
+}
+
+/**
+ * Refuses weights holding NaN or ±Infinity unless `options.allowNonFinite`: a model saved after its
+ * training diverged computes nothing but NaN, and loading it silently would hide that.
+ */
+export function refuseNonFinite(tensors: ReadonlyMap<string, DecodedTensor>, options: LoadOptions = {}): void {
+  if (options.allowNonFinite) return;
+  const problems: string[] = [];
+  for (const [name, t] of tensors) {
+    let nan = 0;
+    let infinite = 0;
+    for (const v of t.data) {
+      if (Number.isNaN(v)) nan++;
+      else if (!Number.isFinite(v)) infinite++;
+    }
+    if (nan || infinite)
+      problems.push(`${name}: ${[nan ? `${nan} NaN` : "", infinite ? `${infinite} infinite` : ""].filter(Boolean).join(" and ")} of ${t.data.length}`);
+  }
+  if (problems.length)
+    throw new CheckpointError(
+      `the weights hold values that are not finite (${listProblems(problems)}): the model was saved after its training diverged, and would output NaN. Load an earlier checkpoint, or ask for it anyway (CLI: --allow-nonfinite; code: { allowNonFinite: true })`,
+    );
 }
 
 /**
@@ -170,10 +204,11 @@ function dtypeProblems(tensors: ReadonlyMap<string, DecodedTensor>, dtypeOf: (na
 }
 
 /**
- * Reads and checks a saved model without building it: the safetensors structure, our metadata, and
- * that every weight's name and shape is what the saved spec gives.
+ * Reads and checks a saved model without building it: the safetensors structure, our metadata, that
+ * every weight's name and shape is what the saved spec gives, and that every weight is finite
+ * (unless `options.allowNonFinite`).
  */
-export function readCheckpoint(bytes: Uint8Array): CheckpointInfo {
+export function readCheckpoint(bytes: Uint8Array, options: LoadOptions = {}): CheckpointInfo {
   const file = decodeSafetensors(bytes);
   const { spec, inputShape } = readMetadata(file.metadata);
   const expected = expectedShapes(spec, inputShape, "the saved spec");
@@ -184,6 +219,7 @@ export function readCheckpoint(bytes: Uint8Array): CheckpointInfo {
     ...dtypeProblems(tensors, (name) => (expected.has(name) ? "float32" : undefined)),
   ];
   if (problems.length) throw new CheckpointError(`the weights do not fit the spec saved with them: ${listProblems(problems)}; the file is corrupt`);
+  refuseNonFinite(tensors, options);
   return { spec, inputShape, metadata: file.metadata, tensors };
 }
 
@@ -192,8 +228,8 @@ export function readCheckpoint(bytes: Uint8Array): CheckpointInfo {
  * checked first; a file that does not fit throws (CheckpointError or SafetensorsError) having
  * allocated nothing. The model is built on `options.backend` (default: the current backend).
  */
-export function loadModel(bytes: Uint8Array, options: { backend?: Backend } = {}): LoadedModel {
-  const { spec, inputShape, metadata, tensors } = readCheckpoint(bytes);
+export function loadModel(bytes: Uint8Array, options: { backend?: Backend } & LoadOptions = {}): LoadedModel {
+  const { spec, inputShape, metadata, tensors } = readCheckpoint(bytes, options);
   const build = () => {
     const { model } = buildModel(spec, inputShape);
     try {
@@ -210,15 +246,17 @@ export function loadModel(bytes: Uint8Array, options: { backend?: Backend } = {}
 
 /**
  * Loads the weights of any safetensors file (ours, or one saved from PyTorch's state_dict) into an
- * existing model, by name. Throws, changing nothing, unless every name, shape and dtype fits;
+ * existing model, by name. Throws, changing nothing, unless every name, shape and dtype fits and
+ * every value is finite (or `options.allowNonFinite`);
  * BatchNorm's num_batches_tracked entries from PyTorch are skipped. Returns the file's metadata.
  */
-export function loadWeightsInto(model: Module, bytes: Uint8Array): Record<string, string> {
+export function loadWeightsInto(model: Module, bytes: Uint8Array, options: LoadOptions = {}): Record<string, string> {
   const file = decodeSafetensors(bytes);
   const own = model.stateDict();
   const tensors = withoutBatchCounters(file.tensors, own);
   const problems = dtypeProblems(tensors, (name) => own.get(name)?.dtype);
   if (problems.length) throw new CheckpointError(`the weights do not fit this model: ${listProblems(problems)}`);
+  refuseNonFinite(tensors, options);
   model.loadStateDict(tensors); // checks every name and shape before writing anything
   return file.metadata;
 }

@@ -9,6 +9,7 @@
  * everything the reference checks (and names the tensor and the fix when something is wrong) before
  * it returns anything, so a corrupt file never yields partial weights.
  */
+import { checkDepth, excerpt, nearest, Place, SchemaError } from "../schema/schema";
 
 /** A tensor as this engine stores it: float32 or int32, row-major. */
 export interface SafetensorsTensor {
@@ -87,12 +88,22 @@ function bfloat16ToFloat(h: number): number {
   return bf16Float[0];
 }
 
+/** What a header value is, for a message: short whatever the value (src/schema/schema.ts's excerpt). */
 const describe = (value: unknown): string => {
   if (value === null) return "null";
-  if (Array.isArray(value)) return `a list (${JSON.stringify(value).slice(0, 40)})`;
+  if (Array.isArray(value)) return `a list (${excerpt(value)})`;
   if (typeof value === "object") return "an object";
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${excerpt(value)}`;
 };
+
+/** A tensor's name in a message (names may be long: the header allows 100 MB). */
+const named = (name: string) => `tensor ${excerpt(name)}`;
+
+/** A header nests three levels (header, entry, shape); deeper is never a safetensors file. */
+const MAX_HEADER_DEPTH = 3;
+/** The most dimensions a tensor may have (PyTorch allows 64). */
+const MAX_RANK = 64;
+const ENTRY_KEYS = ["dtype", "shape", "data_offsets"];
 
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const elementCount = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -223,6 +234,12 @@ function readHeader(bytes: Uint8Array): { header: Record<string, unknown>; dataS
   }
   if (!header || typeof header !== "object" || Array.isArray(header))
     throw new SafetensorsError(`the header must be a JSON object of tensors, got ${describe(header)}; the file is not a safetensors file`);
+  try {
+    checkDepth(header, new Place(""), MAX_HEADER_DEPTH);
+  } catch (e) {
+    if (e instanceof SchemaError) throw new SafetensorsError(`the header ${e.message}; the file is not a safetensors file or is corrupt`);
+    throw e;
+  }
   return { header: header as Record<string, unknown>, dataStart: 8 + length };
 }
 
@@ -233,28 +250,35 @@ function readMetadata(value: unknown): Record<string, string> {
   for (const [key, v] of entries)
     if (typeof v !== "string")
       throw new SafetensorsError(
-        `"${METADATA_KEY}" entry "${key}" is ${describe(v)}; metadata values must be strings (the writer should JSON-encode other values)`,
+        `"${METADATA_KEY}" entry ${excerpt(key)} is ${describe(v)}; metadata values must be strings (the writer should JSON-encode other values)`,
       );
   return Object.fromEntries(entries) as Record<string, string>;
 }
 
 function readEntry(name: string, value: unknown, dataLength: number): Entry {
-  const where = `tensor "${name}"`;
+  const where = named(name);
   if (!value || typeof value !== "object" || Array.isArray(value))
     throw new SafetensorsError(`${where} must be an object with "dtype", "shape" and "data_offsets", got ${describe(value)}`);
   const fields = value as Record<string, unknown>;
   for (const key of ["dtype", "shape", "data_offsets"])
-    if (!(key in fields)) throw new SafetensorsError(`${where} has no "${key}"; every tensor needs "dtype", "shape" and "data_offsets"`);
+    if (!Object.hasOwn(fields, key)) throw new SafetensorsError(`${where} has no "${key}"; every tensor needs "dtype", "shape" and "data_offsets"`);
+  for (const key of Object.keys(fields))
+    if (!ENTRY_KEYS.includes(key)) {
+      const near = nearest(key, ENTRY_KEYS);
+      throw new SafetensorsError(
+        `${where} has an unknown key ${excerpt(key)}${near ? ` (did you mean ${near}?)` : ""}; a tensor has "dtype", "shape" and "data_offsets"`,
+      );
+    }
   const { dtype, shape, data_offsets: offsets } = fields;
   if (typeof dtype !== "string" || !Object.hasOwn(DTYPES, dtype))
-    throw new SafetensorsError(`${where} has unknown dtype ${JSON.stringify(dtype)}; safetensors dtypes are ${Object.keys(DTYPES).join(", ")}`);
+    throw new SafetensorsError(`${where} has unknown dtype ${excerpt(dtype)}; safetensors dtypes are ${Object.keys(DTYPES).join(", ")}`);
   const info = DTYPES[dtype];
   if (!info.to)
     throw new SafetensorsError(`${where} has dtype ${dtype}, which this engine cannot read; convert it to F32 before saving (in PyTorch: tensor.float())`);
-  if (!Array.isArray(shape) || !shape.every(isCount))
-    throw new SafetensorsError(`${where} has shape ${JSON.stringify(shape)}; expected a list of whole numbers >= 0`);
+  if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every(isCount))
+    throw new SafetensorsError(`${where} has shape ${excerpt(shape)}; expected a list of at most ${MAX_RANK} whole numbers >= 0`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount))
-    throw new SafetensorsError(`${where} has data_offsets ${JSON.stringify(offsets)}; expected [begin, end], two whole numbers >= 0`);
+    throw new SafetensorsError(`${where} has data_offsets ${excerpt(offsets)}; expected [begin, end], two whole numbers >= 0`);
   const [begin, end] = offsets as [number, number];
   if (end < begin) throw new SafetensorsError(`${where} has data_offsets [${begin}, ${end}], which end before they begin; the header is corrupt`);
   if (end > dataLength)
@@ -277,11 +301,11 @@ function checkLayout(entries: Entry[], dataLength: number): void {
   for (const e of entries) {
     if (previous && e.begin < expected)
       throw new SafetensorsError(
-        `tensors "${previous.name}" (bytes ${previous.begin}..${previous.end}) and "${e.name}" (bytes ${e.begin}..${e.end}) overlap; each tensor needs its own bytes`,
+        `tensors ${excerpt(previous.name)} (bytes ${previous.begin}..${previous.end}) and ${excerpt(e.name)} (bytes ${e.begin}..${e.end}) overlap; each tensor needs its own bytes`,
       );
     if (e.begin > expected)
       throw new SafetensorsError(
-        `${e.begin - expected} unused bytes lie before tensor "${e.name}" (data_offsets [${e.begin}, ${e.end}]); tensors must follow one another without gaps`,
+        `${e.begin - expected} unused bytes lie before ${named(e.name)} (data_offsets [${e.begin}, ${e.end}]); tensors must follow one another without gaps`,
       );
     expected = e.end;
     previous = e;
@@ -309,7 +333,7 @@ function readTensor(entry: Entry, bytes: Uint8Array, dataStart: number, view: Da
       data[i] = v;
       if (Number.isFinite(v) && !Number.isFinite(data[i]))
         throw new SafetensorsError(
-          `tensor "${name}" holds ${v}, beyond float32's range; this engine computes in float32, so scale the weights or save them as F32`,
+          `${named(name)} holds ${v}, beyond float32's range; this engine computes in float32, so scale the weights or save them as F32`,
         );
     }
     return { dtype: "F32", data, ...base };
@@ -318,7 +342,7 @@ function readTensor(entry: Entry, bytes: Uint8Array, dataStart: number, view: Da
   for (let i = 0; i < count; i++) {
     const v = read(view, entry.begin + i * info.bytes);
     if (v < -(2 ** 31) || v > 2 ** 31 - 1)
-      throw new SafetensorsError(`tensor "${name}" holds the ${dtype} value ${v}, which does not fit in int32, the widest integer this engine has`);
+      throw new SafetensorsError(`${named(name)} holds the ${dtype} value ${v}, which does not fit in int32, the widest integer this engine has`);
     data[i] = v;
   }
   return { dtype: "I32", data, ...base };

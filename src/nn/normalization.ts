@@ -57,6 +57,11 @@ export class BatchNorm2d extends BatchNorm {
   }
 }
 
+/** Whether `model` has a batch norm anywhere (it cannot train on a batch of one example). */
+export function hasBatchNorm(model: Module): boolean {
+  return model instanceof BatchNorm || model.children().some(([, child]) => hasBatchNorm(child));
+}
+
 export class LayerNorm extends Module {
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;

@@ -4,6 +4,23 @@
  * take their input sizes from the layer before, like Keras; buildModel() turns a spec into modules.
  * parseModelSpec() validates untrusted JSON (a URL, a file) with messages that name the layer.
  */
+import {
+  boolean,
+  excerpt,
+  type FieldSpec,
+  isRecord,
+  number,
+  oneOf,
+  optional,
+  type Place,
+  record,
+  refine,
+  required,
+  type Schema,
+  SchemaError,
+  validate,
+  variant,
+} from "../schema/schema";
 import type { InitScheme } from "./init";
 
 /** An invalid model spec; the message starts with the layer: "layer 3 conv2d: ...". */
@@ -39,121 +56,152 @@ export type LayerSpec =
 
 export type LayerType = LayerSpec["type"];
 
+/** Every layer type (own keys: a type named "constructor" is not one). */
+const LAYER_TYPES: Record<LayerType, true> = {
+  linear: true,
+  conv2d: true,
+  convTranspose2d: true,
+  maxPool2d: true,
+  avgPool2d: true,
+  adaptiveAvgPool2d: true,
+  upsample: true,
+  flatten: true,
+  unflatten: true,
+  batchNorm: true,
+  layerNorm: true,
+  dropout: true,
+  activation: true,
+  residual: true,
+};
+
 export interface ModelSpec {
   layers: LayerSpec[];
   /** Weight initialisation (PyTorch's defaults unless given). */
   init?: InitScheme;
 }
 
-/** Allowed fields per layer type: [name, kind, required]. */
-const FIELDS: Record<LayerType, [string, "count" | "whole" | "number" | "boolean" | "padding" | "activation" | "approximate" | "layers", boolean][]> = {
-  linear: [
-    ["units", "count", true],
-    ["bias", "boolean", false],
-  ],
-  conv2d: [
-    ["filters", "count", true],
-    ["kernel", "count", true],
-    ["stride", "count", false],
-    ["padding", "padding", false],
-    ["dilation", "count", false],
-    ["bias", "boolean", false],
-  ],
-  convTranspose2d: [
-    ["filters", "count", true],
-    ["kernel", "count", true],
-    ["stride", "count", false],
-    ["padding", "whole", false],
-    ["outputPadding", "whole", false],
-    ["bias", "boolean", false],
-  ],
-  maxPool2d: [
-    ["kernel", "count", true],
-    ["stride", "count", false],
-    ["padding", "whole", false],
-  ],
-  avgPool2d: [
-    ["kernel", "count", true],
-    ["stride", "count", false],
-    ["padding", "whole", false],
-  ],
-  adaptiveAvgPool2d: [["size", "count", true]],
-  upsample: [["scale", "count", true]],
-  flatten: [],
-  unflatten: [
-    ["channels", "count", true],
-    ["height", "count", true],
-    ["width", "count", true],
-  ],
-  batchNorm: [
-    ["momentum", "number", false],
-    ["eps", "number", false],
-  ],
-  layerNorm: [["eps", "number", false]],
-  dropout: [["p", "number", true]],
-  activation: [
-    ["fn", "activation", true],
-    ["slope", "number", false],
-    ["approximate", "approximate", false],
-  ],
-  residual: [["layers", "layers", true]],
+/** The most layers a model (or a residual block) holds, and how deep residual blocks may nest. */
+export const MAX_LAYERS = 256;
+export const MAX_NESTING = 8;
+
+const count = (max: number) => number({ min: 1, max, integer: true });
+const whole = (max: number) => number({ min: 0, max, integer: true });
+const rate = number({ min: 0, max: 1, below: true });
+const eps = number({ min: 0, max: 1, above: true });
+const bias = optional(boolean());
+
+/** Each layer type's settings and what they may be (ranges far above any playground or CLI model). */
+function layerFields(numbering: string, depth: number) {
+  const padding: Schema<number | "same" | "valid"> = {
+    expects: 'a whole number from 0 to 31, "same" or "valid"',
+    check: (v, place) => (v === "same" || v === "valid" ? v : whole(31).check(v, place)),
+  };
+  return {
+    linear: { units: required(count(65_536)), bias },
+    conv2d: {
+      filters: required(count(4096)),
+      kernel: required(count(31)),
+      stride: optional(count(16)),
+      padding: optional(padding),
+      dilation: optional(count(16)),
+      bias,
+    },
+    convTranspose2d: {
+      filters: required(count(4096)),
+      kernel: required(count(31)),
+      stride: optional(count(16)),
+      padding: optional(whole(31)),
+      outputPadding: optional(whole(15)),
+      bias,
+    },
+    maxPool2d: { kernel: required(count(31)), stride: optional(count(31)), padding: optional(whole(15)) },
+    avgPool2d: { kernel: required(count(31)), stride: optional(count(31)), padding: optional(whole(15)) },
+    adaptiveAvgPool2d: { size: required(count(512)) },
+    upsample: { scale: required(count(8)) },
+    flatten: {},
+    unflatten: { channels: required(count(4096)), height: required(count(1024)), width: required(count(1024)) },
+    batchNorm: { momentum: optional(number({ min: 0, max: 1 })), eps: optional(eps) },
+    layerNorm: { eps: optional(eps) },
+    dropout: { p: required(rate) },
+    activation: {
+      fn: required(oneOf(ACTIVATIONS)),
+      slope: optional(number({ min: 0, max: 10 })),
+      approximate: optional(oneOf(GELU_APPROXIMATIONS)),
+    },
+    residual: {
+      layers: required(
+        depth >= MAX_NESTING
+          ? { expects: "no deeper block", check: (_: unknown, place: Place) => place.fail(`residual blocks nest at most ${MAX_NESTING} deep`) }
+          : layerList(`${numbering}.`, depth + 1),
+      ),
+    },
+  } satisfies Record<LayerType, Record<string, FieldSpec<unknown>>>;
+}
+
+/** Other libraries' names for our layer types, suggested when a spec uses one ("dense": did you mean "linear"?). */
+const KERAS_AND_TORCH_NAMES: Record<string, LayerType> = {
+  dense: "linear",
+  conv: "conv2d",
+  conv2dtranspose: "convTranspose2d",
+  deconv: "convTranspose2d",
+  maxpooling2d: "maxPool2d",
+  averagepooling2d: "avgPool2d",
+  globalaveragepooling2d: "adaptiveAvgPool2d",
+  upsampling2d: "upsample",
+  reshape: "unflatten",
+  batchnormalization: "batchNorm",
+  batchnorm2d: "batchNorm",
+  batchnorm1d: "batchNorm",
+  layernormalization: "layerNorm",
+  relu: "activation",
+  sigmoid: "activation",
+  tanh: "activation",
+  gelu: "activation",
 };
+
+/** The schema of layer `numbering` ("3", "3.2") at residual depth `depth`. */
+function layerSchema(numbering: string, depth: number): Schema<LayerSpec> {
+  const fields = layerFields(numbering, depth);
+  const shapes: Record<string, Schema<LayerSpec>> = {};
+  for (const [type, settings] of Object.entries(fields) as [LayerType, Record<string, FieldSpec<unknown>>][]) {
+    const layer = record({ type: required(oneOf([type])), ...settings }, `a ${type} layer`, Object.keys(settings)) as Schema<unknown>;
+    shapes[type] = refine(layer as Schema<LayerSpec>, (l, place) => {
+      if (l.type !== "activation") return;
+      if (l.approximate !== undefined && l.fn !== "gelu") place.key("approximate").fail(`applies to gelu only; remove it from this ${l.fn} activation`);
+      if (l.slope !== undefined && l.fn !== "leakyRelu" && l.fn !== "elu") place.key("slope").fail(`applies to leakyRelu (its slope) and elu (its alpha) only`);
+    });
+  }
+  return variant("type", shapes, "a layer type", KERAS_AND_TORCH_NAMES);
+}
+
+/** A list of layers numbered from `prefix` ("", "3."), each named in messages "layer 3.2 conv2d". */
+function layerList(prefix: string, depth: number): Schema<LayerSpec[]> {
+  const expects = `a list of 1 to ${MAX_LAYERS} layers`;
+  return {
+    expects,
+    check(value: unknown, place: Place) {
+      if (!Array.isArray(value) || value.length === 0 || value.length > MAX_LAYERS)
+        place.fail(`expected ${expects}, got ${Array.isArray(value) ? `${value.length.toLocaleString("en-US")} layers` : excerpt(value)}`);
+      return value.map((v, i) => {
+        const numbering = `${prefix}${i + 1}`;
+        const type = isRecord(v) && typeof v.type === "string" && Object.hasOwn(LAYER_TYPES, v.type) ? ` ${v.type}` : "";
+        return layerSchema(numbering, depth).check(v, place.item(i, `layer ${numbering}${type}`));
+      });
+    },
+  };
+}
 
 const INITS: InitScheme[] = ["default", "xavierUniform", "xavierNormal", "kaimingUniform", "kaimingNormal"];
 
-function fail(where: string, detail: string): never {
-  throw new ModelSpecError(`${where}: ${detail}`);
-}
+/** The schema of a model spec: its layers and its initialisation. */
+export const modelSpecSchema: Schema<ModelSpec> = record({ layers: required(layerList("", 0)), init: optional(oneOf(INITS)) }, "a model") as Schema<ModelSpec>;
 
-function parseLayer(value: unknown, where: string): LayerSpec {
-  if (!value || typeof value !== "object" || Array.isArray(value))
-    fail(where, `expected an object like { "type": "linear", "units": 16 }, got ${JSON.stringify(value)}`);
-  const layer = value as Record<string, unknown>;
-  const type = layer.type as LayerType;
-  if (typeof type !== "string" || !(type in FIELDS))
-    fail(where, `unknown layer type ${JSON.stringify(layer.type)}; expected one of ${Object.keys(FIELDS).join(", ")}`);
-  const fields = FIELDS[type];
-  for (const key of Object.keys(layer))
-    if (key !== "type" && !fields.some(([name]) => name === key))
-      fail(`${where} ${type}`, `unknown setting "${key}"; a ${type} layer takes ${fields.map(([n]) => n).join(", ") || "no settings"}`);
-  const out: Record<string, unknown> = { type };
-  for (const [name, kind, required] of fields) {
-    const v = layer[name];
-    const at = `${where} ${type}`;
-    if (v === undefined) {
-      if (required) fail(at, `"${name}" is required`);
-      continue;
-    }
-    if (kind === "count" && !(Number.isInteger(v) && (v as number) >= 1)) fail(at, `${name} must be a whole number >= 1, got ${JSON.stringify(v)}`);
-    if (kind === "whole" && !(Number.isInteger(v) && (v as number) >= 0)) fail(at, `${name} must be a whole number >= 0, got ${JSON.stringify(v)}`);
-    if (kind === "number" && !(typeof v === "number" && Number.isFinite(v))) fail(at, `${name} must be a number, got ${JSON.stringify(v)}`);
-    if (kind === "boolean" && typeof v !== "boolean") fail(at, `${name} must be true or false, got ${JSON.stringify(v)}`);
-    if (kind === "padding" && !(v === "same" || v === "valid" || (Number.isInteger(v) && (v as number) >= 0)))
-      fail(at, `padding must be a whole number >= 0, "same" or "valid", got ${JSON.stringify(v)}`);
-    if (kind === "activation" && !ACTIVATIONS.includes(v as ActivationName)) fail(at, `fn must be one of ${ACTIVATIONS.join(", ")}, got ${JSON.stringify(v)}`);
-    if (kind === "approximate") {
-      if (!GELU_APPROXIMATIONS.includes(v as GeluApproximation)) fail(at, `approximate must be "none" or "tanh", got ${JSON.stringify(v)}`);
-      if (layer.fn !== "gelu") fail(at, `approximate applies to gelu only; remove it from this ${String(layer.fn)} activation`);
-    }
-    if (kind === "layers") {
-      if (!Array.isArray(v) || v.length === 0) fail(at, "layers must be a non-empty list of layers");
-      out[name] = v.map((inner, i) => parseLayer(inner, `${where}.${i + 1}`));
-      continue;
-    }
-    out[name] = v;
-  }
-  if (type === "dropout" && !((out.p as number) >= 0 && (out.p as number) < 1)) fail(`${where} dropout`, `p must be in [0, 1), got ${out.p}`);
-  return out as LayerSpec;
-}
-
-/** Validates untrusted JSON as a ModelSpec; throws an error naming the layer and the problem. */
+/** Validates untrusted JSON as a ModelSpec; throws a ModelSpecError naming the layer and the setting ("layer 3 linear units: ..."). */
 export function parseModelSpec(value: unknown): ModelSpec {
-  if (!value || typeof value !== "object" || Array.isArray(value)) fail("model", `expected an object with a "layers" list, got ${JSON.stringify(value)}`);
-  const spec = value as Record<string, unknown>;
-  for (const key of Object.keys(spec))
-    if (key !== "layers" && key !== "init") fail("model", `unknown field "${key}"; a model has "layers" and optionally "init"`);
-  if (!Array.isArray(spec.layers) || spec.layers.length === 0) fail("model", `"layers" must be a non-empty list`);
-  if (spec.init !== undefined && !INITS.includes(spec.init as InitScheme))
-    fail("model", `init must be one of ${INITS.join(", ")}, got ${JSON.stringify(spec.init)}`);
-  return { layers: spec.layers.map((l, i) => parseLayer(l, `layer ${i + 1}`)), ...(spec.init ? { init: spec.init as InitScheme } : {}) };
+  try {
+    return validate(modelSpecSchema, value, "model");
+  } catch (e) {
+    if (e instanceof SchemaError) throw new ModelSpecError(e.message.replace(/^model: (layer )/, "$1"));
+    throw e;
+  }
 }

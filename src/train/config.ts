@@ -1,18 +1,37 @@
 /**
  * The experiment config: what to train on, the model, the loss, the optimizer, the schedule and the
  * training settings, as one JSON object (the CLI reads it from a file; the playground keeps the
- * same object in its URL and saved files). parseConfig() validates untrusted JSON with messages that
- * name the field. Pure: the page reads it without the engine; src/train/make.ts turns a config into
+ * same object in its URL and saved files). parseConfig() validates untrusted JSON against one schema
+ * (every key, type and range; the same for the CLI, the worker and the page) with messages that name
+ * the path. Pure: the page reads it without the engine; src/train/make.ts turns a config into
  * data, an optimizer and a schedule.
  */
 
-import { DATA_NAMES } from "../data/catalog";
+import { DATASETS, type DatasetFacts, datasetFacts } from "../data/catalog";
 import type { ImageDatasetName } from "../data/image-datasets";
 import type { PointDatasetName } from "../data/synthetic";
-import { type ModelSpec, parseModelSpec } from "../nn/spec";
+import { type ModelSpec, modelSpecSchema } from "../nn/spec";
 import type { AugmentOptions } from "../ops/augment";
 import type { Regularization } from "../optim/optimizer";
-import { LOSSES, type LossName } from "./loss-names";
+import {
+  boolean,
+  type FieldSpec,
+  isRecord,
+  number,
+  oneOf,
+  optional,
+  record,
+  refine,
+  required,
+  type Schema,
+  SchemaError,
+  text,
+  tuple,
+  validate,
+  variant,
+} from "../schema/schema";
+import { isClassification, LOSSES, type LossName } from "./loss-names";
+import { type HyperField, OPTIMIZER_FIELDS, type OptimizerName, SCHEDULES, type ScheduleName } from "./settings";
 import type { EarlyStopping } from "./trainer";
 
 export type DataConfig =
@@ -56,54 +75,206 @@ export class ConfigError extends Error {
   }
 }
 
-function fail(field: string, detail: string): never {
-  throw new ConfigError(`config ${field}: ${detail}`);
+/** The most points a 2-D dataset may have. */
+export const MAX_POINTS = 10_000;
+/** The largest batch a config may ask for. */
+export const MAX_BATCH_SIZE = 4096;
+/** The most epochs a config may ask for. */
+export const MAX_EPOCHS = 100_000;
+/** The longest CSV table a config may carry as text (a saved experiment or a link holds it). */
+export const MAX_CSV_CHARS = 5_000_000;
+/** Seeds are whole numbers from 0 to 2^31 - 1. */
+export const SEED_MAX = 2 ** 31 - 1;
+
+export const seedSchema = number({ min: 0, max: SEED_MAX, integer: true });
+const trainRatio = number({ min: 0, max: 1, above: true, below: true });
+
+/** One field of settings.ts as a schema: its range, its type. */
+function fieldSchema(field: HyperField): Schema<unknown> {
+  if (field.kind === "boolean") return boolean();
+  if (field.kind === "pair") {
+    const one = number({ min: field.min, max: field.max });
+    return tuple([one, one], `two numbers from ${field.min} to ${field.max}, like [${field.default.join(", ")}]`);
+  }
+  return number({ min: field.min, max: field.max, integer: field.integer });
 }
 
-function object(value: unknown, field: string): Record<string, unknown> {
-  if (!value || typeof value !== "object" || Array.isArray(value)) fail(field, `expected an object, got ${JSON.stringify(value)}`);
-  return value as Record<string, unknown>;
+/** Each optimizer's settings from settings.ts: its lr required, the rest optional, every range checked. */
+function optimizerRecord(name: OptimizerName): Schema<OptimizerConfig> {
+  const fields: Record<string, FieldSpec<unknown>> = { name: required(oneOf([name])) };
+  for (const f of OPTIMIZER_FIELDS[name]) fields[f.key] = f.key === "lr" ? required(fieldSchema(f)) : optional(fieldSchema(f));
+  const settings = OPTIMIZER_FIELDS[name].map((f) => f.key);
+  return refine(record(fields, `the ${name} optimizer`, settings) as unknown as Schema<OptimizerConfig>, (o, place) => {
+    for (const f of OPTIMIZER_FIELDS[name])
+      if (f.kind === "boolean" && o[f.key] === true && f.requires && !f.requires.holds(o)) place.key(f.key).fail(f.requires.why);
+  });
 }
 
-function positive(value: unknown, field: string, whole = false): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value)))
-    fail(field, `expected a ${whole ? "whole " : ""}number > 0, got ${JSON.stringify(value)}`);
-  return value;
+/** An optimizer: its name picks its settings (optimizer.momentun: unknown key; did you mean momentum?). */
+export const optimizerSchema: Schema<OptimizerConfig> = variant(
+  "name",
+  Object.fromEntries(OPTIMIZERS.map((name) => [name, optimizerRecord(name)])),
+  "an optimizer",
+);
+
+/** A learning-rate schedule among `names`, each with the settings settings.ts lists. */
+export function schedulerSchema(names: readonly ScheduleName[]): Schema<SchedulerConfig> {
+  const shapes: Record<string, Schema<SchedulerConfig>> = {};
+  for (const name of names) {
+    const fields: Record<string, FieldSpec<unknown>> = { name: required(oneOf([name])) };
+    for (const f of SCHEDULES[name].fields) fields[f.key] = optional(fieldSchema(f));
+    shapes[name] = record(
+      fields,
+      `the ${name} schedule`,
+      SCHEDULES[name].fields.map((f) => f.key),
+    ) as unknown as Schema<SchedulerConfig>;
+  }
+  return variant("name", shapes, "a schedule");
 }
 
-/** Validates untrusted JSON as an optimizer setting: a known name and a positive lr (`field` names it in messages). */
-export function parseOptimizerConfig(value: unknown, field = "optimizer"): OptimizerConfig {
-  const optimizer = object(value, field);
-  if (!OPTIMIZERS.includes(optimizer.name as OptimizerConfig["name"]))
-    fail(`${field}.name`, `unknown optimizer ${JSON.stringify(optimizer.name)}; expected one of ${OPTIMIZERS.join(", ")}`);
-  positive(optimizer.lr, `${field}.lr`);
-  return optimizer as OptimizerConfig;
+/** The data settings of each dataset in the catalog (2-D points, images, Iris, a CSV). */
+function dataRecord(facts: DatasetFacts): Schema<DataConfig> {
+  const name = required(oneOf([facts.name]));
+  const seed = optional(seedSchema);
+  const what = `the ${facts.name} dataset`;
+  if (facts.family === "points")
+    return record(
+      {
+        name,
+        points: optional(number({ min: 10, max: MAX_POINTS, integer: true })),
+        noise: optional(number({ min: 0, max: 2 })),
+        ...("classes" in facts.defaults ? { classes: optional(number({ min: 2, max: 10, integer: true })) } : {}),
+        trainRatio: optional(trainRatio),
+        seed,
+      },
+      what,
+    ) as unknown as Schema<DataConfig>;
+  if (facts.family === "images")
+    return record(
+      {
+        name,
+        trainLimit: optional(number({ min: 10, max: 60_000, integer: true })),
+        testLimit: optional(number({ min: 10, max: 10_000, integer: true })),
+        valRatio: optional(number({ min: 0, max: 0.9 })),
+        seed,
+      },
+      what,
+    ) as unknown as Schema<DataConfig>;
+  if (facts.name === "csv")
+    return refine(
+      record(
+        {
+          name,
+          path: optional(text({ maxLength: 4096, nonEmpty: true })),
+          text: optional(text({ maxLength: MAX_CSV_CHARS, nonEmpty: true })),
+          label: optional(text({ maxLength: 200, nonEmpty: true })),
+          trainRatio: optional(trainRatio),
+          seed,
+        },
+        "a CSV dataset",
+      ) as unknown as Schema<DataConfig>,
+      (d, place) => {
+        const csv = d as Extract<DataConfig, { name: "csv" }>;
+        if (csv.path === undefined && csv.text === undefined) place.fail('a CSV dataset needs "path" (a file, in the CLI) or "text" (the table itself)');
+      },
+    );
+  return record({ name, trainRatio: optional(trainRatio), seed }, what) as unknown as Schema<DataConfig>;
 }
 
-/** Validates untrusted JSON as an ExperimentConfig (a classifier or regressor; generative configs: parseAnyConfig in src/generative/config.ts). */
-export function parseConfig(value: unknown): ExperimentConfig {
-  const c = object(value, "");
-  if ("generative" in c) fail("generative", "this is a generative (GAN or autoencoder) config; read it with parseAnyConfig() from src/generative/config.ts");
-  for (const key of Object.keys(c))
-    if (!["name", "data", "model", "loss", "optimizer", "scheduler", "regularization", "training"].includes(key)) fail(key, "is not a config field");
-  const data = object(c.data, "data");
-  if (!DATA_NAMES.includes(data.name as DataConfig["name"]))
-    fail("data.name", `unknown dataset ${JSON.stringify(data.name)}; expected one of ${DATA_NAMES.join(", ")}`);
-  let model: ModelSpec;
+/** The data: its name picks its settings. */
+export const dataSchema: Schema<DataConfig> = variant("name", Object.fromEntries(DATASETS.map((d) => [d.name, dataRecord(d)])), "a dataset");
+
+const earlyStoppingSchema = record(
+  {
+    patience: required(number({ min: 1, max: 10_000, integer: true })),
+    minDelta: optional(number({ min: 0, max: 1e6 })),
+    monitor: optional(oneOf(["valLoss", "valAccuracy"] as const)),
+    restoreBest: optional(boolean()),
+  },
+  "early stopping",
+);
+
+const augmentSchema = record(
+  {
+    maxShift: optional(number({ min: 0, max: 14, integer: true })),
+    flipProbability: optional(number({ min: 0, max: 1 })),
+    maxRotationDegrees: optional(number({ min: 0, max: 180 })),
+    noiseStd: optional(number({ min: 0, max: 1 })),
+  },
+  "augmentation",
+);
+
+export const epochsSchema = number({ min: 1, max: MAX_EPOCHS, integer: true });
+export const batchSizeSchema = number({ min: 1, max: MAX_BATCH_SIZE, integer: true });
+
+const trainingSchema = record(
+  {
+    epochs: required(epochsSchema),
+    batchSize: required(batchSizeSchema),
+    seed: optional(seedSchema),
+    clipGradNorm: optional(number({ min: 0, max: 1e6, above: true })),
+    clipGradValue: optional(number({ min: 0, max: 1e6, above: true })),
+    labelSmoothing: optional(number({ min: 0, max: 0.99 })),
+    earlyStopping: optional(earlyStoppingSchema),
+    augment: optional(augmentSchema),
+  },
+  "training",
+);
+
+const regularizationSchema = record({ l1: optional(number({ min: 0, max: 10 })), l2: optional(number({ min: 0, max: 10 })) }, "regularization");
+
+export const configNameSchema = text({ maxLength: 120 });
+
+/** A classifier's or regressor's config; the loss must suit the dataset's task where the catalog knows it. */
+export const configSchema: Schema<ExperimentConfig> = refine(
+  record(
+    {
+      name: optional(configNameSchema),
+      data: required(dataSchema),
+      model: required(modelSpecSchema),
+      loss: required(oneOf(LOSSES)),
+      optimizer: required(optimizerSchema),
+      scheduler: optional(schedulerSchema(SCHEDULERS)),
+      regularization: optional(regularizationSchema),
+      training: required(trainingSchema),
+    },
+    "a config",
+  ) as unknown as Schema<ExperimentConfig>,
+  (c, place) => {
+    const task = datasetFacts(c.data.name).task;
+    if (task && isClassification(c.loss) !== (task === "classification")) {
+      const fits = LOSSES.filter((l) => isClassification(l) === (task === "classification")).join(", ");
+      place
+        .key("loss")
+        .fail(`${c.loss} is a ${isClassification(c.loss) ? "classification" : "regression"} loss, but ${c.data.name} is a ${task} dataset; use one of ${fits}`);
+    }
+    if (c.training.labelSmoothing && c.loss !== "crossEntropy")
+      place.key("training").key("labelSmoothing").fail(`applies to the crossEntropy loss only; remove it or use crossEntropy`);
+  },
+);
+
+/** Runs `check`, turning a SchemaError into a ConfigError (the message keeps the path). */
+function asConfigError<T>(check: () => T): T {
   try {
-    model = parseModelSpec(c.model);
+    return check();
   } catch (e) {
-    fail("model", (e as Error).message);
+    if (e instanceof SchemaError) throw new ConfigError(e.message);
+    throw e;
   }
-  if (!LOSSES.includes(c.loss as LossName)) fail("loss", `unknown loss ${JSON.stringify(c.loss)}; expected one of ${LOSSES.join(", ")}`);
-  parseOptimizerConfig(c.optimizer);
-  if (c.scheduler !== undefined) {
-    const s = object(c.scheduler, "scheduler");
-    if (!SCHEDULERS.includes(s.name as SchedulerConfig["name"]))
-      fail("scheduler.name", `unknown schedule ${JSON.stringify(s.name)}; expected one of ${SCHEDULERS.join(", ")}`);
-  }
-  const training = object(c.training, "training");
-  positive(training.epochs, "training.epochs", true);
-  positive(training.batchSize, "training.batchSize", true);
-  return { ...c, model } as unknown as ExperimentConfig;
+}
+
+/** Validates untrusted JSON as an optimizer setting (`root` names it in messages: "config optimizer", "race 2 optimizer"). */
+export function parseOptimizerConfig(value: unknown, root = "config optimizer"): OptimizerConfig {
+  return asConfigError(() => validate(optimizerSchema, value, root));
+}
+
+/**
+ * Validates untrusted JSON as an ExperimentConfig (a classifier or regressor; generative configs:
+ * parseAnyConfig in src/generative/config.ts): every key known, every value typed and in range,
+ * messages naming the path ("config optimizer.momentun: unknown key; did you mean momentum?").
+ */
+export function parseConfig(value: unknown): ExperimentConfig {
+  if (isRecord(value) && Object.hasOwn(value, "generative"))
+    throw new ConfigError("config generative: this is a generative (GAN or autoencoder) config; read it with parseAnyConfig() from src/generative/config.ts");
+  return asConfigError(() => validate(configSchema, value, "config"));
 }

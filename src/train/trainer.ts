@@ -3,20 +3,24 @@
  * Each step is recorded and submitted without waiting for the GPU; losses are read back through a
  * small ring of pending reads and reported as they land, so the loop never stalls on one step. It
  * can pause, resume, run one step, stop, evaluate after each epoch, step a learning-rate schedule,
- * stop early (restoring the best weights), and it stops on a NaN or infinite loss, explaining why
- * and putting back the last weights known to be good.
+ * stop early (restoring the best weights), and it stops when training diverges (src/train/divergence.ts:
+ * a non-finite loss, weights or batch-norm statistics, or an exploding loss), explaining why and
+ * putting back the last weights and statistics known to be good.
  */
 import type { Backend } from "../backend/backend";
 import { type Batch, batchCount, batches } from "../data/batches";
-import type { Dataset } from "../data/dataset";
+import { assertFiniteData, type Dataset } from "../data/dataset";
 import type { Module } from "../nn/module";
+import { hasBatchNorm } from "../nn/normalization";
 import type { Optimizer } from "../optim/optimizer";
 import { type LRScheduler, ReduceLROnPlateau } from "../optim/schedulers";
 import { tidy } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
+import { DivergenceGuard, suspectsOf } from "./divergence";
 import { type Evaluation, evaluate, uploadBatch } from "./evaluate";
 import type { LossFn } from "./objectives";
 import { RunControl, type RunState, type StopEvent } from "./run-control";
+import { disposeSnapshot, type StateSnapshot, TrainableState, withSentinel } from "./state-snapshot";
 
 export interface EarlyStopping {
   /** Epochs without improvement before stopping. */
@@ -85,12 +89,11 @@ interface PendingLoss {
   step: number;
   epoch: number;
   lr: number;
-  value: Promise<number>;
-  /** Parameters as they were after this step, kept until its loss is known to be finite. */
-  snapshot: Tensor | null;
+  /** The step's loss, then the snapshot's sentinel when it took one. */
+  values: Promise<ArrayLike<number>>;
+  /** Parameters and buffers as they were after this step, for the divergence guard. */
+  snapshot: StateSnapshot | null;
 }
-
-const SNAPSHOT_EVERY = 25;
 
 export class Trainer extends RunControl<TrainerEvents> {
   /** Losses of every step, in order (for curves). */
@@ -98,22 +101,30 @@ export class Trainer extends RunControl<TrainerEvents> {
   readonly epochs: EpochEvent[] = [];
   private readonly backend: Backend;
   private readonly pending: PendingLoss[] = [];
-  private lastGood: Tensor | null = null;
-  private best: { value: number; epoch: number; snapshot: Tensor | null } | null = null;
+  private readonly trainable: TrainableState;
+  private readonly guard: DivergenceGuard;
+  private best: { value: number; epoch: number; snapshot: StateSnapshot | null } | null = null;
   private badEpochs = 0;
   /** Batches of the current epoch a resumed run has already trained. */
   private skip = 0;
+  /** The smallest last batch an epoch trains on: 2 with batch norm, which cannot train on one example. */
+  private readonly minLast: number;
 
   constructor(readonly options: TrainerOptions) {
     super();
     this.backend = options.optimizer.backend;
-    this.lastGood = options.optimizer.snapshot();
+    this.minLast = hasBatchNorm(options.model) ? 2 : 1;
     if (options.start) {
       this.epoch = options.start.epoch;
       this.step = options.start.step;
-      const perEpoch = batchCount(options.train.n, options.batchSize);
+      const perEpoch = batchCount(options.train.n, options.batchSize, { minLast: this.minLast });
       this.skip = Math.min(Math.max(options.start.step - options.start.epoch * perEpoch, 0), perEpoch);
     }
+    assertFiniteData(options.train, "training");
+    if (options.val) assertFiniteData(options.val, "validation");
+    const { model, optimizer } = options;
+    this.trainable = new TrainableState([optimizer], [model]);
+    this.guard = new DivergenceGuard(this.trainable, () => suspectsOf([optimizer], [model], { canClip: true }), { lossIndices: [0], watchIndex: 0 }, this.step);
   }
 
   /**
@@ -141,6 +152,8 @@ export class Trainer extends RunControl<TrainerEvents> {
       if (this.stopRequest) break;
       this.epoch++;
       const val = o.val ? await evaluate(o.model, o.val, o.loss, { backend: this.backend, batchSize: Math.max(o.batchSize, 256) }) : undefined;
+      if (val) this.stopRequest ??= await this.guard.evaluated(val.loss, this.step, this.epoch - 1);
+      if (this.stopRequest?.reason === "diverged") break;
       const seconds = (performance.now() - started) / 1000;
       const event: EpochEvent = {
         epoch: this.epoch,
@@ -164,7 +177,7 @@ export class Trainer extends RunControl<TrainerEvents> {
     let sum = 0;
     let count = 0;
     let i = 0;
-    for (const batch of batches(o.train, { batchSize: o.batchSize, seed: o.seed ?? 0, epoch: this.epoch })) {
+    for (const batch of batches(o.train, { batchSize: o.batchSize, seed: o.seed ?? 0, epoch: this.epoch, minLast: this.minLast })) {
       if (this.skip > 0) {
         this.skip--; // trained before the run was resumed
         continue;
@@ -218,10 +231,11 @@ export class Trainer extends RunControl<TrainerEvents> {
    */
   private async track(loss: Tensor): Promise<number | null> {
     const o = this.options;
-    const snapshot = this.step % SNAPSHOT_EVERY === 0 ? o.optimizer.snapshot() : null;
-    const value = loss.data().then((d) => d[0]);
-    value.finally(() => loss.dispose()).catch(() => {});
-    this.pending.push({ step: this.step, epoch: this.epoch, lr: o.optimizer.lr, value, snapshot });
+    const snapshot = this.guard.capture(this.step);
+    const read = withSentinel(loss, snapshot);
+    const values = read.data();
+    values.finally(() => read.dispose()).catch(() => {});
+    this.pending.push({ step: this.step, epoch: this.epoch, lr: o.optimizer.lr, values, snapshot });
     if (this.pending.length <= (o.readbackDepth ?? 4)) return null;
     return this.settle(this.pending.shift() as PendingLoss);
   }
@@ -235,39 +249,18 @@ export class Trainer extends RunControl<TrainerEvents> {
     return values;
   }
 
-  /** Reports one landed loss; on NaN/Inf requests a stop and puts back the last good weights. */
+  /** Reports one landed loss, unless the divergence guard stops the run on it (having put back the last good state). */
   private async settle(p: PendingLoss): Promise<number | null> {
-    const loss = await p.value;
-    if (this.stopRequest?.reason === "diverged") {
-      p.snapshot?.dispose();
+    const values = await p.values;
+    const loss = values[0];
+    const stop = await this.guard.land(p.step, p.epoch, values, p.snapshot);
+    if (this.guard.diverged) {
+      this.stopRequest ??= stop;
       return null;
-    }
-    if (!Number.isFinite(loss)) {
-      p.snapshot?.dispose();
-      this.diverged(p, loss);
-      return null;
-    }
-    if (p.snapshot) {
-      this.lastGood?.dispose();
-      this.lastGood = p.snapshot;
     }
     this.history.push(loss);
     this.emit("step", { epoch: p.epoch + 1, step: p.step, loss, lr: p.lr });
     return loss;
-  }
-
-  private diverged(p: PendingLoss, loss: number): void {
-    const o = this.options;
-    if (this.lastGood) o.optimizer.restore(this.lastGood);
-    o.optimizer.resetState();
-    const lr = p.lr;
-    this.stopRequest = {
-      reason: "diverged",
-      message: `the loss became ${loss} at step ${p.step} (learning rate ${lr}): training diverged. The weights are back to the last good ones; lower the learning rate (try ${+(lr / 10).toPrecision(2)}), clip gradients, or normalise the inputs, then continue.`,
-      epoch: p.epoch,
-      step: p.step,
-    };
-    for (const q of this.pending) q.snapshot?.dispose();
   }
 
   private scheduleLr(monitored: number): void {
@@ -285,14 +278,14 @@ export class Trainer extends RunControl<TrainerEvents> {
     const minDelta = es.minDelta ?? 0;
     const improved = !this.best || (byAccuracy ? value > this.best.value + minDelta : value < this.best.value - minDelta);
     if (improved) {
-      this.best?.snapshot?.dispose();
-      this.best = { value, epoch: this.epoch, snapshot: es.restoreBest === false ? null : this.options.optimizer.snapshot() };
+      disposeSnapshot(this.best?.snapshot);
+      this.best = { value, epoch: this.epoch, snapshot: es.restoreBest === false ? null : this.trainable.take(this.step) };
       this.badEpochs = 0;
       return;
     }
     this.badEpochs++;
     if (this.badEpochs >= es.patience && this.best) {
-      if (this.best.snapshot) this.options.optimizer.restore(this.best.snapshot);
+      if (this.best.snapshot) this.trainable.restore(this.best.snapshot, { resetOptimizers: false });
       const what = byAccuracy ? "validation accuracy" : "validation loss";
       this.stopRequest = {
         reason: "early-stopping",
@@ -310,12 +303,11 @@ export class Trainer extends RunControl<TrainerEvents> {
     return event;
   }
 
-  /** Frees the weight snapshots kept for divergence and early stopping. */
+  /** Frees the snapshots kept for divergence and early stopping. */
   private release(): void {
-    for (const p of this.pending.splice(0)) p.snapshot?.dispose();
-    this.lastGood?.dispose();
-    this.lastGood = null;
-    this.best?.snapshot?.dispose();
+    for (const p of this.pending.splice(0)) disposeSnapshot(p.snapshot);
+    this.guard.release();
+    disposeSnapshot(this.best?.snapshot);
     this.best = null;
   }
 }

@@ -19,7 +19,7 @@ import { buildGenerativeModels, makeGenerativeTrainer } from "../generative/expe
 import { type GanStepEvent, GanTrainer } from "../generative/gan-trainer";
 import { divergedHealth, ganHealth, HEALTHY, type HealthReport, spread } from "../generative/health";
 import type { Optimizer } from "../optim/optimizer";
-import type { Tensor } from "../tensor/tensor";
+import { disposeSnapshot, type StateSnapshot } from "../train/state-snapshot";
 import type { StopEvent } from "../train/trainer";
 import type { GenerativeEvent, ImageStrip } from "./generative-protocol";
 import { decodedImage, firstExamples, PLANE_POINTS, planeExtent, planeView, reconstructionView, samplesView } from "./generative-views";
@@ -56,7 +56,7 @@ export class GenerativeSession extends LoopSession<Loop> {
   private readonly recent: GanStepEvent[] = [];
   private health: HealthReport = HEALTHY;
   /** Both networks' weights at the last healthy view, and its step. */
-  private checkpoint: { weights: Tensor[]; step: number } | null = null;
+  private checkpoint: StateSnapshot | null = null;
   /** 2-D data: half the plane's side, and the real points' spread (0 for images). */
   private readonly extent: number;
   private readonly realSpread: number;
@@ -108,15 +108,12 @@ export class GenerativeSession extends LoopSession<Loop> {
     return session;
   }
 
-  /** Pauses and puts back both networks' weights from the last healthy checkpoint. */
+  /** Pauses and puts back both networks' weights and batch-norm statistics from the last healthy checkpoint. */
   async rollback(): Promise<void> {
     const checkpoint = this.checkpoint;
     if (!checkpoint) throw new Error("there is no checkpoint to roll back to yet: train until the first healthy view");
     if (this.running) await this.pause();
-    this.optimizers().forEach((o, i) => {
-      o.restore(checkpoint.weights[i]);
-      o.resetState();
-    });
+    this.loop.trainable.restore(checkpoint, { resetOptimizers: true });
     this.recent.length = 0;
     this.health = HEALTHY;
     this.options.post({ type: "gen-health", ...HEALTHY, step: this.loop.step, checkpointStep: checkpoint.step });
@@ -268,7 +265,7 @@ export class GenerativeSession extends LoopSession<Loop> {
     }
     // The checkpoint candidate is copied in the same synchronous burst as the view's own reads, so
     // both see the weights of `step` (the loop records on while the view awaits).
-    const candidate = judge ? this.optimizers().map((o) => o.snapshot()) : null;
+    const candidate = judge ? loop.trainable.take(step) : null;
     let spreadRatio: { ratio: number; peak: number } | null = null;
     try {
       if (this.models.dataShape.length === 1) {
@@ -282,20 +279,20 @@ export class GenerativeSession extends LoopSession<Loop> {
         post({ type: "gen-samples", ...samples }); // pixel spread says little about variety: the loss rules judge image GANs
       }
     } catch (e) {
-      for (const t of candidate ?? []) t.dispose();
+      disposeSnapshot(candidate);
       throw e;
     }
     if (!candidate) return;
     this.health = this.finished?.reason === "diverged" ? this.health : ganHealth(this.recent, spreadRatio);
     if (this.health.status === "ok" && step > 0) {
       this.dropCheckpoint();
-      this.checkpoint = { weights: candidate, step };
-    } else for (const t of candidate) t.dispose();
+      this.checkpoint = candidate;
+    } else disposeSnapshot(candidate);
     post({ type: "gen-health", ...this.health, step, checkpointStep: this.checkpoint?.step ?? null });
   }
 
   private dropCheckpoint(): void {
-    for (const t of this.checkpoint?.weights ?? []) t.dispose();
+    disposeSnapshot(this.checkpoint);
     this.checkpoint = null;
   }
 }

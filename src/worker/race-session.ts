@@ -16,12 +16,14 @@ import { type Batch, batches } from "../data/batches";
 import type { Dataset } from "../data/dataset";
 import { buildModel } from "../nn/build";
 import type { Module } from "../nn/module";
+import { hasBatchNorm } from "../nn/normalization";
 import { cat, reshape } from "../ops/shape-ops";
 import type { Optimizer } from "../optim/optimizer";
 import { type LRScheduler, ReduceLROnPlateau } from "../optim/schedulers";
 import { tidy, withBackend } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
 import { type ExperimentConfig, parseConfig } from "../train/config";
+import { ExplodingLossRule } from "../train/divergence";
 import { evaluate, uploadBatch } from "../train/evaluate";
 import { buildExperimentModel, experimentAugment, experimentLoss, makeExperimentOptimizer, trainingSeed } from "../train/experiment";
 import { makeData, type Splits } from "../train/make";
@@ -42,6 +44,8 @@ interface Racer {
   scheduler?: LRScheduler | ReduceLROnPlateau;
   steps: StepBuffer;
   diverged: boolean;
+  /** Its exploding-loss rule (src/train/divergence.ts). */
+  rule: ExplodingLossRule;
 }
 
 interface PendingTick {
@@ -108,7 +112,14 @@ export class RaceSession {
         model.loadStateDict(state);
       }
       for (const [i, { label, optimizer }] of optimizers.entries())
-        racers.push({ label, model: models[i], ...makeExperimentOptimizer(parsed, models[i], optimizer), steps: new StepBuffer(), diverged: false });
+        racers.push({
+          label,
+          model: models[i],
+          ...makeExperimentOptimizer(parsed, models[i], optimizer),
+          steps: new StepBuffer(),
+          diverged: false,
+          rule: new ExplodingLossRule(),
+        });
     } catch (e) {
       for (const r of racers) r.optimizer.dispose();
       for (const m of models) m.dispose();
@@ -166,7 +177,8 @@ export class RaceSession {
   private async runLoop(): Promise<void> {
     const t = this.config.training;
     while (this.epoch < t.epochs && !this.disposed) {
-      for (const batch of batches(this.splits.train, { batchSize: t.batchSize, seed: trainingSeed(this.config), epoch: this.epoch })) {
+      const minLast = hasBatchNorm(this.racers[0].model) ? 2 : 1; // batch norm cannot train on one example
+      for (const batch of batches(this.splits.train, { batchSize: t.batchSize, seed: trainingSeed(this.config), epoch: this.epoch, minLast })) {
         await this.waitWhilePaused();
         if (this.disposed) return;
         if (this.racers.every((r) => r.diverged)) return this.finish("every optimizer diverged");
@@ -215,14 +227,15 @@ export class RaceSession {
       const value = values[k];
       const lr = tick.lrs[k];
       if (racer.diverged) continue;
-      if (Number.isFinite(value)) racer.steps.push(tick.step, value, lr);
-      else {
-        racer.diverged = true;
-        this.options.post({
-          type: "error",
-          message: `race: ${racer.label} diverged at step ${tick.step} (loss ${value}, learning rate ${lr}); its curve stops there, the others go on`,
-        });
-      }
+      const finite = Number.isFinite(value);
+      if (finite) racer.steps.push(tick.step, value, lr);
+      if (finite && !(racer.rule.update(value) && racer.rule.exploded)) continue;
+      racer.diverged = true;
+      const what = finite ? racer.rule.describe(tick.step) : `the loss became ${value} at step ${tick.step}`;
+      this.options.post({
+        type: "error",
+        message: `race: ${racer.label} diverged: ${what} (learning rate ${lr}); its curve stops there, the others go on`,
+      });
     }
     this.throttle.request();
   }

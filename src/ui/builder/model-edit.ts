@@ -97,10 +97,13 @@ export const pathKey = (path: LayerPath) => path.join(".");
 /** 1-based numbering as in the engine's messages: "4", "4.2". */
 export const layerNumber = (path: LayerPath) => path.map((i) => i + 1).join(".");
 
-/** Reads where a ModelSpecError message points: "layer 3.2 conv2d: kernel ..." is path [2, 1]. */
+/**
+ * Reads where a ModelSpecError message points: "layer 3.2 conv2d: kernel ..." is path [2, 1]; a
+ * setting's problem ("layer 3 linear units: expected ...") keeps the setting's name in the detail.
+ */
 export function errorLocation(message: string): { path: LayerPath | null; detail: string } {
-  const match = /^layer (\d+(?:\.\d+)*)(?: \w+)?: ([\s\S]*)$/.exec(message);
-  if (match) return { path: match[1].split(".").map((n) => Number(n) - 1), detail: match[2] };
+  const match = /^layer (\d+(?:\.\d+)*)(?: \w+)?( \w+)?: ([\s\S]*)$/.exec(message);
+  if (match) return { path: match[1].split(".").map((n) => Number(n) - 1), detail: `${match[2] ? `${match[2].trim()}: ` : ""}${match[3]}` };
   const model = /^model: ([\s\S]*)$/.exec(message);
   return { path: null, detail: model ? model[1] : message };
 }

@@ -9,8 +9,8 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement } from "lit/decorators.js";
 import { OPTIMIZERS, type OptimizerConfig } from "../../train/config";
+import { defaultOptimizer, OPTIMIZER_LABELS, type OptimizerName } from "../../train/settings";
 import type { RaceEntry } from "../../worker/protocol";
-import { defaultOptimizer, OPTIMIZER_LABELS, type OptimizerName } from "../train/hyperparams";
 import "../results/index";
 import { SERIES_COLORS } from "../results/colors";
 import { MAX_RACE_ENTRIES } from "../state/experiment";

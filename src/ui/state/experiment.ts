@@ -6,12 +6,12 @@
  */
 import { DATA_NAMES, type DataName, datasetFacts, defaultDataConfig, isDataName } from "../../data/catalog";
 import { parseCsv } from "../../data/csv";
-import { type GenerativeConfig, parseGenerativeConfig } from "../../generative/config";
+import { type GenerativeConfig, generativeConfigSchema } from "../../generative/config";
 import { GENERATIVE_PRESETS } from "../../generative/presets";
 import type { LayerSpec } from "../../nn/spec";
-import { type DataConfig, type ExperimentConfig, OPTIMIZERS, type OptimizerConfig, parseConfig } from "../../train/config";
+import { checkDepth, excerpt, list, Place, record, required, type Schema, SchemaError, text, validate } from "../../schema/schema";
+import { configSchema, type DataConfig, type ExperimentConfig, optimizerSchema } from "../../train/config";
 import type { RaceEntry } from "../../worker/protocol";
-import { checkConfigLimits, checkGenerativeLimits, checkOptimizerSettings } from "./config-limits";
 
 /** The version this playground writes; older ones are migrated on the way in. */
 export const EXPERIMENT_VERSION = 1;
@@ -77,7 +77,7 @@ const smallCnn = (): { layers: LayerSpec[] } => ({
  */
 export function defaultConfigFor(data: DataName | DataConfig): ExperimentConfig {
   const name = typeof data === "string" ? data : data.name;
-  if (!isDataName(name)) throw new ExperimentError(`unknown dataset ${JSON.stringify(name)}; expected one of ${DATA_NAMES.join(", ")}`);
+  if (!isDataName(name)) throw new ExperimentError(`unknown dataset ${excerpt(name)}; expected one of ${DATA_NAMES.join(", ")}`);
   const facts = datasetFacts(name);
   const dataConfig = { ...defaultDataConfig(name), ...(typeof data === "string" ? {} : data) } as DataConfig;
   const training = { epochs: 500, batchSize: 32, seed: 1 };
@@ -142,8 +142,6 @@ export function defaultExperiment(): Experiment {
 const MAX_MESSAGE = 300;
 const clip = (message: string) => (message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message);
 
-const show = (v: unknown) => clip(JSON.stringify(v) ?? String(v));
-
 function fail(message: string): never {
   throw new ExperimentError(clip(message));
 }
@@ -158,26 +156,17 @@ const isObject = (v: unknown): v is Raw => !!v && typeof v === "object" && !Arra
  */
 const MIGRATIONS: ((old: Raw) => Raw)[] = [({ version: _, ...config }) => ({ version: 1, config, race: defaultRace(), view: { tab: "train" } })];
 
-/** How deep lists and objects may nest: far more than any model needs, far less than the stack allows. */
-const MAX_DEPTH = 64;
-
-function checkDepth(value: unknown): void {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length) {
-    const [v, depth] = stack.pop() as [unknown, number];
-    if (!v || typeof v !== "object") continue;
-    if (depth > MAX_DEPTH) fail(`it nests lists and objects more than ${MAX_DEPTH} levels deep; no experiment does`);
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
-  }
-}
-
 function migrate(value: unknown): Raw {
-  if (!isObject(value)) fail(`expected an experiment object, got ${show(value)}`);
-  checkDepth(value);
+  if (!isObject(value)) fail(`expected an experiment object, got ${excerpt(value)}`);
+  try {
+    checkDepth(value, new Place(""));
+  } catch (e) {
+    fail(`it ${(e as Error).message}`);
+  }
   let raw = value;
   const given = raw.version ?? ("data" in raw || "model" in raw ? 0 : undefined);
   if (given === undefined) fail('not an experiment: it has no "version" and no "config"');
-  if (typeof given !== "number" || !Number.isInteger(given) || given < 0) fail(`version must be a whole number, got ${show(given)}`);
+  if (typeof given !== "number" || !Number.isInteger(given) || given < 0) fail(`version must be a whole number, got ${excerpt(given)}`);
   let version = given;
   if (version > EXPERIMENT_VERSION)
     fail(`version ${version} comes from a newer playground; this one reads versions up to ${EXPERIMENT_VERSION}. Reload the page to get the latest playground`);
@@ -188,32 +177,39 @@ function migrate(value: unknown): Raw {
   return raw;
 }
 
-function parseOptimizer(value: unknown, at: string): OptimizerConfig {
-  if (!isObject(value)) fail(`${at}: expected an object like { "name": "adam", "lr": 0.01 }, got ${show(value)}`);
-  if (!OPTIMIZERS.includes(value.name as OptimizerConfig["name"]))
-    fail(`${at}.name: unknown optimizer ${show(value.name)}; expected one of ${OPTIMIZERS.join(", ")}`);
-  if (value.lr === undefined) fail(`${at}.lr: is required`);
+/** The race: up to MAX_RACE_ENTRIES optimizers, each named by its entry ("race 2 optimizer.lr: ..."). */
+const raceSchema = record(
+  {
+    race: required(
+      list(record({ label: required(text({ maxLength: 40, nonEmpty: true })), optimizer: required(optimizerSchema) }, "a race entry"), {
+        min: 1,
+        max: MAX_RACE_ENTRIES,
+        name: (i) => `race ${i + 1}`,
+        noun: "optimizers",
+      }),
+    ),
+  },
+  "an experiment",
+);
+
+/** Checks a part of an experiment against its schema, the message naming where (`root`: "config", "race"...). */
+function check<T>(schema: Schema<T>, value: unknown, root: string): T {
   try {
-    checkOptimizerSettings(value, "");
+    return validate(schema, value, root);
   } catch (e) {
-    fail(`${at}.${(e as Error).message.replace(/^config /, "")}`);
+    if (e instanceof SchemaError) fail(e.message);
+    throw e;
   }
-  return value as OptimizerConfig;
 }
 
-function parseRace(value: unknown): RaceEntry[] {
-  if (value === undefined) return defaultRace();
-  if (!Array.isArray(value)) fail(`race: expected a list of optimizers, got ${show(value)}`);
-  if (value.length > MAX_RACE_ENTRIES) fail(`race: at most ${MAX_RACE_ENTRIES} optimizers race at once, got ${value.length}`);
-  return value.map((entry, i) => {
-    const at = `race ${i + 1}`;
-    if (!isObject(entry)) fail(`${at}: expected { "label": ..., "optimizer": {...} }, got ${show(entry)}`);
-    for (const key of Object.keys(entry))
-      if (key !== "label" && key !== "optimizer") fail(`${at}: unknown field "${key}"; an entry has "label" and "optimizer"`);
-    if (typeof entry.label !== "string" || entry.label.trim() === "" || entry.label.length > 40)
-      fail(`${at} label: expected a name of 1 to 40 characters, got ${show(entry.label)}`);
-    return { label: entry.label, optimizer: parseOptimizer(entry.optimizer, `${at} optimizer`) };
-  });
+/** The page has no files: a CSV experiment carries its table as text. */
+function checkPageData(config: ExperimentConfig): void {
+  if (config.data.name !== "csv") return;
+  if (config.data.path !== undefined)
+    fail(
+      "config data.path: the playground cannot read a file by its path (that is for the CLI); pick the CSV file in the data panel, and the experiment carries its table in data.text",
+    );
+  if (config.data.text === undefined) fail("config data.text: a CSV experiment in the playground carries its table here; pick the CSV file in the data panel");
 }
 
 /** An unknown or missing tab (a link from a newer playground, say) shows the train tab. */
@@ -229,26 +225,18 @@ export function parseExperiment(value: unknown): Experiment {
     if (!["version", "config", "race", "generative", "view"].includes(key))
       fail(`unknown field "${key}"; an experiment has version, config, race, generative and view`);
   if (raw.config === undefined) fail("config: is missing");
-  let config: ExperimentConfig;
-  try {
-    config = parseConfig(raw.config);
-    checkConfigLimits(config);
-  } catch (e) {
-    fail((e as Error).message);
-  }
-  const experiment: Experiment = { version: EXPERIMENT_VERSION, config, race: parseRace(raw.race), view: parseView(raw.view) };
+  if (isObject(raw.config) && Object.hasOwn(raw.config, "generative"))
+    fail('config: this is a generative config; it belongs in the experiment\'s "generative" field');
+  const config = check(configSchema, raw.config, "config");
+  checkPageData(config);
+  const race = raw.race === undefined ? defaultRace() : check(raceSchema, { race: raw.race }, "").race;
+  const experiment: Experiment = { version: EXPERIMENT_VERSION, config, race, view: parseView(raw.view) };
   if (raw.generative !== undefined) experiment.generative = parseGenerative(raw.generative);
   return experiment;
 }
 
 function parseGenerative(value: unknown): GenerativeConfig {
-  try {
-    const config = parseGenerativeConfig(value);
-    checkGenerativeLimits(config);
-    return config;
-  } catch (e) {
-    fail(`generative ${(e as Error).message}`);
-  }
+  return check(generativeConfigSchema, value, "generative config");
 }
 
 /** The Generative tab's model before the user picks one: the 2-D GAN on the ring of gaussians. */

@@ -5,7 +5,8 @@
  * settings of the same optimizer, L1/L2) are not pending: the store sends them at once.
  */
 import type { ExperimentConfig } from "../../train/config";
-import { isLiveChange, OPTIMIZER_LABELS, SCHEDULES } from "../train/hyperparams";
+import { OPTIMIZER_LABELS, SCHEDULES } from "../../train/settings";
+import { isLiveChange } from "../train/hyperparams";
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 

@@ -13,16 +13,12 @@ import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { ExperimentConfig, TrainingConfig } from "../../train/config";
 import { OPTIMIZERS, SCHEDULERS } from "../../train/config";
-import { fire } from "../events";
-import type { TrainState } from "../state/train-slice";
-import { alertStyles, panelControls, theme } from "../theme";
 import {
   allowed,
   type BooleanField,
   defaultOptimizer,
   defaultSchedule,
   EARLY_STOPPING_DEFAULT,
-  modelDropout,
   type NumberField,
   OPTIMIZER_FIELDS,
   OPTIMIZER_LABELS,
@@ -31,9 +27,11 @@ import {
   SCHEDULES,
   type ScheduleName,
   setOptimizerField,
-  validateNumber,
-  withDropout,
-} from "./hyperparams";
+} from "../../train/settings";
+import { fire } from "../events";
+import type { TrainState } from "../state/train-slice";
+import { alertStyles, panelControls, theme } from "../theme";
+import { modelDropout, validateNumber, withDropout } from "./hyperparams";
 
 const BATCH_SIZES = [8, 16, 32, 64, 128, 256, 512];
 
