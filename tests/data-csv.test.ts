@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { classCounts, IRIS_CLASS_NAMES, iris, parseCsv, validateDataset } from "../src/data";
+import { MAX_CSV_CLASSES, MAX_CSV_COLUMNS, parseCsvChunks } from "../src/data/csv";
 
 const IRIS_HEAD = "sepal_length,sepal_width,petal_length,petal_width,species";
 
@@ -128,4 +129,64 @@ describe("parseCsv: errors say what is wrong and where", () => {
       expect(() => parseCsv(text, options)).toThrow(message);
     });
   }
+});
+
+describe("parseCsv: streams, bounds and big inputs", () => {
+  const texts = [
+    "a,b,label\r\n1,2,x\r\n3,4,y\r\n",
+    '\uFEFFa;b;label\n1;2;"x\r\ny"\n3;"4";"q""uote"\r5;6;x',
+    'a,b,label\n  "1" ,2,x\n\n3,4,y\n"5",6,"z"',
+    "1\t2\t0\n3\t4\t1\n5\t6\t0",
+  ];
+
+  async function* chunked(text: string, size: number): AsyncIterable<string> {
+    for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+  }
+
+  it("reads text in chunks split anywhere (inside quotes, between CR and LF) as it reads it whole", async () => {
+    for (const text of texts)
+      for (const size of [1, 2, 3, 5, 7, 1000]) expect(await parseCsvChunks(chunked(text, size)), `${JSON.stringify(text)} by ${size}`).toEqual(parseCsv(text));
+    await expect(parseCsvChunks(chunked('a,b,label\n1,2,"x\n', 3))).rejects.toThrow("csv: row 2: the quoted field opened on line 2 is never closed");
+  });
+
+  it("reads in linear time: a 20 MB field fails in well under a second, with a short message", () => {
+    const text = `a,b,label\n1,2,x\n${"7".repeat(20_000_000)}x,3,y\n`;
+    const started = performance.now();
+    let message = "";
+    try {
+      parseCsv(text);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(message).toMatch(/^csv: row 3, column "a": "7{50,}…" is not a number$/);
+    expect(message.length).toBeLessThan(120);
+  });
+
+  it("refuses numbers beyond float32's range, in features and targets", () => {
+    expect(parseCsv("a,t\n3.4e38,1.5\n1,2.5").x[0]).toBeCloseTo(3.4e38, -33);
+    expect(() => parseCsv("a,t\n4e38,1\n1,2")).toThrow('csv: row 2, column "a": "4e38" is beyond float32\'s range (±3.4e38)');
+    expect(() => parseCsv("a,t\n1,1.5\n1,-5e38", { task: "regression" })).toThrow('csv: row 3, column "t": "-5e38" is beyond float32\'s range');
+  });
+
+  it("caps the classes of a label column, saying how many it found", () => {
+    const rows = (k: number) => `a,label\n${Array.from({ length: k }, (_, i) => `${i},id${i}`).join("\n")}`;
+    expect(parseCsv(rows(MAX_CSV_CLASSES)).classes).toBe(MAX_CSV_CLASSES);
+    expect(() => parseCsv(rows(10_000))).toThrow('csv: the label column "label" has 10,000 distinct values; a classifier takes at most 256');
+  });
+
+  it("caps columns, and quotes long names and labels only in part", () => {
+    expect(() => parseCsv(`${Array.from({ length: MAX_CSV_COLUMNS + 1 }, (_, i) => `c${i}`).join(",")}\n`)).toThrow(
+      "csv: row 1 has 10,001 columns; a table may have at most 10,000",
+    );
+    const long = "n".repeat(100_000);
+    let message = "";
+    try {
+      parseCsv(`${long},b\n1,x\n2,x`);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^csv: the label column "b" has a single class "x"/);
+    expect(() => parseCsv(`a,b\n1,x\n2,y`, { label: long })).toThrow(/^csv: no column "n{57}…"; the columns are "a", "b"$/);
+  });
 });

@@ -4,6 +4,8 @@
  * a flag that is unknown, misses its value, or gets a value that is not a number in its range fails
  * with the flag named and what it accepts; the ranges are the config schema's (src/train/config.ts).
  */
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { IMAGE_DATASET_NAMES } from "../data/image-datasets";
 import { number, Place, type Schema, SchemaError } from "../schema/schema";
 import { batchSizeSchema, MAX_EPOCHS, seedSchema } from "../train/config";
@@ -120,4 +122,28 @@ export function applyTrainingFlags(
     throw new FlagError(`--limit and --test-limit take a subset of an image set (${IMAGE_DATASET_NAMES.join(", ")}); ${data.name} is not one`);
   if (flags.limit !== undefined) data.trainLimit = flags.limit;
   if (flags.testLimit !== undefined) data.testLimit = flags.testLimit;
+}
+
+/**
+ * Makes sure every file the flags will write can be written, before anything trains: the folders
+ * of --checkpoint and --json (made when missing) and the --export folder. A path that cannot be
+ * made or written fails naming the flag, instead of surfacing after the whole run.
+ */
+export function prepareOutputs(flags: Pick<Flags, "checkpoint" | "json" | "exportDir">): void {
+  const targets: [string, string | undefined][] = [
+    ["--checkpoint", flags.checkpoint && dirname(resolve(flags.checkpoint))],
+    ["--json", flags.json && dirname(resolve(flags.json))],
+    ["--export", flags.exportDir && resolve(flags.exportDir)],
+  ];
+  for (const [flag, folder] of targets) {
+    if (!folder) continue;
+    try {
+      mkdirSync(folder, { recursive: true });
+      accessSync(folder, constants.W_OK);
+    } catch (e) {
+      const { code, message } = e as NodeJS.ErrnoException;
+      const reason = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" || code === "EEXIST" ? "a file is in the way" : message;
+      throw new FlagError(`${flag}: cannot write into ${quote(folder)} (${reason}); pick a folder you can write to`);
+    }
+  }
 }

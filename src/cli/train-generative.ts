@@ -21,6 +21,7 @@ import { type Judgement, judgeImages } from "../generative/judge";
 import { loadModel } from "../io/checkpoint";
 import type { Tensor } from "../tensor/tensor";
 import type { StopEvent } from "../train/trainer";
+import { EpochSaver } from "./epoch-saver";
 import { applyTrainingFlags, type Flags } from "./flags";
 
 /** The CLI flags a generative run uses (src/cli/flags.ts parses them). */
@@ -120,13 +121,13 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
       `${n.role}: ${n.layers.length} layers, ${n.totalParams.toLocaleString("en")} parameters, ${n.inputShape.join("x")} -> ${n.outputShape.join("x")}`,
     );
   if (flags.resume) {
-    loadGenerativeWeights(models, readFileSync(flags.resume));
+    loadGenerativeWeights(models, readFileSync(flags.resume), { allowNonFinite: flags.allowNonFinite });
     console.log(`resumed from ${flags.resume}`);
   }
   const trainer = makeGenerativeTrainer(config, data, models);
   const epochs = config.training.epochs;
   const save = () => saveGenerative(models, { config: JSON.stringify(config), epoch: String(trainer.epoch) });
-  let saving = Promise.resolve();
+  const saver = new EpochSaver(flags.checkpoint, save, () => trainer.stop());
   const tty = process.stderr.isTTY === true;
   let lastDraw = 0;
   const progress = (line: string, step: number) => {
@@ -141,13 +142,7 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
     process.stderr.write(`\r${line}  `);
   };
   const onEpoch = (line: string) => {
-    if (flags.checkpoint) {
-      const file = flags.checkpoint;
-      saving = saving.then(async () => {
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, await save());
-      });
-    }
+    saver.epoch();
     if (!flags.quiet && tty) process.stderr.write("\r\x1b[K");
     console.log(line);
   };
@@ -185,7 +180,7 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
       );
   }
   const seconds = (performance.now() - runStarted) / 1000;
-  await saving;
+  await saver.finish();
   if (flags.checkpoint) {
     const bytes = await save();
     writeFileSync(flags.checkpoint, bytes);

@@ -18,7 +18,7 @@
  *   --allow-nonfinite     load a --resume or --judge checkpoint even when its weights hold NaN or Infinity
  *   --quiet               no progress bar
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
@@ -33,7 +33,8 @@ import type { Evaluation } from "../train/evaluate";
 import { buildExperimentModel, exportPurpose, makeExperimentTrainer } from "../train/experiment";
 import { makeData } from "../train/make";
 import { evaluateWith } from "../train/trainer";
-import { applyTrainingFlags, type Flags, parseFlags } from "./flags";
+import { EpochSaver } from "./epoch-saver";
+import { applyTrainingFlags, type Flags, parseFlags, prepareOutputs } from "./flags";
 import { trainGenerative } from "./train-generative";
 
 function readJson(file: string): unknown {
@@ -54,6 +55,16 @@ function loadConfig(flags: Flags, json: unknown): ExperimentConfig {
   return checked;
 }
 
+/** A file as a stream of text chunks; a file that cannot be opened fails naming it. */
+async function* readTextStream(path: string): AsyncIterable<string> {
+  try {
+    yield* createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 }) as AsyncIterable<string>;
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+    throw new Error(`train: cannot read the CSV ${JSON.stringify(path)} (${reason}); data.path is read from the folder you run the command in`);
+  }
+}
+
 const pct = (v: number | undefined) => (v === undefined ? "–" : `${(100 * v).toFixed(2)}%`);
 
 function describeScores(e: Evaluation): string {
@@ -72,13 +83,14 @@ function bar(done: number, total: number, width = 24): string {
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
+  prepareOutputs(flags);
   const json = readJson(flags.config);
   if (isGenerativeConfig(json)) process.exit(await trainGenerative(json, flags)); // a GAN or an autoencoder: src/cli/train-generative.ts
   const config = loadConfig(flags, json);
   const started = await init(flags.device === "cpu" ? { backend: "cpu" } : { gpu: await nodeGpu() });
   console.log(`backend: ${started.description}`);
   const backend: Backend = started.backend;
-  const splits = await makeData(config.data, async (path) => readFileSync(path, "utf8"));
+  const splits = await makeData(config.data, readTextStream);
   const t = config.training;
   const inputShape = splits.train.inputShape;
   const built = buildExperimentModel(config, inputShape, backend);
@@ -109,15 +121,9 @@ async function main(): Promise<void> {
     process.stderr.write(`\r${progress}  `);
   });
   const save = () => saveModel(built.model, config.model, inputShape, { config: JSON.stringify(config), epoch: String(trainer.epoch) });
-  let saving = Promise.resolve();
+  const saver = new EpochSaver(flags.checkpoint, save, () => trainer.stop());
   trainer.on("epoch", (e) => {
-    if (flags.checkpoint) {
-      const file = flags.checkpoint;
-      saving = saving.then(async () => {
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, await save());
-      });
-    }
+    saver.epoch();
     if (!flags.quiet && tty) process.stderr.write("\r\x1b[K");
     const val = e.val ? `  ${splits.val ? "val" : "test"} ${describeScores(e.val)}` : "";
     console.log(
@@ -134,7 +140,7 @@ async function main(): Promise<void> {
     console.log("confusion matrix (rows: true class, columns: predicted):");
     for (const row of test.classification.confusion) console.log(`  ${row.map((v) => String(v).padStart(5)).join("")}`);
   }
-  await saving;
+  await saver.finish();
   if (flags.checkpoint || flags.exportDir) {
     const bytes = await save();
     if (flags.checkpoint) {

@@ -6,13 +6,15 @@
  */
 import type { Backend } from "../backend/backend";
 import { deriveSeed } from "../data/random";
+import { budgetOf, checkTrainingMemory, optimizerStateValues } from "../nn/resources";
+import { ModelSpecError } from "../nn/spec";
 import type { Optimizer } from "../optim/optimizer";
 import type { LRScheduler } from "../optim/schedulers";
 import type { OptimizerConfig } from "../train/config";
 import { makeOptimizer, makeScheduler } from "../train/make";
 import { AutoencoderTrainer } from "./autoencoder-trainer";
 import { buildGenerative, type GenerativeModels, network } from "./build";
-import { type GenerativeConfig, type GenerativeData, generativeDataShape } from "./config";
+import { type GenerativeConfig, type GenerativeData, generativeDataShape, summarizeGenerative } from "./config";
 import { GanTrainer, toSymmetric } from "./gan-trainer";
 
 /** The seed of a run's weights, batch order and noise (the config's, default 1). */
@@ -20,7 +22,17 @@ export const generativeSeed = (config: GenerativeConfig) => config.training.seed
 
 /** Builds both networks of a config on `backend`, seeded by the config's seed. */
 export function buildGenerativeModels(config: GenerativeConfig, backend: Backend): GenerativeModels {
-  return buildGenerative(config.generative, generativeDataShape(config.data), backend, generativeSeed(config));
+  const dataShape = generativeDataShape(config.data);
+  // Each network sees up to two batches a step (a GAN's discriminator: real and generated): checked before allocating.
+  for (const n of summarizeGenerative(config)) {
+    try {
+      checkTrainingMemory(n, n.inputShape, 2 * config.training.batchSize, optimizerStateValues(config.optimizer), budgetOf(backend));
+    } catch (e) {
+      if (e instanceof ModelSpecError) throw new ModelSpecError(`${n.role}: ${e.message}`);
+      throw e;
+    }
+  }
+  return buildGenerative(config.generative, dataShape, backend, generativeSeed(config));
 }
 
 /** DCGAN's Adam (Radford et al. 2016): β1 = 0.5 unless the config gives betas. */

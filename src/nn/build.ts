@@ -4,12 +4,14 @@
  * any weight is allocated; then each layer becomes its torch.nn-like module, nested as the spec
  * nests (a residual block's body and skip projection).
  */
+import { getBackend } from "../tensor/engine";
 import { AdaptiveAvgPool2d, AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, Upsample } from "./conv";
 import type { InitScheme } from "./init";
 import { Dropout, ELU, Flatten, GELU, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, SiLU, Softplus, Tanh, Unflatten } from "./layers";
 import type { Module } from "./module";
 import { BatchNorm1d, BatchNorm2d, LayerNorm } from "./normalization";
 import { Residual } from "./residual";
+import { budgetOf, checkParameters } from "./resources";
 import { type ModelSummary, skipProjection, summarizeModel } from "./shapes";
 import type { ActivationName, GeluApproximation, LayerSpec, ModelSpec } from "./spec";
 
@@ -105,9 +107,14 @@ function makeLayers(layers: LayerSpec[], input: number[], prefix: string, init: 
   return new Sequential(...modules);
 }
 
-/** Builds the model for per-example inputs of `inputShape` ([features] or [channels, height, width]). */
+/**
+ * Builds the model for per-example inputs of `inputShape` ([features] or [channels, height, width]),
+ * on the current backend. Its shapes and its parameter count are checked first (within the
+ * backend's budget, src/nn/resources.ts), so a model too large to hold fails before allocating.
+ */
 export function buildModel(spec: ModelSpec, inputShape: number[]): BuiltModel {
   const summary = summarizeModel(spec, inputShape); // validates everything before allocating
+  checkParameters(summary, budgetOf(getBackend()));
   const shapes: Shapes = new Map(summary.layers.map((l) => [l.index, l.outputShape]));
   return { model: makeLayers(spec.layers, inputShape, "", spec.init, shapes), ...summary };
 }

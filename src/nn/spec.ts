@@ -80,9 +80,22 @@ export interface ModelSpec {
   init?: InitScheme;
 }
 
-/** The most layers a model (or a residual block) holds, and how deep residual blocks may nest. */
+/** The most layers a model (or a residual block) holds, how deep residual blocks may nest, and the most layers in all. */
 export const MAX_LAYERS = 256;
 export const MAX_NESTING = 8;
+export const MAX_TOTAL_LAYERS = 1024;
+
+/** Every layer of a spec, residual blocks' included (iteratively: no recursion on untrusted input). */
+function countLayers(layers: LayerSpec[]): number {
+  let total = 0;
+  const stack = [layers];
+  while (stack.length) {
+    const list = stack.pop() as LayerSpec[];
+    total += list.length;
+    for (const l of list) if (l.type === "residual") stack.push(l.layers);
+  }
+  return total;
+}
 
 const count = (max: number) => number({ min: 1, max, integer: true });
 const whole = (max: number) => number({ min: 0, max, integer: true });
@@ -194,7 +207,18 @@ function layerList(prefix: string, depth: number): Schema<LayerSpec[]> {
 const INITS: InitScheme[] = ["default", "xavierUniform", "xavierNormal", "kaimingUniform", "kaimingNormal"];
 
 /** The schema of a model spec: its layers and its initialisation. */
-export const modelSpecSchema: Schema<ModelSpec> = record({ layers: required(layerList("", 0)), init: optional(oneOf(INITS)) }, "a model") as Schema<ModelSpec>;
+export const modelSpecSchema: Schema<ModelSpec> = refine(
+  record({ layers: required(layerList("", 0)), init: optional(oneOf(INITS)) }, "a model") as Schema<ModelSpec>,
+  (spec, place) => {
+    const total = countLayers(spec.layers);
+    if (total > MAX_TOTAL_LAYERS)
+      place
+        .key("layers")
+        .fail(
+          `${total.toLocaleString("en-US")} layers in all (residual blocks' included); a model may have at most ${MAX_TOTAL_LAYERS.toLocaleString("en-US")}`,
+        );
+  },
+);
 
 /** Validates untrusted JSON as a ModelSpec; throws a ModelSpecError naming the layer and the setting ("layer 3 linear units: ..."). */
 export function parseModelSpec(value: unknown): ModelSpec {

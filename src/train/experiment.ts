@@ -10,6 +10,8 @@ import { datasetFacts } from "../data/catalog";
 import type { ExportPurpose } from "../io/pytorch-usage";
 import { type BuiltModel, buildModel } from "../nn/build";
 import type { Module } from "../nn/module";
+import { budgetOf, checkTrainingMemory, optimizerStateValues } from "../nn/resources";
+import { summarizeModel } from "../nn/shapes";
 import { augment } from "../ops/augment";
 import type { Optimizer } from "../optim/optimizer";
 import type { LRScheduler, ReduceLROnPlateau } from "../optim/schedulers";
@@ -25,8 +27,19 @@ import { Trainer } from "./trainer";
 /** The seed of a run's weights and batch order (the config's, default 1). */
 export const trainingSeed = (config: ExperimentConfig) => config.training.seed ?? 1;
 
-/** Seeds the generator with the config's seed and builds its model on `backend` for `inputShape`. */
-export function buildExperimentModel(config: ExperimentConfig, inputShape: number[], backend: Backend): BuiltModel {
+/**
+ * Seeds the generator with the config's seed and builds its model on `backend` for `inputShape`,
+ * after checking that training it at the config's batch size fits the backend's memory
+ * (src/nn/resources.ts; `copies` models train side by side, as in a race).
+ */
+export function buildExperimentModel(config: ExperimentConfig, inputShape: number[], backend: Backend, copies = 1): BuiltModel {
+  checkTrainingMemory(
+    summarizeModel(config.model, inputShape),
+    inputShape,
+    config.training.batchSize * copies,
+    optimizerStateValues(config.optimizer),
+    budgetOf(backend),
+  );
   return withBackend(backend, () => {
     manualSeed(trainingSeed(config));
     return buildModel(config.model, inputShape);

@@ -2,7 +2,7 @@
  * From a config's parts to the engine's objects: the data (loaded or generated, split), the
  * optimizer over a model's parameters, the learning-rate schedule.
  */
-import { parseCsv } from "../data/csv";
+import { parseCsv, parseCsvChunks } from "../data/csv";
 import type { Dataset } from "../data/dataset";
 import { IMAGE_DATASET_NAMES, type ImageDatasetName, loadImageDataset } from "../data/image-datasets";
 import { iris } from "../data/iris";
@@ -28,8 +28,11 @@ export interface Splits {
   test: Dataset;
 }
 
-/** Loads or generates the data and splits it (image sets keep their own test split). */
-export async function makeData(config: DataConfig, read?: (path: string) => Promise<string>): Promise<Splits> {
+/**
+ * Loads or generates the data and splits it (image sets keep their own test split). A CSV named by
+ * path is read through `read`, a stream of text chunks (parsed as it arrives).
+ */
+export async function makeData(config: DataConfig, read?: (path: string) => AsyncIterable<string>): Promise<Splits> {
   const seed = config.seed ?? 1;
   if ((IMAGE_DATASET_NAMES as readonly string[]).includes(config.name)) {
     const c = config as Extract<DataConfig, { name: ImageDatasetName }>;
@@ -43,8 +46,9 @@ export async function makeData(config: DataConfig, read?: (path: string) => Prom
   if (config.name === "iris") ds = iris();
   else if (config.name === "csv") {
     const c = config as Extract<DataConfig, { name: "csv" }>;
-    const text = c.text ?? (c.path && read ? await read(c.path) : fail("data", 'a csv dataset needs "path" (CLI) or "text"'));
-    ds = parseCsv(text, { label: c.label });
+    if (c.text !== undefined) ds = parseCsv(c.text, { label: c.label });
+    else if (c.path !== undefined && read) ds = await parseCsvChunks(read(c.path), { label: c.label });
+    else fail("data", 'a csv dataset needs "path" (CLI) or "text"');
   } else {
     const c = config as Extract<DataConfig, { name: PointDatasetName }>;
     ds = makePoints(c.name, { points: c.points, noise: c.noise, classes: c.classes, seed });

@@ -46,8 +46,8 @@ export const INSIDE_EVERY = 250;
 export interface SessionOptions {
   backend: Backend;
   post: Post;
-  /** Reads a CSV file a config names by path (the CLI and tests; the page sends the text). */
-  read?: (path: string) => Promise<string>;
+  /** Reads a CSV file a config names by path, as a stream of text (the CLI and tests; the page sends the text). */
+  read?: (path: string) => AsyncIterable<string>;
 }
 
 type Report = "boundary" | "test" | "inside";

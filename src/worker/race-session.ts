@@ -101,7 +101,7 @@ export class RaceSession {
     const splits = await makeData(parsed.data, options.read);
     const { backend } = options;
     const inputShape = splits.train.inputShape;
-    const models = [buildExperimentModel(parsed, inputShape, backend).model];
+    const models = [buildExperimentModel(parsed, inputShape, backend, optimizers.length).model]; // memory checked for every racer
     const racers: Racer[] = [];
     try {
       const state = new Map<string, { shape: number[]; data: Float32Array }>();
