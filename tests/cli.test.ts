@@ -92,3 +92,36 @@ it("explains a bad config or flag", () => {
   const missing = run([join(dir, "nope.json")]);
   expect(missing.stderr).toMatch(/train: cannot read .*nope\.json as JSON/);
 });
+
+it("a diverging run says why and exits with code 2; an unwritable --checkpoint folder fails before training", () => {
+  const diverging = join(dir, "diverging.json");
+  writeFileSync(
+    diverging,
+    JSON.stringify({
+      data: { name: "plane", points: 300, seed: 1 },
+      model: {
+        layers: [
+          { type: "linear", units: 16 },
+          { type: "activation", fn: "relu" },
+          { type: "linear", units: 1 },
+        ],
+      },
+      loss: "mse",
+      optimizer: { name: "sgd", lr: 1 },
+      training: { epochs: 20, batchSize: 32 },
+    }),
+  );
+  const out = run([diverging, "--quiet", "--device", "cpu", "--checkpoint", join(dir, "diverged.safetensors")]);
+  expect(out.status, out.stderr).toBe(2);
+  expect(out.stdout).toMatch(
+    /^diverged: the loss rose to .* and stayed above .* for 20 steps in a row: training diverged\. The weights are back to those after step \d+\./m,
+  );
+  // The checkpoint holds the weights put back, which load without --allow-nonfinite.
+  const resumed = run([diverging, "--quiet", "--device", "cpu", "--epochs", "0", "--resume", join(dir, "diverged.safetensors")]);
+  expect(resumed.status, resumed.stderr).toBe(0);
+  writeFileSync(join(dir, "a-file"), "x");
+  const blocked = run(["examples/spiral-mlp.json", "--quiet", "--checkpoint", join(dir, "a-file", "model.safetensors")]);
+  expect(blocked.status).toBe(1);
+  expect(blocked.stderr).toMatch(/^train: --checkpoint: cannot write into ".*a-file" \(a file is in the way\); pick a folder you can write to/);
+  expect(blocked.stdout).toBe(""); // nothing started
+});

@@ -144,7 +144,7 @@ export function checkTrainingMemory(summary: ModelSummary, inputShape: number[],
     );
   if (e.totalBytes > budget.maxTotalBytes)
     throw new ModelSpecError(
-      `training at batch ${count(batchSize)} needs about ${formatBytes(e.totalBytes)} (weights, gradients and optimizer state ${formatBytes(e.weightBytes)}; activations ${formatBytes(e.activationBytes)}, most in ${e.largest ? where(e.largest.layer) : "the input"}); the limit on ${budget.device} is ${formatBytes(budget.maxTotalBytes)}. ${capital(advice)}`,
+      `training at batch ${count(batchSize)} needs about ${formatBytes(e.totalBytes)} (weights, gradients and optimizer state ${formatBytes(e.weightBytes)}; activations ${formatBytes(e.activationBytes)}, the largest from ${e.largest ? where(e.largest.layer) : "the input"}); the limit on ${budget.device} is ${formatBytes(budget.maxTotalBytes)}. ${capital(advice)}`,
     );
   return e;
 }
