@@ -34,6 +34,7 @@ function fakeHost(experiment: Experiment = defaultExperiment()) {
     notice: string;
   } = {
     experiment,
+    backend: { kind: "webgpu", limits: { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 } },
     sent,
     paused,
     notice: "",
@@ -98,6 +99,59 @@ describe("the Train session", () => {
     train.control("play");
     train.control("step");
     expect(host.sent).toEqual([]); // nothing trains the previous model
+  });
+
+  it("refuses Train with the memory it would need when the model does not fit the device, and names the largest batch that does", () => {
+    const { train } = trainingSlice();
+    train.setModel({
+      layers: [
+        { type: "linear", units: 65_536 },
+        { type: "linear", units: 65_536 },
+        { type: "linear", units: 3 },
+      ],
+    });
+    expect(train.blockedReason).toMatch(/^Fix the model to train: the model has 4,295,426,051 parameters \(17\.2 GB of float32\); the limit is 100,000,000/);
+    const upsample = { type: "upsample", scale: 8 } as const;
+    train.setModel({
+      layers: [
+        { type: "unflatten", channels: 2, height: 1, width: 1 },
+        upsample,
+        upsample,
+        upsample,
+        upsample,
+        { type: "adaptiveAvgPool2d", size: 1 },
+        { type: "flatten" },
+        { type: "linear", units: 3 },
+      ],
+    });
+    expect(train.blockedReason).toBe(
+      "Fix the model to train: at batch 32, layer 5 upsample outputs 32 x 2x4096x4096 values, 4.29 GB in one tensor; this GPU holds at most 134 MB in one. Use a batch of at most 1, or make layer 5 upsample smaller",
+    );
+  });
+
+  it("after a lost device, sends nothing until the one click that restarts the engine and goes on from the saved snapshot", () => {
+    const { host, train } = trainingSlice(120);
+    const saved = {
+      snapshot: {
+        config: JSON.stringify(train.state.loaded),
+        epoch: 4,
+        step: 100,
+        weights: new Uint8Array(8),
+        optimizer: { stepCount: 100, lrs: [0.03], states: [] },
+      },
+      curves: [],
+    };
+    train.deviceLost("Device was destroyed.", true, saved);
+    expect(train.state.deviceLost).toEqual({ reason: "Device was destroyed.", gpu: true, savedStep: 100 });
+    expect(train.blockedReason).toMatch(/^The GPU device was lost/);
+    train.control("play");
+    expect(host.sent).toEqual([]);
+    train.receive({ type: "error", message: "the GPU device was lost (x); continue on a new device or the CPU from the Train tab" });
+    expect(train.state.error).toBe(""); // the notice says it
+    train.continueAfterLoss(saved);
+    expect(train.state.deviceLost).toBeNull();
+    expect(host.sent.map((c) => c.type)).toEqual(["load", "play"]);
+    expect(host.sent[0]).toMatchObject({ type: "load", resume: { step: 100 } });
   });
 
   it("refuses Train while 'Your CSV' is picked without a usable table, until another dataset is picked", () => {

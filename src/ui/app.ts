@@ -149,7 +149,7 @@ export class App extends LitElement {
         <div class="rate" aria-live="off" data-testid="rate">${this.rate}</div>
         <div class="badge ${b?.kind ?? ""}" title=${b?.fallbackReason ?? b?.description ?? ""} data-testid="backend">
           <span class="dot"></span>
-          <span>${!b ? "Starting the engine…" : b.kind === "cpu" ? "CPU · no WebGPU" : b.description}</span>
+          <span>${!b ? "Starting the engine…" : b.kind === "cpu" ? (b.fallbackReason ? "CPU · no WebGPU" : "CPU") : b.description}</span>
         </div>
         <div class="actions">
           <button @click=${() => this.store.copyLink()} title="Copy a link that reproduces this experiment" data-testid="copy-link">Share</button>

@@ -29,6 +29,6 @@ function lostReason(backend: Backend): string | null {
 /** What the page shows for anything thrown: its message, or that the GPU device was lost. */
 export function errorMessage(e: unknown, backend: Backend): string {
   const lost = lostReason(backend);
-  if (lost !== null) return `the GPU device was lost (${lost}); reload the page to start the engine again`;
+  if (lost !== null) return `the GPU device was lost (${lost}); continue on a new device or the CPU from the Train tab`;
   return e instanceof Error ? e.message : String(e);
 }

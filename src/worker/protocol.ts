@@ -46,6 +46,11 @@ export type Command =
   | { type: "examples"; indices: number[] }
   /** The run as it stands, for the autosave (answered by a `snapshot` event). */
   | { type: "snapshot" }
+  /**
+   * Starts the engine again after the device was lost: a new WebGPU device, or the CPU. Every
+   * session was dropped with the old device; the page loads its run again (from its saved snapshot).
+   */
+  | { type: "restart"; backend: "webgpu" | "cpu" }
   /** Feature maps of test example `index` through the conv layers (images only). */
   | { type: "inspect"; index: number }
   /** A batch of training images with the config's augmentation applied on the device. */
@@ -178,7 +183,16 @@ export interface ExampleImages {
 }
 
 export type WorkerEvent =
-  | { type: "backend"; kind: "webgpu" | "cpu"; description: string; fallbackReason?: string }
+  | {
+      type: "backend";
+      kind: "webgpu" | "cpu";
+      description: string;
+      fallbackReason?: string;
+      /** The device's buffer limits (WebGPU), for the page's memory estimate. */
+      limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number };
+    }
+  /** The GPU device was lost (a driver reset, another tab, a test's destroy()): every session is gone until `restart`. */
+  | { type: "device-lost"; reason: string }
   /** What a load is doing while it takes time (reading a dataset, compiling kernels). */
   | { type: "loading"; message: string }
   /** About how long an epoch will take on this device, from timed training passes at load. */

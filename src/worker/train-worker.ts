@@ -5,6 +5,11 @@
  * `race`) or the Generative tab's GenerativeSession (made by `gen-load`); a new one disposes the one
  * it replaces (each tab's Slot), and starting one pauses the others, so they never compete for the
  * device. Whatever goes wrong becomes an `error` event; the worker itself never dies.
+ *
+ * When the GPU device is lost, every session goes with it: the worker says so (`device-lost`) and
+ * waits for `restart`, which starts a new device or the CPU; the page then loads its run again from
+ * the snapshot it keeps. Tests simulate a loss by calling `__loseDevice()` in the worker, which
+ * destroys the device as a driver reset would.
  */
 import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
@@ -55,16 +60,38 @@ const slots = {
   generative: new Slot<GenerativeSession>("needs a loaded generative model; pick a preset first"),
 };
 
-const ready: Promise<Backend> = init().then((r) => {
-  post({ type: "backend", kind: r.kind, description: r.description, fallbackReason: r.fallbackReason });
-  if (r.backend instanceof WebGPUBackend)
-    r.backend.device.lost.then((info) => {
-      if (info.reason === "destroyed") return;
-      post({ type: "error", message: errorMessage(null, r.backend) });
-      for (const slot of Object.values(slots)) void slot.replace(null);
-    });
-  return r.backend;
-});
+/** Set while a test destroys the device on purpose (a destroyed device is otherwise our own doing). */
+let simulatedLoss = false;
+/** The device is gone: commands wait for `restart`. */
+let deviceLost = false;
+
+/** Starts the engine (WebGPU unless `backend` says the CPU) and watches its device. */
+function start(backend: "auto" | "webgpu" | "cpu"): Promise<Backend> {
+  return init({ backend }).then((r) => {
+    const limits =
+      r.backend instanceof WebGPUBackend
+        ? { maxStorageBufferBindingSize: r.backend.limits.maxStorageBufferBindingSize, maxBufferSize: r.backend.limits.maxBufferSize }
+        : undefined;
+    post({ type: "backend", kind: r.kind, description: r.description, fallbackReason: r.fallbackReason, limits });
+    if (r.backend instanceof WebGPUBackend) {
+      const gpu = r.backend;
+      (globalThis as { __loseDevice?: () => void }).__loseDevice = () => {
+        simulatedLoss = true;
+        gpu.device.destroy();
+      };
+      gpu.device.lost.then((info) => {
+        if (info.reason === "destroyed" && !simulatedLoss) return;
+        simulatedLoss = false;
+        deviceLost = true;
+        post({ type: "device-lost", reason: gpu.lost ?? (info.message || "unknown reason") });
+        for (const slot of Object.values(slots)) void slot.replace(null);
+      });
+    }
+    return r.backend;
+  });
+}
+
+let ready: Promise<Backend> = start("auto");
 
 const reportDisposeError = (e: unknown) => ready.then((backend) => post({ type: "error", message: errorMessage(e, backend) }));
 
@@ -126,22 +153,33 @@ async function handle(command: Command, backend: Backend): Promise<void> {
       return generative(command).decode(command.latent);
     case "gen-export":
       return generative(command).export();
+    case "restart":
+      return; // handled as it arrives (scope.onmessage)
     default:
       // Every command is handled above (the compiler checks); a message from elsewhere is refused.
       throw new Error(`unknown command ${JSON.stringify((command satisfies never as { type?: unknown }).type)}`);
   }
 }
 
+/** Reports what a command threw. */
+const report = (err: unknown) =>
+  ready.then(
+    (backend) => post({ type: "error", message: errorMessage(err, backend) }),
+    () => post({ type: "error", message: err instanceof Error ? err.message : String(err) }),
+  );
+
 let queue: Promise<void> = Promise.resolve();
 scope.onmessage = (e: MessageEvent<Command>) => {
-  queue = queue
-    .then(async () => handle(e.data, await ready))
-    .catch((err: unknown) => {
-      ready.then(
-        (backend) => post({ type: "error", message: errorMessage(err, backend) }),
-        () => post({ type: "error", message: err instanceof Error ? err.message : String(err) }),
-      );
-    });
+  const command = e.data;
+  if (command?.type === "restart") {
+    // Not queued: a command in flight on the lost device may never finish. Its chain is dropped.
+    deviceLost = false;
+    ready = start(command.backend);
+    queue = ready.then(() => undefined, report);
+    return;
+  }
+  if (deviceLost) return; // every session went with the device; the page offers `restart`
+  queue = queue.then(async () => handle(command, await ready)).catch(report);
 };
 self.addEventListener("unhandledrejection", (e) => {
   e.preventDefault();

@@ -24,6 +24,8 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { customElement, property, state } from "lit/decorators.js";
 import { ifDefined } from "lit/directives/if-defined.js";
 import type { InitScheme } from "../../nn/init";
+import { checkTrainingMemory, formatBytes, type MemoryBudget } from "../../nn/resources";
+import { summarizeModel } from "../../nn/shapes";
 import type { LayerSpec, ModelSpec } from "../../nn/spec";
 import { fire } from "../events";
 import { type Field, fieldsOf, GROUP_COLORS, INIT_OPTIONS, kindOf, type LayerKind } from "./layer-catalog";
@@ -112,6 +114,8 @@ export class ModelBuilder extends LitElement {
   @property({ attribute: "input-label" }) inputLabel = "Input";
   /** Offer the image layers (convolutions, pooling) whatever the input's rank. */
   @property({ type: Boolean }) images = false;
+  /** How the model trains, for the memory estimate under the total (none: no estimate). */
+  @property({ attribute: false }) training: { batchSize: number; stateValues: number; budget: MemoryBudget } | null = null;
 
   /** The open add-layer menu: where it inserts, and the test id of the button that opened it. */
   @state() private _menu: { at: LayerPath; anchor: string } | null = null;
@@ -282,7 +286,7 @@ export class ModelBuilder extends LitElement {
           <small>Total parameters</small>
           <b data-testid="total-params">${analysis.totalParams === null ? "–" : formatCount(analysis.totalParams)}</b>
         </div>
-        ${error ? html`<span class="invalid" role="status">${error.path ? `Fix layer ${layerNumber(error.path)} to train` : "Fix the model to train"}</span>` : nothing}
+        ${error ? html`<span class="invalid" role="status">${error.path ? `Fix layer ${layerNumber(error.path)} to train` : "Fix the model to train"}</span>` : this.memory(spec)}
         <label class="init">
           <span>Initialisation</span>
           <select data-testid="init" ?disabled=${this.disabled} @change=${this.setInit}>
@@ -291,6 +295,25 @@ export class ModelBuilder extends LitElement {
         </label>
       </div>
     `;
+  }
+
+  /** The memory training the model needs at the batch size, from its shapes (src/nn/resources.ts), or why it does not fit. */
+  private memory(spec: ModelSpec) {
+    const t = this.training;
+    if (!t) return nothing;
+    let summary: ReturnType<typeof summarizeModel>;
+    try {
+      summary = summarizeModel(spec, this.inputShape);
+    } catch {
+      return nothing;
+    }
+    try {
+      const e = checkTrainingMemory(summary, this.inputShape, t.batchSize, t.stateValues, t.budget);
+      const title = `Weights, gradients and optimizer state ${formatBytes(e.weightBytes)}; activations of a batch of ${t.batchSize} (kept for the backward pass) ${formatBytes(e.activationBytes)}`;
+      return html`<div class="total memory" title=${title}><small>Memory to train</small><b data-testid="memory">${formatBytes(e.totalBytes)}</b></div>`;
+    } catch (e) {
+      return html`<span class="invalid" role="status" data-testid="memory-problem">${(e as Error).message}</span>`;
+    }
   }
 
   private toolbar(match: ReturnType<typeof matchPreset>, presets: ReturnType<typeof presetsFor>): TemplateResult {

@@ -11,8 +11,8 @@ import type { RunSnapshot } from "../../worker/protocol";
 import { indexedDbRecord, type StoredRecord } from "./autosave";
 import type { TrainCurveItem, TrainSlice } from "./train-slice";
 
-/** How often a training run is saved at most (at the end of an epoch). */
-export const SAVE_EVERY_MS = 20_000;
+/** How often a training run is saved at most (at the end of an epoch): also the most a lost device costs. */
+export const SAVE_EVERY_MS = 10_000;
 
 const RECORD = "run";
 
@@ -36,6 +36,8 @@ function isSavedRun(value: unknown): value is SavedRun {
 }
 
 export class RunAutosave {
+  /** The run as last saved (or loaded), kept in memory too: what training goes on from after a lost device. */
+  latest: SavedRun | null = null;
   private saving: Promise<void> = Promise.resolve();
   private lastSave = 0;
 
@@ -48,7 +50,9 @@ export class RunAutosave {
   async load(config: ExperimentConfig): Promise<SavedRun | undefined> {
     try {
       const value = await this.record.load();
-      return isSavedRun(value) && value.snapshot.config === JSON.stringify(config) ? value : undefined;
+      if (!isSavedRun(value) || value.snapshot.config !== JSON.stringify(config)) return undefined;
+      this.latest = value;
+      return value;
     } catch {
       return undefined;
     }
@@ -60,11 +64,14 @@ export class RunAutosave {
       this.lastSave = performance.now();
       try {
         if (this.train.state.step === 0) {
+          this.latest = null;
           await this.record.remove();
           return;
         }
         const snapshot = await this.train.snapshot();
-        if (snapshot) await this.record.save({ snapshot, curves: [...this.train.curves.items] } satisfies SavedRun);
+        if (!snapshot) return;
+        this.latest = { snapshot, curves: [...this.train.curves.items] };
+        await this.record.save(this.latest);
       } catch {
         // Storage full or unavailable: the experiment's own autosave says so; the run is simply not kept.
       }

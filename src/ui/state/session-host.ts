@@ -11,6 +11,8 @@ export type SessionName = "train" | "race" | "generative";
 
 export interface SessionHost {
   readonly experiment: Experiment | null;
+  /** The engine the worker runs (its device limits bound a model's memory), once it has started. */
+  readonly backend: { kind: "webgpu" | "cpu"; limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number } } | null;
   /** Replaces the experiment (written to the URL and autosaved). */
   setExperiment(next: Experiment): void;
   send(command: Command): void;

@@ -2,7 +2,10 @@
  * How elements reach the store: the app provides it as a Lit context, and each element that draws
  * part of the state holds a StoreController, which finds the store when the element connects and
  * re-renders the element when the store changes (elements compare what they draw in their own
- * render, as Lit does, so an unrelated change costs one cheap render pass).
+ * render, as Lit does, so an unrelated change costs one cheap render pass). Changes are drawn at most
+ * once an animation frame: a fast run (the CPU trains the spiral at thousands of steps a second,
+ * each epoch a message) can change the store far more often than a screen can show, and rendering
+ * each change would starve the page of the time to respond.
  */
 import { ContextConsumer, createContext } from "@lit/context";
 import type { ReactiveController, ReactiveControllerHost } from "lit";
@@ -12,6 +15,8 @@ export const storeContext = createContext<PlaygroundStore>(Symbol("dl-store"));
 
 export class StoreController implements ReactiveController {
   private unsubscribe: (() => void) | null = null;
+  /** The animation frame that will render the latest changes, while one is pending. */
+  private frame = 0;
   private readonly consumer: ContextConsumer<typeof storeContext, ReactiveControllerHost & HTMLElement>;
 
   constructor(host: ReactiveControllerHost & HTMLElement) {
@@ -21,7 +26,12 @@ export class StoreController implements ReactiveController {
       subscribe: false,
       callback: (store) => {
         this.unsubscribe?.();
-        this.unsubscribe = store.subscribe(() => host.requestUpdate());
+        this.unsubscribe = store.subscribe(() => {
+          this.frame ||= requestAnimationFrame(() => {
+            this.frame = 0;
+            host.requestUpdate();
+          });
+        });
         host.requestUpdate();
       },
     });
@@ -37,5 +47,7 @@ export class StoreController implements ReactiveController {
   hostDisconnected(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
   }
 }

@@ -24,6 +24,7 @@ export interface BackendInfo {
   kind: "webgpu" | "cpu";
   description: string;
   fallbackReason?: string;
+  limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number };
 }
 
 /** Which session a command belongs to (an error the worker reports goes to the one commanded last). */
@@ -90,6 +91,8 @@ export class PlaygroundStore implements SessionHost {
   }
 
   send(command: Command): void {
+    // After a lost device the worker has no session: only a restart means anything (continueAfterLoss).
+    if (this.train.state.deviceLost && command.type !== "restart") return;
     this.lastSession = sessionOf(command);
     this.worker.send(command);
   }
@@ -153,14 +156,21 @@ export class PlaygroundStore implements SessionHost {
         else this.train.receive(event);
         return;
       case "epoch":
+      case "steps":
         this.train.receive(event);
-        this.runAutosave.maybeSave();
+        this.runAutosave.maybeSave(); // also what training goes on from if the device is lost
         return;
+      case "device-lost": {
+        const lost = `The GPU device was lost (${event.reason})`;
+        this.train.deviceLost(event.reason, this.backend?.kind === "webgpu", this.savedRun());
+        this.race.failed(`${lost}; the race stopped. Start it again after continuing in the Train tab.`);
+        this.generative.failed(`${lost}; load the model again after continuing in the Train tab.`);
+        return;
+      }
       case "loading":
       case "estimate":
       case "dataset":
       case "model":
-      case "steps":
       case "boundary":
       case "test":
       case "inside":
@@ -182,6 +192,23 @@ export class PlaygroundStore implements SessionHost {
     if (!e || e.view.tab === tab) return;
     this.setExperiment({ ...e, view: { tab } });
     if (tab === "generative") this.generative.activate();
+  }
+
+  /**
+   * After a lost device: starts a new GPU device (or the CPU) in the worker and goes on training
+   * from the run's last saved snapshot (weights, optimizer state and curves), in one click.
+   */
+  continueAfterLoss(backend: "webgpu" | "cpu"): void {
+    const saved = this.savedRun();
+    this.send({ type: "restart", backend });
+    this.train.continueAfterLoss(saved); // clears the lost state, so its load and play go through
+  }
+
+  /** The last saved snapshot of the run on screen (null when none, or when it is another config's). */
+  private savedRun() {
+    const latest = this.runAutosave.latest;
+    const loaded = this.train.state.loaded;
+    return latest && loaded && latest.snapshot.config === JSON.stringify(loaded) ? latest : null;
   }
 
   dismissNotice(): void {

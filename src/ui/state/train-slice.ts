@@ -7,6 +7,7 @@
  * can be given more epochs; the previous run's curves stay as a faint overlay after a reset.
  */
 import { datasetFacts } from "../../data/catalog";
+import { CPU_BUDGET, checkTrainingMemory, type MemoryBudget, optimizerStateValues, webgpuBudget } from "../../nn/resources";
 import { type LayerSummary, summarizeModel } from "../../nn/shapes";
 import type { ModelSpec } from "../../nn/spec";
 import type { AugmentOptions } from "../../ops/augment";
@@ -88,6 +89,8 @@ export interface TrainState {
   loaded: ExperimentConfig | null;
   /** "Your CSV" is picked but holds no usable table yet: what is wrong (the picker shows it, Train is refused). */
   csvProblem: string | null;
+  /** The GPU device was lost: why, whether a new GPU device is worth a try, and the saved step training goes on from (null: none yet). */
+  deviceLost: { reason: string; gpu: boolean; savedStep: number | null } | null;
 }
 
 const INITIAL: TrainState = {
@@ -116,6 +119,7 @@ const INITIAL: TrainState = {
   secondsPerEpoch: null,
   loaded: null,
   csvProblem: null,
+  deviceLost: null,
 };
 
 /** Which family a dataset belongs to: switching family needs a new model, switching within keeps it. */
@@ -180,17 +184,26 @@ export class TrainSlice {
 
   /** Why Train cannot start with what is on screen, or null when it can. */
   get blockedReason(): string | null {
+    if (this.state.deviceLost) return "The GPU device was lost: continue on a new device or the CPU (above the charts).";
     if (this.state.csvProblem) return this.state.csvProblem;
     const config = this.config;
     if (!config) return "The experiment is still opening.";
     try {
-      summarizeModel(config.model, this.inputShape);
+      const summary = summarizeModel(config.model, this.inputShape);
+      checkTrainingMemory(summary, this.inputShape, config.training.batchSize, optimizerStateValues(config.optimizer), this.memoryBudget);
     } catch (e) {
       const message = (e as Error).message;
       const layer = /^layer ([\d.]+)/.exec(message)?.[1];
       return `${layer ? `Fix layer ${layer} to train` : "Fix the model to train"}: ${message.replace(/^layer [\d.]+ \w+: /, "")}`;
     }
     return null;
+  }
+
+  /** What the engine can hold: its device's limits once it has started (WebGPU's defaults until then). */
+  get memoryBudget(): MemoryBudget {
+    const b = this.host.backend;
+    if (b?.kind === "cpu") return CPU_BUDGET;
+    return webgpuBudget(b?.limits ?? { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 });
   }
 
   /** The edits the running session has not taken; they apply on reset. */
@@ -287,6 +300,7 @@ export class TrainSlice {
       }
       case "error":
         for (const waiter of this.snapshotWaiters.splice(0)) waiter(null);
+        if (s.deviceLost) return; // the lost-device notice says it (and what to do)
         this.patch({ error: event.message, augmentBusy: false, ...(s.status === "loading" ? { status: "ready" } : {}) });
         return;
     }
@@ -467,11 +481,25 @@ export class TrainSlice {
 
   /** The run as it stands, from the worker (null when it has none or fails). */
   snapshot(): Promise<RunSnapshot | null> {
-    if (this.state.step === 0 || this.state.status === "loading" || this.state.status === "starting") return Promise.resolve(null);
+    const { step, status, deviceLost } = this.state;
+    if (step === 0 || status === "loading" || status === "starting" || deviceLost) return Promise.resolve(null);
     return new Promise((resolve) => {
       this.snapshotWaiters.push(resolve);
       this.host.send({ type: "snapshot" });
     });
+  }
+
+  /** The device was lost: the session is gone; the page keeps everything and offers to go on (`saved`: the last snapshot). */
+  deviceLost(reason: string, gpu: boolean, saved: { snapshot: RunSnapshot } | null): void {
+    for (const waiter of this.snapshotWaiters.splice(0)) waiter(null); // a snapshot asked of the lost device never comes
+    this.patch({ status: "paused", deviceLost: { reason, gpu, savedStep: saved?.snapshot.step ?? null }, error: "", pausedBecause: "" });
+  }
+
+  /** Goes on after a lost device (the store has restarted the engine): the saved run, or a fresh one, trains at once. */
+  continueAfterLoss(saved: { snapshot: RunSnapshot; curves: readonly TrainCurveItem[] } | null): void {
+    if (saved) this.restore(saved.snapshot, saved.curves);
+    this.load(saved?.snapshot);
+    this.control("play");
   }
 
   dismissError(): void {

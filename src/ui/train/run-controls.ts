@@ -153,6 +153,7 @@ export class RunControls extends LitElement {
   /** What the run is doing, in a few words. */
   private get statusText(): string {
     const s = this.session;
+    if (s.deviceLost) return "GPU lost";
     switch (s.status) {
       case "starting":
         return "Starting the engine…";

@@ -6,8 +6,11 @@
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement } from "lit/decorators.js";
+import { optimizerStateValues } from "../../nn/resources";
 import { StoreController } from "../state/store-controller";
+import type { TrainState } from "../state/train-slice";
 import { alertStyles, theme } from "../theme";
+import { sentence } from "../words";
 import "./data-panel";
 import "../builder/model-builder";
 import "../results/results-view";
@@ -39,6 +42,30 @@ export class TrainTab extends LitElement {
       }
       .mobile-bar {
         display: none;
+      }
+      .lost {
+        display: grid;
+        gap: 10px;
+        padding: 14px 16px;
+        border-radius: 12px;
+        border: 1px solid #92400e;
+        background: #241a0b;
+        color: #fde68a;
+        font-size: 13.5px;
+        line-height: 1.5;
+      }
+      .lost h3 {
+        margin: 0;
+        font-size: 15px;
+        color: #fef3c7;
+      }
+      .lost p {
+        margin: 0;
+      }
+      .lost .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
       }
       @media (max-width: 1360px) {
         main {
@@ -81,6 +108,23 @@ export class TrainTab extends LitElement {
 
   private readonly store = new StoreController(this);
 
+  /** The lost-device notice: what happened, what is kept, and one click to go on. */
+  private renderLost(lost: NonNullable<TrainState["deviceLost"]>) {
+    const store = this.store.store;
+    const from =
+      lost.savedStep !== null
+        ? html`Training goes on from step <b>${lost.savedStep.toLocaleString("en-US")}</b>, the last point the page saved (weights, optimizer state and curves).`
+        : html`No weights had been saved yet, so training starts again from step 0.`;
+    return html`<section class="lost" role="alert" data-testid="device-lost">
+      <h3>The GPU stopped responding</h3>
+      <p>The browser lost the GPU device (${lost.reason.replace(/\.$/, "")}). Your data, model, settings and curves are kept. ${from}</p>
+      <div class="actions">
+        ${lost.gpu ? html`<button class="primary" data-testid="continue-gpu" @click=${() => store?.continueAfterLoss("webgpu")}>Continue on a new GPU device</button>` : nothing}
+        <button class=${lost.gpu ? "" : "primary"} data-testid="continue-cpu" @click=${() => store?.continueAfterLoss("cpu")}>Continue on the CPU (slower)</button>
+      </div>
+    </section>`;
+  }
+
   override render() {
     const store = this.store.store;
     const e = store?.experiment;
@@ -113,10 +157,12 @@ export class TrainTab extends LitElement {
         </aside>
         <section class="card builder" aria-label="Model"><h2>Model · ${s.layers.length ? `${s.layers.length} layers` : "the model"}</h2>
           <dl-model-builder data-testid="train-builder" .spec=${c.model} .inputShape=${train.inputShape} .outputSize=${train.outputSize} .task=${train.task} ?disabled=${s.status === "running"}
+            .training=${{ batchSize: c.training.batchSize, stateValues: optimizerStateValues(c.optimizer), budget: train.memoryBudget }}
             @spec-change=${(ev: HTMLElementEventMap["spec-change"]) => train.setModel(ev.detail.spec)}></dl-model-builder>
         </section>
         <div class="results">
-          ${s.error ? html`<div class="error" role="alert" data-testid="error">${s.error}</div>` : nothing}
+          ${s.deviceLost ? this.renderLost(s.deviceLost) : nothing}
+          ${s.error ? html`<div class="error" role="alert" data-testid="error">${sentence(s.error)}</div>` : nothing}
           <dl-results .session=${s} .curves=${train.curves} .previous=${train.previous} ?regression=${train.task === "regression"}
             @inspect=${(ev: HTMLElementEventMap["inspect"]) => train.inspect(ev.detail.index)}
             @examples-request=${(ev: HTMLElementEventMap["examples-request"]) => train.requestExamples(ev.detail.indices)}></dl-results>
