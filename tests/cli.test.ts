@@ -93,6 +93,30 @@ it("explains a bad config or flag", () => {
   expect(missing.stderr).toMatch(/train: cannot read .*nope\.json as JSON/);
 });
 
+it("a GPU device lost mid-run exits with code 3, saving the weights of the last finished epoch, which resume", () => {
+  const checkpoint = join(dir, "lost.safetensors");
+  const run3 = spawnSync("node", ["dist-cli/train.mjs", "examples/spiral-mlp.json", "--quiet", "--epochs", "6", "--checkpoint", checkpoint], {
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, DL_TEST_LOSE_DEVICE_AT_STEP: "50" }, // the device is destroyed at step 50 (of 15 an epoch)
+  });
+  expect(run3.status, run3.stderr).toBe(3);
+  const said = run3.stderr.match(
+    /^train: the GPU device was lost \(.+\) during epoch (\d); the weights after epoch (\d) are saved in (.+); go on with: npm run train -- examples\/spiral-mlp\.json --resume (.+) --epochs (\d)$/m,
+  );
+  expect(said, run3.stderr).not.toBeNull();
+  const [, during, saved, file, resumeFile, rest] = said as RegExpMatchArray;
+  expect(Number(saved)).toBeGreaterThanOrEqual(1);
+  expect(Number(saved)).toBeLessThan(Number(during));
+  expect(file).toBe(checkpoint);
+  expect(resumeFile).toBe(checkpoint);
+  expect(Number(rest)).toBe(6 - Number(saved));
+  expect(run3.stdout).not.toMatch(/^test:/m); // no evaluation on a lost device
+  const resumed = run([`examples/spiral-mlp.json`, "--quiet", "--epochs", rest, "--resume", checkpoint]);
+  expect(resumed.status, resumed.stderr).toBe(0);
+  expect(resumed.stdout).toMatch(/^done: /m);
+});
+
 it("a diverging run says why and exits with code 2; an unwritable --checkpoint folder fails before training", () => {
   const diverging = join(dir, "diverging.json");
   writeFileSync(

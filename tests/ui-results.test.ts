@@ -25,7 +25,7 @@ import { Ema } from "../src/ui/results/ema";
 import { FrameThrottle } from "../src/ui/results/frame-throttle";
 import { columnsOf, moveInGrid } from "../src/ui/results/grid-keys";
 import { histogramBars, logFraction, valueToX } from "../src/ui/results/histogram";
-import { MetricSeries } from "../src/ui/results/metric-series";
+import { MAX_LINE_POINTS, MetricSeries } from "../src/ui/results/metric-series";
 import { absMax, boundaryToRgba, chwToRgba, filterRgbToRgba, rangeToRgba, signedToRgba, surfaceToRgba, valueRange } from "../src/ui/results/pixels";
 import { raceWinner, summarizeRace } from "../src/ui/results/race-summary";
 import { className } from "../src/ui/results/test-grid";
@@ -355,6 +355,27 @@ describe("MetricSeries", () => {
     expect(batch.data).toHaveLength(3);
     s.clear();
     expect(s.pointCount).toBe(0);
+  });
+
+  it("keeps a long run's lines to a few thousand points, in the arrays the chart holds, newest point kept", () => {
+    const s = new MetricSeries("lr");
+    const [lr] = s.lines;
+    const held = lr.data; // Chart.js draws this very array
+    const total = 10 * MAX_LINE_POINTS + 7;
+    for (let from = 1; from <= total; from += 1000)
+      s.addSteps(
+        steps(
+          from,
+          Array.from({ length: Math.min(1000, total - from + 1) }, () => 1),
+          0.5,
+        ),
+      );
+    expect(lr.data).toBe(held);
+    expect(held.length).toBeLessThanOrEqual(MAX_LINE_POINTS);
+    expect(held.length).toBeGreaterThan(MAX_LINE_POINTS / 2);
+    expect(held[0].x).toBe(1);
+    expect(held[held.length - 1].x).toBe(total);
+    for (let i = 1; i < held.length; i++) expect(held[i].x).toBeGreaterThan(held[i - 1].x);
   });
 
   it("draws accuracy per epoch and the learning rate per step", () => {

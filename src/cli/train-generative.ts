@@ -21,14 +21,13 @@ import { type Judgement, judgeImages } from "../generative/judge";
 import { loadModel } from "../io/checkpoint";
 import type { Tensor } from "../tensor/tensor";
 import type { StopEvent } from "../train/trainer";
+import { deviceLossForTests, lostDeviceReason, reportLostDevice } from "./device-loss";
 import { EpochSaver } from "./epoch-saver";
 import { applyTrainingFlags, type Flags } from "./flags";
 
 /** The CLI flags a generative run uses (src/cli/flags.ts parses them). */
-export type GenerativeCliFlags = Omit<Flags, "config">;
-
 /** The config with the flags' overrides (--lr sets both of a GAN's optimizers). */
-function applyFlags(json: unknown, flags: GenerativeCliFlags): GenerativeConfig {
+function applyFlags(json: unknown, flags: Flags): GenerativeConfig {
   const config = parseGenerativeConfig(json);
   applyTrainingFlags({ ...flags, epochs: undefined }, config.training, config.data);
   if (flags.lr !== undefined) {
@@ -108,7 +107,7 @@ async function judgeGenerated(trainer: GanTrainer | AutoencoderTrainer, file: st
 }
 
 /** Trains the generative config `json` as the flags say; returns the process's exit code. */
-export async function trainGenerative(json: unknown, flags: GenerativeCliFlags): Promise<number> {
+export async function trainGenerative(json: unknown, flags: Flags): Promise<number> {
   const config = applyFlags(json, flags);
   const started = await init(flags.device === "cpu" ? { backend: "cpu" } : { gpu: await nodeGpu() });
   console.log(`backend: ${started.description}`);
@@ -128,6 +127,9 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
   const epochs = config.training.epochs;
   const save = () => saveGenerative(models, { config: JSON.stringify(config), epoch: String(trainer.epoch) });
   const saver = new EpochSaver(flags.checkpoint, save, () => trainer.stop());
+  await saver.epoch(0); // kept in memory: what a lost device in the first epoch leaves
+  const loseDeviceForTests = deviceLossForTests(started.backend);
+  let epochNow = 1; // the epoch of the last step reported (what a lost device interrupts)
   const tty = process.stderr.isTTY === true;
   let lastDraw = 0;
   const progress = (line: string, step: number) => {
@@ -141,10 +143,16 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
     lastDraw = now;
     process.stderr.write(`\r${line}  `);
   };
-  const onEpoch = (line: string) => {
-    saver.epoch();
+  const onEpoch = (epoch: number, line: string) => {
+    void saver.epoch(epoch);
     if (!flags.quiet && tty) process.stderr.write("\r\x1b[K");
     console.log(line);
+  };
+  /** A run that failed because the device was lost ends the process (exit code 3) with the last good weights saved. */
+  const lostDevice = async (e: unknown): Promise<never> => {
+    const reason = await lostDeviceReason(started.backend);
+    if (reason === null) throw e;
+    process.exit(await reportLostDevice(reason, saver, { configFile: flags.config, epoch: epochNow, epochs }));
   };
   const runStarted = performance.now();
   let end: StopEvent;
@@ -153,9 +161,14 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
     throw new Error("--judge labels the samples of an image GAN or VAE (MNIST or Fashion-MNIST)");
   if (spec.kind === "gan") {
     const gan = trainer as GanTrainer;
-    gan.on("step", (e) => progress(`epoch ${e.epoch}/${epochs} iteration ${e.step}  D loss ${e.dLoss.toFixed(4)}  G loss ${e.gLoss.toFixed(4)}`, e.step));
-    gan.on("epoch", (e) => onEpoch(describeGanEpoch(e, epochs)));
-    end = await gan.run();
+    gan.on("step", (e) => {
+      loseDeviceForTests(e.step);
+      epochNow = e.epoch;
+      epochNow = e.epoch;
+      progress(`epoch ${e.epoch}/${epochs} iteration ${e.step}  D loss ${e.dLoss.toFixed(4)}  G loss ${e.gLoss.toFixed(4)}`, e.step);
+    });
+    gan.on("epoch", (e) => onEpoch(e.epoch, describeGanEpoch(e, epochs)));
+    end = await gan.run().catch(lostDevice);
     console.log(`${end.reason}: ${end.message} (${((performance.now() - runStarted) / 1000).toFixed(1)} s)`);
     const last = gan.epochEvents.at(-1);
     final = { dLoss: last?.dLoss, gLoss: last?.gLoss, modes: last?.modes };
@@ -167,9 +180,14 @@ export async function trainGenerative(json: unknown, flags: GenerativeCliFlags):
     gan.dispose();
   } else {
     const ae = trainer as AutoencoderTrainer;
-    ae.on("step", (e) => progress(`epoch ${e.epoch}/${epochs} step ${e.step}  loss ${e.loss.toFixed(4)}`, e.step));
-    ae.on("epoch", (e) => onEpoch(describeAutoencoderEpoch(e, epochs, spec.kind === "vae")));
-    end = await ae.run();
+    ae.on("step", (e) => {
+      loseDeviceForTests(e.step);
+      epochNow = e.epoch;
+      epochNow = e.epoch;
+      progress(`epoch ${e.epoch}/${epochs} step ${e.step}  loss ${e.loss.toFixed(4)}`, e.step);
+    });
+    ae.on("epoch", (e) => onEpoch(e.epoch, describeAutoencoderEpoch(e, epochs, spec.kind === "vae")));
+    end = await ae.run().catch(lostDevice);
     console.log(`${end.reason}: ${end.message} (${((performance.now() - runStarted) / 1000).toFixed(1)} s)`);
     const test = ae.epochEvents.at(-1)?.test;
     final = { test };

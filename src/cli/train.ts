@@ -17,6 +17,10 @@
  *                         the share labelled with confidence >= 0.9 and the share of each class
  *   --allow-nonfinite     load a --resume or --judge checkpoint even when its weights hold NaN or Infinity
  *   --quiet               no progress bar
+ *
+ * Exit codes: 0 done (or stopped early by the config's rule), 1 bad input or a failure, 2 diverged
+ * (the last good weights are put back and saved), 3 the GPU device was lost (the weights after the
+ * last finished epoch are saved; src/cli/device-loss.ts).
  */
 import { createReadStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -33,6 +37,7 @@ import type { Evaluation } from "../train/evaluate";
 import { buildExperimentModel, exportPurpose, makeExperimentTrainer } from "../train/experiment";
 import { makeData } from "../train/make";
 import { evaluateWith } from "../train/trainer";
+import { deviceLossForTests, lostDeviceReason, reportLostDevice } from "./device-loss";
 import { EpochSaver } from "./epoch-saver";
 import { applyTrainingFlags, type Flags, parseFlags, prepareOutputs } from "./flags";
 import { trainGenerative } from "./train-generative";
@@ -107,7 +112,11 @@ async function main(): Promise<void> {
   const tty = process.stderr.isTTY === true;
   const lineEvery = Math.max(1, Math.ceil(perEpoch / 10));
   let lastDraw = 0;
+  const loseDeviceForTests = deviceLossForTests(backend);
+  let epochNow = 1; // the epoch of the last step reported (what a lost device interrupts)
   trainer.on("step", (e) => {
+    loseDeviceForTests(e.step);
+    epochNow = e.epoch;
     if (flags.quiet) return;
     const within = e.step - (e.epoch - 1) * perEpoch;
     const progress = `epoch ${e.epoch}/${t.epochs} ${bar(within, perEpoch)} ${within}/${perEpoch}  loss ${e.loss.toFixed(4)}`;
@@ -122,8 +131,9 @@ async function main(): Promise<void> {
   });
   const save = () => saveModel(built.model, config.model, inputShape, { config: JSON.stringify(config), epoch: String(trainer.epoch) });
   const saver = new EpochSaver(flags.checkpoint, save, () => trainer.stop());
+  await saver.epoch(0); // kept in memory: what a lost device in the first epoch leaves
   trainer.on("epoch", (e) => {
-    saver.epoch();
+    void saver.epoch(e.epoch);
     if (!flags.quiet && tty) process.stderr.write("\r\x1b[K");
     const val = e.val ? `  ${splits.val ? "val" : "test"} ${describeScores(e.val)}` : "";
     console.log(
@@ -131,7 +141,14 @@ async function main(): Promise<void> {
     );
   });
   const runStarted = performance.now();
-  const end = await trainer.run();
+  let end: Awaited<ReturnType<typeof trainer.run>>;
+  try {
+    end = await trainer.run();
+  } catch (e) {
+    const lost = await lostDeviceReason(backend);
+    if (lost === null) throw e;
+    process.exit(await reportLostDevice(lost, saver, { configFile: flags.config, epoch: epochNow, epochs: t.epochs }));
+  }
   const seconds = (performance.now() - runStarted) / 1000;
   console.log(`${end.reason}: ${end.message} (${seconds.toFixed(1)} s)`);
   const test = await evaluateWith(trainer, splits.test);

@@ -25,6 +25,8 @@ export interface DatasetFacts {
   task?: DataTask;
   /** One example's shape (undefined for a CSV: its columns decide). */
   inputShape?: number[];
+  /** Classes of a classification set whose config does not choose them (undefined: regression, a CSV, or data.classes decides). */
+  classes?: number;
   /** The data config a first pick gets (before the seed). */
   defaults: DataConfig;
 }
@@ -43,6 +45,7 @@ const point = (
   family: "points",
   task,
   inputShape: [2],
+  classes: task === "classification" ? (defaults.classes ?? 2) : undefined,
   defaults: { name, ...defaults, trainRatio: 0.8 } as DataConfig,
 });
 
@@ -54,6 +57,7 @@ const image = (name: ImageDatasetName, label: string, description: string): Data
   family: "images",
   task: "classification",
   inputShape: [1, 28, 28],
+  classes: 10,
   // A balanced subset small enough to train on a CPU-emulated GPU, with a validation split.
   defaults: { name, trainLimit: 5000, testLimit: 1000, valRatio: 0.1 },
 });
@@ -76,6 +80,7 @@ export const DATASETS: readonly DatasetFacts[] = [
     family: "table",
     task: "classification",
     inputShape: [4],
+    classes: 3,
     defaults: { name: "iris", trainRatio: 0.8 },
   },
   {
@@ -103,6 +108,13 @@ export function datasetFacts(name: DataName): DatasetFacts {
   const facts = BY_NAME.get(name);
   if (!facts) throw new Error(`unknown dataset ${JSON.stringify(name)}; expected one of ${DATA_NAMES.join(", ")}`);
   return facts;
+}
+
+/** How many classes `data` has, as its config says (undefined: regression, or a CSV, whose label column decides). */
+export function classesOf(data: DataConfig): number | undefined {
+  const facts = datasetFacts(data.name);
+  if (facts.task !== "classification") return undefined;
+  return (data as { classes?: number }).classes ?? facts.classes;
 }
 
 /** The data config a first pick of `name` gets, with `seed`. */

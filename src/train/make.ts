@@ -2,6 +2,7 @@
  * From a config's parts to the engine's objects: the data (loaded or generated, split), the
  * optimizer over a model's parameters, the learning-rate schedule.
  */
+import { classesOf } from "../data/catalog";
 import { parseCsv, parseCsvChunks } from "../data/csv";
 import type { Dataset } from "../data/dataset";
 import { IMAGE_DATASET_NAMES, type ImageDatasetName, loadImageDataset } from "../data/image-datasets";
@@ -51,7 +52,7 @@ export async function makeData(config: DataConfig, read?: (path: string) => Asyn
     else fail("data", 'a csv dataset needs "path" (CLI) or "text"');
   } else {
     const c = config as Extract<DataConfig, { name: PointDatasetName }>;
-    ds = makePoints(c.name, { points: c.points, noise: c.noise, classes: c.classes, seed });
+    ds = makePoints(c.name, { points: c.points, noise: c.noise, classes: classesOf(c), seed });
   }
   const ratio = (config as { trainRatio?: number }).trainRatio ?? 0.8;
   const split = trainTestSplit(ds, { trainRatio: ratio, seed });

@@ -89,6 +89,8 @@ export class App extends LitElement {
     d.boundaryStep = String(s.boundary?.step ?? "");
     d.testAccuracy = String(s.test?.accuracy ?? "");
     d.raceEpochs = String(this.store.race.state.epochs.length);
+    const m = s.engineMemory;
+    if (m) d.engineMemory = `${m.tensors} ${m.buffers} ${m.bytes}`; // tensors, device buffers, bytes: the soak flow checks they stay flat
   }
 
   private selectTab(tab: Exclude<Tab, "surfaces">, focus = false): void {

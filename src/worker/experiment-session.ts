@@ -19,6 +19,7 @@ import type { Dataset } from "../data/dataset";
 import { checkpointFilename, saveModel } from "../io/checkpoint";
 import { exportPyTorchScript } from "../io/pytorch-export";
 import type { BuiltModel } from "../nn/build";
+import { memory } from "../tensor/engine";
 import { type ExperimentConfig, parseConfig } from "../train/config";
 import { type Evaluation, evaluate } from "../train/evaluate";
 import { buildExperimentModel, exportPurpose, makeExperimentTrainer } from "../train/experiment";
@@ -222,7 +223,18 @@ export class ExperimentSession extends LoopSession<Trainer> {
     void this.schedule(null, async () => {
       const train = await this.evaluate(this.trainScore);
       const val = e.val as Evaluation;
-      this.options.post({ type: "epoch", epoch: e.epoch, step: e.step, lr: e.lr, train: scoreOf(train), val: scoreOf(val), seconds: e.seconds });
+      const m = memory();
+      const engine = { tensors: m.tensors, buffers: m.liveBuffers, bytes: m.liveBytes };
+      this.options.post({
+        type: "epoch",
+        epoch: e.epoch,
+        step: e.step,
+        lr: e.lr,
+        train: scoreOf(train),
+        val: scoreOf(val),
+        seconds: e.seconds,
+        memory: engine,
+      });
       const test = this.splits.val
         ? testReport(await this.evaluate(this.splits.test), this.splits.test, this.loop.step)
         : testReport(val, this.splits.test, e.step);

@@ -110,6 +110,8 @@ export interface EpochReport {
   /** The validation split when the config has one, else the test split. */
   val: SplitScore;
   seconds: number;
+  /** The engine's memory after the epoch: live tensors, and the device's live buffers and bytes (flat over a long run). */
+  memory?: { tensors: number; buffers: number; bytes: number };
 }
 
 /** Class probabilities over a size x size grid of [-extent, extent]², rows from the top. */

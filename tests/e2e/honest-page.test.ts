@@ -1,7 +1,8 @@
 /**
  * What the page shows is what trains, in Debian's Chromium with WebGPU, each flow with a screenshot
  * under test-results/ and no console errors: (1) a model that cannot build refuses Train with the
- * reason, until it is fixed; "Your CSV" without a table does the same and stays in the picker; (2) an
+ * reason, until it is fixed; "Your CSV" without a table does the same and stays in the picker; edits
+ * made in one moment all count; (2) an
  * optimizer switched mid-run is listed as waiting for a reset (its fields lose the ⚡ mark) until a
  * reset; (3) a diverging run says so with short numbers and offers Continue; a finished run trains
  * more; (4) a reload resumes the run where it was, with its curves, and Weights ↓ on an untrained
@@ -49,6 +50,19 @@ it("(1) refuses Train with the reason while the model or the CSV on screen canno
   await page.getByTestId("dataset").selectOption("moons");
   await expect.poll(() => page.getByTestId("blocked").count()).toBe(0);
   expect(await page.getByTestId("play").isDisabled()).toBe(false);
+  // Edits made in one moment, before the page draws again, all count: each applies to the settings as
+  // they are when it lands, not to the copy an element drew before the edit before it.
+  const controls = [page.getByTestId("train-builder").getByTestId("preset"), page.getByTestId("lr"), page.getByTestId("batch-size")];
+  const handles = await Promise.all(controls.map((c) => c.elementHandle()));
+  await page.evaluate((elements) => {
+    const values = ["tf-playground", "0.007", "64"];
+    elements.forEach((element, i) => {
+      (element as HTMLInputElement).value = values[i];
+      element?.dispatchEvent(new Event("change", { bubbles: true, composed: true }));
+    });
+  }, handles);
+  await expect.poll(() => Promise.all(controls.map((c) => c.inputValue()))).toEqual(["tf-playground", "0.007", "64"]);
+  expect(await page.getByTestId("train-builder").getByTestId("total-params").textContent()).toBe("114"); // 2·8+8 + 8·8+8 + 8·2+2
   expect(errors).toEqual([]);
   await page.close();
 });

@@ -122,7 +122,7 @@ export class GenerativeTab extends LitElement {
     const image = generativeDataShape(c.data).length === 3;
     const targets = image ? IMAGE_DATASET_NAMES : TARGET_NAMES;
     const locked = s.running;
-    const setLr = (lr: number) => g.change({ ...c, optimizer: { ...c.optimizer, lr } });
+    const setLr = (lr: number) => g.update((now) => ({ ...now, optimizer: { ...now.optimizer, lr } }));
     let settings: unknown[];
     if (spec.kind === "gan") {
       const dOptimizer = spec.discriminatorOptimizer ?? c.optimizer;
@@ -135,7 +135,11 @@ export class GenerativeTab extends LitElement {
         this.numberField(SETTINGS.dSteps, spec.dSteps ?? 1, (dSteps) => g.setSpec({ dSteps })),
         this.numberField({ ...SETTINGS.lr, label: "G learning rate", testId: "gen-lr-g" }, c.optimizer.lr, setLr),
         this.numberField({ ...SETTINGS.lr, label: "D learning rate", testId: "gen-lr-d" }, dOptimizer.lr, (lr) =>
-          g.setSpec({ discriminatorOptimizer: { ...dOptimizer, lr } }),
+          g.update((now) =>
+            now.generative.kind === "gan"
+              ? { ...now, generative: { ...now.generative, discriminatorOptimizer: { ...(now.generative.discriminatorOptimizer ?? now.optimizer), lr } } }
+              : now,
+          ),
         ),
         this.numberField(SETTINGS.labelSmoothing, spec.labelSmoothing ?? 0, (labelSmoothing) => g.setSpec({ labelSmoothing })),
       ];
@@ -154,7 +158,10 @@ export class GenerativeTab extends LitElement {
       <div class="grid2">
         ${settings}
         <label>Batch size
-          <select data-testid="gen-batch" ?disabled=${locked} @change=${(e: Event) => g.change({ ...c, training: { ...c.training, batchSize: Number((e.target as HTMLSelectElement).value) } })}>
+          <select data-testid="gen-batch" ?disabled=${locked} @change=${(e: Event) => {
+            const batchSize = Number((e.target as HTMLSelectElement).value);
+            g.update((now) => ({ ...now, training: { ...now.training, batchSize } }));
+          }}>
             ${[...new Set([...BATCH_SIZES, c.training.batchSize])].sort((a, b) => a - b).map((b) => html`<option value=${b} ?selected=${b === c.training.batchSize}>${b}</option>`)}
           </select>
         </label>

@@ -193,6 +193,21 @@ export class MetricSeries {
 }
 
 /**
+ * The most points a line keeps: past it, every other point is dropped (once per doubling, so adding
+ * stays O(1) on average), so a run of a million steps holds a few thousand points (the chart draws
+ * ~500 after Chart.js's decimation anyway; a screen has fewer pixels than this).
+ */
+export const MAX_LINE_POINTS = 4000;
+
+/** Drops every other point in place (the chart holds this very array), keeping the first and the newest. */
+function halve(points: { x: number; y: number }[]): void {
+  let kept = 0;
+  for (let i = 0; i < points.length; i += 2) points[kept++] = points[i];
+  if (points.length % 2 === 0) points[kept++] = points[points.length - 1];
+  points.length = kept;
+}
+
+/**
  * Appends (x, y) when y is finite (and positive on a log scale) and x moves forward; a step that
  * goes back (a restarted run) is dropped rather than breaking the sorted order Chart.js relies on.
  */
@@ -201,5 +216,6 @@ function push(target: Line | undefined, x: number, y: number, log: boolean): boo
   const last = target.data[target.data.length - 1];
   if (last && x <= last.x) return false;
   target.data.push({ x, y });
+  if (target.data.length > MAX_LINE_POINTS) halve(target.data);
   return true;
 }

@@ -4,7 +4,7 @@
  * This is what the URL, the autosave and experiment files hold. parseExperiment() is the one way in
  * for untrusted JSON: it migrates older versions, validates every field and names what is wrong.
  */
-import { DATA_NAMES, type DataName, datasetFacts, defaultDataConfig, isDataName } from "../../data/catalog";
+import { classesOf, DATA_NAMES, type DataName, datasetFacts, defaultDataConfig, isDataName } from "../../data/catalog";
 import { parseCsv } from "../../data/csv";
 import { type GenerativeConfig, generativeConfigSchema } from "../../generative/config";
 import { GENERATIVE_PRESETS } from "../../generative/presets";
@@ -83,7 +83,7 @@ export function defaultConfigFor(data: DataName | DataConfig): ExperimentConfig 
   const training = { epochs: 500, batchSize: 32, seed: 1 };
   if (facts.family === "points") {
     if (facts.task === "regression") return { data: dataConfig, model: mlp([32, 32], 1), loss: "mse", optimizer: { name: "adam", lr: 0.01 }, training };
-    const classes = (dataConfig as { classes?: number }).classes ?? 2;
+    const classes = classesOf(dataConfig) ?? 2;
     return { data: dataConfig, model: mlp([16, 16], classes), loss: "crossEntropy", optimizer: { name: "adam", lr: 0.03 }, training };
   }
   if (name === "iris")

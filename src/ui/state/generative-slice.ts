@@ -202,6 +202,11 @@ export class GenerativeSlice {
     this.change({ ...c, name: `${name}-${c.generative.kind}`, data: data as GenerativeConfig["data"] });
   }
 
+  /** A change of the config as a function of the config now (not of a copy drawn before the last edit). */
+  update(change: (config: GenerativeConfig) => GenerativeConfig): void {
+    this.change(change(this.config));
+  }
+
   setSpec(patch: Partial<GenerativeSpec>): void {
     const c = this.config;
     this.change({ ...c, generative: { ...c.generative, ...patch } as GenerativeSpec });

@@ -43,7 +43,9 @@ export class PlaygroundStore implements SessionHost {
   /** Bumped on every change, so that subscribers can tell. */
   version = 0;
 
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(fromWorker: boolean) => void>();
+  /** A worker event is being handled (its changes are drawn at the next frame). */
+  private receiving = false;
   private readonly worker = new WorkerConnection(
     (event) => this.receive(event),
     (message) => {
@@ -80,14 +82,19 @@ export class PlaygroundStore implements SessionHost {
     await Promise.all([this.autosave.flush(), this.runAutosave.save()]);
   }
 
-  subscribe(listener: () => void): () => void {
+  /**
+   * Calls `listener` after each change, saying whether the change came from the worker (a report of
+   * the run, which can wait for the next frame) or from the page itself (an edit, which must be drawn
+   * before the next input event reads what is on screen).
+   */
+  subscribe(listener: (fromWorker: boolean) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
   changed(): void {
     this.version++;
-    for (const listener of this.listeners) listener();
+    for (const listener of this.listeners) listener(this.receiving);
   }
 
   send(command: Command): void {
@@ -124,6 +131,15 @@ export class PlaygroundStore implements SessionHost {
   }
 
   private receive(event: WorkerEvent): void {
+    this.receiving = true;
+    try {
+      this.route(event);
+    } finally {
+      this.receiving = false;
+    }
+  }
+
+  private route(event: WorkerEvent): void {
     if (isGenerativeEvent(event)) {
       if (event.type === "gen-exported")
         for (const f of event.files)

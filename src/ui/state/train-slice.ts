@@ -6,7 +6,7 @@
  * an edit the running session cannot take waits, listed beside the Train button; a finished run
  * can be given more epochs; the previous run's curves stay as a faint overlay after a reset.
  */
-import { datasetFacts } from "../../data/catalog";
+import { classesOf, datasetFacts } from "../../data/catalog";
 import { CPU_BUDGET, checkTrainingMemory, type MemoryBudget, optimizerStateValues, webgpuBudget } from "../../nn/resources";
 import { type LayerSummary, summarizeModel } from "../../nn/shapes";
 import type { ModelSpec } from "../../nn/spec";
@@ -39,6 +39,9 @@ export type TrainCurveItem =
   | { kind: "steps"; batch: StepBatch }
   | { kind: "epoch"; report: EpochReport }
   | { kind: "validation"; step: number; score: { loss: number; accuracy: number } };
+
+/** A change of the experiment's config, as a function of the config when it lands (src/ui/train/training-panel.ts). */
+export type ConfigUpdate = (config: ExperimentConfig) => ExperimentConfig;
 
 /** What the training panel's buttons and shortcuts ask for. */
 export type ControlAction = "play" | "pause" | "step" | "reset";
@@ -91,6 +94,8 @@ export interface TrainState {
   csvProblem: string | null;
   /** The GPU device was lost: why, whether a new GPU device is worth a try, and the saved step training goes on from (null: none yet). */
   deviceLost: { reason: string; gpu: boolean; savedStep: number | null } | null;
+  /** The engine's memory after the last epoch (live tensors, device buffers and bytes). */
+  engineMemory: { tensors: number; buffers: number; bytes: number } | null;
 }
 
 const INITIAL: TrainState = {
@@ -120,6 +125,7 @@ const INITIAL: TrainState = {
   loaded: null,
   csvProblem: null,
   deviceLost: null,
+  engineMemory: null,
 };
 
 /** Which family a dataset belongs to: switching family needs a new model, switching within keeps it. */
@@ -177,6 +183,8 @@ export class TrainSlice {
     const p = this.state.preview;
     if (p?.kind === "points") return p.classes;
     if (p?.classNames.length) return p.classNames.length;
+    const known = this.config && classesOf(this.config.data); // before the preview of new data arrives
+    if (known) return known;
     const layers = this.config?.model.layers ?? [];
     const last = layers[layers.length - 1];
     return last?.type === "linear" ? last.units : 3;
@@ -246,6 +254,7 @@ export class TrainSlice {
           valLoss: event.val.loss,
           valAccuracy: event.val.accuracy,
           ...(event.epoch > 0 && event.seconds > 0 ? { secondsPerEpoch: event.seconds } : {}),
+          ...(event.memory ? { engineMemory: event.memory } : {}),
         });
         return;
       case "boundary":
@@ -381,7 +390,13 @@ export class TrainSlice {
     this.patch({ pausedBecause: PAUSED_BY[other] });
   }
 
-  /** A setting changed in the training panel: live ones go to the running session at once. */
+  /** A change asked for by the training panel, applied to the config as it is now. */
+  updateConfig(update: ConfigUpdate): void {
+    const config = this.config;
+    if (config) this.setConfig(update(config));
+  }
+
+  /** A setting changed: live ones go to the running session at once. */
   setConfig(config: ExperimentConfig): void {
     const e = this.host.experiment;
     if (!e) return;

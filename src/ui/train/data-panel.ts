@@ -4,7 +4,7 @@
  * preview; the CSV upload (dl-csv-upload) and the image augmentation (dl-augment-form) are elements
  * of their own. It only edits configs and fires events; the store talks to the worker.
  */
-import { css, html, LitElement, nothing } from "lit";
+import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { DATASETS, type DataName, type DatasetFacts, datasetFacts, defaultDataConfig } from "../../data/catalog";
 import type { AugmentOptions } from "../../ops/augment";
@@ -82,8 +82,14 @@ export class DataPanel extends LitElement {
 
   /** Values of sliders being dragged, shown before the change fires. */
   @state() private _draft: Record<string, number> = {};
-  /** "Your CSV" was picked and nothing has come of it yet (no table, no problem reported). */
+  /** "Your CSV" was picked, and neither another pick nor a new dataset from elsewhere has followed. */
   @state() private _csvPicked = false;
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    // A dataset chosen elsewhere (a link, a file, a table that parsed) is what the picker shows.
+    const before = changed.get("config") as DataConfig | undefined;
+    if (before && before.name !== this.config.name) this._csvPicked = false;
+  }
 
   private emitData(data: DataConfig): void {
     fire(this, "data-change", { data });
@@ -193,10 +199,7 @@ export class DataPanel extends LitElement {
   private renderCsv() {
     const data = this.config.name === "csv" ? this.config : null;
     return html`
-      <dl-csv-upload .data=${data} ?disabled=${this.disabled}
-        @csv-change=${() => {
-          this._csvPicked = false;
-        }}></dl-csv-upload>
+      <dl-csv-upload .data=${data} ?disabled=${this.disabled}></dl-csv-upload>
       ${data && this.csvProblem === null ? this.ratio(data) : nothing}
     `;
   }
@@ -210,7 +213,7 @@ export class DataPanel extends LitElement {
       <fieldset ?disabled=${this.disabled}>
         <label>
           Dataset
-          <select data-testid="dataset" aria-describedby="dataset-description" @change=${(e: Event) => this.pick((e.target as HTMLSelectElement).value as DataName)}>
+          <select data-testid="dataset" aria-describedby="dataset-description" .value=${name} @change=${(e: Event) => this.pick((e.target as HTMLSelectElement).value as DataName)}>
             ${GROUPS.map(
               (g) => html`<optgroup label=${g.group}>
                 ${g.sets.map((s) => html`<option value=${s.name} title=${s.description} ?selected=${s.name === name}>${s.label}</option>`)}

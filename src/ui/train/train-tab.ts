@@ -152,7 +152,7 @@ export class TrainTab extends LitElement {
           </section>
           <section class="card"><h2>Training</h2>
             <dl-training-panel .config=${c} .session=${s}
-              @config-change=${(ev: HTMLElementEventMap["config-change"]) => train.setConfig(ev.detail.config)}></dl-training-panel>
+              @config-change=${(ev: HTMLElementEventMap["config-change"]) => train.updateConfig(ev.detail.update)}></dl-training-panel>
           </section>
         </aside>
         <section class="card builder" aria-label="Model"><h2>Model · ${s.layers.length ? `${s.layers.length} layers` : "the model"}</h2>

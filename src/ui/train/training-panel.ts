@@ -29,7 +29,7 @@ import {
   setOptimizerField,
 } from "../../train/settings";
 import { fire } from "../events";
-import type { TrainState } from "../state/train-slice";
+import type { ConfigUpdate, TrainState } from "../state/train-slice";
 import { alertStyles, panelControls, theme } from "../theme";
 import { modelDropout, validateNumber, withDropout } from "./hyperparams";
 
@@ -175,8 +175,13 @@ export class TrainingPanel extends LitElement {
   @state() private _lrDraft: number | null = null;
   @state() private _dropoutDraft: number | null = null;
 
-  private emit(config: ExperimentConfig): void {
-    fire(this, "config-change", { config });
+  /**
+   * Asks for a change of the experiment. The change is a function of the config as the store holds
+   * it when the change lands, not of the copy this panel drew: two quick edits (before the panel is
+   * drawn again) must both count.
+   */
+  private changeConfig(change: ConfigUpdate): void {
+    fire(this, "config-change", { update: change });
   }
 
   /** Whether the optimizer fields act on the running session now (not after a pending switch of optimizer). */
@@ -186,9 +191,11 @@ export class TrainingPanel extends LitElement {
   }
 
   private setTraining(patch: Partial<TrainingConfig>): void {
-    const training = { ...this.config.training, ...patch };
-    for (const key of Object.keys(patch) as (keyof TrainingConfig)[]) if (patch[key] === undefined) delete training[key];
-    this.emit({ ...this.config, training });
+    this.changeConfig((c) => {
+      const training = { ...c.training, ...patch };
+      for (const key of Object.keys(patch) as (keyof TrainingConfig)[]) if (patch[key] === undefined) delete training[key];
+      return { ...c, training };
+    });
   }
 
   /** Validates a typed number; applies it, or keeps it and shows why not. */
@@ -235,7 +242,7 @@ export class TrainingPanel extends LitElement {
 
   private renderLr(field: NumberField) {
     const lr = this._lrDraft ?? this.config.optimizer.lr;
-    const setLr = (v: number) => this.emit({ ...this.config, optimizer: { ...this.config.optimizer, lr: v } });
+    const setLr = (v: number) => this.changeConfig((c) => ({ ...c, optimizer: { ...c.optimizer, lr: v } }));
     return html`<label class="wide" title=${field.hint}>
       <span class="name">${field.label}${this.optimizerLive ? bolt : nothing}</span>
       <span class="lr">
@@ -275,7 +282,7 @@ export class TrainingPanel extends LitElement {
 
   private renderOptimizerField(field: NumberField | BooleanField | PairField) {
     const o = this.config.optimizer;
-    const set = (v: number | boolean | number[]) => this.emit({ ...this.config, optimizer: setOptimizerField(o, field.key, v) });
+    const set = (v: number | boolean | number[]) => this.changeConfig((c) => ({ ...c, optimizer: setOptimizerField(c.optimizer, field.key, v) }));
     if (field.kind === "number") {
       if (field.key === "lr") return this.renderLr(field);
       return this.number(`opt.${field.key}`, field, (o[field.key] as number | undefined) ?? field.default, set, {
@@ -284,9 +291,19 @@ export class TrainingPanel extends LitElement {
       });
     }
     if (field.kind === "pair") {
-      const pair = (Array.isArray(o[field.key]) ? o[field.key] : field.default) as number[];
+      const pairOf = (opt: typeof o) => (Array.isArray(opt[field.key]) ? opt[field.key] : field.default) as number[];
+      const pair = pairOf(o);
+      const setPairEntry = (i: number, v: number) =>
+        this.changeConfig((c) => ({
+          ...c,
+          optimizer: setOptimizerField(
+            c.optimizer,
+            field.key,
+            pairOf(c.optimizer).map((p, j) => (j === i ? v : p)),
+          ),
+        }));
       return field.labels.map((label, i) =>
-        this.number(`opt.${field.key}.${i}`, { ...field, label }, pair[i], (v) => set(pair.map((p, j) => (j === i ? v : p))), {
+        this.number(`opt.${field.key}.${i}`, { ...field, label }, pair[i], (v) => setPairEntry(i, v), {
           hint: field.hint,
           live: this.optimizerLive,
         }),
@@ -309,7 +326,7 @@ export class TrainingPanel extends LitElement {
           aria-describedby="schedule-description"
           @change=${(e: Event) => {
             const name = (e.target as HTMLSelectElement).value;
-            this.emit({ ...this.config, scheduler: name ? defaultSchedule(name as ScheduleName) : undefined });
+            this.changeConfig((c) => ({ ...c, scheduler: name ? defaultSchedule(name as ScheduleName) : undefined }));
           }}
         >
           <option value="" ?selected=${!s}>Constant</option>
@@ -324,7 +341,7 @@ export class TrainingPanel extends LitElement {
                 `sched.${f.key}`,
                 f,
                 (s[f.key] as number | undefined) ?? f.default,
-                (v) => this.emit({ ...this.config, scheduler: { ...s, [f.key]: v } }),
+                (v) => this.changeConfig((c) => (c.scheduler ? { ...c, scheduler: { ...c.scheduler, [f.key]: v } } : c)),
                 { hint: f.hint, placeholder: f.blank },
               ),
             )
@@ -351,7 +368,8 @@ export class TrainingPanel extends LitElement {
         }}
         @change=${(e: Event) => {
           this._dropoutDraft = null;
-          this.emit({ ...this.config, model: withDropout(this.config.model, Number((e.target as HTMLInputElement).value)) });
+          const rate = Number((e.target as HTMLInputElement).value);
+          this.changeConfig((c) => ({ ...c, model: withDropout(c.model, rate) }));
         }}
       />
     </label>`;
@@ -359,7 +377,8 @@ export class TrainingPanel extends LitElement {
 
   private renderEarlyStopping() {
     const es = this.config.training.earlyStopping;
-    const set = (patch: object) => this.setTraining({ earlyStopping: { ...EARLY_STOPPING_DEFAULT, ...es, ...patch } });
+    const set = (patch: object) =>
+      this.changeConfig((c) => ({ ...c, training: { ...c.training, earlyStopping: { ...EARLY_STOPPING_DEFAULT, ...c.training.earlyStopping, ...patch } } }));
     return html`
       <label class="check wide" title="Stop when the validation score stops improving">
         <input type="checkbox" .checked=${!!es} @change=${(e: Event) => this.setTraining({ earlyStopping: (e.target as HTMLInputElement).checked ? { ...EARLY_STOPPING_DEFAULT } : undefined })} />
@@ -409,14 +428,17 @@ export class TrainingPanel extends LitElement {
     const c = this.config;
     const t = c.training;
     const reg = c.regularization ?? {};
-    const setReg = (key: "l1" | "l2", v: number) => this.emit({ ...c, regularization: { ...reg, [key]: v } });
+    const setReg = (key: "l1" | "l2", v: number) => this.changeConfig((now) => ({ ...now, regularization: { ...now.regularization, [key]: v } }));
     const sizes = BATCH_SIZES.includes(t.batchSize) ? BATCH_SIZES : [...BATCH_SIZES, t.batchSize].sort((a, b) => a - b);
     return html`
       <div class="grid">
         <h3 class="wide">Optimizer</h3>
         <label class="wide">
           Algorithm
-          <select data-testid="optimizer" @change=${(e: Event) => this.emit({ ...c, optimizer: defaultOptimizer((e.target as HTMLSelectElement).value as OptimizerName) })}>
+          <select data-testid="optimizer" @change=${(e: Event) => {
+            const name = (e.target as HTMLSelectElement).value as OptimizerName;
+            this.changeConfig((now) => ({ ...now, optimizer: defaultOptimizer(name) }));
+          }}>
             ${OPTIMIZERS.map((n) => html`<option value=${n} ?selected=${c.optimizer.name === n}>${OPTIMIZER_LABELS[n]}</option>`)}
           </select>
         </label>
@@ -471,6 +493,6 @@ declare global {
   }
   interface HTMLElementEventMap {
     /** An edited setting (the whole config with it). */
-    "config-change": CustomEvent<{ config: ExperimentConfig }>;
+    "config-change": CustomEvent<{ update: ConfigUpdate }>;
   }
 }
