@@ -85,7 +85,7 @@ it("explains a bad config or flag", () => {
   expect(out.status).toBe(1);
   expect(out.stderr).toContain("config model: layer 1 linear units: expected a whole number from 1 to 65,536, got 0");
   const flag = run(["examples/spiral-mlp.json", "--device", "tpu"]);
-  expect(flag.stderr).toContain('train: --device takes webgpu or cpu, got "tpu"');
+  expect(flag.stderr).toContain('train: --device takes webgpu, wasm or cpu, got "tpu"');
   const epochs = run(["examples/spiral-mlp.json", "--epochs", "1.5"]);
   expect(epochs.status).toBe(1);
   expect(epochs.stderr).toContain('train: --epochs takes a whole number from 0 to 100,000, got "1.5"');

@@ -8,7 +8,7 @@ import type { Backend } from "../src/backend/backend";
 import * as dl from "../src/index";
 import { Adadelta, Adagrad, Adam, AdamW, type Optimizer, RMSprop, SGD } from "../src/optim";
 import { withBackend } from "../src/tensor/engine";
-import { cpu32, webgpu } from "./helpers/backends";
+import { cpu32, wasm, webgpu } from "./helpers/backends";
 import { type GoldenTensor, loadGoldens } from "./helpers/goldens";
 import { expectClose } from "./helpers/op-cases";
 
@@ -37,6 +37,7 @@ const cases = loadGoldens().filter((c) => c.op === "optimizer" && MAKERS[parseNa
 describe.each([
   ["cpu", async () => cpu32 as Backend],
   ["webgpu", async () => (await webgpu()) as Backend],
+  ["wasm", async () => (await wasm()) as Backend],
 ])("optimizers against PyTorch on %s", (_, backendOf) => {
   it("covers every optimizer case of the fixtures", () => {
     expect(cases.length).toBeGreaterThan(0);

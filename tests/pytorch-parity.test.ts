@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Backend } from "../src/backend/backend";
 import * as dl from "../src/index";
 import { withBackend } from "../src/tensor/engine";
-import { cpu32, webgpu } from "./helpers/backends";
+import { cpu32, wasm, webgpu } from "./helpers/backends";
 import { type GoldenCase, type GoldenTensor, loadGoldens } from "./helpers/goldens";
 import { expectClose } from "./helpers/op-cases";
 
@@ -113,6 +113,7 @@ async function runCase(backend: Backend, c: GoldenCase) {
 describe.each([
   ["cpu", async () => cpu32 as Backend],
   ["webgpu", async () => (await webgpu()) as Backend],
+  ["wasm", async () => (await wasm()) as Backend],
 ])("PyTorch parity on %s", (_, backendOf) => {
   it("covers every fixture op of this suite", () => {
     expect(cases.length).toBeGreaterThan(60);

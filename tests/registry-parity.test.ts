@@ -1,12 +1,13 @@
 /**
- * Every registry op on WebGPU (Dawn; SwiftShader without a GPU) against the CPU reference, forward
- * and gradient, over each op's test cases (sizes of 1, odd sizes, non-multiples of tiles,
- * broadcasting), with the dispatch shapes of this adapter and with those of a real GPU.
+ * Every registry op on WebGPU (Dawn; SwiftShader without a GPU) and on the wasm backend against the
+ * CPU reference, forward and gradient, over each op's test cases (sizes of 1, odd sizes,
+ * non-multiples of tiles, broadcasting), with the dispatch shapes of this adapter and with those of a
+ * real GPU.
  * Iterates the registry, so a new op is covered without editing this file.
  */
 import { describe, expect, it } from "vitest";
 import { registry } from "../src/ops/registry";
-import { cpu32, webgpu, webgpuWithGpuTuning } from "./helpers/backends";
+import { cpu32, wasm, webgpu, webgpuWithGpuTuning } from "./helpers/backends";
 import { describeCase, expectClose, makeInputs, prng, runOp } from "./helpers/op-cases";
 
 const ATOL = 1e-5;
@@ -14,6 +15,7 @@ const ATOL = 1e-5;
 const TUNINGS = [
   { tuning: "adapter tuning", backend: webgpu },
   { tuning: "GPU tuning", backend: webgpuWithGpuTuning },
+  { tuning: "wasm", backend: wasm },
 ];
 
 describe.each(Object.values(registry).filter((op) => op.test))("$name", (op) => {
@@ -36,6 +38,6 @@ describe.each(Object.values(registry).filter((op) => op.test))("$name", (op) => 
     reference.grads.forEach((ref, k) => {
       if (ref) expectClose(actual.grads[k] as Float32Array, ref, rtol, ATOL, `${op.name} grad of input ${k}`);
     });
-    expect(gpu.errors).toEqual([]);
+    if ("errors" in gpu) expect(gpu.errors).toEqual([]);
   });
 });

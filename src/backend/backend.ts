@@ -1,6 +1,6 @@
 /**
  * What a backend must provide: memory for tensors, running a registry op on that memory, reading it
- * back. The CPU reference and WebGPU backends both implement this; the tensor layer above speaks only
+ * back. The CPU reference, WebGPU and wasm backends implement this; the tensor layer above speaks only
  * to this interface, so the same model runs on either.
  */
 import type { OpDef } from "../ops/op";
@@ -37,8 +37,11 @@ export interface MemoryInfo {
   pooledBytes: number;
 }
 
+/** The engines a model can run on: the CPU reference, WebGPU, WebAssembly SIMD. */
+export type BackendKind = "cpu" | "webgpu" | "wasm";
+
 export interface Backend {
-  readonly kind: "cpu" | "webgpu";
+  readonly kind: BackendKind;
   /** Human-readable description: adapter name, or CPU and why. */
   readonly description: string;
   allocate(size: number, dtype: DType): Storage;

@@ -3,13 +3,14 @@
  * case a sentence saying which one runs and why.
  */
 import { setBackend } from "../tensor/engine";
-import type { Backend } from "./backend";
+import type { Backend, BackendKind } from "./backend";
 import { CpuBackend } from "./cpu";
+import { WasmBackend } from "./wasm/wasm-backend";
 import { WebGPUBackend } from "./webgpu/webgpu-backend";
 
 export interface InitOptions {
   /** "auto" (default): WebGPU if it starts, else CPU. "webgpu" fails instead of falling back. */
-  backend?: "auto" | "webgpu" | "cpu";
+  backend?: "auto" | "webgpu" | "cpu" | "wasm";
   /** The GPU object to use (Node: Dawn's `create([])`); defaults to navigator.gpu. */
   gpu?: GPU;
   /** CPU precision (float64 for gradient checks). */
@@ -18,7 +19,7 @@ export interface InitOptions {
 
 export interface InitResult {
   backend: Backend;
-  kind: "webgpu" | "cpu";
+  kind: BackendKind;
   /** e.g. "WebGPU: NVIDIA H100" or "CPU: no WebGPU adapter was found (...)". */
   description: string;
   /** Why WebGPU is not in use (CPU only). */
@@ -29,6 +30,7 @@ export interface InitResult {
 export async function init(options: InitOptions = {}): Promise<InitResult> {
   const wanted = options.backend ?? "auto";
   if (wanted === "cpu") return use(new CpuBackend(options.precision ?? "float32", "selected explicitly"));
+  if (wanted === "wasm") return use(await WasmBackend.create("selected explicitly"));
   try {
     const gpu = await WebGPUBackend.create(options.gpu);
     return use(gpu);

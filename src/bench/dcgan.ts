@@ -6,8 +6,9 @@
  * bench checks they agree on the discriminator's first loss for the same real batch and latents
  * before timing. Latents are drawn on the device in each timed iteration, by each engine.
  */
+
+import type { Backend } from "../backend/backend";
 import { CpuBackend } from "../backend/cpu";
-import type { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
 import { frozen } from "../generative/gan-trainer";
 import { discriminatorLoss, generatorLoss } from "../generative/losses";
 import { DeviceNoise } from "../generative/noise";
@@ -57,7 +58,7 @@ function hostInputs(batch: number) {
   return { real: randomArray(batch * 784, 90), z: randomArray(batch * LATENT, 91).map((v) => v * 1.7) };
 }
 
-export async function oursDcgan(gpu: WebGPUBackend, batch: number): Promise<Made> {
+export async function oursDcgan(gpu: Backend, batch: number): Promise<Made> {
   const weights = dcganWeights();
   return withBackend(gpu, async () => {
     const G = buildModel(DCGAN_GENERATOR, [LATENT]).model;

@@ -3,7 +3,7 @@
  * max pool, 400-120-84-10, ReLU, cross-entropy, Adam) for both engines, from the same host
  * weights, so the bench can check that both compute the same first loss before timing them.
  */
-import type { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
+import type { Backend } from "../backend/backend";
 import * as dl from "../index";
 import { withBackend } from "../tensor/engine";
 import { randomArray } from "./check";
@@ -39,7 +39,7 @@ function hostBatch(batch: number) {
   };
 }
 
-export async function oursLenet(gpu: WebGPUBackend, batch: number): Promise<Made> {
+export async function oursLenet(gpu: Backend, batch: number): Promise<Made> {
   const hw = hostWeights();
   const data = hostBatch(batch);
   return withBackend(gpu, async () => {

@@ -2,7 +2,7 @@
  * This engine's side of the benchmark: matmul, conv2d forward and forward+backward, and MLP training
  * steps, each checked against a float64 reference before it is timed.
  */
-import type { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
+import type { Backend } from "../backend/backend";
 import * as dl from "../index";
 import { withBackend } from "../tensor/engine";
 import { checkSamples, randomArray, samplePositions } from "./check";
@@ -18,8 +18,13 @@ export interface ConvShape {
   pad: number;
 }
 
+/** Waits for a backend's submitted work (WebGPU); the CPU and wasm backends finish each op as it runs. */
+export function syncOf(backend: Backend): Promise<void> {
+  return "sync" in backend && typeof backend.sync === "function" ? (backend.sync() as Promise<void>) : Promise.resolve();
+}
+
 /** A workload whose `run` replaces the previous result and submits. */
-export function oursWorkload(gpu: WebGPUBackend, make: () => dl.Tensor): Workload & { dispose(): void } {
+export function oursWorkload(gpu: Backend, make: () => dl.Tensor): Workload & { dispose(): void } {
   let last: dl.Tensor | null = null;
   return {
     run() {
@@ -28,7 +33,7 @@ export function oursWorkload(gpu: WebGPUBackend, make: () => dl.Tensor): Workloa
       last = next;
       gpu.flush();
     },
-    sync: () => gpu.sync(),
+    sync: () => syncOf(gpu),
     dispose: () => last?.dispose(),
   };
 }
@@ -41,7 +46,7 @@ export function matmulReference(a: Float32Array, b: Float32Array, n: number, ind
   return s;
 }
 
-export async function oursMatmul(gpu: WebGPUBackend, n: number) {
+export async function oursMatmul(gpu: Backend, n: number) {
   const ha = randomArray(n * n, 1);
   const hb = randomArray(n * n, 2);
   const [a, b] = withBackend(gpu, () => [dl.tensor(ha, { shape: [n, n] }), dl.tensor(hb, { shape: [n, n] })]);
@@ -74,7 +79,7 @@ export function convReference(x: Float32Array, w: Float32Array, s: ConvShape, in
   return sum;
 }
 
-export async function oursConv(gpu: WebGPUBackend, s: ConvShape, backward: boolean) {
+export async function oursConv(gpu: Backend, s: ConvShape, backward: boolean) {
   const hx = randomArray(s.n * s.c * s.h * s.w, 3);
   const hw = randomArray(s.out * s.c * s.k * s.k, 4);
   const [x, w, dy] = withBackend(gpu, () => [
@@ -129,7 +134,7 @@ export function mlpBatch(m: MlpShape): { x: Float32Array; labels: Int32Array; ta
 }
 
 /** One training step per run: zeroGrad, forward, loss, backward, fused optimizer update, one submit. */
-export async function oursMlp(gpu: WebGPUBackend, m: MlpShape): Promise<Workload & { dispose(): void; firstLoss: number }> {
+export async function oursMlp(gpu: Backend, m: MlpShape): Promise<Workload & { dispose(): void; firstLoss: number }> {
   const { w, b } = mlpWeights(m.sizes);
   const batch = mlpBatch(m);
   return withBackend(gpu, async () => {

@@ -4,6 +4,8 @@
  *
  *   node dist-cli/bench.mjs [--json file] [--budget ms] [--max-seconds s] [--only regex] [--no-tfjs]
  *                           [--profile]   (also prints this engine's time per kernel for each case)
+ *                           [--cpu]       (the CPU section instead: this engine's wasm backend beside
+ *                                          TF.js's WASM backend and jax-js's wasm device)
  *
  * Every case is checked against a float64 reference (or, for training steps, the two engines' first
  * losses against each other) before it is timed. Cases whose estimated run is longer than
@@ -11,8 +13,11 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { Backend } from "../backend/backend";
 import { nodeGpu } from "../backend/node-gpu";
+import { WasmBackend } from "../backend/wasm/wasm-backend";
 import { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
+import { type Jax, jaxMatmul, startJax, startTfjsWasm } from "../bench/cpu-peers";
 import { oursDcgan, tfjsDcgan } from "../bench/dcgan";
 import { oursLenet, tfjsLenet } from "../bench/lenet";
 import { type ConvShape, type MlpShape, oursConv, oursMatmul, oursMlp } from "../bench/ours";
@@ -26,10 +31,11 @@ interface Args {
   only: RegExp | null;
   tfjs: boolean;
   profile: boolean;
+  cpu: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: "bench-results/bench.json", budget: 2000, maxSeconds: 30, only: null, tfjs: true, profile: false };
+  const args: Args = { json: "bench-results/bench.json", budget: 2000, maxSeconds: 30, only: null, tfjs: true, profile: false, cpu: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i] ?? "";
@@ -39,6 +45,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === "--only") args.only = new RegExp(next());
     else if (a === "--no-tfjs") args.tfjs = false;
     else if (a === "--profile") args.profile = true;
+    else if (a === "--cpu") args.cpu = true;
     else throw new Error(`bench: unknown argument ${a}; see the comment at the top of src/cli/bench.ts`);
   }
   return args;
@@ -50,8 +57,10 @@ interface Case {
   name: string;
   /** Floating-point operations per iteration (0 for training steps, reported as steps/s). */
   flops: number;
-  ours: (gpu: WebGPUBackend) => Promise<Made>;
+  ours: (backend: Backend) => Promise<Made>;
   tfjs: (tf: Tf) => Promise<Made>;
+  /** jax-js's wasm device (the CPU section), where written. */
+  jax?: (jax: Jax) => Promise<Made>;
 }
 
 const convFlops = (s: ConvShape) => 2 * s.n * s.h * s.w * s.out * s.c * s.k * s.k;
@@ -69,21 +78,22 @@ const CASES: Case[] = [
   ...[256, 512, 1024, 2048, 4096].map((n) => ({
     name: `matmul ${n}³`,
     flops: 2 * n ** 3,
-    ours: (g: WebGPUBackend) => oursMatmul(g, n),
+    ours: (g: Backend) => oursMatmul(g, n),
     tfjs: (tf: Tf) => tfjsMatmul(tf, n),
+    jax: (jax: Jax) => jaxMatmul(jax, n),
   })),
   ...CONVS.flatMap(([label, s]) => [
-    { name: `conv2d ${label} forward`, flops: convFlops(s), ours: (g: WebGPUBackend) => oursConv(g, s, false), tfjs: (tf: Tf) => tfjsConv(tf, s, false) },
+    { name: `conv2d ${label} forward`, flops: convFlops(s), ours: (g: Backend) => oursConv(g, s, false), tfjs: (tf: Tf) => tfjsConv(tf, s, false) },
     {
       name: `conv2d ${label} forward+backward`,
       flops: 3 * convFlops(s),
-      ours: (g: WebGPUBackend) => oursConv(g, s, true),
+      ours: (g: Backend) => oursConv(g, s, true),
       tfjs: (tf: Tf) => tfjsConv(tf, s, true),
     },
   ]),
-  ...MLPS.map(([name, m]) => ({ name, flops: 0, ours: (g: WebGPUBackend) => oursMlp(g, m), tfjs: (tf: Tf) => tfjsMlp(tf, m) })),
-  { name: "LeNet-5 1x28x28, batch 64, Adam step", flops: 0, ours: (g: WebGPUBackend) => oursLenet(g, 64), tfjs: (tf: Tf) => tfjsLenet(tf, 64) },
-  { name: "DCGAN MNIST, batch 64, D+G iteration", flops: 0, ours: (g: WebGPUBackend) => oursDcgan(g, 64), tfjs: (tf: Tf) => tfjsDcgan(tf, 64) },
+  ...MLPS.map(([name, m]) => ({ name, flops: 0, ours: (g: Backend) => oursMlp(g, m), tfjs: (tf: Tf) => tfjsMlp(tf, m) })),
+  { name: "LeNet-5 1x28x28, batch 64, Adam step", flops: 0, ours: (g: Backend) => oursLenet(g, 64), tfjs: (tf: Tf) => tfjsLenet(tf, 64) },
+  { name: "DCGAN MNIST, batch 64, D+G iteration", flops: 0, ours: (g: Backend) => oursDcgan(g, 64), tfjs: (tf: Tf) => tfjsDcgan(tf, 64) },
 ];
 
 interface Result {
@@ -115,8 +125,41 @@ function fmt(r: Timing | { skipped: string } | null, flops: number): string {
   return flops ? `${r.ms.toFixed(2)} ms · ${(flops / r.ms / 1e6).toFixed(2)} GFLOP/s` : `${r.ms.toFixed(2)} ms · ${(1000 / r.ms).toFixed(1)} steps/s`;
 }
 
+/**
+ * The CPU section: this engine's wasm backend, TF.js's WASM backend and jax-js's wasm device, one
+ * after another in this process, on the CPU's cores (matmul up to 2048: 4096 takes minutes here).
+ */
+async function cpuSection(args: Args): Promise<void> {
+  const ours = await WasmBackend.create();
+  const tf = args.tfjs ? await startTfjsWasm() : null;
+  const jax = await startJax();
+  console.log(`CPU: ${ours.description}; TF.js ${tf ? `${tf.getBackend()} backend` : "off"}; jax-js wasm device`);
+  const rows: string[] = [];
+  for (const c of CASES) {
+    if (c.name === "matmul 4096³" || (args.only && !args.only.test(c.name))) continue;
+    const mine = await measure(() => c.ours(ours), args.budget);
+    const theirs = tf ? await measure(() => c.tfjs(tf), args.budget) : null;
+    const jaxs = c.jax ? await measure(() => (c.jax as (j: Jax) => Promise<Made>)(jax), args.budget) : null;
+    if (c.flops === 0 && theirs && mine.firstLoss !== undefined && theirs.firstLoss !== undefined) {
+      const [a, b] = [mine.firstLoss, theirs.firstLoss];
+      if (Math.abs(a - b) > 1e-3 * (1 + Math.abs(b))) throw new Error(`${c.name}: the engines disagree on the first loss (${a} vs ${b}); not timing`);
+    }
+    const best = Math.min(...[theirs, jaxs].filter((t): t is Timing => t !== null).map((t) => t.ms));
+    const ratio = Number.isFinite(best) ? `${(best / mine.ms).toFixed(2)}x` : "–";
+    const row = `| ${c.name} | ${fmt(mine, c.flops)} | ${fmt(theirs, c.flops)} | ${fmt(jaxs, c.flops)} | ${ratio} |`;
+    console.log(row);
+    rows.push(row);
+  }
+  console.log(`\n| work (CPU, ${ours.description}) | this engine (wasm) | TF.js WASM | jax-js wasm | vs the faster peer |\n| --- | --- | --- | --- | --- |`);
+  for (const r of rows) console.log(r);
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (args.cpu) {
+    await cpuSection(args);
+    process.exit(0);
+  }
   const gpu = await nodeGpu();
   const ours = await WebGPUBackend.create(gpu);
   const tf = args.tfjs ? await startTfjs(gpu) : null;

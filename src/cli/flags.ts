@@ -13,7 +13,7 @@ import { type NumberField, OPTIMIZER_FIELDS } from "../train/settings";
 
 export interface Flags {
   config: string;
-  device: "webgpu" | "cpu";
+  device: "webgpu" | "cpu" | "wasm";
   epochs?: number;
   batchSize?: number;
   lr?: number;
@@ -97,7 +97,7 @@ export function parseFlags(argv: string[]): Flags {
     i++;
     if (flag.kind === "text") flags[flag.key] = value;
     else if (flag.kind === "device") {
-      if (value !== "webgpu" && value !== "cpu") throw new FlagError(`--device takes webgpu or cpu, got ${quote(value)}`);
+      if (value !== "webgpu" && value !== "cpu" && value !== "wasm") throw new FlagError(`--device takes webgpu, wasm or cpu, got ${quote(value)}`);
       flags.device = value;
     } else if (flag.kind === "number") flags[flag.key] = numberValue(name, flag, value);
   }

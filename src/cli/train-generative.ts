@@ -9,7 +9,6 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
-import { nodeGpu } from "../backend/node-gpu";
 import type { Dataset } from "../data/dataset";
 import { deriveSeed } from "../data/random";
 import type { AutoencoderEpochEvent, AutoencoderTrainer } from "../generative/autoencoder-trainer";
@@ -24,6 +23,7 @@ import type { StopEvent } from "../train/trainer";
 import { deviceLossForTests, lostDeviceReason, reportLostDevice } from "./device-loss";
 import { EpochSaver } from "./epoch-saver";
 import { applyTrainingFlags, type Flags } from "./flags";
+import { startDevice } from "./start-device";
 
 /** The CLI flags a generative run uses (src/cli/flags.ts parses them). */
 /** The config with the flags' overrides (--lr sets both of a GAN's optimizers). */
@@ -109,7 +109,7 @@ async function judgeGenerated(trainer: GanTrainer | AutoencoderTrainer, file: st
 /** Trains the generative config `json` as the flags say; returns the process's exit code. */
 export async function trainGenerative(json: unknown, flags: Flags): Promise<number> {
   const config = applyFlags(json, flags);
-  const started = await init(flags.device === "cpu" ? { backend: "cpu" } : { gpu: await nodeGpu() });
+  const started = await init(await startDevice(flags.device));
   console.log(`backend: ${started.description}`);
   const data = await makeGenerativeData(config.data);
   const models = buildGenerativeModels(config, started.backend);

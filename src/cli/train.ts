@@ -6,7 +6,7 @@
  * with the same flags: per-epoch D/G losses (and modes covered) or reconstruction scores, a
  * checkpoint of both networks, an export of each.
  *
- *   --device webgpu|cpu   backend (default webgpu)
+ *   --device webgpu|wasm|cpu   backend (default webgpu: Dawn's, a real GPU or SwiftShader; wasm: WebAssembly SIMD)
  *   --epochs N  --batch-size N  --lr X  --seed N        override the config
  *   --limit N  --test-limit N                            train/test on a seeded subset (image data)
  *   --checkpoint FILE     save the weights after every epoch (safetensors with the spec in its metadata)
@@ -26,7 +26,6 @@ import { createReadStream, mkdirSync, readFileSync, writeFileSync } from "node:f
 import { dirname, join } from "node:path";
 import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
-import { nodeGpu } from "../backend/node-gpu";
 import { featureSize } from "../data/dataset";
 import "../functional"; // installs the Tensor methods and backward()
 import { isGenerativeConfig } from "../generative/config";
@@ -40,6 +39,7 @@ import { evaluateWith } from "../train/trainer";
 import { deviceLossForTests, lostDeviceReason, reportLostDevice } from "./device-loss";
 import { EpochSaver } from "./epoch-saver";
 import { applyTrainingFlags, type Flags, parseFlags, prepareOutputs } from "./flags";
+import { startDevice } from "./start-device";
 import { trainGenerative } from "./train-generative";
 
 function readJson(file: string): unknown {
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const json = readJson(flags.config);
   if (isGenerativeConfig(json)) process.exit(await trainGenerative(json, flags)); // a GAN or an autoencoder: src/cli/train-generative.ts
   const config = loadConfig(flags, json);
-  const started = await init(flags.device === "cpu" ? { backend: "cpu" } : { gpu: await nodeGpu() });
+  const started = await init(await startDevice(flags.device));
   console.log(`backend: ${started.description}`);
   const backend: Backend = started.backend;
   const splits = await makeData(config.data, readTextStream);

@@ -50,6 +50,21 @@ function plan(a: TensorMeta, b: TensorMeta, { transposeA, transposeB }: MatmulAt
   };
 }
 
+/** For each product of the batch: its index and where its A and B start (elements). */
+function* batchOffsets(p: ReturnType<typeof plan>): Generator<[number, number, number]> {
+  const batchStrides = stridesOf(p.batchShape);
+  for (let t = 0; t < p.batch; t++) {
+    let aOff = 0;
+    let bOff = 0;
+    for (let d = 0; d < p.batchShape.length; d++) {
+      const coord = Math.floor(t / batchStrides[d]) % p.batchShape[d];
+      aOff += coord * p.aBatch[d];
+      bOff += coord * p.bBatch[d];
+    }
+    yield [t, aOff, bOff];
+  }
+}
+
 /** C = op(A) @ op(B) (+ bias over the last dim). */
 export const matmulOp: OpDef<MatmulAttrs> = defineOp<MatmulAttrs>({
   name: "matmul",
@@ -75,15 +90,7 @@ export const matmulOp: OpDef<MatmulAttrs> = defineOp<MatmulAttrs>({
   },
   cpu([a, b, bias], [c], attrs) {
     const p = plan(a, b, attrs);
-    const batchStrides = stridesOf(p.batchShape);
-    for (let t = 0; t < p.batch; t++) {
-      let aOff = 0;
-      let bOff = 0;
-      for (let d = 0; d < p.batchShape.length; d++) {
-        const coord = Math.floor(t / batchStrides[d]) % p.batchShape[d];
-        aOff += coord * p.aBatch[d];
-        bOff += coord * p.bBatch[d];
-      }
+    for (const [t, aOff, bOff] of batchOffsets(p)) {
       for (let m = 0; m < p.M; m++)
         for (let n = 0; n < p.N; n++) {
           let s = bias ? bias.data[n] : 0;
@@ -117,6 +124,23 @@ export const matmulOp: OpDef<MatmulAttrs> = defineOp<MatmulAttrs>({
     const bindings = [a.binding, b.binding, c.binding];
     if (bias) bindings.push(bias.binding);
     ctx.dispatch(kernel, bindings, u, gemmGrid(tile, p.M, p.N, p.batch));
+  },
+  wasm(ctx, [a, b, bias], [c], attrs) {
+    const p = plan(a, b, attrs);
+    for (const [t, aOff, bOff] of batchOffsets(p))
+      ctx.gemm({
+        M: p.M,
+        N: p.N,
+        K: p.K,
+        a: a.offset + aOff * 4,
+        aM: p.aM,
+        aK: p.aK,
+        b: b.offset + bOff * 4,
+        bK: p.bK,
+        bN: p.bN,
+        c: c.offset + t * p.M * p.N * 4,
+        bias: bias ? bias.offset : 0,
+      });
   },
   vjp: ({ inputs: [a, b, bias], dy, attrs: { transposeA: tA, transposeB: tB }, needs }) => {
     const dc = dy;

@@ -4,6 +4,7 @@
  * engine, both backends and the test suites read these objects; nothing keeps a second list of ops.
  */
 import type { DType, HostArray } from "../backend/backend";
+import type { WasmContext, WasmTensor } from "../backend/wasm/wasm-backend";
 import type { GpuContext, GpuTensor } from "../backend/webgpu/context";
 import type { Tensor } from "../tensor/tensor";
 
@@ -70,6 +71,11 @@ export interface OpDef<A extends object = object> {
   cpu(inputs: CpuTensor[], outputs: CpuTensor[], attrs: A): void;
   /** WebGPU: records dispatches computing the same as `cpu`. */
   gpu(ctx: GpuContext, inputs: GpuTensor[], outputs: GpuTensor[], attrs: A): void;
+  /**
+   * The wasm backend's fast path (WebAssembly SIMD kernels), computing the same as `cpu`; an op
+   * without one runs `cpu` on that backend's memory.
+   */
+  wasm?(ctx: WasmContext, inputs: WasmTensor[], outputs: WasmTensor[], attrs: A): void;
   /** Gradient, written with registry ops; absent for ops that are not differentiable. */
   vjp?(args: VjpArgs<A>): (Tensor | null)[];
   test?: OpTest<A>;

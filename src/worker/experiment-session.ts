@@ -53,6 +53,8 @@ export interface SessionOptions {
 
 type Report = "boundary" | "test" | "inside";
 
+const NO_FLOOR = { tensors: Number.POSITIVE_INFINITY, buffers: Number.POSITIVE_INFINITY, bytes: Number.POSITIVE_INFINITY };
+
 export class ExperimentSession extends LoopSession<Trainer> {
   private readonly view: EvalView;
   private readonly trainScore: Dataset;
@@ -196,6 +198,13 @@ export class ExperimentSession extends LoopSession<Trainer> {
     return this.queueReports(["boundary", "test", "inside"]);
   }
 
+  /**
+   * The engine's memory at its lowest over the steps of this epoch so far: what stays allocated
+   * between the transient things (a second divergence snapshot, a report being made), which a leak
+   * would raise.
+   */
+  private memoryFloor = NO_FLOOR;
+
   private attach(trainer: Trainer): Trainer {
     trainer.on("step", (e) => this.onStep(e));
     trainer.on("epoch", (e) => this.onEpoch(e));
@@ -204,6 +213,13 @@ export class ExperimentSession extends LoopSession<Trainer> {
 
   private onStep(e: StepEvent): void {
     this.steps.push(e.step, e.loss, e.lr);
+    const m = memory();
+    const floor = this.memoryFloor;
+    this.memoryFloor = {
+      tensors: Math.min(floor.tensors, m.tensors),
+      buffers: Math.min(floor.buffers, m.liveBuffers),
+      bytes: Math.min(floor.bytes, m.liveBytes),
+    };
     this.lastEpoch = e.epoch;
     this.throttle.request();
     const step = this.loop.step;
@@ -224,7 +240,8 @@ export class ExperimentSession extends LoopSession<Trainer> {
       const train = await this.evaluate(this.trainScore);
       const val = e.val as Evaluation;
       const m = memory();
-      const engine = { tensors: m.tensors, buffers: m.liveBuffers, bytes: m.liveBytes };
+      const engine = Number.isFinite(this.memoryFloor.tensors) ? this.memoryFloor : { tensors: m.tensors, buffers: m.liveBuffers, bytes: m.liveBytes };
+      this.memoryFloor = NO_FLOOR;
       this.options.post({
         type: "epoch",
         epoch: e.epoch,

@@ -4,6 +4,7 @@
  * CLI use) and renders the events the worker posts back. Every array here is a plain typed array
  * so it can be transferred, not copied.
  */
+import type { BackendKind } from "../backend/backend";
 import type { LayerSummary } from "../nn/shapes";
 import type { OptimizerState } from "../optim/optimizer";
 import type { ExperimentConfig, OptimizerConfig } from "../train/config";
@@ -110,7 +111,10 @@ export interface EpochReport {
   /** The validation split when the config has one, else the test split. */
   val: SplitScore;
   seconds: number;
-  /** The engine's memory after the epoch: live tensors, and the device's live buffers and bytes (flat over a long run). */
+  /**
+   * The engine's memory at its lowest during the epoch, measured as each step landed: live tensors,
+   * and the device's live buffers and bytes; what a leak would raise over a long run.
+   */
   memory?: { tensors: number; buffers: number; bytes: number };
 }
 
@@ -187,7 +191,7 @@ export interface ExampleImages {
 export type WorkerEvent =
   | {
       type: "backend";
-      kind: "webgpu" | "cpu";
+      kind: BackendKind;
       description: string;
       fallbackReason?: string;
       /** The device's buffer limits (WebGPU), for the page's memory estimate. */

@@ -1,9 +1,11 @@
 /**
- * Test backends: the CPU reference (float32 or float64) and WebGPU through Dawn in Node. A test that
+ * Test backends: the CPU reference (float32 or float64), WebGPU through Dawn in Node, and the wasm
+ * backend (WebAssembly SIMD). A test that
  * expects WebGPU and finds no adapter fails loudly (DESIGN §5): it never skips.
  */
 import { CpuBackend } from "../../src/backend/cpu";
 import { nodeGpu } from "../../src/backend/node-gpu";
+import { WasmBackend } from "../../src/backend/wasm/wasm-backend";
 import { WebGPUBackend } from "../../src/backend/webgpu/webgpu-backend";
 
 let gpuBackend: Promise<WebGPUBackend> | null = null;
@@ -26,3 +28,11 @@ export function webgpuWithGpuTuning(): Promise<WebGPUBackend> {
 
 export const cpu32 = new CpuBackend("float32");
 export const cpu64 = new CpuBackend("float64");
+
+let wasmBackend: Promise<WasmBackend> | null = null;
+
+/** One wasm backend per test file. */
+export function wasm(): Promise<WasmBackend> {
+  wasmBackend ??= WasmBackend.create();
+  return wasmBackend;
+}

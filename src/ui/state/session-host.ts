@@ -4,6 +4,7 @@
  * say its state changed, and the right to pause the other sessions when it starts (one run at a
  * time, so runs do not slow each other down, and each paused run says why).
  */
+import type { BackendKind } from "../../backend/backend";
 import type { Command } from "../../worker/protocol";
 import type { Experiment } from "./experiment";
 
@@ -12,7 +13,7 @@ export type SessionName = "train" | "race" | "generative";
 export interface SessionHost {
   readonly experiment: Experiment | null;
   /** The engine the worker runs (its device limits bound a model's memory), once it has started. */
-  readonly backend: { kind: "webgpu" | "cpu"; limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number } } | null;
+  readonly backend: { kind: BackendKind; limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number } } | null;
   /** Replaces the experiment (written to the URL and autosaved). */
   setExperiment(next: Experiment): void;
   send(command: Command): void;

@@ -6,6 +6,7 @@
  * subscribe to what they draw (src/ui/state/store-controller.ts) and call its intents; none talks to
  * the worker or to another element.
  */
+import type { BackendKind } from "../../backend/backend";
 import { isGenerativeEvent } from "../../worker/generative-protocol";
 import type { Command, WorkerEvent } from "../../worker/protocol";
 import { clause } from "../words";
@@ -21,7 +22,7 @@ import { readUrl, writeUrl } from "./url-state";
 import { WorkerConnection } from "./worker-connection";
 
 export interface BackendInfo {
-  kind: "webgpu" | "cpu";
+  kind: BackendKind;
   description: string;
   fallbackReason?: string;
   limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number };

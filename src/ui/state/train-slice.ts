@@ -94,7 +94,7 @@ export interface TrainState {
   csvProblem: string | null;
   /** The GPU device was lost: why, whether a new GPU device is worth a try, and the saved step training goes on from (null: none yet). */
   deviceLost: { reason: string; gpu: boolean; savedStep: number | null } | null;
-  /** The engine's memory after the last epoch (live tensors, device buffers and bytes). */
+  /** The engine's memory at its lowest during the last epoch (live tensors, device buffers and bytes). */
   engineMemory: { tensors: number; buffers: number; bytes: number } | null;
 }
 

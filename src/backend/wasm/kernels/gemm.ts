@@ -1,0 +1,282 @@
+/**
+ * The wasm backend's matrix product, C = op(A)·op(B) (+ bias), as WebAssembly SIMD, in the blocked
+ * layout of GotoBLAS / BLIS:
+ *
+ *   for each block of KC steps of k:            (packB: B's KC rows, in panels of 8 columns)
+ *     for each block of MC rows of A:           (packA: those rows, in groups of MR, k-major)
+ *       tiles: for each 8-column panel of B     (stays in L1: KC·8 floats)
+ *                for each MR-row group of A     (the A block stays in L2: MC·KC floats)
+ *                  micro-kernel: an MR×8 tile of C in 2·MR SIMD registers, one k at a time:
+ *                  two 4-wide loads of B's row k, MR splats of A[m, k], 2·MR multiply-adds
+ *
+ * Packing reads A and B through any strides (transposed operands cost nothing extra) and pads the
+ * edges with zeros, so the micro-kernel never branches; edge tiles are written through a scratch
+ * tile. The first k block adds the bias (or nothing), later ones add to C. The driver (in
+ * src/backend/wasm/gemm-driver.ts) loops over blocks and can hand row blocks to several threads.
+ */
+import { type Code, type Local, ModuleBuilder } from "../asm";
+
+/** Rows of a micro-tile (its columns are 8: two 4-wide vectors). */
+export const MR = 4;
+export const NR = 8;
+/** Block sizes: KC steps of k, MC rows of A (a multiple of MR). */
+export const KC = 256;
+export const MC = 128;
+
+/** Emits the three functions the driver calls: packA, packB and tiles. */
+export function addGemmFunctions(m: ModuleBuilder, fma: boolean): ModuleBuilder {
+  // packB: B's kc rows in panels of NR columns, dst[p][k][j] = B[k, NR·p + j]; packA: A's rows in
+  // groups of MR, dst[g][k][r] = A[MR·g + r, k]. Zero past the last column or row.
+  addPack(m, "packB", NR);
+  addPack(m, "packA", MR);
+
+  // tiles(pa, pb, kc, c, ldc, rows, cols, accumulate, bias, scratch): C[rows × cols] (+)= packed A · packed B.
+  m.function("tiles", ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], [], (c) => {
+    const [pa, pb, kc, cBase, ldc, rows, cols, accumulate, bias, scratch] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => c.param(i));
+    const j0 = c.local("i32");
+    const i0 = c.local("i32");
+    const k = c.local("i32");
+    const ap = c.local("i32");
+    const bp = c.local("i32");
+    const panel = c.local("i32");
+    const tile = c.local("i32");
+    const b0 = c.local("v128");
+    const b1 = c.local("v128");
+    const av = c.local("v128");
+    const acc: Local[][] = Array.from({ length: MR }, () => [c.local("v128"), c.local("v128")]);
+    c.local_get(pb).local_set(panel);
+    c.for_(j0, 0, cols, NR, () => {
+      c.for_(i0, 0, rows, MR, () => {
+        // The group's packed A: pa + (i0 / MR)·kc·MR·4 = pa + i0·kc·4.
+        c.local_get(pa).local_get(i0).local_get(kc).i32_mul().i32_const(2).i32_shl().i32_add().local_set(ap);
+        c.local_get(panel).local_set(bp);
+        for (const row of acc) for (const v of row) c.f32_const(0).f32x4_splat().local_set(v);
+        microKernel(c, { k, kc, ap, bp, b0, b1, av, acc }, fma);
+        // The tile's top-left in C: c + (i0·ldc + j0)·4.
+        c.local_get(cBase).local_get(i0).local_get(ldc).i32_mul().local_get(j0).i32_add().i32_const(2).i32_shl().i32_add().local_set(tile);
+        c.local_get(i0).i32_const(MR).i32_add().local_get(rows).i32_le_s();
+        c.local_get(j0).i32_const(NR).i32_add().local_get(cols).i32_le_s();
+        c.i32_mul(); // both: a full tile
+        c.if_(
+          () => writeFullTile(c, { tile, ldc, accumulate, bias, j0, acc }),
+          () => writeEdgeTile(c, { tile, ldc, accumulate, bias, j0, i0, rows, cols, scratch, acc }),
+        );
+      });
+      // The next panel: kc·NR floats further.
+      c.local_get(panel)
+        .local_get(kc)
+        .i32_const(2 + 3)
+        .i32_shl()
+        .i32_add()
+        .local_set(panel);
+    });
+  });
+  return m;
+}
+
+/**
+ * A packing function name(src, laneStride, kStride, count, kc, dst): for each group of `lanes`
+ * consecutive lines (columns of B, rows of A) and each k < kc, writes the group's `lanes` values at k
+ * next to each other, dst[g][k][l] = src[(lanes·g + l)·laneStride + k·kStride], 0 past `count` lines.
+ * Strides are in elements, addresses in bytes.
+ */
+function addPack(m: ModuleBuilder, name: string, lanes: number): void {
+  m.function(name, ["i32", "i32", "i32", "i32", "i32", "i32"], [], (c) => {
+    const [src, laneStride, kStride, count, kc, dst] = [0, 1, 2, 3, 4, 5].map((i) => c.param(i));
+    const g0 = c.local("i32");
+    const k = c.local("i32");
+    const at = c.local("i32");
+    c.for_(g0, 0, count, lanes, () => {
+      c.for_(k, 0, kc, 1, () => {
+        // at = src + (g0·laneStride + k·kStride)·4
+        c.local_get(src)
+          .local_get(g0)
+          .local_get(laneStride)
+          .i32_mul()
+          .local_get(k)
+          .local_get(kStride)
+          .i32_mul()
+          .i32_add()
+          .i32_const(2)
+          .i32_shl()
+          .i32_add()
+          .local_set(at);
+        for (let l = 0; l < lanes; l++) {
+          c.local_get(g0).i32_const(l).i32_add().local_get(count).i32_lt_s();
+          c.if_(
+            () => {
+              c.local_get(dst)
+                .local_get(at)
+                .local_get(laneStride)
+                .i32_const(l * 4)
+                .i32_mul()
+                .i32_add()
+                .f32_load()
+                .f32_store(l * 4);
+            },
+            () => {
+              c.local_get(dst)
+                .f32_const(0)
+                .f32_store(l * 4);
+            },
+          );
+        }
+        c.add_to(dst, lanes * 4);
+      });
+    });
+  });
+}
+
+interface MicroLocals {
+  k: Local;
+  kc: Local;
+  ap: Local;
+  bp: Local;
+  b0: Local;
+  b1: Local;
+  av: Local;
+  acc: Local[][];
+}
+
+/** acc[r][h] += A[r, k] · B[k, 4h..4h+3] for k < kc, walking the packed panels. */
+function microKernel(c: Code, l: MicroLocals, fma: boolean): void {
+  c.for_(l.k, 0, l.kc, 1, () => {
+    c.local_get(l.bp).v128_load(0).local_set(l.b0);
+    c.local_get(l.bp).v128_load(16).local_set(l.b1);
+    for (let r = 0; r < MR; r++) {
+      c.local_get(l.ap)
+        .v128_load32_splat(r * 4)
+        .local_set(l.av);
+      c.local_get(l.av).local_get(l.b0).f32x4_mul_add_into(l.acc[r][0], fma);
+      c.local_get(l.av).local_get(l.b1).f32x4_mul_add_into(l.acc[r][1], fma);
+    }
+    c.add_to(l.ap, MR * 4);
+    c.add_to(l.bp, NR * 4);
+  });
+}
+
+interface WriteLocals {
+  tile: Local;
+  ldc: Local;
+  accumulate: Local;
+  bias: Local;
+  j0: Local;
+  acc: Local[][];
+}
+
+/** Stores a whole MR×8 tile: C = acc + (C when accumulating, else the bias or 0). */
+function writeFullTile(c: Code, l: WriteLocals): void {
+  const rowAddress = (r: number) =>
+    c
+      .local_get(l.tile)
+      .local_get(l.ldc)
+      .i32_const(r * 4)
+      .i32_mul()
+      .i32_add();
+  c.local_get(l.accumulate);
+  c.if_(
+    () => {
+      for (let r = 0; r < MR; r++)
+        for (let h = 0; h < 2; h++) {
+          rowAddress(r);
+          rowAddress(r)
+            .v128_load(h * 16)
+            .local_get(l.acc[r][h])
+            .f32x4_add()
+            .v128_store(h * 16);
+        }
+    },
+    () => {
+      c.local_get(l.bias);
+      c.if_(
+        () => {
+          for (let r = 0; r < MR; r++)
+            for (let h = 0; h < 2; h++) {
+              rowAddress(r);
+              c.local_get(l.bias)
+                .local_get(l.j0)
+                .i32_const(2)
+                .i32_shl()
+                .i32_add()
+                .v128_load(h * 16)
+                .local_get(l.acc[r][h])
+                .f32x4_add()
+                .v128_store(h * 16);
+            }
+        },
+        () => {
+          for (let r = 0; r < MR; r++)
+            for (let h = 0; h < 2; h++) {
+              rowAddress(r);
+              c.local_get(l.acc[r][h]).v128_store(h * 16);
+            }
+        },
+      );
+    },
+  );
+}
+
+/** An edge tile: the registers go to the scratch tile, then only the rows and columns inside C are written. */
+function writeEdgeTile(c: Code, l: WriteLocals & { i0: Local; rows: Local; cols: Local; scratch: Local }): void {
+  for (let r = 0; r < MR; r++)
+    for (let h = 0; h < 2; h++) {
+      c.local_get(l.scratch)
+        .local_get(l.acc[r][h])
+        .v128_store((r * NR + h * 4) * 4);
+    }
+  for (let r = 0; r < MR; r++)
+    for (let j = 0; j < NR; j++) {
+      // if (i0 + r < rows && j0 + j < cols) C[r][j] = base + scratch[r][j]
+      c.local_get(l.i0).i32_const(r).i32_add().local_get(l.rows).i32_lt_s();
+      c.local_get(l.j0).i32_const(j).i32_add().local_get(l.cols).i32_lt_s();
+      c.i32_mul();
+      c.if_(() => {
+        const address = () =>
+          c
+            .local_get(l.tile)
+            .local_get(l.ldc)
+            .i32_const(r * 4)
+            .i32_mul()
+            .i32_add();
+        const value = () => c.local_get(l.scratch).f32_load((r * NR + j) * 4);
+        c.local_get(l.accumulate);
+        c.if_(
+          () => {
+            address();
+            value();
+            address()
+              .f32_load(j * 4)
+              .f32_add()
+              .f32_store(j * 4);
+          },
+          () => {
+            c.local_get(l.bias);
+            c.if_(
+              () => {
+                address();
+                value();
+                c.local_get(l.bias)
+                  .local_get(l.j0)
+                  .i32_const(2)
+                  .i32_shl()
+                  .i32_add()
+                  .f32_load(j * 4)
+                  .f32_add()
+                  .f32_store(j * 4);
+              },
+              () => {
+                address();
+                value();
+                c.f32_store(j * 4);
+              },
+            );
+          },
+        );
+      });
+    }
+}
+
+/** A module with only the GEMM functions (tests and the bench build the backend's full module). */
+export function gemmModule(fma: boolean, memory: { initialPages: number; maximumPages?: number; shared?: boolean }): Uint8Array {
+  return addGemmFunctions(new ModuleBuilder(), fma).build(memory);
+}

@@ -1,0 +1,116 @@
+/**
+ * The wasm backend: every tensor lives in one WebAssembly memory (src/backend/wasm/heap.ts), and every
+ * registry op runs on it. Ops with a WebAssembly SIMD kernel (their `wasm` function: the GEMM behind
+ * matmul and linear, ...) run that; every other op runs its CPU reference (`cpu`) on typed-array views
+ * of the same memory, so the backend is complete and correct from the start and gets faster one kernel
+ * at a time. Work runs when it is asked for (there is no queue to submit), as on the CPU backend.
+ */
+import type { OpDef } from "../../ops/op";
+import type { Backend, DType, HostArray, MemoryInfo, Storage, TensorSlot } from "../backend";
+import { type GemmArgs, gemm } from "./gemm";
+import { WasmHeap } from "./heap";
+import { compileKernels, type WasmKernels } from "./kernels";
+
+export interface WasmStorage extends Storage {
+  /** Byte offset of element 0 in the heap. */
+  readonly offset: number;
+}
+
+/** A tensor as an op's `wasm` function sees it: its shape and where its elements are. */
+export interface WasmTensor {
+  readonly shape: number[];
+  readonly dtype: DType;
+  /** Byte offset of element 0 in the heap. */
+  readonly offset: number;
+}
+
+/** What an op's `wasm` function gets: the heap and the kernels that run on it. */
+export interface WasmContext {
+  readonly heap: WasmHeap;
+  /** C = op(A)·op(B) (+ bias), operands anywhere in the heap (src/backend/wasm/gemm.ts). */
+  gemm(args: GemmArgs): void;
+}
+
+export class WasmBackend implements Backend, WasmContext {
+  readonly kind = "wasm" as const;
+
+  private constructor(
+    readonly heap: WasmHeap,
+    private readonly kernels: WasmKernels,
+    /** Whether the kernels use fused multiply-adds (relaxed SIMD). */
+    readonly fma: boolean,
+    readonly reason: string,
+  ) {}
+
+  /** Compiles the kernels; `reason` says why this backend runs (shown with its description). */
+  static async create(reason = ""): Promise<WasmBackend> {
+    const heap = new WasmHeap();
+    const { kernels, fma } = await compileKernels(heap.memory);
+    return new WasmBackend(heap, kernels, fma, reason);
+  }
+
+  get description(): string {
+    const what = `WebAssembly SIMD${this.fma ? " with fused multiply-add" : ""}, 1 thread`;
+    return this.reason ? `wasm (${what}): ${this.reason}` : `wasm (${what})`;
+  }
+
+  allocate(size: number, _dtype: DType): WasmStorage {
+    return { backend: this, size, refs: 0, offset: this.heap.allocate(size * 4) };
+  }
+
+  upload(values: ArrayLike<number>, dtype: DType): WasmStorage {
+    const s = this.allocate(values.length, dtype);
+    this.array(s, dtype).set(values);
+    return s;
+  }
+
+  release(storage: Storage): void {
+    if (storage.parent) {
+      if (--storage.parent.refs === 0) this.release(storage.parent);
+      return;
+    }
+    this.heap.free((storage as WasmStorage).offset, storage.size * 4);
+  }
+
+  view(parent: Storage, offset: number, size: number): WasmStorage {
+    parent.refs++;
+    return { backend: this, size, refs: 0, parent, offset: (parent as WasmStorage).offset + offset * 4 };
+  }
+
+  async read(storage: Storage, dtype: DType): Promise<HostArray> {
+    return this.array(storage, dtype).slice();
+  }
+
+  run(op: OpDef, inputs: TensorSlot[], outputs: TensorSlot[], attrs: object): void {
+    if (op.wasm) {
+      const tensor = (t: TensorSlot): WasmTensor => ({ shape: t.shape, dtype: t.dtype, offset: (t.storage as WasmStorage).offset });
+      op.wasm(this, inputs.map(tensor), outputs.map(tensor), attrs);
+      return;
+    }
+    // The reference, on views of the heap (made after any allocation: growing replaces the buffer).
+    const view = (t: TensorSlot) => ({ shape: t.shape, dtype: t.dtype, data: this.array(t.storage, t.dtype) });
+    op.cpu(inputs.map(view), outputs.map(view), attrs);
+  }
+
+  copy(src: Storage, dst: Storage): void {
+    const from = (src as WasmStorage).offset;
+    new Uint8Array(this.heap.memory.buffer).copyWithin((dst as WasmStorage).offset, from, from + src.size * 4);
+  }
+
+  flush(): void {}
+
+  memory(): MemoryInfo {
+    const h = this.heap;
+    return { liveBuffers: h.liveBlocks, liveBytes: h.liveBytes, pooledBuffers: h.pooledBlocks, pooledBytes: h.pooledBytes };
+  }
+
+  gemm(args: GemmArgs): void {
+    gemm(this.heap, this.kernels, args);
+  }
+
+  /** The storage's elements as a typed array over the heap (valid until the next allocation). */
+  private array(storage: Storage, dtype: DType): Float32Array | Int32Array {
+    const offset = (storage as WasmStorage).offset;
+    return dtype === "int32" ? this.heap.i32(offset, storage.size) : this.heap.f32(offset, storage.size);
+  }
+}
