@@ -63,7 +63,7 @@ describe("wasm GEMM", () => {
           // A stored [M, K] (or [K, M] read transposed), B stored [K, N] (or [N, K]).
           const [aM, aK] = transposeA ? [1, M] : [K, 1];
           const [bK, bN] = transposeB ? [1, K] : [N, 1];
-          gemm(heap, kernels, { M, N, K, a, aM, aK, b, bK, bN, c, bias: biasAt });
+          gemm(heap, kernels, { M, N, K, a, aM, aK, b, bK, bN, c, bias: biasAt }, null);
           const got = heap.f32(c, M * N);
           for (let m = 0; m < M; m++)
             for (let n = 0; n < N; n++) {
@@ -86,7 +86,7 @@ describe("wasm GEMM", () => {
     const a = put(values(n * n, 1));
     const b = put(values(n * n, 2));
     const c = heap.allocate(n * n * 4);
-    const run = () => gemm(heap, kernels, { M: n, N: n, K: n, a, aM: n, aK: 1, b, bK: n, bN: 1, c, bias: 0 });
+    const run = () => gemm(heap, kernels, { M: n, N: n, K: n, a, aM: n, aK: 1, b, bK: n, bN: 1, c, bias: 0 }, null);
     run();
     const started = performance.now();
     let runs = 0;
@@ -98,5 +98,36 @@ describe("wasm GEMM", () => {
     const gflops = (2 * n ** 3) / seconds / 1e9;
     console.log(`wasm GEMM ${n}: ${gflops.toFixed(1)} GFLOP/s (one thread)`);
     expect(gflops).toBeGreaterThan(2);
+  });
+});
+
+describe("wasm threads", () => {
+  it("give the same products bit for bit as one thread, split by rows and by columns", async () => {
+    const { WasmBackend } = await import("../src/backend/wasm/wasm-backend");
+    const dl = await import("../src/index");
+    const { withBackend } = await import("../src/tensor/engine");
+    const threaded = await WasmBackend.create("", { threads: 4 });
+    const single = await WasmBackend.create("", { threads: 1 });
+    expect(single.threads).toBe(1);
+    const { helperCount } = await import("../src/backend/wasm/threads");
+    if ((await helperCount()) > 0) expect(threaded.threads).toBeGreaterThan(1); // more than one core: threads must run
+    console.log(`wasm threads here: ${threaded.description}`);
+    const run = (backend: typeof single, f: () => InstanceType<typeof dl.Tensor>) => withBackend(backend, () => f().data());
+    const cases: [number, number, number][] = [
+      [300, 200, 150], // tall: rows
+      [16, 900, 300], // short and wide (a convolution's channels): columns
+    ];
+    for (const [M, N, K] of cases) {
+      const a = values(M * K, 5);
+      const b = values(K * N, 6);
+      const product = () => dl.matmul(dl.tensor(a, { shape: [M, K] }), dl.tensor(b, { shape: [K, N] }));
+      const [one, many] = [await run(single, product), await run(threaded, product)];
+      expect(Array.from(many)).toEqual(Array.from(one));
+    }
+    const x = values(2 * 3 * 20 * 20, 7);
+    const w = values(40 * 3 * 3 * 3, 8);
+    const conv = () => dl.conv2d(dl.tensor(x, { shape: [2, 3, 20, 20] }), dl.tensor(w, { shape: [40, 3, 3, 3] }), null, { padding: 1 });
+    expect(Array.from(await run(threaded, conv))).toEqual(Array.from(await run(single, conv)));
+    threaded.dispose();
   });
 });

@@ -138,6 +138,7 @@ async function cpuSection(args: Args): Promise<void> {
   for (const c of CASES) {
     if (c.name === "matmul 4096³" || (args.only && !args.only.test(c.name))) continue;
     const mine = await measure(() => c.ours(ours), args.budget);
+    if (args.profile) await printProfile(ours, await c.ours(ours));
     const theirs = tf ? await measure(() => c.tfjs(tf), args.budget) : null;
     const jaxs = c.jax ? await measure(() => (c.jax as (j: Jax) => Promise<Made>)(jax), args.budget) : null;
     if (c.flops === 0 && theirs && mine.firstLoss !== undefined && theirs.firstLoss !== undefined) {
@@ -203,8 +204,8 @@ async function main() {
   process.exit(0);
 }
 
-/** This engine's GPU time per kernel over 3 iterations of a case. */
-async function printProfile(gpu: WebGPUBackend, w: Made): Promise<void> {
+/** This engine's time per kernel (GPU) or per op (wasm) over 3 iterations of a case. */
+async function printProfile(gpu: WebGPUBackend | WasmBackend, w: Made): Promise<void> {
   w.run();
   await w.sync();
   const stop = gpu.profile();

@@ -142,6 +142,15 @@ export class Code {
   return_(): this {
     return this.op(0x0f);
   }
+  /** Calls the module's function `index` (the order functions were added in). */
+  call(index: number): this {
+    return this.withIndex(0x10, index);
+  }
+
+  /** Picks the first of two values when the i32 on top is not zero, else the second (stack: a, b, cond). */
+  select(): this {
+    return this.op(0x1b);
+  }
 
   // Locals.
   local_get(l: Local): this {
@@ -225,6 +234,12 @@ export class Code {
   }
   i32_shl(): this {
     return this.op(0x74);
+  }
+  i32_shr_u(): this {
+    return this.op(0x76);
+  }
+  i32_or(): this {
+    return this.op(0x72);
   }
 
   // f32 arithmetic.
@@ -315,6 +330,13 @@ export class ModuleBuilder {
     write(code);
     this.functions.push({ name, params, results, code });
     return this;
+  }
+
+  /** The index of the function added as `name`, for `call`. */
+  indexOf(name: string): number {
+    const i = this.functions.findIndex((f) => f.name === name);
+    if (i < 0) throw new Error(`wasm assembler: no function ${name} yet`);
+    return i;
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * The wasm GEMM driver: C[M×N] = op(A)·op(B) (+ bias) for operands anywhere in the heap, read through
- * element strides (so transposed operands need no copy). It walks the blocks of the GotoBLAS layout
- * (src/backend/wasm/kernels/gemm.ts explains it) and calls the kernels that pack and multiply them.
+ * element strides (so transposed operands need no copy). It packs B once (src/backend/wasm/kernels/
+ * gemm.ts explains the layout), then runs the product as parts: one part on one thread, or a band of
+ * rows (or of columns, when C is wide and short) per thread of the pool, each packing its own rows of A.
  */
 import type { WasmHeap } from "./heap";
 import type { WasmKernels } from "./kernels";
@@ -24,7 +25,43 @@ export interface GemmArgs {
   accumulate?: boolean;
 }
 
-export function gemm(heap: WasmHeap, k: WasmKernels, g: GemmArgs): void {
+/** Runs part(t) for t = 0..parts-1 at once, t = 0 on the calling thread; returns when all are done. */
+export interface PartRunner {
+  readonly threads: number;
+  run(parts: GemmPart[]): void;
+}
+
+/** The arguments of the kernels' gemmPart, in order. */
+export type GemmPart = [
+  a: number,
+  aM: number,
+  aK: number,
+  packedB: number,
+  c: number,
+  N: number,
+  m0: number,
+  m1: number,
+  n0: number,
+  n1: number,
+  K: number,
+  bias: number,
+  accumulate: number,
+  packedA: number,
+  scratch: number,
+];
+
+/** Below this many multiply-adds a product runs on one thread (waking helpers costs more). */
+const MIN_PER_THREAD = 1 << 18;
+
+/** Bands [from, to) of `size` lines cut at multiples of `step`, one per thread with work. */
+function bands(size: number, step: number, threads: number): [number, number][] {
+  const per = Math.ceil(Math.ceil(size / step) / threads) * step;
+  const out: [number, number][] = [];
+  for (let from = 0; from < size; from += per) out.push([from, Math.min(size, from + per)]);
+  return out;
+}
+
+export function gemm(heap: WasmHeap, k: WasmKernels, g: GemmArgs, pool: PartRunner | null): void {
   const { M, N, K } = g;
   if (M === 0 || N === 0) return;
   if (K === 0) {
@@ -37,25 +74,28 @@ export function gemm(heap: WasmHeap, k: WasmKernels, g: GemmArgs): void {
     } else c.fill(0);
     return;
   }
-  const kcMax = Math.min(KC, K);
-  const packedBBytes = Math.ceil(N / NR) * NR * kcMax * 4;
-  const packedABytes = Math.ceil(Math.min(MC, M) / MR) * MR * kcMax * 4;
+  const panels = Math.ceil(N / NR);
+  const packedBBytes = panels * NR * K * 4;
   const packedB = heap.allocate(packedBBytes);
-  const packedA = heap.allocate(packedABytes);
-  const scratch = heap.allocate(MR * NR * 4);
+  for (let k0 = 0; k0 < K; k0 += KC) k.packB(g.b + k0 * g.bK * 4, g.bN, g.bK, N, Math.min(KC, K - k0), packedB + k0 * panels * NR * 4);
+  const threads = pool ? Math.max(1, Math.min(pool.threads, Math.floor((M * N * K) / MIN_PER_THREAD))) : 1;
+  // Rows when C is tall enough for every thread, else columns (a convolution's few output channels).
+  const byRows = M >= N || M >= threads * MC;
+  const cuts = byRows ? bands(M, MR, threads) : bands(N, NR, threads);
+  const packedABytes = Math.ceil(Math.min(MC, M) / MR) * MR * Math.min(KC, K) * 4;
+  const buffers = cuts.map(() => ({ packedA: heap.allocate(packedABytes), scratch: heap.allocate(MR * NR * 4) }));
+  const parts = cuts.map(([from, to], t): GemmPart => {
+    const [m0, m1, n0, n1] = byRows ? [from, to, 0, N] : [0, M, from, to];
+    return [g.a, g.aM, g.aK, packedB, g.c, N, m0, m1, n0, n1, K, g.bias, g.accumulate ? 1 : 0, buffers[t].packedA, buffers[t].scratch];
+  });
   try {
-    for (let k0 = 0; k0 < K; k0 += KC) {
-      const kc = Math.min(KC, K - k0);
-      k.packB(g.b + k0 * g.bK * 4, g.bN, g.bK, N, kc, packedB);
-      for (let m0 = 0; m0 < M; m0 += MC) {
-        const mc = Math.min(MC, M - m0);
-        k.packA(g.a + (m0 * g.aM + k0 * g.aK) * 4, g.aM, g.aK, mc, kc, packedA);
-        k.tiles(packedA, packedB, kc, g.c + m0 * N * 4, N, mc, N, k0 > 0 || g.accumulate ? 1 : 0, g.bias, scratch);
-      }
-    }
+    if (parts.length === 1 || !pool) k.gemmPart(...parts[0]);
+    else pool.run(parts);
   } finally {
-    heap.free(scratch, MR * NR * 4);
-    heap.free(packedA, packedABytes);
+    for (const b of buffers) {
+      heap.free(b.scratch, MR * NR * 4);
+      heap.free(b.packedA, packedABytes);
+    }
     heap.free(packedB, packedBBytes);
   }
 }

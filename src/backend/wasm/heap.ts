@@ -8,6 +8,8 @@
  */
 
 const PAGE = 65536;
+/** Pages of a full wasm32 memory (4 GiB), the maximum a shared memory declares. */
+export const MAX_PAGES = 65536;
 const ALIGN = 64;
 /** The first bytes stay unused: offset 0 means "no tensor" to the kernels (an absent bias). */
 const RESERVED = ALIGN;
@@ -23,13 +25,23 @@ export class WasmHeap {
   pooledBlocks = 0;
   pooledBytes = 0;
 
-  constructor(initialBytes = 16 << 20) {
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil(initialBytes / PAGE) });
+  /** `shared`: a memory threads can share (it then declares the wasm32 maximum, 4 GiB). */
+  constructor(
+    initialBytes = 16 << 20,
+    readonly shared = false,
+  ) {
+    const initial = Math.ceil(initialBytes / PAGE);
+    this.memory = new WebAssembly.Memory(shared ? { initial, maximum: MAX_PAGES, shared: true } : { initial });
   }
 
   /** The bytes a request of `bytes` takes (aligned, never 0). */
   static blockSize(bytes: number): number {
     return Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+  }
+
+  /** Bytes ever handed out (the end of the used part of the memory): flat once a loop's shapes repeat. */
+  get highWater(): number {
+    return this.end;
   }
 
   /** A block of at least `bytes`; returns its byte offset. */

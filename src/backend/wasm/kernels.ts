@@ -4,28 +4,31 @@
  * starts, with relaxed-SIMD fused multiply-adds where the runtime has them.
  */
 import { hasRelaxedSimd, ModuleBuilder } from "./asm";
+import { MAX_PAGES } from "./heap";
+import type { GemmPart } from "./gemm";
 import { addGemmFunctions } from "./kernels/gemm";
 
 /** The exported functions, by name (byte offsets and element counts are i32). */
 export interface WasmKernels {
-  /** A's rows in groups of MR (src/backend/wasm/kernels/gemm.ts). */
-  packA(a: number, aM: number, aK: number, rows: number, kc: number, dst: number): void;
-  /** B's columns in panels of NR. */
+  /** B's columns in panels of NR (src/backend/wasm/kernels/gemm.ts). */
   packB(b: number, bN: number, bK: number, cols: number, kc: number, dst: number): void;
-  tiles(pa: number, pb: number, kc: number, c: number, ldc: number, rows: number, cols: number, accumulate: number, bias: number, scratch: number): void;
+  /** One thread's rows or columns of a product over B packed whole (src/backend/wasm/gemm.ts). */
+  gemmPart(...args: GemmPart): void;
 }
 
 export interface CompiledKernels {
   kernels: WasmKernels;
+  /** The compiled module (helper threads instantiate it over the same memory). */
+  module: WebAssembly.Module;
   /** Whether the multiply-adds are fused (relaxed SIMD). */
   fma: boolean;
 }
 
-/** Compiles the kernels and instantiates them over `memory`. */
-export async function compileKernels(memory: WebAssembly.Memory): Promise<CompiledKernels> {
+/** Compiles the kernels and instantiates them over `memory` (`shared`: a memory threads share). */
+export async function compileKernels(memory: WebAssembly.Memory, shared = false): Promise<CompiledKernels> {
   const fma = hasRelaxedSimd();
-  const bytes = addGemmFunctions(new ModuleBuilder(), fma).build({ initialPages: 1 });
+  const bytes = addGemmFunctions(new ModuleBuilder(), fma).build(shared ? { initialPages: 1, maximumPages: MAX_PAGES, shared: true } : { initialPages: 1 });
   const module = await WebAssembly.compile(bytes as BufferSource);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  return { kernels: instance.exports as unknown as WasmKernels, fma };
+  return { kernels: instance.exports as unknown as WasmKernels, module, fma };
 }

@@ -7,9 +7,11 @@
  */
 import type { OpDef } from "../../ops/op";
 import type { Backend, DType, HostArray, MemoryInfo, Storage, TensorSlot } from "../backend";
+import type { KernelTime } from "../webgpu/profiler";
 import { type GemmArgs, gemm } from "./gemm";
 import { WasmHeap } from "./heap";
 import { compileKernels, type WasmKernels } from "./kernels";
+import { CONTROL_BYTES, canShareMemory, helperCount, ThreadPool } from "./threads";
 
 export interface WasmStorage extends Storage {
   /** Byte offset of element 0 in the heap. */
@@ -34,24 +36,50 @@ export interface WasmContext {
 export class WasmBackend implements Backend, WasmContext {
   readonly kind = "wasm" as const;
 
+  /** Time per op while profiling. */
+  private times: Map<string, KernelTime> | null = null;
+
   private constructor(
     readonly heap: WasmHeap,
     private readonly kernels: WasmKernels,
     /** Whether the kernels use fused multiply-adds (relaxed SIMD). */
     readonly fma: boolean,
     readonly reason: string,
+    /** Helper threads for the GEMMs (null: one thread). */
+    private pool: ThreadPool | null,
+    /** Why there is one thread only, when threads were wanted. */
+    readonly singleThreadReason: string,
   ) {}
 
-  /** Compiles the kernels; `reason` says why this backend runs (shown with its description). */
-  static async create(reason = ""): Promise<WasmBackend> {
-    const heap = new WasmHeap();
-    const { kernels, fma } = await compileKernels(heap.memory);
-    return new WasmBackend(heap, kernels, fma, reason);
+  /**
+   * Compiles the kernels and starts the helper threads. `reason` says why this backend runs (shown with
+   * its description); `threads` caps the threads (default: one per core; 1: no helpers).
+   */
+  static async create(reason = "", options: { threads?: number } = {}): Promise<WasmBackend> {
+    const helpers = Math.min(await helperCount(), (options.threads ?? Number.POSITIVE_INFINITY) - 1);
+    const shared = helpers > 0 && canShareMemory();
+    const heap = new WasmHeap(undefined, shared);
+    const { kernels, module, fma } = await compileKernels(heap.memory, shared);
+    const pool = shared ? await ThreadPool.start(module, heap.memory, heap.allocate(CONTROL_BYTES), helpers, kernels.gemmPart) : null;
+    const single = helpers <= 0 ? (options.threads === 1 ? "" : "one core") : shared ? "" : "the page is not cross-origin isolated, so threads cannot share memory";
+    return new WasmBackend(heap, kernels, fma, reason, pool, single);
+  }
+
+  /** Threads that run the GEMMs (the caller and its helpers). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
   }
 
   get description(): string {
-    const what = `WebAssembly SIMD${this.fma ? " with fused multiply-add" : ""}, 1 thread`;
+    const threads = this.threads === 1 ? `1 thread${this.singleThreadReason ? ` (${this.singleThreadReason})` : ""}` : `${this.threads} threads`;
+    const what = `WebAssembly SIMD${this.fma ? " with fused multiply-add" : ""}, ${threads}`;
     return this.reason ? `wasm (${what}): ${this.reason}` : `wasm (${what})`;
+  }
+
+  /** Stops the helper threads (the backend then runs on one). */
+  dispose(): void {
+    this.pool?.stop();
+    this.pool = null;
   }
 
   allocate(size: number, _dtype: DType): WasmStorage {
@@ -82,6 +110,33 @@ export class WasmBackend implements Backend, WasmContext {
   }
 
   run(op: OpDef, inputs: TensorSlot[], outputs: TensorSlot[], attrs: object): void {
+    if (this.times) {
+      const started = performance.now();
+      this.execute(op, inputs, outputs, attrs);
+      const key = `${op.name}${op.wasm ? "" : " (reference)"}`;
+      const t = this.times.get(key) ?? { kernel: key, calls: 0, ms: 0 };
+      t.calls++;
+      t.ms += performance.now() - started;
+      this.times.set(key, t);
+      return;
+    }
+    this.execute(op, inputs, outputs, attrs);
+  }
+
+  /**
+   * Times every op from now until the returned function is called, which gives the time per op
+   * name (slowest first; "(reference)" marks ops running their CPU reference).
+   */
+  profile(): () => Promise<KernelTime[]> {
+    this.times = new Map();
+    return async () => {
+      const times = [...(this.times?.values() ?? [])].sort((a, b) => b.ms - a.ms);
+      this.times = null;
+      return times;
+    };
+  }
+
+  private execute(op: OpDef, inputs: TensorSlot[], outputs: TensorSlot[], attrs: object): void {
     if (op.wasm) {
       const tensor = (t: TensorSlot): WasmTensor => ({ shape: t.shape, dtype: t.dtype, offset: (t.storage as WasmStorage).offset });
       op.wasm(this, inputs.map(tensor), outputs.map(tensor), attrs);
@@ -105,7 +160,7 @@ export class WasmBackend implements Backend, WasmContext {
   }
 
   gemm(args: GemmArgs): void {
-    gemm(this.heap, this.kernels, args);
+    gemm(this.heap, this.kernels, args, this.pool);
   }
 
   /** The storage's elements as a typed array over the heap (valid until the next allocation). */
