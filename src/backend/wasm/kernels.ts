@@ -4,8 +4,8 @@
  * starts, with relaxed-SIMD fused multiply-adds where the runtime has them.
  */
 import { hasRelaxedSimd, ModuleBuilder } from "./asm";
-import { MAX_PAGES } from "./heap";
 import type { GemmPart } from "./gemm";
+import { MAX_PAGES } from "./heap";
 import { addGemmFunctions } from "./kernels/gemm";
 
 /** The exported functions, by name (byte offsets and element counts are i32). */

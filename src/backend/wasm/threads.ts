@@ -97,7 +97,13 @@ export class ThreadPool implements PartRunner {
    * Starts `count` helpers over `memory` (shared) with the compiled `module`; `control` is the byte
    * offset of a CONTROL_BYTES block reserved for the pool; `runPart` is the caller's own gemmPart.
    */
-  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number, count: number, runPart: (...args: GemmPart) => void): Promise<ThreadPool> {
+  static async start(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    control: number,
+    count: number,
+    runPart: (...args: GemmPart) => void,
+  ): Promise<ThreadPool> {
     const started = await Promise.all(Array.from({ length: count }, () => startWorker(HELPER)));
     await Promise.all(
       started.map(

@@ -61,7 +61,8 @@ export class WasmBackend implements Backend, WasmContext {
     const heap = new WasmHeap(undefined, shared);
     const { kernels, module, fma } = await compileKernels(heap.memory, shared);
     const pool = shared ? await ThreadPool.start(module, heap.memory, heap.allocate(CONTROL_BYTES), helpers, kernels.gemmPart) : null;
-    const single = helpers <= 0 ? (options.threads === 1 ? "" : "one core") : shared ? "" : "the page is not cross-origin isolated, so threads cannot share memory";
+    const single =
+      helpers <= 0 ? (options.threads === 1 ? "" : "one core") : shared ? "" : "the page is not cross-origin isolated, so threads cannot share memory";
     return new WasmBackend(heap, kernels, fma, reason, pool, single);
   }
 

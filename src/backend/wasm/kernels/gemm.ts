@@ -85,38 +85,61 @@ export function addGemmFunctions(m: ModuleBuilder, fma: boolean): ModuleBuilder 
 function addGemmPart(m: ModuleBuilder): void {
   const packA = m.indexOf("packA");
   const tiles = m.indexOf("tiles");
-  m.function("gemmPart", Array.from({ length: 15 }, () => "i32" as const), [], (c) => {
-    const [a, aM, aK, packedB, cBase, N, m0, m1, n0, n1, K, bias, accumulate, packedA, scratch] = Array.from({ length: 15 }, (_, i) => c.param(i));
-    const k0 = c.local("i32");
-    const kc = c.local("i32");
-    const r0 = c.local("i32");
-    const mc = c.local("i32");
-    const block = c.local("i32");
-    const panels = c.local("i32");
-    const columnBias = c.local("i32");
-    // panels = ⌈N / NR⌉; the part's bias starts at column n0 (0 stays 0: no bias).
-    c.local_get(N).i32_const(NR - 1).i32_add().i32_const(3).i32_shr_u().local_set(panels);
-    c.local_get(bias).local_get(n0).i32_const(2).i32_shl().i32_add().i32_const(0).local_get(bias).select().local_set(columnBias);
-    c.for_(k0, 0, K, KC, () => {
-      // kc = min(KC, K − k0)
-      c.local_get(K).local_get(k0).i32_sub().i32_const(KC).local_get(K).local_get(k0).i32_sub().i32_const(KC).i32_lt_s().select().local_set(kc);
-      // block = packedB + (k0·P·NR + n0·kc)·4: this part's first panel in block k0
-      c.local_get(packedB).local_get(k0).local_get(panels).i32_mul().i32_const(3).i32_shl().local_get(n0).local_get(kc).i32_mul().i32_add().i32_const(2).i32_shl().i32_add().local_set(block);
-      c.for_(r0, m0, m1, MC, () => {
-        // mc = min(MC, m1 − r0)
-        c.local_get(m1).local_get(r0).i32_sub().i32_const(MC).local_get(m1).local_get(r0).i32_sub().i32_const(MC).i32_lt_s().select().local_set(mc);
-        // packA(a + (r0·aM + k0·aK)·4, aM, aK, mc, kc, packedA)
-        c.local_get(a).local_get(r0).local_get(aM).i32_mul().local_get(k0).local_get(aK).i32_mul().i32_add().i32_const(2).i32_shl().i32_add();
-        c.local_get(aM).local_get(aK).local_get(mc).local_get(kc).local_get(packedA).call(packA);
-        // tiles(packedA, block, kc, c + (r0·N + n0)·4, N, mc, n1 − n0, k0 > 0 | accumulate, columnBias, scratch)
-        c.local_get(packedA).local_get(block).local_get(kc);
-        c.local_get(cBase).local_get(r0).local_get(N).i32_mul().local_get(n0).i32_add().i32_const(2).i32_shl().i32_add();
-        c.local_get(N).local_get(mc).local_get(n1).local_get(n0).i32_sub();
-        c.local_get(k0).i32_const(0).i32_gt_s().local_get(accumulate).i32_or();
-        c.local_get(columnBias).local_get(scratch).call(tiles);
+  m.function(
+    "gemmPart",
+    Array.from({ length: 15 }, () => "i32" as const),
+    [],
+    (c) => {
+      const [a, aM, aK, packedB, cBase, N, m0, m1, n0, n1, K, bias, accumulate, packedA, scratch] = Array.from({ length: 15 }, (_, i) => c.param(i));
+      const k0 = c.local("i32");
+      const kc = c.local("i32");
+      const r0 = c.local("i32");
+      const mc = c.local("i32");
+      const block = c.local("i32");
+      const panels = c.local("i32");
+      const columnBias = c.local("i32");
+      // panels = ⌈N / NR⌉; the part's bias starts at column n0 (0 stays 0: no bias).
+      c.local_get(N)
+        .i32_const(NR - 1)
+        .i32_add()
+        .i32_const(3)
+        .i32_shr_u()
+        .local_set(panels);
+      c.local_get(bias).local_get(n0).i32_const(2).i32_shl().i32_add().i32_const(0).local_get(bias).select().local_set(columnBias);
+      c.for_(k0, 0, K, KC, () => {
+        // kc = min(KC, K − k0)
+        c.local_get(K).local_get(k0).i32_sub().i32_const(KC).local_get(K).local_get(k0).i32_sub().i32_const(KC).i32_lt_s().select().local_set(kc);
+        // block = packedB + (k0·P·NR + n0·kc)·4: this part's first panel in block k0
+        c.local_get(packedB)
+          .local_get(k0)
+          .local_get(panels)
+          .i32_mul()
+          .i32_const(3)
+          .i32_shl()
+          .local_get(n0)
+          .local_get(kc)
+          .i32_mul()
+          .i32_add()
+          .i32_const(2)
+          .i32_shl()
+          .i32_add()
+          .local_set(block);
+        c.for_(r0, m0, m1, MC, () => {
+          // mc = min(MC, m1 − r0)
+          c.local_get(m1).local_get(r0).i32_sub().i32_const(MC).local_get(m1).local_get(r0).i32_sub().i32_const(MC).i32_lt_s().select().local_set(mc);
+          // packA(a + (r0·aM + k0·aK)·4, aM, aK, mc, kc, packedA)
+          c.local_get(a).local_get(r0).local_get(aM).i32_mul().local_get(k0).local_get(aK).i32_mul().i32_add().i32_const(2).i32_shl().i32_add();
+          c.local_get(aM).local_get(aK).local_get(mc).local_get(kc).local_get(packedA).call(packA);
+          // tiles(packedA, block, kc, c + (r0·N + n0)·4, N, mc, n1 − n0, k0 > 0 | accumulate, columnBias, scratch)
+          c.local_get(packedA).local_get(block).local_get(kc);
+          c.local_get(cBase).local_get(r0).local_get(N).i32_mul().local_get(n0).i32_add().i32_const(2).i32_shl().i32_add();
+          c.local_get(N).local_get(mc).local_get(n1).local_get(n0).i32_sub();
+          c.local_get(k0).i32_const(0).i32_gt_s().local_get(accumulate).i32_or();
+          c.local_get(columnBias).local_get(scratch).call(tiles);
+        });
       });
-    });
-  });
+    },
+  );
 }
 
 /**
