@@ -73,9 +73,9 @@ export interface OpDef<A extends object = object> {
   gpu(ctx: GpuContext, inputs: GpuTensor[], outputs: GpuTensor[], attrs: A): void;
   /**
    * The wasm backend's fast path (WebAssembly SIMD kernels), computing the same as `cpu`; an op
-   * without one runs `cpu` on that backend's memory.
+   * without one, or whose `wasm` returns false for these attrs, runs `cpu` on that backend's memory.
    */
-  wasm?(ctx: WasmContext, inputs: WasmTensor[], outputs: WasmTensor[], attrs: A): void;
+  wasm?(ctx: WasmContext, inputs: WasmTensor[], outputs: WasmTensor[], attrs: A): void | false;
   /** Gradient, written with registry ops; absent for ops that are not differentiable. */
   vjp?(args: VjpArgs<A>): (Tensor | null)[];
   test?: OpTest<A>;

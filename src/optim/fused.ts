@@ -30,6 +30,16 @@ export const fusedUpdateOp: OpDef<UpdateRule> = defineOp<UpdateRule>({
     const state = Object.fromEntries(rule.states.map((name, k) => [name, states[k].data]));
     for (let i = 0; i < param.data.length; i++) param.data[i] = rule.cpu(grad.data[i], param.data[i], state, i);
   },
+  wasm(ctx, [grad], [param, ...states], rule) {
+    // Adam and AdamW have a SIMD kernel; the other rules run the reference on the heap.
+    if (rule.name !== "adam" && rule.name !== "adam/amsgrad") return false;
+    const s = rule.scalars;
+    const decoupled = s.decoupled === 1;
+    const scalars = [decoupled ? 0 : s.weightDecay, decoupled ? 1 - s.lr * s.weightDecay : 1, s.beta1, s.beta2, s.lr / s.bc1, s.bc2Sqrt, s.eps];
+    const [m, v, vmax] = states;
+    const run = rule.name === "adam" ? ctx.kernels.adam : ctx.kernels.adamAmsgrad;
+    run(param.shape[0], grad.offset, param.offset, m.offset, v.offset, vmax ? vmax.offset : 0, ...scalars);
+  },
   gpu(ctx, [grad], [param, ...states], rule) {
     const names = Object.keys(rule.scalars);
     const kernel = cachedKernel(`optimizer/${rule.name}/${rule.states.join(",")}/${names.join(",")}`, () => ({

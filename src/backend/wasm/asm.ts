@@ -238,16 +238,31 @@ export class Code {
   i32_shr_u(): this {
     return this.op(0x76);
   }
+  i32_and(): this {
+    return this.op(0x71);
+  }
   i32_or(): this {
     return this.op(0x72);
   }
 
   // f32 arithmetic.
+  f32_sqrt(): this {
+    return this.op(0x91);
+  }
   f32_add(): this {
     return this.op(0x92);
   }
+  f32_sub(): this {
+    return this.op(0x93);
+  }
   f32_mul(): this {
     return this.op(0x94);
+  }
+  f32_div(): this {
+    return this.op(0x95);
+  }
+  f32_max(): this {
+    return this.op(0x97);
   }
 
   // f32x4 (SIMD).
@@ -268,6 +283,12 @@ export class Code {
   }
   f32x4_max(): this {
     return this.simd(0xe9);
+  }
+  f32x4_sqrt(): this {
+    return this.simd(0xe3);
+  }
+  f32x4_div(): this {
+    return this.simd(0xe7);
   }
   /** a·b + c in one rounding where the hardware fuses it (relaxed SIMD; stack: a, b, c). */
   f32x4_relaxed_madd(): this {

@@ -6,6 +6,7 @@
 import { hasRelaxedSimd, ModuleBuilder } from "./asm";
 import type { GemmPart } from "./gemm";
 import { MAX_PAGES } from "./heap";
+import { type AdamArgs, addAdamFunctions } from "./kernels/adam";
 import { addGemmFunctions } from "./kernels/gemm";
 
 /** The exported functions, by name (byte offsets and element counts are i32). */
@@ -14,6 +15,9 @@ export interface WasmKernels {
   packB(b: number, bN: number, bK: number, cols: number, kc: number, dst: number): void;
   /** One thread's rows or columns of a product over B packed whole (src/backend/wasm/gemm.ts). */
   gemmPart(...args: GemmPart): void;
+  /** Adam's update in place (src/backend/wasm/kernels/adam.ts). */
+  adam(...args: AdamArgs): void;
+  adamAmsgrad(...args: AdamArgs): void;
 }
 
 export interface CompiledKernels {
@@ -27,7 +31,9 @@ export interface CompiledKernels {
 /** Compiles the kernels and instantiates them over `memory` (`shared`: a memory threads share). */
 export async function compileKernels(memory: WebAssembly.Memory, shared = false): Promise<CompiledKernels> {
   const fma = hasRelaxedSimd();
-  const bytes = addGemmFunctions(new ModuleBuilder(), fma).build(shared ? { initialPages: 1, maximumPages: MAX_PAGES, shared: true } : { initialPages: 1 });
+  const builder = addGemmFunctions(new ModuleBuilder(), fma);
+  addAdamFunctions(builder);
+  const bytes = builder.build(shared ? { initialPages: 1, maximumPages: MAX_PAGES, shared: true } : { initialPages: 1 });
   const module = await WebAssembly.compile(bytes as BufferSource);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   return { kernels: instance.exports as unknown as WasmKernels, module, fma };

@@ -31,6 +31,8 @@ export interface WasmContext {
   readonly heap: WasmHeap;
   /** C = op(A)·op(B) (+ bias), operands anywhere in the heap (src/backend/wasm/gemm.ts). */
   gemm(args: GemmArgs): void;
+  /** The compiled kernels, for ops that call one directly. */
+  readonly kernels: WasmKernels;
 }
 
 export class WasmBackend implements Backend, WasmContext {
@@ -41,7 +43,7 @@ export class WasmBackend implements Backend, WasmContext {
 
   private constructor(
     readonly heap: WasmHeap,
-    private readonly kernels: WasmKernels,
+    readonly kernels: WasmKernels,
     /** Whether the kernels use fused multiply-adds (relaxed SIMD). */
     readonly fma: boolean,
     readonly reason: string,
@@ -114,7 +116,7 @@ export class WasmBackend implements Backend, WasmContext {
     if (this.times) {
       const started = performance.now();
       this.execute(op, inputs, outputs, attrs);
-      const key = `${op.name}${op.wasm ? "" : " (reference)"}`;
+      const key = `${op.name}${op.wasm ? "" : " (reference)"}`; // an op whose wasm path declines some attrs counts as fast
       const t = this.times.get(key) ?? { kernel: key, calls: 0, ms: 0 };
       t.calls++;
       t.ms += performance.now() - started;
@@ -140,8 +142,7 @@ export class WasmBackend implements Backend, WasmContext {
   private execute(op: OpDef, inputs: TensorSlot[], outputs: TensorSlot[], attrs: object): void {
     if (op.wasm) {
       const tensor = (t: TensorSlot): WasmTensor => ({ shape: t.shape, dtype: t.dtype, offset: (t.storage as WasmStorage).offset });
-      op.wasm(this, inputs.map(tensor), outputs.map(tensor), attrs);
-      return;
+      if (op.wasm(this, inputs.map(tensor), outputs.map(tensor), attrs) !== false) return;
     }
     // The reference, on views of the heap (made after any allocation: growing replaces the buffer).
     const view = (t: TensorSlot) => ({ shape: t.shape, dtype: t.dtype, data: this.array(t.storage, t.dtype) });
