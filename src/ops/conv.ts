@@ -4,11 +4,12 @@
  * (implicit GEMM): the forward pass and its two gradients, each differentiable in turn:
  *   y  = conv(x, w)                 dx = convBackwardInput(dy, w)    dw = convBackwardWeight(x, dy)
  * convTranspose2d is convBackwardInput run forwards (PyTorch's weight layout [C_in, C_out, KH, KW]).
- * On the wasm backend each is one GEMM per image over the image's columns (src/ops/kernels/im2col.ts).
+ * On the wasm backend each is one GEMM per image over the image's columns (src/backend/wasm/kernels/columns.ts).
  */
 
 import col2imWgsl from "../../shaders/col2im.wgsl?raw";
 import convWgsl from "../../shaders/conv2d.wgsl?raw";
+import type { ColumnArgs } from "../backend/wasm/kernels/columns";
 import type { WasmContext } from "../backend/wasm/wasm-backend";
 import type { GpuContext, GpuTensor } from "../backend/webgpu/context";
 import { cachedKernel, Uniforms } from "../backend/webgpu/kernel";
@@ -17,7 +18,6 @@ import { apply1 } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
 import { add } from "./binary";
 import { gemmGrid, gemmKernel, gemmTile } from "./kernels/gemm";
-import { type ColumnGeometry, col2imAdd, im2col } from "./kernels/im2col";
 import { defineOp, type OpDef, type OpTable, type TensorMeta } from "./op";
 import { sum } from "./reduce";
 import { reshape } from "./shape-ops";
@@ -126,8 +126,28 @@ function recordConv(ctx: GpuContext, mode: 0 | 1 | 2 | 3, a: Binding, b: Binding
   ctx.dispatch(kernel, bindings, u, gemmGrid(tile, M, N, 1));
 }
 
-/** The wasm backend's convolutions: one image at a time, its columns (im2col) and one GEMM. */
-const columnGeometry = (d: Dims, g: ConvGeometry): ColumnGeometry => ({ ...d, ...g });
+/**
+ * The wasm backend's convolutions: one image at a time, its columns (im2col: cols [C_in·KH·KW, OH·OW],
+ * row (ci, i, j) holding what tap (ci, i, j) sees at every output pixel, src/backend/wasm/kernels/
+ * columns.ts) and one GEMM: y = W·cols, dW += dy·colsᵀ, dx = col2im(Wᵀ·dy).
+ */
+const columnArgs = (image: number, cols: number, d: Dims, g: ConvGeometry): ColumnArgs => [
+  image,
+  cols,
+  d.cIn,
+  d.h,
+  d.w,
+  d.oh,
+  d.ow,
+  d.kh,
+  d.kw,
+  g.stride[0],
+  g.stride[1],
+  g.padding[0],
+  g.padding[2],
+  g.dilation[0],
+  g.dilation[1],
+];
 
 /** Calls `each(n, cols)` for every image with a scratch [C_in·KH·KW, OH·OW] block `cols` of the heap. */
 function withColumns(ctx: WasmContext, d: Dims, each: (n: number, cols: number) => void): void {
@@ -195,7 +215,7 @@ export const conv2dOp: OpDef<ConvGeometry> = defineOp<ConvGeometry>({
     const d = dimsOf(x.shape, w.shape, g);
     const [rows, ohw, image] = [d.cIn * d.kh * d.kw, d.oh * d.ow, d.cIn * d.h * d.w];
     withColumns(ctx, d, (n, cols) => {
-      im2col(ctx.heap.f32(x.offset, d.n * image), n * image, columnGeometry(d, g), ctx.heap.f32(cols, rows * ohw));
+      ctx.kernels.im2col(...columnArgs(x.offset + n * image * 4, cols, d, g));
       const out = y.offset + n * d.cOut * ohw * 4;
       ctx.gemm({ M: d.cOut, N: ohw, K: rows, a: w.offset, aM: rows, aK: 1, b: cols, bK: ohw, bN: 1, c: out, bias: 0 });
       if (!bias) return;
@@ -256,7 +276,7 @@ export const conv2dBackwardInputOp: OpDef<BackwardInputAttrs> = defineOp<Backwar
     ctx.heap.f32(dx.offset, d.n * image).fill(0);
     withColumns(ctx, d, (n, cols) => {
       ctx.gemm({ M: rows, N: ohw, K: d.cOut, a: w.offset, aM: 1, aK: rows, b: dy.offset + n * d.cOut * ohw * 4, bK: ohw, bN: 1, c: cols, bias: 0 });
-      col2imAdd(ctx.heap.f32(cols, rows * ohw), columnGeometry(d, g), ctx.heap.f32(dx.offset, d.n * image), n * image);
+      ctx.kernels.col2imAdd(...columnArgs(dx.offset + n * image * 4, cols, d, g));
     });
   },
   vjp: ({ inputs: [dy, w], dy: g, attrs, needs }) => {
@@ -298,7 +318,7 @@ export const conv2dBackwardWeightOp: OpDef<BackwardWeightAttrs> = defineOp<Backw
     const [rows, ohw, image] = [d.cIn * d.kh * d.kw, d.oh * d.ow, d.cIn * d.h * d.w];
     ctx.heap.f32(dw.offset, d.cOut * rows).fill(0);
     withColumns(ctx, d, (n, cols) => {
-      im2col(ctx.heap.f32(x.offset, d.n * image), n * image, columnGeometry(d, g), ctx.heap.f32(cols, rows * ohw));
+      ctx.kernels.im2col(...columnArgs(x.offset + n * image * 4, cols, d, g));
       const a = dy.offset + n * d.cOut * ohw * 4;
       ctx.gemm({ M: d.cOut, N: rows, K: ohw, a, aM: ohw, aK: 1, b: cols, bK: 1, bN: ohw, c: dw.offset, bias: 0, accumulate: true });
     });

@@ -75,7 +75,7 @@ export interface OpDef<A extends object = object> {
    * The wasm backend's fast path (WebAssembly SIMD kernels), computing the same as `cpu`; an op
    * without one, or whose `wasm` returns false for these attrs, runs `cpu` on that backend's memory.
    */
-  wasm?(ctx: WasmContext, inputs: WasmTensor[], outputs: WasmTensor[], attrs: A): void | false;
+  wasm?(ctx: WasmContext, inputs: WasmTensor[], outputs: WasmTensor[], attrs: A): false | undefined;
   /** Gradient, written with registry ops; absent for ops that are not differentiable. */
   vjp?(args: VjpArgs<A>): (Tensor | null)[];
   test?: OpTest<A>;

@@ -7,6 +7,7 @@ import { hasRelaxedSimd, ModuleBuilder } from "./asm";
 import type { GemmPart } from "./gemm";
 import { MAX_PAGES } from "./heap";
 import { type AdamArgs, addAdamFunctions } from "./kernels/adam";
+import { addColumnFunctions, type ColumnArgs } from "./kernels/columns";
 import { addGemmFunctions } from "./kernels/gemm";
 
 /** The exported functions, by name (byte offsets and element counts are i32). */
@@ -18,6 +19,9 @@ export interface WasmKernels {
   /** Adam's update in place (src/backend/wasm/kernels/adam.ts). */
   adam(...args: AdamArgs): void;
   adamAmsgrad(...args: AdamArgs): void;
+  /** A convolution's columns of one image, and their sum back into an image (src/backend/wasm/kernels/columns.ts). */
+  im2col(...args: ColumnArgs): void;
+  col2imAdd(...args: ColumnArgs): void;
 }
 
 export interface CompiledKernels {
@@ -33,6 +37,7 @@ export async function compileKernels(memory: WebAssembly.Memory, shared = false)
   const fma = hasRelaxedSimd();
   const builder = addGemmFunctions(new ModuleBuilder(), fma);
   addAdamFunctions(builder);
+  addColumnFunctions(builder);
   const bytes = builder.build(shared ? { initialPages: 1, maximumPages: MAX_PAGES, shared: true } : { initialPages: 1 });
   const module = await WebAssembly.compile(bytes as BufferSource);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
