@@ -264,6 +264,9 @@ export class Code {
   f32_max(): this {
     return this.op(0x97);
   }
+  f32_gt(): this {
+    return this.op(0x5e);
+  }
 
   // f32x4 (SIMD).
   f32x4_splat(): this {
@@ -283,6 +286,14 @@ export class Code {
   }
   f32x4_max(): this {
     return this.simd(0xe9);
+  }
+  /** Lane masks: all ones where a > b. */
+  f32x4_gt(): this {
+    return this.simd(0x44);
+  }
+  /** Bits of the first where the mask is set, else of the second (stack: first, second, mask). */
+  v128_bitselect(): this {
+    return this.simd(0x52);
   }
   f32x4_sqrt(): this {
     return this.simd(0xe3);

@@ -8,7 +8,11 @@ import type { GemmPart } from "./gemm";
 import { MAX_PAGES } from "./heap";
 import { type AdamArgs, addAdamFunctions } from "./kernels/adam";
 import { addColumnFunctions, type ColumnArgs } from "./kernels/columns";
+import { addElementwiseFunctions, type Mode } from "./kernels/elementwise";
 import { addGemmFunctions } from "./kernels/gemm";
+
+/** An elementwise kernel: (n, a, b, out, p0, p1), byte offsets. */
+export type ElementwiseKernel = (n: number, a: number, b: number, out: number, p0: number, p1: number) => void;
 
 /** The exported functions, by name (byte offsets and element counts are i32). */
 export interface WasmKernels {
@@ -19,6 +23,8 @@ export interface WasmKernels {
   /** Adam's update in place (src/backend/wasm/kernels/adam.ts). */
   adam(...args: AdamArgs): void;
   adamAmsgrad(...args: AdamArgs): void;
+  /** The elementwise kernels by "op/mode" (src/backend/wasm/kernels/elementwise.ts). */
+  readonly [elementwise: `${string}/${Mode}`]: ElementwiseKernel;
   /** A convolution's columns of one image, and their sum back into an image (src/backend/wasm/kernels/columns.ts). */
   im2col(...args: ColumnArgs): void;
   col2imAdd(...args: ColumnArgs): void;
@@ -38,6 +44,7 @@ export async function compileKernels(memory: WebAssembly.Memory, shared = false)
   const builder = addGemmFunctions(new ModuleBuilder(), fma);
   addAdamFunctions(builder);
   addColumnFunctions(builder);
+  addElementwiseFunctions(builder);
   const bytes = builder.build(shared ? { initialPages: 1, maximumPages: MAX_PAGES, shared: true } : { initialPages: 1 });
   const module = await WebAssembly.compile(bytes as BufferSource);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });

@@ -6,11 +6,13 @@
  * at a time. Work runs when it is asked for (there is no queue to submit), as on the CPU backend.
  */
 import type { OpDef } from "../../ops/op";
+import { broadcastStrides, coalesceDims, sameShape, sizeOf } from "../../tensor/shape";
 import type { Backend, DType, HostArray, MemoryInfo, Storage, TensorSlot } from "../backend";
 import type { KernelTime } from "../webgpu/profiler";
 import { type GemmArgs, gemm } from "./gemm";
 import { WasmHeap } from "./heap";
 import { compileKernels, type WasmKernels } from "./kernels";
+import { ELEMENTWISE_FORMULAS } from "./kernels/elementwise";
 import { CONTROL_BYTES, canShareMemory, helperCount, ThreadPool } from "./threads";
 
 export interface WasmStorage extends Storage {
@@ -33,6 +35,11 @@ export interface WasmContext {
   gemm(args: GemmArgs): void;
   /** The compiled kernels, for ops that call one directly. */
   readonly kernels: WasmKernels;
+  /**
+   * Runs the elementwise op `name` with its kernel (src/backend/wasm/kernels/elementwise.ts) over
+   * broadcast float32 inputs; false when it has none, or the layout needs the reference.
+   */
+  elementwise(name: string, inputs: WasmTensor[], out: WasmTensor, params: [number, number]): false | undefined;
 }
 
 export class WasmBackend implements Backend, WasmContext {
@@ -115,8 +122,8 @@ export class WasmBackend implements Backend, WasmContext {
   run(op: OpDef, inputs: TensorSlot[], outputs: TensorSlot[], attrs: object): void {
     if (this.times) {
       const started = performance.now();
-      this.execute(op, inputs, outputs, attrs);
-      const key = `${op.name}${op.wasm ? "" : " (reference)"}`; // an op whose wasm path declines some attrs counts as fast
+      const fast = this.execute(op, inputs, outputs, attrs);
+      const key = `${op.name}${fast ? "" : " (reference)"}`;
       const t = this.times.get(key) ?? { kernel: key, calls: 0, ms: 0 };
       t.calls++;
       t.ms += performance.now() - started;
@@ -139,14 +146,16 @@ export class WasmBackend implements Backend, WasmContext {
     };
   }
 
-  private execute(op: OpDef, inputs: TensorSlot[], outputs: TensorSlot[], attrs: object): void {
+  /** Runs the op: its wasm kernel when it has one for these inputs (returns true), else its reference. */
+  private execute(op: OpDef, inputs: TensorSlot[], outputs: TensorSlot[], attrs: object): boolean {
     if (op.wasm) {
       const tensor = (t: TensorSlot): WasmTensor => ({ shape: t.shape, dtype: t.dtype, offset: (t.storage as WasmStorage).offset });
-      if (op.wasm(this, inputs.map(tensor), outputs.map(tensor), attrs) !== false) return;
+      if (op.wasm(this, inputs.map(tensor), outputs.map(tensor), attrs) !== false) return true;
     }
     // The reference, on views of the heap (made after any allocation: growing replaces the buffer).
     const view = (t: TensorSlot) => ({ shape: t.shape, dtype: t.dtype, data: this.array(t.storage, t.dtype) });
     op.cpu(inputs.map(view), outputs.map(view), attrs);
+    return false;
   }
 
   copy(src: Storage, dst: Storage): void {
@@ -159,6 +168,43 @@ export class WasmBackend implements Backend, WasmContext {
   memory(): MemoryInfo {
     const h = this.heap;
     return { liveBuffers: h.liveBlocks, liveBytes: h.liveBytes, pooledBuffers: h.pooledBlocks, pooledBytes: h.pooledBytes };
+  }
+
+  elementwise(name: string, inputs: WasmTensor[], out: WasmTensor, [p0, p1]: [number, number]): false | undefined {
+    if (!Object.hasOwn(ELEMENTWISE_FORMULAS, name) || [...inputs, out].some((t) => t.dtype !== "float32")) return false;
+    const [a, b = a] = inputs;
+    if (inputs.every((t) => sameShape(t.shape, out.shape))) {
+      this.kernels[`${name}/vv`](sizeOf(out.shape), a.offset, b.offset, out.offset, p0, p1);
+      return;
+    }
+    // Broadcasting: merged dims, the innermost run by the kernel (both stepping, or one held), the
+    // outer ones walked here like an odometer.
+    const { shape, strides } = coalesceDims(
+      out.shape,
+      [a, b].map((t) => broadcastStrides(t.shape, out.shape)),
+    );
+    const last = shape.length - 1;
+    const [sa, sb] = strides;
+    const inner = last >= 0 ? shape[last] : 1;
+    const mode =
+      last < 0 ? "vv" : sa[last] === 1 && sb[last] === 1 ? "vv" : sa[last] === 1 && sb[last] === 0 ? "vs" : sa[last] === 0 && sb[last] === 1 ? "sv" : null;
+    if (!mode) return false;
+    const kernel = this.kernels[`${name}/${mode}`];
+    const index = new Array<number>(Math.max(last, 0)).fill(0);
+    let [aAt, bAt] = [0, 0];
+    const outer = sizeOf(out.shape) / inner;
+    for (let o = 0; o < outer; o++) {
+      kernel(inner, a.offset + aAt * 4, b.offset + bAt * 4, out.offset + o * inner * 4, p0, p1);
+      for (let d = last - 1; d >= 0; d--) {
+        index[d]++;
+        aAt += sa[d];
+        bAt += sb[d];
+        if (index[d] < shape[d]) break;
+        aAt -= sa[d] * shape[d];
+        bAt -= sb[d] * shape[d];
+        index[d] = 0;
+      }
+    }
   }
 
   gemm(args: GemmArgs): void {

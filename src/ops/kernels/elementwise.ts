@@ -141,6 +141,8 @@ export function elementwise<A extends object = Record<string, never>>(spec: Elem
     gpu(ctx, inputs, [out], attrs) {
       recordElementwise(ctx, spec.name, spec.wgsl, inputs, out, params(attrs));
     },
+    // The ops with a WebAssembly formula (src/backend/wasm/kernels/elementwise.ts) run it; the rest their reference.
+    wasm: (ctx, inputs, [out], attrs) => ctx.elementwise(spec.name, inputs, out, params(attrs)),
     vjp: spec.vjp,
     test: spec.test,
   });

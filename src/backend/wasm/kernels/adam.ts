@@ -7,52 +7,16 @@
  *   m = β1·m + (1 − β1)·g;   v = β2·v + (1 − β2)·g²   (AMSGrad: vmax = max(vmax, v), used for v)
  *   p = p − step·m / (√v / bc2Sqrt + eps),   step = lr / (1 − β1^t),  bc2Sqrt = √(1 − β2^t)
  *
- * The same formula is emitted twice, for 4-lane vectors and for single floats (`Lanes` below), so the
- * vector loop and the tail cannot disagree.
+ * The same formula is emitted twice, for 4-lane vectors and for single floats (`Lanes`, from
+ * ./elementwise.ts), so the vector loop and the tail cannot disagree.
  */
-import type { Code, Local, ModuleBuilder } from "../asm";
+import type { Local, ModuleBuilder } from "../asm";
+import { type Lanes, SCALAR, VECTOR } from "./elementwise";
 
 /** adam(n, grad, param, m, v, vmax, wdCoupled, decay, beta1, beta2, step, bc2Sqrt, eps): byte offsets; vmax only for AMSGrad. */
 export type AdamArgs = [n: number, grad: number, param: number, m: number, v: number, vmax: number, ...scalars: number[]];
 
 const SCALARS = ["wdCoupled", "decay", "beta1", "beta2", "step", "bc2Sqrt", "eps"] as const;
-
-/** The instructions one formula needs, for vectors or for single floats. */
-interface Lanes {
-  width: number;
-  load(c: Code): void;
-  store(c: Code): void;
-  add(c: Code): void;
-  sub(c: Code): void;
-  mul(c: Code): void;
-  div(c: Code): void;
-  sqrt(c: Code): void;
-  max(c: Code): void;
-}
-
-const VECTOR: Lanes = {
-  width: 4,
-  load: (c) => c.v128_load(),
-  store: (c) => c.v128_store(),
-  add: (c) => c.f32x4_add(),
-  sub: (c) => c.f32x4_sub(),
-  mul: (c) => c.f32x4_mul(),
-  div: (c) => c.f32x4_div(),
-  sqrt: (c) => c.f32x4_sqrt(),
-  max: (c) => c.f32x4_max(),
-};
-
-const SCALAR: Lanes = {
-  width: 1,
-  load: (c) => c.f32_load(),
-  store: (c) => c.f32_store(),
-  add: (c) => c.f32_add(),
-  sub: (c) => c.f32_sub(),
-  mul: (c) => c.f32_mul(),
-  div: (c) => c.f32_div(),
-  sqrt: (c) => c.f32_sqrt(),
-  max: (c) => c.f32_max(),
-};
 
 /** Adds `adam` and `adamAmsgrad`. */
 export function addAdamFunctions(m: ModuleBuilder): void {
@@ -69,8 +33,7 @@ export function addAdamFunctions(m: ModuleBuilder): void {
       // vectorEnd = n − n mod 4
       c.local_get(n).i32_const(-4).i32_and().local_set(vectorEnd);
       const element = (lanes: Lanes, s: Record<(typeof SCALARS)[number], Local>) => {
-        const type = lanes.width === 4 ? "v128" : "f32";
-        const [g, p, mi, vi] = [c.local(type), c.local(type), c.local(type), c.local(type)];
+        const [g, p, mi, vi] = [c.local(lanes.type), c.local(lanes.type), c.local(lanes.type), c.local(lanes.type)];
         const one = () => (lanes.width === 4 ? c.f32_const(1).f32x4_splat() : c.f32_const(1));
         const address = (base: Local) => c.local_get(base).local_get(at).i32_add();
         // p and g = grad + wdCoupled·p (p before decay)

@@ -1,0 +1,169 @@
+/**
+ * Elementwise ops as WebAssembly SIMD: the wasm half of the registry ops named below (their CPU
+ * reference and WGSL sit with the op, in src/ops/binary.ts and src/ops/unary.ts; the registry tests
+ * hold the three to the same numbers). Each formula is written once over `Lanes` and emitted for
+ * 4-lane vectors and for the scalar tail. Each op gets three functions, name/mode(n, a, b, out, p0, p1),
+ * for the innermost run of a broadcast: "vv" both operands step, "vs" b stays (a broadcast scalar),
+ * "sv" a stays; the driver (WasmBackend.elementwise) walks the outer dimensions.
+ */
+import type { Code, Local, ModuleBuilder } from "../asm";
+
+/** The instructions a formula needs, for vectors or single floats. */
+export interface Lanes {
+  type: "v128" | "f32";
+  width: number;
+  load(c: Code): void;
+  store(c: Code): void;
+  /** Spreads the f32 on the stack over the lanes (nothing for single floats). */
+  splat(c: Code): void;
+  add(c: Code): void;
+  sub(c: Code): void;
+  mul(c: Code): void;
+  div(c: Code): void;
+  sqrt(c: Code): void;
+  max(c: Code): void;
+  /** Replaces the value on the stack by "is it > 0" (a lane mask, or an i32). */
+  positive(c: Code): void;
+  /** Stack: ifTrue, ifFalse, condition (from `positive`) -> the chosen value. */
+  select(c: Code): void;
+}
+
+export const VECTOR: Lanes = {
+  type: "v128",
+  width: 4,
+  load: (c) => c.v128_load(),
+  store: (c) => c.v128_store(),
+  splat: (c) => c.f32x4_splat(),
+  add: (c) => c.f32x4_add(),
+  sub: (c) => c.f32x4_sub(),
+  mul: (c) => c.f32x4_mul(),
+  div: (c) => c.f32x4_div(),
+  sqrt: (c) => c.f32x4_sqrt(),
+  max: (c) => c.f32x4_max(),
+  positive: (c) => c.f32_const(0).f32x4_splat().f32x4_gt(),
+  select: (c) => c.v128_bitselect(),
+};
+
+export const SCALAR: Lanes = {
+  type: "f32",
+  width: 1,
+  load: (c) => c.f32_load(),
+  store: (c) => c.f32_store(),
+  splat: () => {},
+  add: (c) => c.f32_add(),
+  sub: (c) => c.f32_sub(),
+  mul: (c) => c.f32_mul(),
+  div: (c) => c.f32_div(),
+  sqrt: (c) => c.f32_sqrt(),
+  max: (c) => c.f32_max(),
+  positive: (c) => c.f32_const(0).f32_gt(),
+  select: (c) => c.select(),
+};
+
+/** A formula: pushes the result for operands a, b and parameters p0, p1 (all locals of the lane type). */
+type Formula = (c: Code, l: Lanes, a: Local, b: Local, p0: Local, p1: Local) => void;
+
+const binary =
+  (op: "add" | "sub" | "mul" | "div"): Formula =>
+  (c, l, a, b) => {
+    c.local_get(a).local_get(b);
+    l[op](c);
+  };
+
+/** The ops with a kernel, by registry name. */
+export const ELEMENTWISE_FORMULAS: Record<string, Formula> = {
+  add: binary("add"),
+  sub: binary("sub"),
+  mul: binary("mul"),
+  div: binary("div"),
+  // a·scale + shift
+  affine: (c, l, a, _b, p0, p1) => {
+    c.local_get(a).local_get(p0);
+    l.mul(c);
+    c.local_get(p1);
+    l.add(c);
+  },
+  // max(x, 0): NaN stays NaN, as Math.max
+  relu: (c, l, a) => {
+    c.local_get(a).f32_const(0);
+    l.splat(c);
+    l.max(c);
+  },
+  // x > 0 ? x : slope·x
+  leakyRelu: (c, l, a, _b, p0) => {
+    c.local_get(a).local_get(p0).local_get(a);
+    l.mul(c);
+    c.local_get(a);
+    l.positive(c);
+    l.select(c);
+  },
+  // (dy, x): x > 0 ? dy : 0
+  reluBackward: (c, l, a, b) => {
+    c.local_get(a).f32_const(0);
+    l.splat(c);
+    c.local_get(b);
+    l.positive(c);
+    l.select(c);
+  },
+  // (dy, x): x > 0 ? dy : slope·dy
+  leakyReluBackward: (c, l, a, b, p0) => {
+    c.local_get(a).local_get(p0).local_get(a);
+    l.mul(c);
+    c.local_get(b);
+    l.positive(c);
+    l.select(c);
+  },
+};
+
+export const MODES = ["vv", "vs", "sv"] as const;
+export type Mode = (typeof MODES)[number];
+
+/** Adds name/mode(n, a, b, out, p0, p1) for every formula and mode. */
+export function addElementwiseFunctions(m: ModuleBuilder): void {
+  for (const [name, formula] of Object.entries(ELEMENTWISE_FORMULAS))
+    for (const mode of MODES)
+      m.function(`${name}/${mode}`, ["i32", "i32", "i32", "i32", "f32", "f32"], [], (c) => {
+        const [n, aBase, bBase, out, p0, p1] = [0, 1, 2, 3, 4, 5].map((i) => c.param(i));
+        const i = c.local("i32");
+        const at = c.local("i32");
+        const vectorEnd = c.local("i32");
+        c.local_get(n).i32_const(-4).i32_and().local_set(vectorEnd);
+        const run = (l: Lanes, from: number | Local, to: Local) => {
+          const [a, b, q0, q1] = [c.local(l.type), c.local(l.type), c.local(l.type), c.local(l.type)];
+          c.local_get(p0);
+          l.splat(c);
+          c.local_set(q0);
+          c.local_get(p1);
+          l.splat(c);
+          c.local_set(q1);
+          // A broadcast operand is read once: its single value, spread over the lanes.
+          for (const [still, base, local] of [
+            [mode === "sv", aBase, a],
+            [mode === "vs", bBase, b],
+          ] as const) {
+            if (!still) continue;
+            c.local_get(base).f32_load();
+            l.splat(c);
+            c.local_set(local);
+          }
+          c.for_(i, from, to, l.width, () => {
+            c.local_get(i).i32_const(2).i32_shl().local_set(at);
+            if (mode !== "sv") {
+              c.local_get(aBase).local_get(at).i32_add();
+              l.load(c);
+              c.local_set(a);
+            }
+            if (mode !== "vs") {
+              c.local_get(bBase).local_get(at).i32_add();
+              l.load(c);
+              c.local_set(b);
+            }
+            c.local_get(out).local_get(at).i32_add();
+            formula(c, l, a, b, q0, q1);
+            l.store(c);
+          });
+        };
+        run(VECTOR, 0, vectorEnd);
+        run(SCALAR, vectorEnd, n);
+      });
+}
