@@ -6,10 +6,12 @@
 
 import poolWgsl from "../../shaders/pool2d.wgsl?raw";
 import upsampleWgsl from "../../shaders/upsample.wgsl?raw";
+import type { PoolArgs } from "../backend/wasm/kernels/pool";
 import type { GpuContext, GpuTensor } from "../backend/webgpu/context";
 import { cachedKernel, fillTemplate, Uniforms } from "../backend/webgpu/kernel";
 import { check, fmtShape } from "../errors";
 import { apply, apply1 } from "../tensor/engine";
+import { sizeOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
 import { defineOp, type OpDef, type OpTable, type TensorMeta } from "./op";
 import { type Pair, pair, poolOutSize } from "./sizes";
@@ -134,6 +136,12 @@ function recordPool(ctx: GpuContext, mode: number, a: PoolAttrs, input: number[]
   ctx.dispatch(kernel, bindings, u, [Math.min(Math.ceil(total / 256), ctx.tuning.gridWorkgroups)]);
 }
 
+/** The wasm max-pooling kernels' arguments (src/backend/wasm/kernels/pool.ts). */
+function poolArgs(src: number, dst: number, idx: number, input: number[], output: number[], a: PoolAttrs): PoolArgs {
+  const [n, c, h, w] = input;
+  return [src, dst, idx, n * c, h, w, output[2], output[3], ...a.kernel, ...a.stride, ...a.padding, ...a.dilation];
+}
+
 export interface MaxPool2dOptions {
   /** Defaults to the kernel size. */
   stride?: Pair;
@@ -198,6 +206,9 @@ export const maxPool2dOp: OpDef<PoolAttrs> = defineOp<PoolAttrs>({
   gpu(ctx, [x], [y, idx], a) {
     recordPool(ctx, 0, a, x.shape, y.shape, x, y, idx);
   },
+  wasm(ctx, [x], [y, idx], a) {
+    ctx.kernels.maxPool2d(...poolArgs(x.offset, y.offset, idx.offset, x.shape, y.shape, a));
+  },
   vjp: ({ inputs: [x], outputs: [, idx], dy, attrs }) => [apply1(maxPool2dBackwardOp, [dy, idx], { ...attrs, inputShape: x.shape })],
   test: {
     cases: [
@@ -223,6 +234,10 @@ export const maxPool2dBackwardOp: OpDef<BackwardAttrs> = defineOp<BackwardAttrs>
   },
   gpu(ctx, [dy, idx], [dx], a) {
     recordPool(ctx, 2, a, a.inputShape, dy.shape, dy, dx, idx);
+  },
+  wasm(ctx, [dy, idx], [dx], a) {
+    ctx.heap.f32(dx.offset, sizeOf(a.inputShape)).fill(0);
+    ctx.kernels.maxPool2dBackward(...poolArgs(dy.offset, dx.offset, idx.offset, a.inputShape, dy.shape, a));
   },
   test: {
     cases: POOL_CASES.map((attrs) => {

@@ -10,6 +10,7 @@ import { type AdamArgs, addAdamFunctions } from "./kernels/adam";
 import { addColumnFunctions, type ColumnArgs } from "./kernels/columns";
 import { addElementwiseFunctions, type Mode } from "./kernels/elementwise";
 import { addGemmFunctions } from "./kernels/gemm";
+import { addPoolFunctions, type PoolArgs } from "./kernels/pool";
 
 /** An elementwise kernel: (n, a, b, out, p0, p1), byte offsets. */
 export type ElementwiseKernel = (n: number, a: number, b: number, out: number, p0: number, p1: number) => void;
@@ -28,6 +29,9 @@ export interface WasmKernels {
   /** A convolution's columns of one image, and their sum back into an image (src/backend/wasm/kernels/columns.ts). */
   im2col(...args: ColumnArgs): void;
   col2imAdd(...args: ColumnArgs): void;
+  /** Max pooling and its gradient (src/backend/wasm/kernels/pool.ts). */
+  maxPool2d(...args: PoolArgs): void;
+  maxPool2dBackward(...args: PoolArgs): void;
 }
 
 export interface CompiledKernels {
@@ -45,6 +49,7 @@ export async function compileKernels(memory: WebAssembly.Memory, shared = false)
   addAdamFunctions(builder);
   addColumnFunctions(builder);
   addElementwiseFunctions(builder);
+  addPoolFunctions(builder);
   const bytes = builder.build(shared ? { initialPages: 1, maximumPages: MAX_PAGES, shared: true } : { initialPages: 1 });
   const module = await WebAssembly.compile(bytes as BufferSource);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
