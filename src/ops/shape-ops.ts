@@ -7,7 +7,7 @@ import { check, fmtShape } from "../errors";
 import { apply, apply1 } from "../tensor/engine";
 import { broadcastStrides, inferReshape, normalizeDim, sizeOf, stridesOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
-import { copyOnCpu, copyOnGpu, fillOnGpu } from "./kernels/copy";
+import { copyOnCpu, copyOnGpu, copyOnWasm, fillOnGpu } from "./kernels/copy";
 import { defineOp, type OpDef, type OpTable } from "./op";
 
 /** Same elements, new shape; shares storage with its input (no copy). d/dx: reshape back. */
@@ -49,6 +49,9 @@ export const permuteOp = defineOp<{ dims: number[] }>({
   },
   gpu(ctx, [x], [y], { dims }) {
     copyOnGpu(ctx, x.binding, y.binding, permuteCopy(x.shape, dims));
+  },
+  wasm(ctx, [x], [y], { dims }) {
+    copyOnWasm(ctx, x, y, permuteCopy(x.shape, dims));
   },
   vjp: ({ dy, attrs: { dims } }) => {
     const inverse = new Array<number>(dims.length);
@@ -95,6 +98,9 @@ export const expandOp = defineOp<{ shape: number[] }>({
   gpu(ctx, [x], [y]) {
     copyOnGpu(ctx, x.binding, y.binding, expandCopy(x.shape, y.shape));
   },
+  wasm(ctx, [x], [y]) {
+    copyOnWasm(ctx, x, y, expandCopy(x.shape, y.shape));
+  },
   vjp: ({ dy }) => [dy], // autograd sums it back to the input's shape
   test: {
     cases: [
@@ -128,6 +134,9 @@ export const sliceOp: OpDef<{ begin: number[]; size: number[] }> = defineOp<{ be
   },
   gpu(ctx, [x], [y], { begin, size }) {
     copyOnGpu(ctx, x.binding, y.binding, sliceCopy(x.shape, begin, size));
+  },
+  wasm(ctx, [x], [y], { begin, size }) {
+    copyOnWasm(ctx, x, y, sliceCopy(x.shape, begin, size));
   },
   vjp: ({ inputs: [x], dy, attrs: { begin, size } }) => [
     apply1(padOp, [dy], { before: begin, after: x.shape.map((d, i) => d - begin[i] - size[i]), value: 0 }),
@@ -165,6 +174,10 @@ export const padOp: OpDef<{ before: number[]; after: number[]; value: number }> 
     fillOnGpu(ctx, y.binding, sizeOf(y.shape), value, y.dtype);
     copyOnGpu(ctx, x.binding, y.binding, padCopy(x.shape, y.shape, before));
   },
+  wasm(ctx, [x], [y], { before, value }) {
+    (y.dtype === "int32" ? ctx.heap.i32(y.offset, sizeOf(y.shape)) : ctx.heap.f32(y.offset, sizeOf(y.shape))).fill(value);
+    copyOnWasm(ctx, x, y, padCopy(x.shape, y.shape, before));
+  },
   vjp: ({ inputs: [x], dy, attrs: { before } }) => [apply1(sliceOp, [dy], { begin: before, size: x.shape })],
   test: {
     cases: [
@@ -201,6 +214,13 @@ export const catOp = defineOp<{ dim: number }>({
     let at = 0;
     for (const x of inputs) {
       copyOnCpu(x.data, y.data, catCopy(x.shape, y.shape, dim, at));
+      at += x.shape[dim];
+    }
+  },
+  wasm(ctx, inputs, [y], { dim }) {
+    let at = 0;
+    for (const x of inputs) {
+      copyOnWasm(ctx, x, y, catCopy(x.shape, y.shape, dim, at));
       at += x.shape[dim];
     }
   },

@@ -1,11 +1,13 @@
 /**
- * Strided copies and fills, on the CPU and as dispatches of shaders/copy.wgsl and shaders/fill.wgsl:
+ * Strided copies and fills, on the CPU, on the wasm backend's heap, and as dispatches of
+ * shaders/copy.wgsl and shaders/fill.wgsl:
  * the building blocks of every data-movement op (permute, expand, slice, cat, pad, creation).
  */
 
 import copyWgsl from "../../../shaders/copy.wgsl?raw";
 import fillWgsl from "../../../shaders/fill.wgsl?raw";
 import type { HostArray } from "../../backend/backend";
+import type { WasmContext, WasmTensor } from "../../backend/wasm/wasm-backend";
 import type { GpuBinding, GpuContext } from "../../backend/webgpu/context";
 import { cachedKernel, Uniforms } from "../../backend/webgpu/kernel";
 import { check } from "../../errors";
@@ -35,6 +37,42 @@ export function copyOnCpu(src: HostArray, dst: HostArray, c: StridedCopy): void 
       d += coord * dstStrides[k];
     }
     dst[d] = src[s];
+  }
+}
+
+/**
+ * The strided copy on the wasm backend's heap: the dims merged, then each innermost run copied in one
+ * call (a contiguous run with copyWithin, a broadcast one with fill, others element by element), the
+ * outer dims walked like an odometer. Both tensors are 4-byte elements of one heap.
+ */
+export function copyOnWasm(ctx: WasmContext, src: WasmTensor, dst: WasmTensor, c: StridedCopy): void {
+  const n = sizeOf(c.shape);
+  if (n === 0) return;
+  const merged = coalesceDims(c.shape, [c.srcStrides, c.dstStrides]);
+  const shape = merged.shape.length ? merged.shape : [1];
+  const [srcStrides, dstStrides] = merged.shape.length ? merged.strides : [[1], [1]];
+  const last = shape.length - 1;
+  const [inner, si, di] = [shape[last], srcStrides[last], dstStrides[last]];
+  // One view over the whole heap, in elements of the tensors' type (an int32 read as a float could be
+  // a NaN, whose bits a copy through a number need not keep).
+  const words = ctx.heap.memory.buffer.byteLength / 4;
+  const heap = src.dtype === "int32" ? ctx.heap.i32(0, words) : ctx.heap.f32(0, words);
+  const index = new Array<number>(last).fill(0);
+  let s = src.offset / 4 + c.srcOffset;
+  let d = dst.offset / 4 + c.dstOffset;
+  for (let o = 0; o < n / inner; o++) {
+    if (si === 1 && di === 1) heap.copyWithin(d, s, s + inner);
+    else if (si === 0 && di === 1) heap.fill(heap[s], d, d + inner);
+    else for (let k = 0; k < inner; k++) heap[d + k * di] = heap[s + k * si];
+    for (let k = last - 1; k >= 0; k--) {
+      index[k]++;
+      s += srcStrides[k];
+      d += dstStrides[k];
+      if (index[k] < shape[k]) break;
+      s -= srcStrides[k] * shape[k];
+      d -= dstStrides[k] * shape[k];
+      index[k] = 0;
+    }
   }
 }
 
