@@ -5,6 +5,7 @@
  */
 
 import reduceWgsl from "../../shaders/reduce.wgsl?raw";
+import type { WasmContext, WasmTensor } from "../backend/wasm/wasm-backend";
 import { cachedKernel, Uniforms } from "../backend/webgpu/kernel";
 import { check } from "../errors";
 import { apply1 } from "../tensor/engine";
@@ -70,6 +71,66 @@ const TEST_CASES = [
   { inputs: [[4, 1030]], attrs: { dims: [0, 1], keepdim: false } },
 ];
 
+/** Every offset of a walk over `shape` with `strides`, in row-major order. */
+function offsetsOf(shape: number[], strides: number[]): Int32Array {
+  const out = new Int32Array(sizeOf(shape));
+  const index = new Array<number>(shape.length).fill(0);
+  let at = 0;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = at;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      index[d]++;
+      at += strides[d];
+      if (index[d] < shape[d]) break;
+      at -= strides[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * sum or mean on the wasm backend, in float32: when the innermost reduced dim is contiguous, each
+ * output adds up contiguous runs (the kernels' sumRun); when the innermost kept dim is, whole rows of
+ * outputs add rows of the input at once (the add kernel); other layouts run the reference.
+ */
+function sumOnWasm(ctx: WasmContext, x: WasmTensor, out: WasmTensor, dims: number[], mean: boolean): false | undefined {
+  const p = reducePlan(x.shape, dims);
+  if (p.nRed === 0 || p.nOut === 0) return false;
+  const scale = mean ? 1 / p.nRed : 1;
+  const [r, k] = [p.redShape.length - 1, p.keptShape.length - 1];
+  if (r >= 0 && p.redStrides[r] === 1) {
+    const run = p.redShape[r];
+    const outer = offsetsOf(p.redShape.slice(0, r), p.redStrides.slice(0, r));
+    const kept = offsetsOf(p.keptShape, p.keptStrides);
+    const result = new Float32Array(p.nOut);
+    for (let o = 0; o < p.nOut; o++) {
+      let s = 0;
+      for (const off of outer) s += ctx.kernels.sumRun(x.offset + (kept[o] + off) * 4, run);
+      result[o] = s * scale;
+    }
+    ctx.heap.f32(out.offset, p.nOut).set(result);
+    return;
+  }
+  if (k >= 0 && p.keptStrides[k] === 1) {
+    const run = p.keptShape[k];
+    const rows = offsetsOf(p.keptShape.slice(0, k), p.keptStrides.slice(0, k));
+    const reduced = offsetsOf(p.redShape, p.redStrides);
+    ctx.heap.f32(out.offset, p.nOut).fill(0);
+    const add = ctx.kernels["add/vv"];
+    rows.forEach((row, i) => {
+      const o = out.offset + i * run * 4;
+      for (const off of reduced) add(run, o, x.offset + (row + off) * 4, o, 0, 0);
+    });
+    if (mean) {
+      const o = ctx.heap.f32(out.offset, p.nOut);
+      for (let i = 0; i < o.length; i++) o[i] *= scale;
+    }
+    return;
+  }
+  return false;
+}
+
 function reduceOp(name: ReduceMode, vjp?: OpDef<ReduceAttrs>["vjp"]): OpDef<ReduceAttrs> {
   const mode = MODE_CODE[name];
   const isArg = mode >= 3;
@@ -99,6 +160,8 @@ function reduceOp(name: ReduceMode, vjp?: OpDef<ReduceAttrs>["vjp"]): OpDef<Redu
         out.data[o] = isArg ? bestIndex : best * scale;
       }
     },
+    // sum and mean have a wasm path; max, min and the arg- reductions run their reference there.
+    wasm: mode === 0 ? (ctx, [x], [out], { dims }) => sumOnWasm(ctx, x, out, dims, name === "mean") : undefined,
     gpu(ctx, [x], [out], { dims }) {
       const p = reducePlan(x.shape, dims);
       check(p.keptShape.length <= 8 && p.redShape.length <= 8, name, () => "more than 8 dims after merging");

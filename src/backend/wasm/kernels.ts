@@ -11,6 +11,7 @@ import { addColumnFunctions, type ColumnArgs } from "./kernels/columns";
 import { addElementwiseFunctions, type Mode } from "./kernels/elementwise";
 import { addGemmFunctions } from "./kernels/gemm";
 import { addPoolFunctions, type PoolArgs } from "./kernels/pool";
+import { addReduceFunctions } from "./kernels/reduce";
 
 /** An elementwise kernel: (n, a, b, out, p0, p1), byte offsets. */
 export type ElementwiseKernel = (n: number, a: number, b: number, out: number, p0: number, p1: number) => void;
@@ -32,6 +33,8 @@ export interface WasmKernels {
   /** Max pooling and its gradient (src/backend/wasm/kernels/pool.ts). */
   maxPool2d(...args: PoolArgs): void;
   maxPool2dBackward(...args: PoolArgs): void;
+  /** The sum of n contiguous floats (src/backend/wasm/kernels/reduce.ts). */
+  sumRun(at: number, n: number): number;
 }
 
 export interface CompiledKernels {
@@ -50,6 +53,7 @@ export async function compileKernels(memory: WebAssembly.Memory, shared = false)
   addColumnFunctions(builder);
   addElementwiseFunctions(builder);
   addPoolFunctions(builder);
+  addReduceFunctions(builder);
   const bytes = builder.build(shared ? { initialPages: 1, maximumPages: MAX_PAGES, shared: true } : { initialPages: 1 });
   const module = await WebAssembly.compile(bytes as BufferSource);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
