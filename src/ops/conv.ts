@@ -4,19 +4,18 @@
  * (implicit GEMM): the forward pass and its two gradients, each differentiable in turn:
  *   y  = conv(x, w)                 dx = convBackwardInput(dy, w)    dw = convBackwardWeight(x, dy)
  * convTranspose2d is convBackwardInput run forwards (PyTorch's weight layout [C_in, C_out, KH, KW]).
- * On the wasm backend each is one GEMM per image over the image's columns (src/backend/wasm/kernels/columns.ts).
+ * On the wasm backend each is a GEMM over chunks of images' columns (src/ops/kernels/conv-wasm.ts).
  */
 
 import col2imWgsl from "../../shaders/col2im.wgsl?raw";
 import convWgsl from "../../shaders/conv2d.wgsl?raw";
-import type { ColumnArgs } from "../backend/wasm/kernels/columns";
-import type { WasmContext } from "../backend/wasm/wasm-backend";
 import type { GpuContext, GpuTensor } from "../backend/webgpu/context";
 import { cachedKernel, Uniforms } from "../backend/webgpu/kernel";
 import { check, fmtShape } from "../errors";
 import { apply1 } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
 import { add } from "./binary";
+import { conv2dBackwardInputWasm, conv2dBackwardWeightWasm, conv2dWasm } from "./kernels/conv-wasm";
 import { gemmGrid, gemmKernel, gemmTile } from "./kernels/gemm";
 import { defineOp, type OpDef, type OpTable, type TensorMeta } from "./op";
 import { sum } from "./reduce";
@@ -126,40 +125,6 @@ function recordConv(ctx: GpuContext, mode: 0 | 1 | 2 | 3, a: Binding, b: Binding
   ctx.dispatch(kernel, bindings, u, gemmGrid(tile, M, N, 1));
 }
 
-/**
- * The wasm backend's convolutions: one image at a time, its columns (im2col: cols [C_in·KH·KW, OH·OW],
- * row (ci, i, j) holding what tap (ci, i, j) sees at every output pixel, src/backend/wasm/kernels/
- * columns.ts) and one GEMM: y = W·cols, dW += dy·colsᵀ, dx = col2im(Wᵀ·dy).
- */
-const columnArgs = (image: number, cols: number, d: Dims, g: ConvGeometry): ColumnArgs => [
-  image,
-  cols,
-  d.cIn,
-  d.h,
-  d.w,
-  d.oh,
-  d.ow,
-  d.kh,
-  d.kw,
-  g.stride[0],
-  g.stride[1],
-  g.padding[0],
-  g.padding[2],
-  g.dilation[0],
-  g.dilation[1],
-];
-
-/** Calls `each(n, cols)` for every image with a scratch [C_in·KH·KW, OH·OW] block `cols` of the heap. */
-function withColumns(ctx: WasmContext, d: Dims, each: (n: number, cols: number) => void): void {
-  const bytes = d.cIn * d.kh * d.kw * d.oh * d.ow * 4;
-  const cols = ctx.heap.allocate(bytes);
-  try {
-    for (let n = 0; n < d.n; n++) each(n, cols);
-  } finally {
-    ctx.heap.free(cols, bytes);
-  }
-}
-
 /** Visits every (output pixel, kernel tap) pair that lands inside the input: the CPU reference's loop. */
 function eachTap(d: Dims, g: ConvGeometry, visit: (xAt: number, wAt: number, yAt: number) => void) {
   const [sh, sw] = g.stride;
@@ -211,17 +176,7 @@ export const conv2dOp: OpDef<ConvGeometry> = defineOp<ConvGeometry>({
     recordConv(ctx, 0, x, w, y, dimsOf(x.shape, w.shape, g), g, bias);
   },
   wasm(ctx, [x, w, bias], [y], g) {
-    // y[n] [C_out, OH·OW] = W [C_out, C_in·KH·KW] · cols(x[n]), then + bias[co] along each row.
-    const d = dimsOf(x.shape, w.shape, g);
-    const [rows, ohw, image] = [d.cIn * d.kh * d.kw, d.oh * d.ow, d.cIn * d.h * d.w];
-    withColumns(ctx, d, (n, cols) => {
-      ctx.kernels.im2col(...columnArgs(x.offset + n * image * 4, cols, d, g));
-      const out = y.offset + n * d.cOut * ohw * 4;
-      ctx.gemm({ M: d.cOut, N: ohw, K: rows, a: w.offset, aM: rows, aK: 1, b: cols, bK: ohw, bN: 1, c: out, bias: 0 });
-      if (!bias) return;
-      const [yn, b] = [ctx.heap.f32(out, d.cOut * ohw), ctx.heap.f32(bias.offset, d.cOut)];
-      for (let co = 0; co < d.cOut; co++) for (let p = co * ohw; p < (co + 1) * ohw; p++) yn[p] += b[co];
-    });
+    conv2dWasm(ctx, x, w, bias, y, dimsOf(x.shape, w.shape, g), g);
   },
   vjp: ({ inputs: [x, w, bias], dy, attrs: g, needs }) => [
     needs[0] ? apply1(conv2dBackwardInputOp, [dy, w], { ...g, inputShape: x.shape }) : null,
@@ -270,14 +225,7 @@ export const conv2dBackwardInputOp: OpDef<BackwardInputAttrs> = defineOp<Backwar
     ctx.releaseScratch(cols);
   },
   wasm(ctx, [dy, w], [dx], g) {
-    // dcols [C_in·KH·KW, OH·OW] = Wᵀ · dy[n], added back into dx[n] by col2im.
-    const d = dimsOf(g.inputShape, w.shape, g);
-    const [rows, ohw, image] = [d.cIn * d.kh * d.kw, d.oh * d.ow, d.cIn * d.h * d.w];
-    ctx.heap.f32(dx.offset, d.n * image).fill(0);
-    withColumns(ctx, d, (n, cols) => {
-      ctx.gemm({ M: rows, N: ohw, K: d.cOut, a: w.offset, aM: 1, aK: rows, b: dy.offset + n * d.cOut * ohw * 4, bK: ohw, bN: 1, c: cols, bias: 0 });
-      ctx.kernels.col2imAdd(...columnArgs(dx.offset + n * image * 4, cols, d, g));
-    });
+    conv2dBackwardInputWasm(ctx, dy, w, dx, dimsOf(g.inputShape, w.shape, g), g);
   },
   vjp: ({ inputs: [dy, w], dy: g, attrs, needs }) => {
     const { inputShape: _, ...geometry } = attrs;
@@ -313,15 +261,7 @@ export const conv2dBackwardWeightOp: OpDef<BackwardWeightAttrs> = defineOp<Backw
     recordConv(ctx, 2, dy, x, dw, dimsOf(x.shape, g.weightShape, g), g);
   },
   wasm(ctx, [x, dy], [dw], g) {
-    // dW [C_out, C_in·KH·KW] = Σ over images of dy[n] [C_out, OH·OW] · cols(x[n])ᵀ.
-    const d = dimsOf(x.shape, g.weightShape, g);
-    const [rows, ohw, image] = [d.cIn * d.kh * d.kw, d.oh * d.ow, d.cIn * d.h * d.w];
-    ctx.heap.f32(dw.offset, d.cOut * rows).fill(0);
-    withColumns(ctx, d, (n, cols) => {
-      ctx.kernels.im2col(...columnArgs(x.offset + n * image * 4, cols, d, g));
-      const a = dy.offset + n * d.cOut * ohw * 4;
-      ctx.gemm({ M: d.cOut, N: rows, K: ohw, a, aM: ohw, aK: 1, b: cols, bK: 1, bN: ohw, c: dw.offset, bias: 0, accumulate: true });
-    });
+    conv2dBackwardWeightWasm(ctx, x, dy, dw, dimsOf(x.shape, g.weightShape, g), g);
   },
   vjp: ({ inputs: [x, dy], dy: g, attrs, needs }) => {
     const { weightShape: _, ...geometry } = attrs;

@@ -6,14 +6,16 @@
  * stride 1 (nearly every convolution) a row is a zero-padded copy of a contiguous stretch of the
  * input, done four floats at a time.
  *
- * Both take (x, cols, cIn, h, w, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw): x and cols are byte offsets.
+ * Both take (x, cols, ld, cIn, h, w, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw): x and cols are byte
+ * offsets, ld the distance between rows of cols in floats (OH·OW for one image's columns alone; more
+ * when several images' columns sit side by side in one matrix).
  */
 import type { Code, Local, ModuleBuilder } from "../asm";
 
-/** (x, cols, cIn, h, w, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw): byte offsets, then sizes. */
-export type ColumnArgs = [x: number, cols: number, ...sizes: number[]];
+/** (x, cols, ld, cIn, h, w, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw): byte offsets, then sizes. */
+export type ColumnArgs = [x: number, cols: number, ld: number, ...sizes: number[]];
 
-const PARAMS = ["x", "cols", "cIn", "h", "w", "oh", "ow", "kh", "kw", "sh", "sw", "pt", "pl", "dh", "dw"] as const;
+const PARAMS = ["x", "cols", "ld", "cIn", "h", "w", "oh", "ow", "kh", "kw", "sh", "sw", "pt", "pl", "dh", "dw"] as const;
 type Params = Record<(typeof PARAMS)[number], Local>;
 
 /** What a row's body gets: where its columns start, where its input row starts, its first column, and [from, to) of the columns inside the input (stride 1). */
@@ -126,12 +128,14 @@ export function addColumnFunctions(m: ModuleBuilder): void {
  */
 function eachRow(c: Code, body: (p: Params, r: Row, inside: Local) => void): void {
   const p = Object.fromEntries(PARAMS.map((name, i) => [name, c.param(i)])) as Params;
-  const [ci, i, j, oh, ih, inside] = [c.local("i32"), c.local("i32"), c.local("i32"), c.local("i32"), c.local("i32"), c.local("i32")];
+  const [ci, i, j, oh, ih, inside, tap] = Array.from({ length: 7 }, () => c.local("i32"));
   const r: Row = { at: c.local("i32"), row: c.local("i32"), first: c.local("i32"), from: c.local("i32"), to: c.local("i32") };
-  c.local_get(p.cols).local_set(r.at);
   c.for_(ci, 0, p.cIn, 1, () => {
     c.for_(i, 0, p.kh, 1, () => {
       c.for_(j, 0, p.kw, 1, () => {
+        // This tap's row of columns: at = cols + tap·ld·4, then one output row (OW floats) at a time.
+        c.local_get(p.cols).local_get(tap).local_get(p.ld).i32_mul().i32_const(2).i32_shl().i32_add().local_set(r.at);
+        c.local_get(tap).i32_const(1).i32_add().local_set(tap);
         // first = j·dw − pl; stride 1: from = clamp(−first, 0, ow), to = clamp(w − first, from, ow)
         c.local_get(j).local_get(p.dw).i32_mul().local_get(p.pl).i32_sub().local_set(r.first);
         clamp(c, r.from, () => c.i32_const(0).local_get(r.first).i32_sub(), 0, p.ow);

@@ -1,0 +1,125 @@
+/**
+ * The wasm backend's convolutions, as GEMMs over columns (src/backend/wasm/kernels/columns.ts: row
+ * (ci, i, j) of an image's columns holds what kernel tap (ci, i, j) sees at every output pixel). The
+ * images go in chunks: a chunk's columns sit side by side in one matrix cols [C_in·KH·KW, B·OH·OW], so
+ * that each pass is one large product that the threads share, whatever the channel counts:
+ *
+ *   forward          Y = W·cols                      then each image's rows moved to y (+ bias)
+ *   weight gradient  dW += dY·colsᵀ                  dY: the chunk's dy gathered as [C_out, B·OH·OW]
+ *   input gradient   dcols = Wᵀ·dY                   then col2im adds each image's block into dx
+ */
+import type { ColumnArgs } from "../../backend/wasm/kernels/columns";
+import type { WasmContext, WasmTensor } from "../../backend/wasm/wasm-backend";
+
+/** A convolution's sizes (src/ops/conv.ts). */
+export interface ConvSizes {
+  n: number;
+  cIn: number;
+  h: number;
+  w: number;
+  cOut: number;
+  oh: number;
+  ow: number;
+  kh: number;
+  kw: number;
+}
+
+export interface ConvWindow {
+  stride: [number, number];
+  padding: [number, number, number, number];
+  dilation: [number, number];
+}
+
+/** Most floats of a chunk's columns (16 MB): as many images as fit, at least one. */
+const CHUNK_FLOATS = 1 << 22;
+
+/** What a chunk's pass gets: its first image, its image count, its columns and the [C_out, B·OH·OW] block, and their row length. */
+interface Chunk {
+  first: number;
+  count: number;
+  cols: number;
+  block: number;
+  ld: number;
+}
+
+/** Runs `pass` over the images in chunks, with scratch columns and a [C_out, B·OH·OW] block. */
+function inChunks(ctx: WasmContext, d: ConvSizes, pass: (chunk: Chunk) => void): void {
+  const rows = d.cIn * d.kh * d.kw;
+  const ohw = d.oh * d.ow;
+  const per = Math.max(1, Math.min(d.n, Math.floor(CHUNK_FLOATS / (rows * ohw))));
+  const colsBytes = rows * per * ohw * 4;
+  const blockBytes = d.cOut * per * ohw * 4;
+  const cols = ctx.heap.allocate(colsBytes);
+  const block = ctx.heap.allocate(blockBytes);
+  try {
+    for (let first = 0; first < d.n; first += per) {
+      const count = Math.min(per, d.n - first);
+      pass({ first, count, cols, block, ld: count * ohw });
+    }
+  } finally {
+    ctx.heap.free(block, blockBytes);
+    ctx.heap.free(cols, colsBytes);
+  }
+}
+
+/** The column kernels' arguments for image `image` (byte offset) and its block of columns. */
+function columnArgs(image: number, cols: number, ld: number, d: ConvSizes, g: ConvWindow): ColumnArgs {
+  return [image, cols, ld, d.cIn, d.h, d.w, d.oh, d.ow, d.kh, d.kw, g.stride[0], g.stride[1], g.padding[0], g.padding[2], g.dilation[0], g.dilation[1]];
+}
+
+/** Each image's columns of the chunk, side by side. */
+function chunkColumns(ctx: WasmContext, x: WasmTensor, d: ConvSizes, g: ConvWindow, c: Chunk): void {
+  const image = d.cIn * d.h * d.w * 4;
+  const ohw = d.oh * d.ow;
+  for (let b = 0; b < c.count; b++) ctx.kernels.im2col(...columnArgs(x.offset + (c.first + b) * image, c.cols + b * ohw * 4, c.ld, d, g));
+}
+
+/**
+ * Moves rows of OH·OW floats between the chunk's block [C_out, B·OH·OW] and a tensor [N, C_out, OH·OW]
+ * (toBlock: gather dy; else: scatter y, adding bias[co] when given).
+ */
+function moveRows(ctx: WasmContext, t: WasmTensor, d: ConvSizes, c: Chunk, toBlock: boolean, bias?: WasmTensor): void {
+  const ohw = d.oh * d.ow;
+  const heap = ctx.heap.f32(0, ctx.heap.memory.buffer.byteLength / 4);
+  const biases = bias ? ctx.heap.f32(bias.offset, d.cOut) : null;
+  const affine = ctx.kernels["affine/vv"];
+  for (let b = 0; b < c.count; b++)
+    for (let co = 0; co < d.cOut; co++) {
+      const inBlock = c.block / 4 + co * c.ld + b * ohw;
+      const inTensor = t.offset / 4 + ((c.first + b) * d.cOut + co) * ohw;
+      if (toBlock) heap.copyWithin(inBlock, inTensor, inTensor + ohw);
+      else if (biases) affine(ohw, inBlock * 4, inBlock * 4, inTensor * 4, 1, biases[co]);
+      else heap.copyWithin(inTensor, inBlock, inBlock + ohw);
+    }
+}
+
+export function conv2dWasm(ctx: WasmContext, x: WasmTensor, w: WasmTensor, bias: WasmTensor | undefined, y: WasmTensor, d: ConvSizes, g: ConvWindow): void {
+  const rows = d.cIn * d.kh * d.kw;
+  inChunks(ctx, d, (c) => {
+    chunkColumns(ctx, x, d, g, c);
+    ctx.gemm({ M: d.cOut, N: c.ld, K: rows, a: w.offset, aM: rows, aK: 1, b: c.cols, bK: c.ld, bN: 1, c: c.block, bias: 0 });
+    moveRows(ctx, y, d, c, false, bias);
+  });
+}
+
+export function conv2dBackwardWeightWasm(ctx: WasmContext, x: WasmTensor, dy: WasmTensor, dw: WasmTensor, d: ConvSizes, g: ConvWindow): void {
+  const rows = d.cIn * d.kh * d.kw;
+  ctx.heap.f32(dw.offset, d.cOut * rows).fill(0);
+  inChunks(ctx, d, (c) => {
+    chunkColumns(ctx, x, d, g, c);
+    moveRows(ctx, dy, d, c, true);
+    ctx.gemm({ M: d.cOut, N: rows, K: c.ld, a: c.block, aM: c.ld, aK: 1, b: c.cols, bK: 1, bN: c.ld, c: dw.offset, bias: 0, accumulate: true });
+  });
+}
+
+export function conv2dBackwardInputWasm(ctx: WasmContext, dy: WasmTensor, w: WasmTensor, dx: WasmTensor, d: ConvSizes, g: ConvWindow): void {
+  const rows = d.cIn * d.kh * d.kw;
+  const image = d.cIn * d.h * d.w;
+  const ohw = d.oh * d.ow;
+  ctx.heap.f32(dx.offset, d.n * image).fill(0);
+  inChunks(ctx, d, (c) => {
+    moveRows(ctx, dy, d, c, true);
+    ctx.gemm({ M: rows, N: c.ld, K: d.cOut, a: w.offset, aM: 1, aK: rows, b: c.block, bK: c.ld, bN: 1, c: c.cols, bias: 0 });
+    for (let b = 0; b < c.count; b++) ctx.kernels.col2imAdd(...columnArgs(dx.offset + (c.first + b) * image * 4, c.cols + b * ohw * 4, c.ld, d, g));
+  });
+}
