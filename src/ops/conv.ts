@@ -15,7 +15,7 @@ import { check, fmtShape } from "../errors";
 import { apply1 } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
 import { add } from "./binary";
-import { conv2dBackwardInputWasm, conv2dBackwardWeightWasm, conv2dWasm } from "./kernels/conv-wasm";
+import { type ConvSizes, conv2dBackwardInputWasm, conv2dBackwardWeightWasm, conv2dWasm } from "./kernels/conv-wasm";
 import { gemmGrid, gemmKernel, gemmTile } from "./kernels/gemm";
 import { defineOp, type OpDef, type OpTable, type TensorMeta } from "./op";
 import { sum } from "./reduce";
@@ -29,17 +29,8 @@ export interface ConvGeometry {
   dilation: [number, number];
 }
 
-interface Dims {
-  n: number;
-  cIn: number;
-  h: number;
-  w: number;
-  cOut: number;
-  oh: number;
-  ow: number;
-  kh: number;
-  kw: number;
-}
+/** A convolution's sizes (shared with the wasm path). */
+type Dims = ConvSizes;
 
 function dimsOf(x: number[], w: number[], g: ConvGeometry): Dims {
   const [n, cIn, h, wd] = x;

@@ -11,7 +11,7 @@
 import type { ColumnArgs } from "../../backend/wasm/kernels/columns";
 import type { WasmContext, WasmTensor } from "../../backend/wasm/wasm-backend";
 
-/** A convolution's sizes (src/ops/conv.ts). */
+/** A convolution's sizes: input [n, cIn, h, w], weight [cOut, cIn, kh, kw], output [n, cOut, oh, ow]. */
 export interface ConvSizes {
   n: number;
   cIn: number;
