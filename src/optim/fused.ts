@@ -31,14 +31,26 @@ export const fusedUpdateOp: OpDef<UpdateRule> = defineOp<UpdateRule>({
     for (let i = 0; i < param.data.length; i++) param.data[i] = rule.cpu(grad.data[i], param.data[i], state, i);
   },
   wasm(ctx, [grad], [param, ...states], rule) {
-    // Adam and AdamW have a SIMD kernel; the other rules run the reference on the heap.
-    if (rule.name !== "adam" && rule.name !== "adam/amsgrad") return false;
+    // Adam, AdamW and SGD have SIMD kernels; the other rules run the reference on the heap.
     const s = rule.scalars;
+    const n = param.shape[0];
+    if (rule.name === "sgd") {
+      ctx.kernels.sgd(n, grad.offset, param.offset, s.lr, s.weightDecay);
+      return;
+    }
+    if (rule.name === "sgd/momentum") {
+      const first = s.first === 1;
+      const nesterov = s.nesterov === 1;
+      const [mu, keep] = first ? [0, 1] : [s.momentum, 1 - s.dampening];
+      ctx.kernels.sgdMomentum(n, grad.offset, param.offset, states[0].offset, s.lr, s.weightDecay, mu, keep, nesterov ? 1 : 0, nesterov ? s.momentum : 1);
+      return;
+    }
+    if (rule.name !== "adam" && rule.name !== "adam/amsgrad") return false;
     const decoupled = s.decoupled === 1;
     const scalars = [decoupled ? 0 : s.weightDecay, decoupled ? 1 - s.lr * s.weightDecay : 1, s.beta1, s.beta2, s.lr / s.bc1, s.bc2Sqrt, s.eps];
     const [m, v, vmax] = states;
     const run = rule.name === "adam" ? ctx.kernels.adam : ctx.kernels.adamAmsgrad;
-    run(param.shape[0], grad.offset, param.offset, m.offset, v.offset, vmax ? vmax.offset : 0, ...scalars);
+    run(n, grad.offset, param.offset, m.offset, v.offset, vmax ? vmax.offset : 0, ...scalars);
   },
   gpu(ctx, [grad], [param, ...states], rule) {
     const names = Object.keys(rule.scalars);

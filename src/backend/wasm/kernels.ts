@@ -12,6 +12,7 @@ import { addElementwiseFunctions, type Mode } from "./kernels/elementwise";
 import { addGemmFunctions } from "./kernels/gemm";
 import { addPoolFunctions, type PoolArgs } from "./kernels/pool";
 import { addReduceFunctions } from "./kernels/reduce";
+import { addSgdFunctions } from "./kernels/sgd";
 
 /** An elementwise kernel: (n, a, b, out, p0, p1), byte offsets. */
 export type ElementwiseKernel = (n: number, a: number, b: number, out: number, p0: number, p1: number) => void;
@@ -25,6 +26,9 @@ export interface WasmKernels {
   /** Adam's update in place (src/backend/wasm/kernels/adam.ts). */
   adam(...args: AdamArgs): void;
   adamAmsgrad(...args: AdamArgs): void;
+  /** SGD's update, plain and with momentum (src/backend/wasm/kernels/sgd.ts). */
+  sgd(n: number, grad: number, param: number, lr: number, wd: number): void;
+  sgdMomentum(n: number, grad: number, param: number, buf: number, lr: number, wd: number, mu: number, keep: number, c1: number, c2: number): void;
   /** The elementwise kernels by "op/mode" (src/backend/wasm/kernels/elementwise.ts). */
   readonly [elementwise: `${string}/${Mode}`]: ElementwiseKernel;
   /** A convolution's columns of one image, and their sum back into an image (src/backend/wasm/kernels/columns.ts). */
@@ -54,6 +58,7 @@ export async function compileKernels(memory: WebAssembly.Memory, shared = false)
   addElementwiseFunctions(builder);
   addPoolFunctions(builder);
   addReduceFunctions(builder);
+  addSgdFunctions(builder);
   const bytes = builder.build(shared ? { initialPages: 1, maximumPages: MAX_PAGES, shared: true } : { initialPages: 1 });
   const module = await WebAssembly.compile(bytes as BufferSource);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });

@@ -1,7 +1,8 @@
 /**
- * The wasm backend's GEMM (src/backend/wasm/): the assembler's module validates, and the blocked SIMD
- * product equals a float64 reference for shapes around every block edge (MR, NR, KC, MC), with
- * transposed operands read through strides, a fused bias, and K = 0.
+ * The wasm backend (src/backend/wasm/) beyond the registry-wide parity suites: its GEMM equals a
+ * float64 reference for shapes around every block edge (MR, NR, KC, MC), with transposed operands read
+ * through strides, a fused bias, and K = 0 (and prints its speed on one thread); threads give the same
+ * products bit for bit as one thread; the optimizers' SIMD kernels run and update like the reference.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { gemm } from "../src/backend/wasm/gemm";
@@ -129,5 +130,44 @@ describe("wasm threads", () => {
     const conv = () => dl.conv2d(dl.tensor(x, { shape: [2, 3, 20, 20] }), dl.tensor(w, { shape: [40, 3, 3, 3] }), null, { padding: 1 });
     expect(Array.from(await run(threaded, conv))).toEqual(Array.from(await run(single, conv)));
     threaded.dispose();
+  });
+});
+
+describe("wasm optimizer kernels", () => {
+  it("update like the CPU reference: SGD (plain, momentum with dampening, Nesterov), Adam, AdamW, AMSGrad", async () => {
+    const { WasmBackend } = await import("../src/backend/wasm/wasm-backend");
+    const { cpu32 } = await import("./helpers/backends");
+    const dl = await import("../src/index");
+    const { withBackend } = await import("../src/tensor/engine");
+    const backend = await WasmBackend.create("", { threads: 1 });
+    const n = 4 * 9 + 3; // the vector loop and the scalar tail
+    const settings: [string, (p: InstanceType<typeof dl.Tensor>[]) => { step(): void; zeroGrad(): void }][] = [
+      ["sgd", (p) => new dl.optim.SGD(p, { lr: 0.1, weightDecay: 0.01 })],
+      ["sgd momentum dampening", (p) => new dl.optim.SGD(p, { lr: 0.1, momentum: 0.9, dampening: 0.2, weightDecay: 0.01 })],
+      ["sgd nesterov", (p) => new dl.optim.SGD(p, { lr: 0.1, momentum: 0.9, nesterov: true })],
+      ["adam", (p) => new dl.optim.Adam(p, { lr: 0.01, weightDecay: 0.01 })],
+      ["adamw", (p) => new dl.optim.AdamW(p, { lr: 0.01 })],
+      ["amsgrad", (p) => new dl.optim.Adam(p, { lr: 0.01, amsgrad: true })],
+    ];
+    for (const [name, make] of settings) {
+      const run = (b: typeof cpu32 | typeof backend) =>
+        withBackend(b, async () => {
+          const p = dl.tensor(values(n, 11), { shape: [n], requiresGrad: true });
+          const opt = make([p]);
+          for (let step = 0; step < 3; step++) {
+            opt.zeroGrad();
+            dl.sum(dl.mul(dl.mul(p, p), dl.tensor(values(n, 12 + step), { shape: [n] }))).backward();
+            opt.step();
+          }
+          return p.data();
+        });
+      const expected = await run(cpu32);
+      const stop = backend.profile();
+      const actual = await run(backend);
+      const ran = (await stop()).map((t) => t.kernel);
+      expect(ran, `${name} runs its SIMD kernel`).toContain("fusedUpdate");
+      expect(ran).not.toContain("fusedUpdate (reference)");
+      for (let i = 0; i < n; i++) expect(Math.abs(actual[i] - expected[i]), `${name} parameter ${i}`).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(expected[i])));
+    }
   });
 });
