@@ -139,9 +139,6 @@ export class Code {
   br_if(depth: number): this {
     return this.withIndex(0x0d, depth);
   }
-  return_(): this {
-    return this.op(0x0f);
-  }
   /** Calls the module's function `index` (the order functions were added in). */
   call(index: number): this {
     return this.withIndex(0x10, index);
@@ -158,9 +155,6 @@ export class Code {
   }
   local_set(l: Local): this {
     return this.withIndex(0x21, l.index);
-  }
-  local_tee(l: Local): this {
-    return this.withIndex(0x22, l.index);
   }
 
   // Memory (natural alignment: 4 bytes for scalars, 16 for vectors, as a hint only).
@@ -199,14 +193,8 @@ export class Code {
   }
 
   // i32 arithmetic and comparisons.
-  i32_eqz(): this {
-    return this.op(0x45);
-  }
   i32_eq(): this {
     return this.op(0x46);
-  }
-  i32_ne(): this {
-    return this.op(0x47);
   }
   i32_lt_s(): this {
     return this.op(0x48);
