@@ -9,7 +9,7 @@ import type { WasmContext, WasmTensor } from "../backend/wasm/wasm-backend";
 import { cachedKernel, Uniforms } from "../backend/webgpu/kernel";
 import { check } from "../errors";
 import { apply1 } from "../tensor/engine";
-import { coalesceDims, normalizeDims, sizeOf, stridesOf } from "../tensor/shape";
+import { coalesceDims, normalizeDims, sizeOf, stridesOf, walkOffsets } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
 import { add, div, eq, mul, sub } from "./binary";
 import { defineOp, type OpDef, type OpTable } from "./op";
@@ -71,24 +71,6 @@ const TEST_CASES = [
   { inputs: [[4, 1030]], attrs: { dims: [0, 1], keepdim: false } },
 ];
 
-/** Every offset of a walk over `shape` with `strides`, in row-major order. */
-function offsetsOf(shape: number[], strides: number[]): Int32Array {
-  const out = new Int32Array(sizeOf(shape));
-  const index = new Array<number>(shape.length).fill(0);
-  let at = 0;
-  for (let i = 0; i < out.length; i++) {
-    out[i] = at;
-    for (let d = shape.length - 1; d >= 0; d--) {
-      index[d]++;
-      at += strides[d];
-      if (index[d] < shape[d]) break;
-      at -= strides[d] * shape[d];
-      index[d] = 0;
-    }
-  }
-  return out;
-}
-
 /**
  * sum or mean on the wasm backend, in float32: when the innermost reduced dim is contiguous, each
  * output adds up contiguous runs (the kernels' sumRun); when the innermost kept dim is, whole rows of
@@ -101,8 +83,8 @@ function sumOnWasm(ctx: WasmContext, x: WasmTensor, out: WasmTensor, dims: numbe
   const [r, k] = [p.redShape.length - 1, p.keptShape.length - 1];
   if (r >= 0 && p.redStrides[r] === 1) {
     const run = p.redShape[r];
-    const outer = offsetsOf(p.redShape.slice(0, r), p.redStrides.slice(0, r));
-    const kept = offsetsOf(p.keptShape, p.keptStrides);
+    const outer = walkOffsets(p.redShape.slice(0, r), p.redStrides.slice(0, r));
+    const kept = walkOffsets(p.keptShape, p.keptStrides);
     const result = new Float32Array(p.nOut);
     for (let o = 0; o < p.nOut; o++) {
       let s = 0;
@@ -114,8 +96,8 @@ function sumOnWasm(ctx: WasmContext, x: WasmTensor, out: WasmTensor, dims: numbe
   }
   if (k >= 0 && p.keptStrides[k] === 1) {
     const run = p.keptShape[k];
-    const rows = offsetsOf(p.keptShape.slice(0, k), p.keptStrides.slice(0, k));
-    const reduced = offsetsOf(p.redShape, p.redStrides);
+    const rows = walkOffsets(p.keptShape.slice(0, k), p.keptStrides.slice(0, k));
+    const reduced = walkOffsets(p.redShape, p.redStrides);
     ctx.heap.f32(out.offset, p.nOut).fill(0);
     const add = ctx.kernels["add/vv"];
     rows.forEach((row, i) => {

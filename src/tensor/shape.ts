@@ -127,3 +127,24 @@ export function coalesceDims(shape: Shape, strides: number[][]): { shape: number
   }
   return { shape: outShape, strides: outStrides };
 }
+
+/**
+ * Every offset of a walk over `shape` with `strides`, in row-major order (offset of index i =
+ * Σ coordinate·stride): how the wasm backend visits the outer dims of a strided loop.
+ */
+export function walkOffsets(shape: number[], strides: number[]): Int32Array {
+  const out = new Int32Array(sizeOf(shape));
+  const index = new Array<number>(shape.length).fill(0);
+  let at = 0;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = at;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      index[d]++;
+      at += strides[d];
+      if (index[d] < shape[d]) break;
+      at -= strides[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+  return out;
+}

@@ -6,7 +6,7 @@
  * at a time. Work runs when it is asked for (there is no queue to submit), as on the CPU backend.
  */
 import type { OpDef } from "../../ops/op";
-import { broadcastStrides, coalesceDims, sameShape, sizeOf } from "../../tensor/shape";
+import { broadcastStrides, coalesceDims, sameShape, sizeOf, walkOffsets } from "../../tensor/shape";
 import type { Backend, DType, HostArray, MemoryInfo, Storage, TensorSlot } from "../backend";
 import type { KernelTime } from "../webgpu/profiler";
 import { type GemmArgs, gemm } from "./gemm";
@@ -190,21 +190,9 @@ export class WasmBackend implements Backend, WasmContext {
       last < 0 ? "vv" : sa[last] === 1 && sb[last] === 1 ? "vv" : sa[last] === 1 && sb[last] === 0 ? "vs" : sa[last] === 0 && sb[last] === 1 ? "sv" : null;
     if (!mode) return false;
     const kernel = this.kernels[`${name}/${mode}`];
-    const index = new Array<number>(Math.max(last, 0)).fill(0);
-    let [aAt, bAt] = [0, 0];
-    const outer = sizeOf(out.shape) / inner;
-    for (let o = 0; o < outer; o++) {
-      kernel(inner, a.offset + aAt * 4, b.offset + bAt * 4, out.offset + o * inner * 4, p0, p1);
-      for (let d = last - 1; d >= 0; d--) {
-        index[d]++;
-        aAt += sa[d];
-        bAt += sb[d];
-        if (index[d] < shape[d]) break;
-        aAt -= sa[d] * shape[d];
-        bAt -= sb[d] * shape[d];
-        index[d] = 0;
-      }
-    }
+    const outer = Math.max(last, 0);
+    const [aAt, bAt] = [walkOffsets(shape.slice(0, outer), sa.slice(0, outer)), walkOffsets(shape.slice(0, outer), sb.slice(0, outer))];
+    for (let o = 0; o < aAt.length; o++) kernel(inner, a.offset + aAt[o] * 4, b.offset + bAt[o] * 4, out.offset + o * inner * 4, p0, p1);
   }
 
   gemm(args: GemmArgs): void {

@@ -11,7 +11,7 @@ import type { WasmContext, WasmTensor } from "../../backend/wasm/wasm-backend";
 import type { GpuBinding, GpuContext } from "../../backend/webgpu/context";
 import { cachedKernel, Uniforms } from "../../backend/webgpu/kernel";
 import { check } from "../../errors";
-import { coalesceDims, sizeOf } from "../../tensor/shape";
+import { coalesceDims, sizeOf, walkOffsets } from "../../tensor/shape";
 
 /** A strided walk: for each coordinate of `shape`, dst[dstOffset + c·dstStrides] = src[srcOffset + c·srcStrides]. */
 export interface StridedCopy {
@@ -57,22 +57,13 @@ export function copyOnWasm(ctx: WasmContext, src: WasmTensor, dst: WasmTensor, c
   // a NaN, whose bits a copy through a number need not keep).
   const words = ctx.heap.memory.buffer.byteLength / 4;
   const heap = src.dtype === "int32" ? ctx.heap.i32(0, words) : ctx.heap.f32(0, words);
-  const index = new Array<number>(last).fill(0);
-  let s = src.offset / 4 + c.srcOffset;
-  let d = dst.offset / 4 + c.dstOffset;
-  for (let o = 0; o < n / inner; o++) {
+  const [from, to] = [walkOffsets(shape.slice(0, last), srcStrides.slice(0, last)), walkOffsets(shape.slice(0, last), dstStrides.slice(0, last))];
+  for (let o = 0; o < from.length; o++) {
+    const s = src.offset / 4 + c.srcOffset + from[o];
+    const d = dst.offset / 4 + c.dstOffset + to[o];
     if (si === 1 && di === 1) heap.copyWithin(d, s, s + inner);
     else if (si === 0 && di === 1) heap.fill(heap[s], d, d + inner);
     else for (let k = 0; k < inner; k++) heap[d + k * di] = heap[s + k * si];
-    for (let k = last - 1; k >= 0; k--) {
-      index[k]++;
-      s += srcStrides[k];
-      d += dstStrides[k];
-      if (index[k] < shape[k]) break;
-      s -= srcStrides[k] * shape[k];
-      d -= dstStrides[k] * shape[k];
-      index[k] = 0;
-    }
   }
 }
 

@@ -11,7 +11,7 @@
  * ./elementwise.ts), so the vector loop and the tail cannot disagree.
  */
 import type { Local, ModuleBuilder } from "../asm";
-import { type Lanes, SCALAR, VECTOR } from "./elementwise";
+import { laneParams, overElements } from "./elementwise";
 
 /** adam(n, grad, param, m, v, vmax, wdCoupled, decay, beta1, beta2, step, bc2Sqrt, eps): byte offsets; vmax only for AMSGrad. */
 export type AdamArgs = [n: number, grad: number, param: number, m: number, v: number, vmax: number, ...scalars: number[]];
@@ -23,16 +23,9 @@ export function addAdamFunctions(m: ModuleBuilder): void {
   for (const amsgrad of [false, true])
     m.function(amsgrad ? "adamAmsgrad" : "adam", ["i32", "i32", "i32", "i32", "i32", "i32", ...SCALARS.map(() => "f32" as const)], [], (c) => {
       const [n, grad, param, mState, vState, vmax] = [0, 1, 2, 3, 4, 5].map((i) => c.param(i));
-      const scalar = Object.fromEntries(SCALARS.map((name, k) => [name, c.param(6 + k)])) as Record<(typeof SCALARS)[number], Local>;
-      // The scalars splatted into vectors, and 1 − β1, 1 − β2 in both forms.
-      const splat = Object.fromEntries(SCALARS.map((name) => [name, c.local("v128")])) as Record<(typeof SCALARS)[number], Local>;
-      for (const name of SCALARS) c.local_get(scalar[name]).f32x4_splat().local_set(splat[name]);
-      const i = c.local("i32");
-      const at = c.local("i32");
-      const vectorEnd = c.local("i32");
-      // vectorEnd = n − n mod 4
-      c.local_get(n).i32_const(-4).i32_and().local_set(vectorEnd);
-      const element = (lanes: Lanes, s: Record<(typeof SCALARS)[number], Local>) => {
+      const paramsOf = laneParams(c, Object.fromEntries(SCALARS.map((name, k) => [name, c.param(6 + k)])) as Record<(typeof SCALARS)[number], Local>);
+      overElements(c, n, (lanes) => (at) => {
+        const s = paramsOf(lanes);
         const [g, p, mi, vi] = [c.local(lanes.type), c.local(lanes.type), c.local(lanes.type), c.local(lanes.type)];
         const one = () => (lanes.width === 4 ? c.f32_const(1).f32x4_splat() : c.f32_const(1));
         const address = (base: Local) => c.local_get(base).local_get(at).i32_add();
@@ -105,14 +98,6 @@ export function addAdamFunctions(m: ModuleBuilder): void {
         lanes.div(c);
         lanes.sub(c);
         lanes.store(c);
-      };
-      c.for_(i, 0, vectorEnd, 4, () => {
-        c.local_get(i).i32_const(2).i32_shl().local_set(at);
-        element(VECTOR, splat);
-      });
-      c.for_(i, vectorEnd, n, 1, () => {
-        c.local_get(i).i32_const(2).i32_shl().local_set(at);
-        element(SCALAR, scalar);
       });
     });
 }

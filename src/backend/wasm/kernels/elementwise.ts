@@ -60,6 +60,34 @@ export const SCALAR: Lanes = {
   select: (c) => c.select(),
 };
 
+/**
+ * Emits a loop over elements 0..n−1: four at a time while four remain, then one by one. `each(l)` is
+ * called once for each kind of lane, before its loop (to set things up), and returns what to emit for
+ * one element given `at`, the element's byte offset.
+ */
+export function overElements(c: Code, n: Local, each: (l: Lanes) => (at: Local) => void): void {
+  const [i, at, vectorEnd] = [c.local("i32"), c.local("i32"), c.local("i32")];
+  c.local_get(n).i32_const(-4).i32_and().local_set(vectorEnd);
+  for (const [l, from, to] of [
+    [VECTOR, 0, vectorEnd],
+    [SCALAR, vectorEnd, n],
+  ] as const) {
+    const element = each(l);
+    c.for_(i, from, to, l.width, () => {
+      c.local_get(i).i32_const(2).i32_shl().local_set(at);
+      element(at);
+    });
+  }
+}
+
+/** f32 parameters as they are (single floats) or spread over four lanes (vectors), by kind of lane. */
+export function laneParams<K extends string>(c: Code, params: Record<K, Local>): (l: Lanes) => Record<K, Local> {
+  const names = Object.keys(params) as K[];
+  const spread = Object.fromEntries(names.map((name) => [name, c.local("v128")])) as Record<K, Local>;
+  for (const name of names) c.local_get(params[name]).f32x4_splat().local_set(spread[name]);
+  return (l) => (l.width === 4 ? spread : params);
+}
+
 /** A formula: pushes the result for operands a, b and parameters p0, p1 (all locals of the lane type). */
 type Formula = (c: Code, l: Lanes, a: Local, b: Local, p0: Local, p1: Local) => void;
 
@@ -124,18 +152,9 @@ export function addElementwiseFunctions(m: ModuleBuilder): void {
     for (const mode of MODES)
       m.function(`${name}/${mode}`, ["i32", "i32", "i32", "i32", "f32", "f32"], [], (c) => {
         const [n, aBase, bBase, out, p0, p1] = [0, 1, 2, 3, 4, 5].map((i) => c.param(i));
-        const i = c.local("i32");
-        const at = c.local("i32");
-        const vectorEnd = c.local("i32");
-        c.local_get(n).i32_const(-4).i32_and().local_set(vectorEnd);
-        const run = (l: Lanes, from: number | Local, to: Local) => {
-          const [a, b, q0, q1] = [c.local(l.type), c.local(l.type), c.local(l.type), c.local(l.type)];
-          c.local_get(p0);
-          l.splat(c);
-          c.local_set(q0);
-          c.local_get(p1);
-          l.splat(c);
-          c.local_set(q1);
+        const paramsOf = laneParams(c, { p0, p1 });
+        overElements(c, n, (l) => {
+          const [a, b] = [c.local(l.type), c.local(l.type)];
           // A broadcast operand is read once: its single value, spread over the lanes.
           for (const [still, base, local] of [
             [mode === "sv", aBase, a],
@@ -146,8 +165,8 @@ export function addElementwiseFunctions(m: ModuleBuilder): void {
             l.splat(c);
             c.local_set(local);
           }
-          c.for_(i, from, to, l.width, () => {
-            c.local_get(i).i32_const(2).i32_shl().local_set(at);
+          const q = paramsOf(l);
+          return (at) => {
             if (mode !== "sv") {
               c.local_get(aBase).local_get(at).i32_add();
               l.load(c);
@@ -159,11 +178,9 @@ export function addElementwiseFunctions(m: ModuleBuilder): void {
               c.local_set(b);
             }
             c.local_get(out).local_get(at).i32_add();
-            formula(c, l, a, b, q0, q1);
+            formula(c, l, a, b, q.p0, q.p1);
             l.store(c);
-          });
-        };
-        run(VECTOR, 0, vectorEnd);
-        run(SCALAR, vectorEnd, n);
+          };
+        });
       });
 }

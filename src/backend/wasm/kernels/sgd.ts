@@ -9,7 +9,7 @@
  *   (c1, c2) = (1, momentum) with Nesterov, (0, 1) without: the reference's branches as numbers.
  */
 import type { Local, ModuleBuilder } from "../asm";
-import { type Lanes, SCALAR, VECTOR } from "./elementwise";
+import { laneParams, overElements } from "./elementwise";
 
 export function addSgdFunctions(m: ModuleBuilder): void {
   for (const momentum of [false, true]) {
@@ -18,12 +18,9 @@ export function addSgdFunctions(m: ModuleBuilder): void {
     m.function(momentum ? "sgdMomentum" : "sgd", ["i32", ...pointers.map(() => "i32" as const), ...scalars.map(() => "f32" as const)], [], (c) => {
       const n = c.param(0);
       const ptr = Object.fromEntries(pointers.map((name, k) => [name, c.param(1 + k)])) as Record<string, Local>;
-      const scalar = Object.fromEntries(scalars.map((name, k) => [name, c.param(1 + pointers.length + k)])) as Record<string, Local>;
-      const splat = Object.fromEntries(scalars.map((name) => [name, c.local("v128")])) as Record<string, Local>;
-      for (const name of scalars) c.local_get(scalar[name]).f32x4_splat().local_set(splat[name]);
-      const [i, at, vectorEnd] = [c.local("i32"), c.local("i32"), c.local("i32")];
-      c.local_get(n).i32_const(-4).i32_and().local_set(vectorEnd);
-      const element = (l: Lanes, s: Record<string, Local>) => {
+      const paramsOf = laneParams(c, Object.fromEntries(scalars.map((name, k) => [name, c.param(1 + pointers.length + k)])) as Record<string, Local>);
+      overElements(c, n, (l) => (at) => {
+        const s = paramsOf(l);
         const [g, p, b] = [c.local(l.type), c.local(l.type), c.local(l.type)];
         const address = (base: string) => c.local_get(ptr[base]).local_get(at).i32_add();
         address("param");
@@ -61,14 +58,6 @@ export function addSgdFunctions(m: ModuleBuilder): void {
         l.mul(c);
         l.sub(c);
         l.store(c);
-      };
-      c.for_(i, 0, vectorEnd, 4, () => {
-        c.local_get(i).i32_const(2).i32_shl().local_set(at);
-        element(VECTOR, splat);
-      });
-      c.for_(i, vectorEnd, n, 1, () => {
-        c.local_get(i).i32_const(2).i32_shl().local_set(at);
-        element(SCALAR, scalar);
       });
     });
   }
