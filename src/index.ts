@@ -2,7 +2,7 @@
  * The engine's public API: PyTorch's names in camelCase.
  *
  *   import * as dl from "./src";
- *   await dl.init();                       // WebGPU when available, CPU otherwise
+ *   await dl.init();                       // a real GPU, else WebAssembly SIMD (wasm), else the CPU
  *   const x = dl.randn([64, 2]);
  *   const y = dl.linear(x, w, b).relu();
  */

@@ -43,7 +43,7 @@ describe("parseFlags", () => {
       allowNonFinite: true,
       quiet: true,
     });
-    expect(parseFlags(["c.json"])).toEqual({ config: "c.json", device: "webgpu", quiet: false });
+    expect(parseFlags(["c.json"])).toEqual({ config: "c.json", device: "auto", quiet: false });
   });
 
   it.each([
@@ -59,7 +59,7 @@ describe("parseFlags", () => {
     [["--seed", "0x10"], '--seed takes a whole number from 0 to 2,147,483,647, got "0x10"'],
     [["--seed", "abc"], '--seed takes a whole number from 0 to 2,147,483,647, got "abc"'],
     [["--limit", "1e3x"], '--limit takes a whole number from 10 to 60,000, got "1e3x"'],
-    [["--device", "tpu"], '--device takes webgpu, wasm or cpu, got "tpu"'],
+    [["--device", "tpu"], '--device takes auto, webgpu, wasm, cpu, got "tpu"'],
     [["--checkpoint"], "--checkpoint needs a value"],
     [["--checkpoint", "--quiet"], "--checkpoint needs a value"],
     [["--epochs"], "--epochs needs a value"],

@@ -5,9 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { CpuBackend } from "../src/backend/cpu";
 import { nodeGpu } from "../src/backend/node-gpu";
+import type { WasmBackend } from "../src/backend/wasm/wasm-backend";
 import { WebGPUBackend } from "../src/backend/webgpu/webgpu-backend";
 import * as dl from "../src/index";
-import { withBackend } from "../src/tensor/engine";
+import { getBackend, setBackend, withBackend } from "../src/tensor/engine";
 import { cpu32, webgpu } from "./helpers/backends";
 
 const onCpu = <T>(fn: () => T) => withBackend(cpu32, fn);
@@ -130,12 +131,26 @@ describe("WebGPU limits and failures", () => {
     const cpu = new CpuBackend();
     expect(Array.from(await withBackend(cpu, () => dl.exp(dl.zeros([2]))).data())).toEqual([1, 1]);
   });
-  it("init() falls back to the CPU with the reason when there is no WebGPU", async () => {
+  it("init() takes the wasm backend, saying why, when there is no WebGPU", async () => {
+    const before = getBackend();
     const result = await dl.init({ gpu: undefined, backend: "auto" });
-    expect(result.kind).toBe("cpu");
-    expect(result.description).toMatch(
-      /^CPU: WebGPU unavailable \(this environment has no WebGPU \(navigator.gpu is undefined\)\); running on the CPU, which is much slower$/,
-    );
+    expect(result.kind).toBe("wasm");
+    expect(result.fallbackReason).toBe("this environment has no WebGPU (navigator.gpu is undefined)");
+    expect(result.description).toMatch(/^wasm \(WebAssembly SIMD.*, \d threads?\): this environment has no WebGPU \(navigator.gpu is undefined\)$/);
     await expect(dl.init({ gpu: undefined, backend: "webgpu" })).rejects.toThrow(/WebGPU could not start: this environment has no WebGPU/);
+    (result.backend as WasmBackend).dispose();
+    setBackend(before);
+  });
+  it("init() prefers the wasm backend to a GPU emulated on the CPU, unless WebGPU is asked for", async () => {
+    const before = getBackend();
+    const auto = await dl.init({ gpu: await nodeGpu() });
+    expect(auto.kind).toBe("wasm");
+    expect(auto.fallbackReason).toMatch(/^the only WebGPU adapter \(.*SwiftShader.*\) emulates a GPU on the CPU/i);
+    (auto.backend as WasmBackend).dispose();
+    const pinned = await dl.init({ gpu: await nodeGpu(), backend: "webgpu" });
+    expect(pinned.kind).toBe("webgpu");
+    expect(pinned.fallbackReason).toBeUndefined();
+    expect(pinned.description).toMatch(/^WebGPU: .*swiftshader/i);
+    setBackend(before);
   });
 });

@@ -38,7 +38,7 @@ import {
   parseExperimentFile,
   readExperimentFile,
 } from "../src/ui/state/experiment-file";
-import { decodeExperiment, encodeExperiment, hashParameter, readUrl, writeUrl } from "../src/ui/state/url-state";
+import { decodeExperiment, encodeExperiment, hashParameter, readBackendChoice, readUrl, writeUrl } from "../src/ui/state/url-state";
 import { cpu32 } from "./helpers/backends";
 
 const examples = readdirSync("examples")
@@ -214,6 +214,18 @@ describe("the generative experiment", () => {
 });
 
 describe("URL", () => {
+  it("names the engine with ?backend=, the automatic choice otherwise, and says when the name is wrong", () => {
+    expect(readBackendChoice({ search: "" })).toEqual({ choice: "auto" });
+    expect(readBackendChoice({ search: "?backend=webgpu" })).toEqual({ choice: "webgpu" });
+    expect(readBackendChoice({ search: "?x=1&backend=wasm" })).toEqual({ choice: "wasm" });
+    expect(readBackendChoice({ search: "?backend=cpu" })).toEqual({ choice: "cpu" });
+    const wrong = readBackendChoice({ search: `?backend=${"tpu".repeat(20)}` });
+    expect(wrong.choice).toBe("auto");
+    expect(wrong.message).toBe(
+      `The address asks for backend "${"tpu".repeat(20).slice(0, 20)}…", which does not exist; the engine chose itself. Use ?backend=auto, webgpu, wasm, cpu.`,
+    );
+  });
+
   it("round-trips the default and every example, compactly", async () => {
     const experiments = [defaultExperiment(), ...examples.map(({ config }) => parseExperiment(config))];
     for (const e of experiments) {

@@ -40,6 +40,11 @@ export interface MemoryInfo {
 /** The engines a model can run on: the CPU reference, WebGPU, WebAssembly SIMD. */
 export type BackendKind = "cpu" | "webgpu" | "wasm";
 
+/** What a caller of init() may ask for: one backend, or the automatic choice. */
+export type BackendChoice = "auto" | BackendKind;
+
+export const BACKEND_CHOICES: readonly BackendChoice[] = ["auto", "webgpu", "wasm", "cpu"];
+
 export interface Backend {
   readonly kind: BackendKind;
   /** Human-readable description: adapter name, or CPU and why. */

@@ -1,8 +1,8 @@
-/** The README's example (`npm run example`): an MLP learns a 2-D spiral in Node, on WebGPU through Dawn. */
+/** The README's example (`npm run example`): an MLP learns a 2-D spiral in Node, on a GPU through Dawn's WebGPU, else on WebAssembly. */
 import { nodeGpu } from "../backend/node-gpu";
 import * as dl from "../index";
 
-const { description } = await dl.init({ gpu: await nodeGpu() }); // a GPU, SwiftShader, or the CPU
+const { description } = await dl.init({ gpu: await nodeGpu() }); // a real GPU, else WebAssembly SIMD (wasm), else the CPU
 dl.manualSeed(0);
 const spiral = dl.data.spiral({ points: 300, classes: 3 });
 const x = dl.tensor(spiral.x, { shape: [spiral.n, 2] });

@@ -6,6 +6,7 @@
  */
 import { accessSync, constants, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { BACKEND_CHOICES, type BackendChoice } from "../backend/backend";
 import { IMAGE_DATASET_NAMES } from "../data/image-datasets";
 import { number, Place, type Schema, SchemaError } from "../schema/schema";
 import { batchSizeSchema, MAX_EPOCHS, seedSchema } from "../train/config";
@@ -13,7 +14,7 @@ import { type NumberField, OPTIMIZER_FIELDS } from "../train/settings";
 
 export interface Flags {
   config: string;
-  device: "webgpu" | "cpu" | "wasm";
+  device: BackendChoice;
   epochs?: number;
   batchSize?: number;
   lr?: number;
@@ -78,7 +79,7 @@ function numberValue(name: string, flag: NumberFlag, value: string): number {
 }
 
 export function parseFlags(argv: string[]): Flags {
-  const flags: Record<string, unknown> = { device: "webgpu", quiet: false };
+  const flags: Record<string, unknown> = { device: "auto", quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
     if (!name.startsWith("--")) {
@@ -97,7 +98,7 @@ export function parseFlags(argv: string[]): Flags {
     i++;
     if (flag.kind === "text") flags[flag.key] = value;
     else if (flag.kind === "device") {
-      if (value !== "webgpu" && value !== "cpu" && value !== "wasm") throw new FlagError(`--device takes webgpu, wasm or cpu, got ${quote(value)}`);
+      if (!(BACKEND_CHOICES as readonly string[]).includes(value)) throw new FlagError(`--device takes ${BACKEND_CHOICES.join(", ")}, got ${quote(value)}`);
       flags.device = value;
     } else if (flag.kind === "number") flags[flag.key] = numberValue(name, flag, value);
   }

@@ -1,12 +1,13 @@
 /**
- * `npm run train -- <config.json> [flags]`: trains a model from an experiment config in Node, on
- * Dawn's WebGPU (a real GPU when present, SwiftShader otherwise) or on the CPU reference, with a
+ * `npm run train -- <config.json> [flags]`: trains a model from an experiment config in Node, on a
+ * real GPU through Dawn's WebGPU when there is one, else on the wasm backend, with a
  * progress bar, per-epoch metrics, a final test evaluation, a checkpoint and a PyTorch export.
  * A config with a "generative" field (a GAN, autoencoder or VAE) is trained by src/cli/train-generative.ts
  * with the same flags: per-epoch D/G losses (and modes covered) or reconstruction scores, a
  * checkpoint of both networks, an export of each.
  *
- *   --device webgpu|wasm|cpu   backend (default webgpu: Dawn's, a real GPU or SwiftShader; wasm: WebAssembly SIMD)
+ *   --device auto|webgpu|wasm|cpu   backend (default auto: a real GPU, else wasm; webgpu: Dawn's, a real GPU
+ *                         or SwiftShader; wasm: WebAssembly SIMD on every core; cpu: the plain reference)
  *   --epochs N  --batch-size N  --lr X  --seed N        override the config
  *   --limit N  --test-limit N                            train/test on a seeded subset (image data)
  *   --checkpoint FILE     save the weights after every epoch (safetensors with the spec in its metadata)

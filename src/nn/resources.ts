@@ -30,6 +30,9 @@ export interface MemoryBudget {
 /** The CPU backend: typed arrays up to 2 GiB each, 4 GiB in all. */
 export const CPU_BUDGET: MemoryBudget = { device: "the CPU", maxTensorBytes: 2 ** 31, maxTotalBytes: 2 ** 32 };
 
+/** The wasm backend: every tensor lives in one 32-bit WebAssembly memory, 4 GiB at most. */
+export const WASM_BUDGET: MemoryBudget = { device: "the WebAssembly memory", maxTensorBytes: 2 ** 31, maxTotalBytes: 2 ** 32 };
+
 /** A WebGPU device's budget from its limits: one tensor per storage buffer binding, 4 GiB in all. */
 export function webgpuBudget(limits: { maxStorageBufferBindingSize: number; maxBufferSize: number }): MemoryBudget {
   return {
@@ -39,10 +42,14 @@ export function webgpuBudget(limits: { maxStorageBufferBindingSize: number; maxB
   };
 }
 
-/** The budget of the backend a model is built on: its device's limits for WebGPU. */
-export function budgetOf(backend: { kind: string }): MemoryBudget {
-  const limits = (backend as { limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number } }).limits;
-  return backend.kind === "webgpu" && limits ? webgpuBudget(limits) : CPU_BUDGET;
+/**
+ * The budget of the backend a model is built on: its device's limits for WebGPU (WebGPU's defaults
+ * while they are not known yet), the WebAssembly memory for wasm.
+ */
+export function budgetOf(backend: { kind: string; limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number } } | null | undefined): MemoryBudget {
+  if (backend?.kind === "cpu") return CPU_BUDGET;
+  if (backend?.kind === "wasm") return WASM_BUDGET;
+  return webgpuBudget(backend?.limits ?? { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 });
 }
 
 /** Values of optimizer state per weight: Adam keeps two moments, SGD with momentum one... */

@@ -96,6 +96,10 @@ export const appStyles = css`
     background: var(--good);
     box-shadow: 0 0 8px var(--good);
   }
+  .badge.wasm .dot {
+    background: var(--accent);
+    box-shadow: 0 0 8px var(--accent);
+  }
   .badge.cpu .dot {
     background: var(--warn);
   }

@@ -10,7 +10,7 @@ import { html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { appStyles } from "./app-styles";
 import type { Tab } from "./state/experiment";
-import { PlaygroundStore } from "./state/store";
+import { type BackendInfo, PlaygroundStore } from "./state/store";
 import { storeContext } from "./state/store-controller";
 import { CLASS_COLORS, theme } from "./theme";
 import "./train/train-tab";
@@ -149,9 +149,9 @@ export class App extends LitElement {
         </nav>
         <div class="spacer"></div>
         <div class="rate" aria-live="off" data-testid="rate">${this.rate}</div>
-        <div class="badge ${b?.kind ?? ""}" title=${b?.fallbackReason ?? b?.description ?? ""} data-testid="backend">
+        <div class="badge ${b?.kind ?? ""}" title=${b?.description ?? ""} data-testid="backend">
           <span class="dot"></span>
-          <span>${!b ? "Starting the engine…" : b.kind === "cpu" ? (b.fallbackReason ? "CPU · no WebGPU" : "CPU") : b.description}</span>
+          <span>${backendLabel(b)}</span>
         </div>
         <div class="actions">
           <button @click=${() => this.store.copyLink()} title="Copy a link that reproduces this experiment" data-testid="copy-link">Share</button>
@@ -160,11 +160,7 @@ export class App extends LitElement {
           <button @click=${this.downloadWeights} ?disabled=${!trained} title="Download the Train tab's weights (safetensors) and a PyTorch script that loads them" data-testid="download-weights">Weights ↓</button>
         </div>
       </header>
-      ${
-        b?.kind === "cpu"
-          ? html`<div class="banner warn" role="status">WebGPU is unavailable: ${clause(b.fallbackReason ?? "the browser has no WebGPU")}. Training runs on the CPU reference backend: correct, but many times slower; small models and datasets still train well.</div>`
-          : nothing
-      }
+      ${backendBanner(b)}
       ${this.store.fatal ? html`<div class="banner warn" role="alert">${this.store.fatal}</div>` : nothing}
       ${
         this._confirmUntrained
@@ -201,4 +197,23 @@ declare global {
   interface HTMLElementTagNameMap {
     "dl-app": App;
   }
+}
+
+/** The header badge: which engine computes (its full description is the badge's tooltip). */
+function backendLabel(b: BackendInfo | null): string {
+  if (!b) return "Starting the engine…";
+  if (b.kind === "wasm") return `WebAssembly · ${b.threads ?? 1} thread${b.threads === 1 ? "" : "s"}`;
+  if (b.kind === "cpu") return b.fallbackReason ? "CPU · no WebGPU" : "CPU";
+  return b.description;
+}
+
+/** When the automatic choice could not take a GPU: why, and what runs instead. */
+function backendBanner(b: BackendInfo | null) {
+  if (!b?.fallbackReason) return nothing;
+  const why = clause(b.fallbackReason);
+  if (b.kind === "wasm") {
+    const threads = `${b.threads ?? 1} CPU thread${b.threads === 1 ? "" : "s"}`;
+    return html`<div class="banner" role="status" data-testid="backend-note">No GPU for WebGPU: ${why}. Training runs on WebAssembly SIMD on ${threads} instead: MLPs and small CNNs train quickly; large CNNs and GANs are faster on a GPU.</div>`;
+  }
+  return html`<div class="banner warn" role="status" data-testid="backend-note">WebGPU is unavailable: ${why}. Training runs on the CPU reference backend: correct, but many times slower; small models and datasets still train well.</div>`;
 }

@@ -4,7 +4,7 @@
  * CLI use) and renders the events the worker posts back. Every array here is a plain typed array
  * so it can be transferred, not copied.
  */
-import type { BackendKind } from "../backend/backend";
+import type { BackendChoice, BackendKind } from "../backend/backend";
 import type { LayerSummary } from "../nn/shapes";
 import type { OptimizerState } from "../optim/optimizer";
 import type { ExperimentConfig, OptimizerConfig } from "../train/config";
@@ -48,10 +48,11 @@ export type Command =
   /** The run as it stands, for the autosave (answered by a `snapshot` event). */
   | { type: "snapshot" }
   /**
-   * Starts the engine again after the device was lost: a new WebGPU device, or the CPU. Every
-   * session was dropped with the old device; the page loads its run again (from its saved snapshot).
+   * Starts the engine: the page's first command (the automatic choice, or the backend its address
+   * names), and again after the device was lost (a new WebGPU device, or the CPU). Every session was
+   * dropped with the old device; the page loads its run again (from its saved snapshot).
    */
-  | { type: "restart"; backend: "webgpu" | "cpu" }
+  | { type: "start"; backend: BackendChoice }
   /** Feature maps of test example `index` through the conv layers (images only). */
   | { type: "inspect"; index: number }
   /** A batch of training images with the config's augmentation applied on the device. */
@@ -194,10 +195,12 @@ export type WorkerEvent =
       kind: BackendKind;
       description: string;
       fallbackReason?: string;
+      /** Threads the wasm backend computes on. */
+      threads?: number;
       /** The device's buffer limits (WebGPU), for the page's memory estimate. */
       limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number };
     }
-  /** The GPU device was lost (a driver reset, another tab, a test's destroy()): every session is gone until `restart`. */
+  /** The GPU device was lost (a driver reset, another tab, a test's destroy()): every session is gone until `start`. */
   | { type: "device-lost"; reason: string }
   /** What a load is doing while it takes time (reading a dataset, compiling kernels). */
   | { type: "loading"; message: string }

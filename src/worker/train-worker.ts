@@ -6,13 +6,16 @@
  * it replaces (each tab's Slot), and starting one pauses the others, so they never compete for the
  * device. Whatever goes wrong becomes an `error` event; the worker itself never dies.
  *
- * When the GPU device is lost, every session goes with it: the worker says so (`device-lost`) and
- * waits for `restart`, which starts a new device or the CPU; the page then loads its run again from
- * the snapshot it keeps. Tests simulate a loss by calling `__loseDevice()` in the worker, which
+ * The engine starts on the page's first command, `start` (the automatic choice, or the backend the
+ * page's address names). When the GPU device is lost, every session goes with it: the worker says so
+ * (`device-lost`) and waits for another `start`, on a new device or the CPU; the page then loads its
+ * run again from the snapshot it keeps. Tests simulate a loss by calling `__loseDevice()` in the worker, which
  * destroys the device as a driver reset would.
  */
-import type { Backend } from "../backend/backend";
+
+import type { Backend, BackendChoice } from "../backend/backend";
 import { init } from "../backend/init";
+import { WasmBackend } from "../backend/wasm/wasm-backend";
 import { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
 import "../functional"; // installs the Tensor methods and backward()
 import { ExperimentSession, type SessionOptions } from "./experiment-session";
@@ -62,17 +65,18 @@ const slots = {
 
 /** Set while a test destroys the device on purpose (a destroyed device is otherwise our own doing). */
 let simulatedLoss = false;
-/** The device is gone: commands wait for `restart`. */
+/** The device is gone: commands wait for `start`. */
 let deviceLost = false;
 
-/** Starts the engine (WebGPU unless `backend` says the CPU) and watches its device. */
-function start(backend: "auto" | "webgpu" | "cpu"): Promise<Backend> {
+/** Starts the engine (`backend`: the automatic choice, or one named) and watches its device. */
+function start(backend: BackendChoice): Promise<Backend> {
   return init({ backend }).then((r) => {
     const limits =
       r.backend instanceof WebGPUBackend
         ? { maxStorageBufferBindingSize: r.backend.limits.maxStorageBufferBindingSize, maxBufferSize: r.backend.limits.maxBufferSize }
         : undefined;
-    post({ type: "backend", kind: r.kind, description: r.description, fallbackReason: r.fallbackReason, limits });
+    const threads = r.backend instanceof WasmBackend ? r.backend.threads : undefined;
+    post({ type: "backend", kind: r.kind, description: r.description, fallbackReason: r.fallbackReason, threads, limits });
     if (r.backend instanceof WebGPUBackend) {
       const gpu = r.backend;
       (globalThis as { __loseDevice?: () => void }).__loseDevice = () => {
@@ -91,9 +95,14 @@ function start(backend: "auto" | "webgpu" | "cpu"): Promise<Backend> {
   });
 }
 
-let ready: Promise<Backend> = start("auto");
+/** The engine once `start` has started it (a command before then starts the automatic choice). */
+let ready: Promise<Backend> | null = null;
+const engine = (): Promise<Backend> => {
+  ready ??= start("auto");
+  return ready;
+};
 
-const reportDisposeError = (e: unknown) => ready.then((backend) => post({ type: "error", message: errorMessage(e, backend) }));
+const reportDisposeError = (e: unknown) => engine().then((backend) => post({ type: "error", message: errorMessage(e, backend) }));
 
 /** Pauses whatever trains besides the session about to start. */
 async function pauseOthers(keep: keyof typeof slots): Promise<void> {
@@ -153,7 +162,7 @@ async function handle(command: Command, backend: Backend): Promise<void> {
       return generative(command).decode(command.latent);
     case "gen-export":
       return generative(command).export();
-    case "restart":
+    case "start":
       return; // handled as it arrives (scope.onmessage)
     default:
       // Every command is handled above (the compiler checks); a message from elsewhere is refused.
@@ -163,7 +172,7 @@ async function handle(command: Command, backend: Backend): Promise<void> {
 
 /** Reports what a command threw. */
 const report = (err: unknown) =>
-  ready.then(
+  engine().then(
     (backend) => post({ type: "error", message: errorMessage(err, backend) }),
     () => post({ type: "error", message: err instanceof Error ? err.message : String(err) }),
   );
@@ -171,15 +180,15 @@ const report = (err: unknown) =>
 let queue: Promise<void> = Promise.resolve();
 scope.onmessage = (e: MessageEvent<Command>) => {
   const command = e.data;
-  if (command?.type === "restart") {
-    // Not queued: a command in flight on the lost device may never finish. Its chain is dropped.
+  if (command?.type === "start") {
+    // Not queued: a command in flight on a lost device may never finish. Its chain is dropped.
     deviceLost = false;
     ready = start(command.backend);
     queue = ready.then(() => undefined, report);
     return;
   }
-  if (deviceLost) return; // every session went with the device; the page offers `restart`
-  queue = queue.then(async () => handle(command, await ready)).catch(report);
+  if (deviceLost) return; // every session went with the device; the page offers `start`
+  queue = queue.then(async () => handle(command, await engine())).catch(report);
 };
 self.addEventListener("unhandledrejection", (e) => {
   e.preventDefault();

@@ -2,6 +2,9 @@
  * Browser test helpers: builds the playground, serves it on localhost with `vite preview`, and
  * launches Debian's Chromium through Playwright with WebGPU on (SwiftShader when there is no GPU);
  * opens pages at a desktop or phone size, and runs axe-core's accessibility rules on a page.
+ * Pages open pinned to WebGPU (`?backend=webgpu`) in a WebGPU session, so the flows keep testing the
+ * WGSL kernels on SwiftShader, where the automatic choice would take the wasm backend; a flow passes
+ * `backend: "auto"` to test that choice.
  */
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -18,6 +21,8 @@ export interface Session {
   browser: Browser;
   server: PreviewServer;
   url: string;
+  /** The backend pages ask for unless a flow says otherwise: "webgpu" with WebGPU on, else the automatic choice. */
+  backend: "webgpu" | "auto";
 }
 
 /** Builds and serves the playground and launches Chromium (with WebGPU unless `webgpu` is false). */
@@ -36,7 +41,7 @@ export async function start(options: { webgpu?: boolean } = {}): Promise<Session
   if (!url) throw new Error("vite preview did not report a local URL");
   const args = options.webgpu === false ? [...FLAGS, "--disable-features=WebGPU"] : [...WEBGPU_FLAGS, ...FLAGS];
   const browser = await chromium.launch({ executablePath: CHROMIUM, args });
-  return { browser, server, url };
+  return { browser, server, url, backend: options.webgpu === false ? "auto" : "webgpu" };
 }
 
 export async function stop(s: Session | undefined): Promise<void> {
@@ -44,15 +49,24 @@ export async function stop(s: Session | undefined): Promise<void> {
   await s?.server.close();
 }
 
-/** Opens a page and collects console errors and page errors. */
-export async function open(s: Session, path = "", viewport = { width: 1440, height: 900 }): Promise<{ page: Page; errors: string[] }> {
+/**
+ * Opens a page (`path`: a "#e=..." link, or a whole "?...#..." address copied from the page) on
+ * `backend`, and collects console errors and page errors.
+ */
+export async function open(
+  s: Session,
+  path = "",
+  viewport = { width: 1440, height: 900 },
+  backend: "webgpu" | "wasm" | "cpu" | "auto" = s.backend,
+): Promise<{ page: Page; errors: string[] }> {
   const page = await s.browser.newPage({ viewport });
   const errors: string[] = [];
   page.on("console", (m: ConsoleMessage) => {
     if (m.type() === "error") errors.push(m.text());
   });
   page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(s.url + path);
+  const query = path.startsWith("?") || backend === "auto" ? "" : `?backend=${backend}`;
+  await page.goto(s.url + query + path);
   return { page, errors };
 }
 

@@ -5,7 +5,8 @@
  * predictions grid, confusion matrix and feature maps appear; (3) a race of SGD, momentum and Adam
  * draws three curves; (4) a copied link reopens the same experiment, and the autosave restores it
  * without the link; (5) a garbage link opens with a message and a working default, trained from the
- * keyboard. No flow may log a console error.
+ * keyboard; (6) the automatic choice of backend prefers WebAssembly to SwiftShader's emulated GPU,
+ * says why, and trains. No flow may log a console error.
  */
 import { expect, it } from "vitest";
 import { accessibilityProblems, appNumber, open, ready, useSession } from "./browser";
@@ -112,5 +113,19 @@ it("(5) a garbage link opens with a message and a working default", async () => 
   await expect.poll(() => attr(page, "data-step"), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(30);
   await page.locator("body").press("Space");
   await page.screenshot({ path: "test-results/flow5-garbage-link.png", fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+it("(6) the automatic choice takes WebAssembly over SwiftShader's emulated GPU, says why, and trains", async () => {
+  const { page, errors } = await open(session(), "", undefined, "auto");
+  const badge = page.getByTestId("backend");
+  await expect.poll(() => badge.textContent(), { timeout: 60_000 }).toMatch(/WebAssembly · \d+ threads?/);
+  expect(await badge.getAttribute("title")).toMatch(/^wasm \(WebAssembly SIMD.*\): the only WebGPU adapter \(.*swiftshader.*\) emulates a GPU on the CPU/i);
+  expect(await page.getByTestId("backend-note").textContent()).toMatch(/^No GPU for WebGPU: the only WebGPU adapter/);
+  await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
+  await page.getByTestId("play").click();
+  await expect.poll(() => attr(page, "data-step"), { timeout: 60_000, interval: 500 }).toBeGreaterThanOrEqual(100);
+  await page.getByTestId("play").click();
+  expect(await attr(page, "data-loss")).toBeLessThan(await attr(page, "data-first-loss"));
   expect(errors).toEqual([]);
 });

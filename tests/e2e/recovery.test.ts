@@ -2,7 +2,7 @@
  * Recovering from what goes wrong while training, in Debian's Chromium with WebGPU (screenshots
  * under test-results/, looked at): (1) the GPU device lost mid-run (the worker's __loseDevice()
  * destroys it as a driver reset would) keeps the model, data, settings and curves, says so, and one
- * click goes on from the last saved step on a new GPU device, then, after a second loss, on the CPU;
+ * click goes on from the last saved step on a new GPU device, then, after a second loss, on the CPU (the wasm backend);
  * (2) a run with batch norm in the model that diverges stops with what happened and the likely cause,
  * puts back weights and batch-norm statistics (the test scores shown afterwards are finite), and
  * continues at a lower learning rate.
@@ -58,7 +58,7 @@ it("(1) a lost GPU device keeps the run and goes on from the last saved step, on
   await loseDevice(page);
   await expect.poll(() => page.getByTestId("device-lost").count(), { timeout: 30_000 }).toBe(1);
   await page.getByTestId("continue-cpu").click();
-  await expect.poll(() => page.getByTestId("backend").textContent(), { timeout: 60_000 }).toMatch(/^\s*CPU\s*$/);
+  await expect.poll(() => page.getByTestId("backend").textContent(), { timeout: 60_000 }).toMatch(/^\s*WebAssembly · \d+ threads?\s*$/);
   const onCpu = await appNumber(page, "data-step");
   await expect.poll(() => appNumber(page, "data-step"), { timeout: 60_000 }).toBeGreaterThan(onCpu + 20);
   await page.screenshot({ path: "test-results/recovery-1-on-cpu.png", fullPage: true });

@@ -39,6 +39,8 @@ function tuningFor(info: GPUAdapterInfo): AdapterTuning {
 export class WebGPUBackend implements Backend, GpuContext {
   readonly kind = "webgpu" as const;
   readonly description: string;
+  /** The adapter as it names itself ("NVIDIA H100", "Google SwiftShader"...). */
+  readonly adapterName: string;
   readonly tuning: AdapterTuning;
   readonly limits: GPUSupportedLimits;
   readonly pool: BufferPool;
@@ -58,8 +60,8 @@ export class WebGPUBackend implements Backend, GpuContext {
     tuning: Partial<AdapterTuning>,
   ) {
     const adapterInfo = adapter.info;
-    const name = adapterInfo.description || [adapterInfo.vendor, adapterInfo.architecture].filter(Boolean).join(" ") || "unknown adapter";
-    this.description = `WebGPU: ${name}`;
+    this.adapterName = adapterInfo.description || [adapterInfo.vendor, adapterInfo.architecture].filter(Boolean).join(" ") || "unknown adapter";
+    this.description = `WebGPU: ${this.adapterName}`;
     this.tuning = { ...tuningFor(adapterInfo), ...tuning };
     this.limits = device.limits;
     this.recorder = new CommandRecorder(device);

@@ -18,13 +18,15 @@ import { RaceSlice } from "./race-slice";
 import { RunAutosave } from "./run-autosave";
 import type { SessionHost, SessionName } from "./session-host";
 import { TrainSlice } from "./train-slice";
-import { readUrl, writeUrl } from "./url-state";
+import { readBackendChoice, readUrl, writeUrl } from "./url-state";
 import { WorkerConnection } from "./worker-connection";
 
 export interface BackendInfo {
   kind: BackendKind;
   description: string;
   fallbackReason?: string;
+  /** Threads the wasm backend computes on. */
+  threads?: number;
   limits?: { maxStorageBufferBindingSize: number; maxBufferSize: number };
 }
 
@@ -61,8 +63,10 @@ export class PlaygroundStore implements SessionHost {
   /** Starts the worker and opens the link's experiment, else the autosaved one, else the default. */
   async open(location: Location = window.location): Promise<void> {
     this.worker.start();
+    const engine = readBackendChoice(location);
+    this.send({ type: "start", backend: engine.choice });
     const opened = await openExperiment(location, indexedDbStore());
-    if (opened.message) this.notice = opened.message;
+    if (opened.message ?? engine.message) this.notice = (opened.message ?? engine.message) as string;
     this.experiment = opened.experiment;
     const run = await this.runAutosave.load(opened.experiment.config);
     if (run) this.train.restore(run.snapshot, run.curves);
@@ -100,7 +104,7 @@ export class PlaygroundStore implements SessionHost {
 
   send(command: Command): void {
     // After a lost device the worker has no session: only a restart means anything (continueAfterLoss).
-    if (this.train.state.deviceLost && command.type !== "restart") return;
+    if (this.train.state.deviceLost && command.type !== "start") return;
     this.lastSession = sessionOf(command);
     this.worker.send(command);
   }
@@ -212,12 +216,12 @@ export class PlaygroundStore implements SessionHost {
   }
 
   /**
-   * After a lost device: starts a new GPU device (or the CPU) in the worker and goes on training
-   * from the run's last saved snapshot (weights, optimizer state and curves), in one click.
+   * After a lost device: starts a new GPU device (or the CPU's wasm backend) in the worker and goes
+   * on training from the run's last saved snapshot (weights, optimizer state and curves), in one click.
    */
-  continueAfterLoss(backend: "webgpu" | "cpu"): void {
+  continueAfterLoss(backend: "webgpu" | "wasm"): void {
     const saved = this.savedRun();
-    this.send({ type: "restart", backend });
+    this.send({ type: "start", backend });
     this.train.continueAfterLoss(saved); // clears the lost state, so its load and play go through
   }
 

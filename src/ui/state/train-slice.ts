@@ -7,7 +7,7 @@
  * can be given more epochs; the previous run's curves stay as a faint overlay after a reset.
  */
 import { classesOf, datasetFacts } from "../../data/catalog";
-import { CPU_BUDGET, checkTrainingMemory, type MemoryBudget, optimizerStateValues, webgpuBudget } from "../../nn/resources";
+import { budgetOf, checkTrainingMemory, type MemoryBudget, optimizerStateValues } from "../../nn/resources";
 import { type LayerSummary, summarizeModel } from "../../nn/shapes";
 import type { ModelSpec } from "../../nn/spec";
 import type { AugmentOptions } from "../../ops/augment";
@@ -209,9 +209,7 @@ export class TrainSlice {
 
   /** What the engine can hold: its device's limits once it has started (WebGPU's defaults until then). */
   get memoryBudget(): MemoryBudget {
-    const b = this.host.backend;
-    if (b?.kind === "cpu") return CPU_BUDGET;
-    return webgpuBudget(b?.limits ?? { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 });
+    return budgetOf(this.host.backend);
   }
 
   /** The edits the running session has not taken; they apply on reset. */

@@ -5,6 +5,7 @@
  * opens the default experiment with a message saying what was wrong.
  */
 
+import { BACKEND_CHOICES, type BackendChoice } from "../../backend/backend";
 import { clause } from "../words";
 import { defaultExperiment, type Experiment, ExperimentError, MAX_EXPERIMENT_CHARS, parseExperiment } from "./experiment";
 
@@ -139,6 +140,21 @@ export async function readUrl(location: Pick<Location, "hash">): Promise<UrlRead
     const detail = e instanceof ExperimentError ? e.message : `it could not be read (${(e as Error).message})`;
     return { experiment: defaultExperiment(), fromUrl: false, message: `The experiment in this link could not be opened: ${clause(detail)}.` };
   }
+}
+
+/**
+ * The engine the address asks for (`?backend=webgpu`, `wasm`, `cpu` or `auto`; the automatic choice
+ * when it names none), with a message when it names one that does not exist.
+ */
+export function readBackendChoice(location: Pick<Location, "search">): { choice: BackendChoice; message?: string } {
+  const named = new URLSearchParams(location.search).get("backend");
+  if (named === null || named === "") return { choice: "auto" };
+  if ((BACKEND_CHOICES as readonly string[]).includes(named)) return { choice: named as BackendChoice };
+  const excerpt = named.length > 20 ? `${named.slice(0, 20)}…` : named;
+  return {
+    choice: "auto",
+    message: `The address asks for backend "${excerpt}", which does not exist; the engine chose itself. Use ?backend=${BACKEND_CHOICES.join(", ")}.`,
+  };
 }
 
 /**

@@ -120,7 +120,7 @@ export class TrainTab extends LitElement {
       <p>The browser lost the GPU device (${lost.reason.replace(/\.$/, "")}). Your data, model, settings and curves are kept. ${from}</p>
       <div class="actions">
         ${lost.gpu ? html`<button class="primary" data-testid="continue-gpu" @click=${() => store?.continueAfterLoss("webgpu")}>Continue on a new GPU device</button>` : nothing}
-        <button class=${lost.gpu ? "" : "primary"} data-testid="continue-cpu" @click=${() => store?.continueAfterLoss("cpu")}>Continue on the CPU (slower)</button>
+        <button class=${lost.gpu ? "" : "primary"} data-testid="continue-cpu" @click=${() => store?.continueAfterLoss("wasm")}>Continue on the CPU (WebAssembly)</button>
       </div>
     </section>`;
   }
