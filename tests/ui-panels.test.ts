@@ -104,6 +104,11 @@ describe("schedules", () => {
     for (const f of SCHEDULES[name].fields) expect(scheduler[f.key], f.key).toBe(f.default);
     expect(() => built(parseConfig({ ...base, scheduler }))).not.toThrow();
   });
+
+  it.each(SCHEDULERS)("%s: builds for a run of 0 epochs (the CLI's --epochs 0: evaluate or export only)", (name) => {
+    const config = parseConfig({ ...base, scheduler: { name } });
+    expect(() => built({ ...config, training: { ...config.training, epochs: 0 } })).not.toThrow(); // as applyTrainingFlags sets it
+  });
 });
 
 describe("live or reset", () => {

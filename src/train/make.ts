@@ -105,7 +105,7 @@ export function makeScheduler(config: SchedulerConfig, optimizer: Optimizer, epo
     case "exponential":
       return new ExponentialLR(optimizer, get("gamma", 0.95));
     case "cosine":
-      return new CosineAnnealingLR(optimizer, get("tMax", epochs), get("etaMin", 0));
+      return new CosineAnnealingLR(optimizer, get("tMax", Math.max(epochs, 1)), get("etaMin", 0)); // a run of 0 epochs (--epochs 0) never steps it
     case "warmup":
       return new LinearLR(optimizer, get("startFactor", 0.1), 1, get("warmupEpochs", 5));
     case "warmupCosine": {
