@@ -103,7 +103,7 @@ describe("wasm GEMM", () => {
 });
 
 describe("wasm threads", () => {
-  it("give the same products bit for bit as one thread, split by rows and by columns", async () => {
+  it("give the same products and convolutions bit for bit as one thread, split by rows and by columns", async () => {
     const { WasmBackend } = await import("../src/backend/wasm/wasm-backend");
     const dl = await import("../src/index");
     const { withBackend } = await import("../src/tensor/engine");
@@ -125,10 +125,30 @@ describe("wasm threads", () => {
       const [one, many] = [await run(single, product), await run(threaded, product)];
       expect(Array.from(many)).toEqual(Array.from(one));
     }
-    const x = values(2 * 3 * 20 * 20, 7);
+    // A convolution over 5 images (their columns built, and summed back, by the threads in turn),
+    // forward and both gradients.
+    const x = values(5 * 3 * 20 * 20, 7);
     const w = values(40 * 3 * 3 * 3, 8);
-    const conv = () => dl.conv2d(dl.tensor(x, { shape: [2, 3, 20, 20] }), dl.tensor(w, { shape: [40, 3, 3, 3] }), null, { padding: 1 });
-    expect(Array.from(await run(threaded, conv))).toEqual(Array.from(await run(single, conv)));
+    const g = values(5 * 40 * 20 * 20, 9);
+    const conv = async (backend: typeof single) => {
+      const [xt, wt] = withBackend(backend, () => [
+        dl.tensor(x, { shape: [5, 3, 20, 20], requiresGrad: true }),
+        dl.tensor(w, { shape: [40, 3, 3, 3], requiresGrad: true }),
+      ]);
+      const y = withBackend(backend, () => {
+        const out = dl.conv2d(xt, wt, null, { padding: 1 });
+        dl.mul(out, dl.tensor(g, { shape: [5, 40, 20, 20] }))
+          .sum()
+          .backward();
+        return out;
+      });
+      return [await y.data(), await xt.grad?.data(), await wt.grad?.data()].map((t) => Array.from(t ?? []));
+    };
+    const [one, many] = [await conv(single), await conv(threaded)];
+    for (const [k, name] of ["output", "input gradient", "weight gradient"].entries()) {
+      expect(many[k].length, name).toBeGreaterThan(0);
+      expect(many[k], name).toEqual(one[k]);
+    }
     threaded.dispose();
   });
 });

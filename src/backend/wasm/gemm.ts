@@ -1,12 +1,14 @@
 /**
  * The wasm GEMM driver: C[M×N] = op(A)·op(B) (+ bias) for operands anywhere in the heap, read through
  * element strides (so transposed operands need no copy). It packs B once (src/backend/wasm/kernels/
- * gemm.ts explains the layout), then runs the product as parts: one part on one thread, or a band of
- * rows (or of columns, when C is wide and short) per thread of the pool, each packing its own rows of A.
+ * gemm.ts explains the layout), each thread packing a band of its panels, then runs the product as
+ * parts: one part on one thread, or a band of rows (or of columns, when C is wide and short) per
+ * thread of the pool, each packing its own rows of A.
  */
 import type { WasmHeap } from "./heap";
 import type { WasmKernels } from "./kernels";
 import { KC, MC, MR, NR } from "./kernels/gemm";
+import type { PartRunner } from "./threads";
 
 /** One product: byte offsets in the heap, strides in elements. `bias` 0: none. */
 export interface GemmArgs {
@@ -23,12 +25,6 @@ export interface GemmArgs {
   bias: number;
   /** Add the product to C instead of writing it (the bias is then not added). */
   accumulate?: boolean;
-}
-
-/** Runs part(t) for t = 0..parts-1 at once, t = 0 on the calling thread; returns when all are done. */
-export interface PartRunner {
-  readonly threads: number;
-  run(parts: GemmPart[]): void;
 }
 
 /** The arguments of the kernels' gemmPart, in order. */
@@ -77,8 +73,16 @@ export function gemm(heap: WasmHeap, k: WasmKernels, g: GemmArgs, pool: PartRunn
   const panels = Math.ceil(N / NR);
   const packedBBytes = panels * NR * K * 4;
   const packedB = heap.allocate(packedBBytes);
-  for (let k0 = 0; k0 < K; k0 += KC) k.packB(g.b + k0 * g.bK * 4, g.bN, g.bK, N, Math.min(KC, K - k0), packedB + k0 * panels * NR * 4);
   const threads = pool ? Math.max(1, Math.min(pool.threads, Math.floor((M * N * K) / MIN_PER_THREAD))) : 1;
+  // Block k0 of B starts at packedB + k0·P·NR; panel p of it NR·kc floats further.
+  const packing: number[][] = [];
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = Math.min(KC, K - k0);
+    for (const [n0, n1] of bands(N, NR, threads))
+      packing.push([g.b + (k0 * g.bK + n0 * g.bN) * 4, g.bN, g.bK, n1 - n0, kc, packedB + (k0 * panels * NR + n0 * kc) * 4]);
+  }
+  if (threads > 1 && pool) pool.run("packB", packing);
+  else for (const part of packing) k.packB(...(part as Parameters<WasmKernels["packB"]>));
   // Rows when C is tall enough for every thread, else columns (a convolution's few output channels).
   const byRows = M >= N || M >= threads * MC;
   const cuts = byRows ? bands(M, MR, threads) : bands(N, NR, threads);
@@ -90,7 +94,7 @@ export function gemm(heap: WasmHeap, k: WasmKernels, g: GemmArgs, pool: PartRunn
   });
   try {
     if (parts.length === 1 || !pool) k.gemmPart(...parts[0]);
-    else pool.run(parts);
+    else pool.run("gemmPart", parts);
   } finally {
     for (const b of buffers) {
       heap.free(b.scratch, MR * NR * 4);

@@ -1,26 +1,40 @@
 /**
  * Threads for the wasm backend. Helpers are workers (Node's worker_threads; Web Workers in a page that
  * is cross-origin isolated) that instantiate the same kernels over the same shared memory and sleep on
- * a control block inside it. To run a GEMM on T threads, the calling thread writes each helper's
- * gemmPart arguments into the block, stamps the helper's slot with the new generation, bumps the
- * generation and wakes them (Atomics.notify), runs part 0 itself, then sleeps until every helper has
- * counted down. No messages, no promises: a product on several threads is as synchronous as on one.
+ * a control block inside it. A job is one kernel run over a list of parts (a GEMM's bands, its
+ * packing, each image's columns): the calling thread writes the kernel, the list and each part's
+ * arguments into the block, bumps the generation and wakes the helpers (Atomics.notify); with T
+ * threads, thread t runs parts t, t + T, t + 2T... (the caller is thread 0), and the caller then sleeps
+ * until every helper has counted down. No messages, no promises: work on several threads is as
+ * synchronous as on one.
  *
- * The control block, in i32s: [0] generation, [1] helpers still working, [2 + h] the generation of
- * helper h's current job, [SLOTS + 15·h ...] its gemmPart arguments.
+ * The control block, in i32s: [0] generation, [1] helpers still working, [2] the kernel's index in
+ * THREADED_KERNELS, [3] the job's part count, [4] the threads taking part; from [HEADER] on, the
+ * parts' arguments, ARGS per part (whole numbers only: offsets and sizes).
  */
-import type { GemmPart, PartRunner } from "./gemm";
+
+/** The kernels helpers can run: each takes whole-number arguments only, at most ARGS of them. */
+export const THREADED_KERNELS = ["gemmPart", "packB", "im2col", "col2imAdd"] as const;
+export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
+
+/** Runs a kernel once per part, the parts spread over the threads; returns when all are done. */
+export interface PartRunner {
+  readonly threads: number;
+  run(kernel: ThreadedKernel, parts: readonly (readonly number[])[]): void;
+}
 
 /** Most helper threads (besides the caller). */
 export const MAX_HELPERS = 15;
-const SLOTS = 2 + MAX_HELPERS;
-const ARGS = 15;
+const HEADER = 5;
+const ARGS = 16;
+/** Most parts in one job (more run as several jobs). */
+const MAX_PARTS = 1024;
 /** Bytes of the control block. */
-export const CONTROL_BYTES = (SLOTS + MAX_HELPERS * ARGS) * 4;
+export const CONTROL_BYTES = (HEADER + MAX_PARTS * ARGS) * 4;
 
 /** The helper's code, run as a worker script (CommonJS in Node, a classic script in browsers). */
 const HELPER = `
-const SLOTS = ${SLOTS}, ARGS = ${ARGS};
+const HEADER = ${HEADER}, ARGS = ${ARGS}, KERNELS = ${JSON.stringify(THREADED_KERNELS)};
 function work({ module, memory, control, index }, ready) {
   const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const ctl = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
@@ -29,9 +43,10 @@ function work({ module, memory, control, index }, ready) {
   for (;;) {
     Atomics.wait(ctl, 0, seen);
     seen = Atomics.load(ctl, 0);
-    if (Atomics.load(ctl, 2 + index) !== seen) continue; // no part for this helper this time
-    const at = SLOTS + index * ARGS;
-    kernels.gemmPart(...ctl.subarray(at, at + ARGS));
+    const threads = ctl[4];
+    if (index + 1 >= threads) continue; // not needed for this job
+    const kernel = kernels[KERNELS[ctl[2]]];
+    for (let p = index + 1; p < ctl[3]; p += threads) kernel(...ctl.subarray(HEADER + p * ARGS, HEADER + (p + 1) * ARGS));
     if (Atomics.sub(ctl, 1, 1) === 1) Atomics.notify(ctl, 1);
   }
 }
@@ -88,21 +103,21 @@ export class ThreadPool implements PartRunner {
     memory: WebAssembly.Memory,
     control: number,
     private readonly helpers: Helper[],
-    private readonly runPart: (...args: GemmPart) => void,
+    private readonly kernels: Record<ThreadedKernel, (...args: number[]) => void>,
   ) {
     this.ctl = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
   }
 
   /**
    * Starts `count` helpers over `memory` (shared) with the compiled `module`; `control` is the byte
-   * offset of a CONTROL_BYTES block reserved for the pool; `runPart` is the caller's own gemmPart.
+   * offset of a CONTROL_BYTES block reserved for the pool; `kernels` are the caller's own instances.
    */
   static async start(
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     control: number,
     count: number,
-    runPart: (...args: GemmPart) => void,
+    kernels: Record<ThreadedKernel, (...args: number[]) => void>,
   ): Promise<ThreadPool> {
     const started = await Promise.all(Array.from({ length: count }, () => startWorker(HELPER)));
     await Promise.all(
@@ -118,7 +133,7 @@ export class ThreadPool implements PartRunner {
       memory,
       control,
       started.map((s) => s.helper),
-      runPart,
+      kernels,
     );
   }
 
@@ -127,19 +142,26 @@ export class ThreadPool implements PartRunner {
     return this.helpers.length + 1;
   }
 
-  run(parts: GemmPart[]): void {
+  /** Runs `kernel` once per part: thread t takes parts t, t + T, t + 2T... */
+  run(kernel: ThreadedKernel, parts: readonly (readonly number[])[]): void {
+    for (let first = 0; first < parts.length; first += MAX_PARTS) this.job(kernel, parts.slice(first, first + MAX_PARTS));
+  }
+
+  private job(kernel: ThreadedKernel, parts: readonly (readonly number[])[]): void {
     const ctl = this.ctl;
-    const generation = (Atomics.load(ctl, 0) + 1) | 0;
-    const helping = Math.min(parts.length - 1, this.helpers.length);
-    for (let h = 0; h < helping; h++) {
-      ctl.set(parts[h + 1], SLOTS + h * ARGS);
-      Atomics.store(ctl, 2 + h, generation);
-    }
-    Atomics.store(ctl, 1, helping);
-    Atomics.store(ctl, 0, generation);
-    Atomics.notify(ctl, 0);
-    this.runPart(...parts[0]);
-    for (let t = helping + 1; t < parts.length; t++) this.runPart(...parts[t]); // more parts than threads: the caller takes the rest
+    const threads = Math.min(this.threads, parts.length);
+    parts.forEach((args, p) => {
+      if (args.length > ARGS) throw new Error(`${kernel} takes ${args.length} arguments; helpers take at most ${ARGS}`);
+      ctl.set(args, HEADER + p * ARGS);
+    });
+    ctl[2] = THREADED_KERNELS.indexOf(kernel);
+    ctl[3] = parts.length;
+    ctl[4] = threads;
+    Atomics.store(ctl, 1, threads - 1);
+    Atomics.store(ctl, 0, (Atomics.load(ctl, 0) + 1) | 0); // publishes the job (and the writes above)
+    if (threads > 1) Atomics.notify(ctl, 0);
+    const run = this.kernels[kernel];
+    for (let p = 0; p < parts.length; p += threads) run(...parts[p]);
     for (let left = Atomics.load(ctl, 1); left !== 0; left = Atomics.load(ctl, 1)) Atomics.wait(ctl, 1, left);
   }
 

@@ -13,7 +13,7 @@ import { type GemmArgs, gemm } from "./gemm";
 import { WasmHeap } from "./heap";
 import { compileKernels, type WasmKernels } from "./kernels";
 import { ELEMENTWISE_FORMULAS } from "./kernels/elementwise";
-import { CONTROL_BYTES, canShareMemory, helperCount, ThreadPool } from "./threads";
+import { CONTROL_BYTES, canShareMemory, helperCount, type ThreadedKernel, ThreadPool } from "./threads";
 
 export interface WasmStorage extends Storage {
   /** Byte offset of element 0 in the heap. */
@@ -35,6 +35,8 @@ export interface WasmContext {
   gemm(args: GemmArgs): void;
   /** The compiled kernels, for ops that call one directly. */
   readonly kernels: WasmKernels;
+  /** Runs `kernel` once per part, the parts spread over the threads (in order on one thread). */
+  parallel(kernel: ThreadedKernel, parts: readonly (readonly number[])[]): void;
   /**
    * Runs the elementwise op `name` with its kernel (src/backend/wasm/kernels/elementwise.ts) over
    * broadcast float32 inputs; false when it has none, or the layout needs the reference.
@@ -69,7 +71,7 @@ export class WasmBackend implements Backend, WasmContext {
     const shared = helpers > 0 && canShareMemory();
     const heap = new WasmHeap(undefined, shared);
     const { kernels, module, fma } = await compileKernels(heap.memory, shared);
-    const pool = shared ? await ThreadPool.start(module, heap.memory, heap.allocate(CONTROL_BYTES), helpers, kernels.gemmPart) : null;
+    const pool = shared ? await ThreadPool.start(module, heap.memory, heap.allocate(CONTROL_BYTES), helpers, kernels) : null;
     const single =
       helpers <= 0 ? (options.threads === 1 ? "" : "one core") : shared ? "" : "the page is not cross-origin isolated, so threads cannot share memory";
     return new WasmBackend(heap, kernels, fma, reason, pool, single);
@@ -197,6 +199,11 @@ export class WasmBackend implements Backend, WasmContext {
 
   gemm(args: GemmArgs): void {
     gemm(this.heap, this.kernels, args, this.pool);
+  }
+
+  parallel(kernel: ThreadedKernel, parts: readonly (readonly number[])[]): void {
+    if (this.pool && parts.length > 1) this.pool.run(kernel, parts);
+    else for (const part of parts) (this.kernels[kernel] as (...args: readonly number[]) => void)(...part);
   }
 
   /** The storage's elements as a typed array over the heap (valid until the next allocation). */

@@ -12,7 +12,7 @@
  * Packing reads A and B through any strides (transposed operands cost nothing extra) and pads the
  * edges with zeros, so the micro-kernel never branches; edge tiles are written through a scratch
  * tile. The first k block adds the bias (or nothing), later ones add to C. The driver (in
- * src/backend/wasm/gemm-driver.ts) loops over blocks and can hand row blocks to several threads.
+ * src/backend/wasm/gemm.ts) loops over blocks and can hand row blocks to several threads.
  */
 import { type Code, type Local, ModuleBuilder } from "../asm";
 
