@@ -8,7 +8,7 @@
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { checkSamples, randomArray, samplePositions } from "./check";
-import { matmulReference } from "./ours";
+import { type ConvShape, convReference, type MlpShape, matmulReference, mlpBatch, mlpWeights } from "./ours";
 import type { Tf } from "./tfjs";
 import type { Workload } from "./timing";
 
@@ -56,6 +56,132 @@ export async function jaxMatmul(jax: Jax, n: number): Promise<Workload & { dispo
     dispose() {
       a.dispose();
       b.dispose();
+    },
+  };
+}
+
+type JaxArray = InstanceType<Jax["numpy"]["Array"]>;
+
+/** The conv2d case (NCHW, OIHW, as this engine): forward, or forward and both gradients for dy through vjp. */
+export async function jaxConv(jax: Jax, s: ConvShape, backward: boolean): Promise<Workload & { dispose(): void }> {
+  const np = jax.numpy;
+  const hx = randomArray(s.n * s.c * s.h * s.w, 3);
+  const hw = randomArray(s.out * s.c * s.k * s.k, 4);
+  const x = np.array(hx).reshape([s.n, s.c, s.h, s.w]);
+  const w = np.array(hw).reshape([s.out, s.c, s.k, s.k]);
+  const dy = np.array(randomArray(s.n * s.out * s.h * s.w, 5)).reshape([s.n, s.out, s.h, s.w]);
+  const conv = (a: JaxArray, b: JaxArray) =>
+    jax.lax.convGeneralDilated(
+      a,
+      b,
+      [1, 1],
+      [
+        [s.pad, s.pad],
+        [s.pad, s.pad],
+      ],
+    );
+  const y = conv(x.ref, w.ref);
+  checkSamples(
+    "jax-js conv2d",
+    await y.data(),
+    samplePositions(s.n * s.out * s.h * s.w).map((index) => ({ index, expected: convReference(hx, hw, s, index) })),
+  );
+  return {
+    run() {
+      if (!backward) {
+        conv(x.ref, w.ref).dataSync();
+        return;
+      }
+      const [out, pullback] = jax.vjp(conv, [x.ref, w.ref]);
+      const [gx, gw] = pullback(dy.ref);
+      out.dispose();
+      pullback.dispose();
+      gx.dataSync(); // reading both gradients makes jax-js compute them
+      gw.dataSync();
+    },
+    sync: async () => {},
+    dispose: () => jax.tree.dispose([x, w, dy]),
+  };
+}
+
+/**
+ * The MLP training step (same weights, batch and loss as this engine's), as one jitted function: the
+ * loss and gradients by valueAndGrad, then SGD (lr 0.01) or Adam (lr 1e-3, PyTorch's defaults) written
+ * out, since jax-js has no optimizers. Each step reads its loss back, which makes jax-js run it.
+ */
+export async function jaxMlp(jax: Jax, m: MlpShape): Promise<Workload & { dispose(): void; firstLoss: number }> {
+  const np = jax.numpy;
+  const { w, b } = mlpWeights(m.sizes);
+  const batch = mlpBatch(m);
+  const out = m.sizes[m.sizes.length - 1];
+  // Weights as [in, out], so that a layer is h·W + b.
+  let params: JaxArray[] = w.flatMap((wi, i) => {
+    const [outF, inF] = [m.sizes[i + 1], m.sizes[i]];
+    const t = new Float32Array(wi.length);
+    for (let o = 0; o < outF; o++) for (let k = 0; k < inF; k++) t[k * outF + o] = wi[o * inF + k];
+    return [np.array(t).reshape([inF, outF]), np.array(b[i])];
+  });
+  const x = np.array(batch.x).reshape([m.batch, m.sizes[0]]);
+  const target = m.loss === "mse" ? np.array(batch.targets).reshape([m.batch, out]) : jax.nn.oneHot(np.array(batch.labels, { dtype: np.int32 }), out);
+  const loss = (p: JaxArray[], xb: JaxArray, t: JaxArray): JaxArray => {
+    let h = xb;
+    for (let i = 0; i < p.length; i += 2) {
+      h = np.matmul(h, p[i]).add(p[i + 1]);
+      if (i + 2 < p.length) h = m.loss === "mse" ? np.tanh(h) : jax.nn.relu(h);
+    }
+    if (m.loss === "mse") return np.square(h.sub(t)).mean();
+    return jax.nn.logSoftmax(h).mul(t).sum(1).mean().neg();
+  };
+  const first = loss(jax.tree.ref(params), x.ref, target.ref);
+  const firstLoss = (await first.data())[0];
+  const gradient = jax.valueAndGrad(loss);
+  let moments: JaxArray[][] = params.map((p) => [np.zeros(p.shape), np.zeros(p.shape)]);
+  const sgd = jax.jit((p: JaxArray[], xb: JaxArray, t: JaxArray) => {
+    const [l, g] = gradient(
+      p.map((q) => q.ref),
+      xb,
+      t,
+    );
+    return [l, p.map((q, i) => q.sub(g[i].mul(0.01)))];
+  });
+  // Adam: m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², p ← p − lr·(m/c1) / (√(v/c2) + ε), c = 1 − βᵗ.
+  const adam = jax.jit((p: JaxArray[], mv: JaxArray[][], xb: JaxArray, t: JaxArray, c1: JaxArray, c2: JaxArray) => {
+    const [l, g] = gradient(
+      p.map((q) => q.ref),
+      xb,
+      t,
+    );
+    const next = mv.map(([mi, vi], i) => [mi.mul(0.9).add(g[i].ref.mul(0.1)), vi.mul(0.999).add(g[i].ref.mul(g[i]).mul(0.001))]);
+    const updated = p.map((q, i) =>
+      q.sub(
+        next[i][0].ref
+          .div(c1.ref)
+          .mul(1e-3)
+          .div(np.sqrt(next[i][1].ref.div(c2.ref)).add(1e-8)),
+      ),
+    );
+    c1.dispose();
+    c2.dispose();
+    return [l, updated, next];
+  });
+  let step = 0;
+  return {
+    firstLoss,
+    run() {
+      step++;
+      let l: JaxArray;
+      if (m.optimizer === "sgd") [l, params] = sgd(params, x.ref, target.ref) as [JaxArray, JaxArray[]];
+      else {
+        const [c1, c2] = [np.array([1 - 0.9 ** step]).reshape([]), np.array([1 - 0.999 ** step]).reshape([])];
+        [l, params, moments] = adam(params, moments, x.ref, target.ref, c1, c2) as [JaxArray, JaxArray[], JaxArray[][]];
+      }
+      l.dataSync();
+    },
+    sync: async () => {},
+    dispose: () => {
+      jax.tree.dispose([params, moments, x, target]);
+      sgd.dispose();
+      adam.dispose();
     },
   };
 }

@@ -17,7 +17,7 @@ import type { Backend } from "../backend/backend";
 import { nodeGpu } from "../backend/node-gpu";
 import { WasmBackend } from "../backend/wasm/wasm-backend";
 import { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
-import { type Jax, jaxMatmul, startJax, startTfjsWasm } from "../bench/cpu-peers";
+import { type Jax, jaxConv, jaxMatmul, jaxMlp, startJax, startTfjsWasm } from "../bench/cpu-peers";
 import { oursDcgan, tfjsDcgan } from "../bench/dcgan";
 import { oursLenet, tfjsLenet } from "../bench/lenet";
 import { type ConvShape, type MlpShape, oursConv, oursMatmul, oursMlp } from "../bench/ours";
@@ -83,15 +83,22 @@ const CASES: Case[] = [
     jax: (jax: Jax) => jaxMatmul(jax, n),
   })),
   ...CONVS.flatMap(([label, s]) => [
-    { name: `conv2d ${label} forward`, flops: convFlops(s), ours: (g: Backend) => oursConv(g, s, false), tfjs: (tf: Tf) => tfjsConv(tf, s, false) },
+    {
+      name: `conv2d ${label} forward`,
+      flops: convFlops(s),
+      ours: (g: Backend) => oursConv(g, s, false),
+      tfjs: (tf: Tf) => tfjsConv(tf, s, false),
+      jax: (jax: Jax) => jaxConv(jax, s, false),
+    },
     {
       name: `conv2d ${label} forward+backward`,
       flops: 3 * convFlops(s),
       ours: (g: Backend) => oursConv(g, s, true),
       tfjs: (tf: Tf) => tfjsConv(tf, s, true),
+      jax: (jax: Jax) => jaxConv(jax, s, true),
     },
   ]),
-  ...MLPS.map(([name, m]) => ({ name, flops: 0, ours: (g: Backend) => oursMlp(g, m), tfjs: (tf: Tf) => tfjsMlp(tf, m) })),
+  ...MLPS.map(([name, m]) => ({ name, flops: 0, ours: (g: Backend) => oursMlp(g, m), tfjs: (tf: Tf) => tfjsMlp(tf, m), jax: (jax: Jax) => jaxMlp(jax, m) })),
   { name: "LeNet-5 1x28x28, batch 64, Adam step", flops: 0, ours: (g: Backend) => oursLenet(g, 64), tfjs: (tf: Tf) => tfjsLenet(tf, 64) },
   { name: "DCGAN MNIST, batch 64, D+G iteration", flops: 0, ours: (g: Backend) => oursDcgan(g, 64), tfjs: (tf: Tf) => tfjsDcgan(tf, 64) },
 ];
@@ -149,9 +156,14 @@ async function cpuSection(args: Args): Promise<void> {
     };
     const theirs = tf ? await peer(() => c.tfjs(tf)) : null;
     const jaxs = c.jax ? await peer(() => (c.jax as (j: Jax) => Promise<Made>)(jax)) : null;
-    if (c.flops === 0 && theirs && "ms" in theirs && mine.firstLoss !== undefined && theirs.firstLoss !== undefined) {
-      const [a, b] = [mine.firstLoss, theirs.firstLoss];
-      if (Math.abs(a - b) > 1e-3 * (1 + Math.abs(b))) throw new Error(`${c.name}: the engines disagree on the first loss (${a} vs ${b}); not timing`);
+    for (const [peerName, t] of [
+      ["TF.js", theirs],
+      ["jax-js", jaxs],
+    ] as const) {
+      if (c.flops !== 0 || !t || !("ms" in t) || mine.firstLoss === undefined || t.firstLoss === undefined) continue;
+      const [a, b] = [mine.firstLoss, t.firstLoss];
+      if (Math.abs(a - b) > 1e-3 * (1 + Math.abs(b)))
+        throw new Error(`${c.name}: this engine and ${peerName} disagree on the first loss (${a} vs ${b}); not timing`);
     }
     const best = Math.min(...[theirs, jaxs].filter((t): t is Timing => t !== null && "ms" in t).map((t) => t.ms));
     const ratio = Number.isFinite(best) ? `${(best / mine.ms).toFixed(2)}x` : "–";
