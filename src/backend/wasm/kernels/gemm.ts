@@ -154,43 +154,89 @@ function addPack(m: ModuleBuilder, name: string, lanes: number): void {
     const g0 = c.local("i32");
     const k = c.local("i32");
     const at = c.local("i32");
+    const lane = c.local("i32");
+    const laneBytes = c.local("i32");
+    c.local_get(laneStride).i32_const(2).i32_shl().local_set(laneBytes);
+    // at = src + (g0·laneStride + k·kStride)·4: the group's first lane at step k.
+    const address = () =>
+      c
+        .local_get(src)
+        .local_get(g0)
+        .local_get(laneStride)
+        .i32_mul()
+        .local_get(k)
+        .local_get(kStride)
+        .i32_mul()
+        .i32_add()
+        .i32_const(2)
+        .i32_shl()
+        .i32_add()
+        .local_set(at);
     c.for_(g0, 0, count, lanes, () => {
-      c.for_(k, 0, kc, 1, () => {
-        // at = src + (g0·laneStride + k·kStride)·4
-        c.local_get(src)
-          .local_get(g0)
-          .local_get(laneStride)
-          .i32_mul()
-          .local_get(k)
-          .local_get(kStride)
-          .i32_mul()
-          .i32_add()
-          .i32_const(2)
-          .i32_shl()
-          .i32_add()
-          .local_set(at);
-        for (let l = 0; l < lanes; l++) {
-          c.local_get(g0).i32_const(l).i32_add().local_get(count).i32_lt_s();
+      c.local_get(g0).i32_const(lanes).i32_add().local_get(count).i32_le_s();
+      c.if_(
+        // A whole group: no bounds to check.
+        () => {
+          c.local_get(laneStride).i32_const(1).i32_eq();
           c.if_(
+            // Lanes side by side in memory (B's columns of a row-major B, a convolution's columns):
+            // whole vectors at a time.
             () => {
-              c.local_get(dst)
-                .local_get(at)
-                .local_get(laneStride)
-                .i32_const(l * 4)
-                .i32_mul()
-                .i32_add()
-                .f32_load()
-                .f32_store(l * 4);
+              c.for_(k, 0, kc, 1, () => {
+                address();
+                for (let v = 0; v < lanes / 4; v++)
+                  c.local_get(dst)
+                    .local_get(at)
+                    .v128_load(v * 16)
+                    .v128_store(v * 16);
+                c.add_to(dst, lanes * 4);
+              });
             },
+            // Lanes apart (A's rows): one float each, a stride apart.
             () => {
-              c.local_get(dst)
-                .f32_const(0)
-                .f32_store(l * 4);
+              c.for_(k, 0, kc, 1, () => {
+                address();
+                c.local_get(at).local_set(lane);
+                for (let l = 0; l < lanes; l++) {
+                  c.local_get(dst)
+                    .local_get(lane)
+                    .f32_load()
+                    .f32_store(l * 4);
+                  if (l + 1 < lanes) c.local_get(lane).local_get(laneBytes).i32_add().local_set(lane);
+                }
+                c.add_to(dst, lanes * 4);
+              });
             },
           );
-        }
-        c.add_to(dst, lanes * 4);
-      });
+        },
+        // The last, partial group: zeros past the last lane.
+        () => {
+          c.for_(k, 0, kc, 1, () => {
+            address();
+            for (let l = 0; l < lanes; l++) {
+              c.local_get(g0).i32_const(l).i32_add().local_get(count).i32_lt_s();
+              c.if_(
+                () => {
+                  c.local_get(dst)
+                    .local_get(at)
+                    .local_get(laneStride)
+                    .i32_const(l * 4)
+                    .i32_mul()
+                    .i32_add()
+                    .f32_load()
+                    .f32_store(l * 4);
+                },
+                () => {
+                  c.local_get(dst)
+                    .f32_const(0)
+                    .f32_store(l * 4);
+                },
+              );
+            }
+            c.add_to(dst, lanes * 4);
+          });
+        },
+      );
     });
   });
 }
