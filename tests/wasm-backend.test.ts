@@ -191,3 +191,41 @@ describe("wasm optimizer kernels", () => {
     }
   });
 });
+
+describe("wasm transcendental kernels", () => {
+  // Every 1/64 from -100 to 100, the range's edges, tiny values, infinities and NaN, the last seven
+  // of them (12,823 values: 3 past the last group of four) through the scalar tail too.
+  const edges = [88.73, -87.5, 1e-30, 0.39999, Infinity, -Infinity, NaN];
+  const xs = Float32Array.from([
+    ...Array.from({ length: 12801 }, (_, i) => -100 + i / 64),
+    ...[-86.7, -86.6, 88.5, 88.72, -1e-30, 1e-8, 0.40001, -0.4],
+    ...edges,
+    ...edges,
+  ]);
+  const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+  const cases: [string, (x: number) => number][] = [
+    ["exp", Math.exp],
+    ["sigmoid", sigmoid],
+    ["tanh", Math.tanh],
+    ["bceWithLogits", (x) => Math.max(x, 0) - x * 0.3 + Math.log1p(Math.exp(-Math.abs(x)))],
+  ];
+  it.each(cases)("%s: within 1e-6 relative of float64 (or 1e-37 absolute, where e^x underflows), IEEE at the edges", (name, f) => {
+    const n = xs.length;
+    expect(n % 4).toBe(3);
+    const [x, t, out] = [put(xs), put(new Float32Array(n).fill(0.3)), heap.allocate(n * 4)];
+    kernels[`${name}/vv`](n, x, t, out, 0, 0);
+    const got = heap.f32(out, n);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      const want = f(xs[i]);
+      if (!Number.isFinite(Math.fround(want))) {
+        expect(got[i], `${name}(${xs[i]})`).toBe(Math.fround(want)); // ±∞ (beyond float32's range) and NaN
+        continue;
+      }
+      const error = Math.abs(got[i] - want);
+      expect(error, `${name}(${xs[i]}) = ${got[i]}, float64 says ${want}`).toBeLessThanOrEqual(1e-6 * Math.abs(want) + 1e-37);
+      worst = Math.max(worst, error / Math.max(Math.abs(want), 1e-30));
+    }
+    console.log(`wasm ${name}: worst relative error ${worst.toExponential(2)}`);
+  });
+});

@@ -195,6 +195,16 @@ export const bceWithLogitsBackwardOp = elementwise({
   arity: 3,
   cpu: (dy, x, t) => dy * (sigmoid(x) - t),
   wgsl: "a * (sigmoid_f(b) - c)",
+  // Three SIMD passes: σ(x), minus t, times dy; a layout they cannot take goes to the reference,
+  // which writes the whole output again.
+  wasm: (ctx, [dy, x, t], [out]) => {
+    for (const [name, inputs] of [
+      ["sigmoid", [x]],
+      ["sub", [out, t]],
+      ["mul", [out, dy]],
+    ] as const)
+      if (ctx.elementwise(name, [...inputs], out, [0, 0]) === false) return false;
+  },
   test: {
     cases: [
       {

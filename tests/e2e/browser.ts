@@ -4,7 +4,8 @@
  * opens pages at a desktop or phone size, and runs axe-core's accessibility rules on a page.
  * Pages open pinned to WebGPU (`?backend=webgpu`) in a WebGPU session, so the flows keep testing the
  * WGSL kernels on SwiftShader, where the automatic choice would take the wasm backend; a flow passes
- * `backend: "auto"` to test that choice.
+ * `backend: "auto"` to test that choice. DL_TEST_BACKEND=wasm (or cpu) runs every pinned flow on that
+ * backend instead.
  */
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -17,12 +18,18 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const WEBGPU_FLAGS = ["--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-vulkan=swiftshader", "--use-angle=swiftshader"];
 const FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"];
 
+type Pinned = "webgpu" | "wasm" | "cpu";
+/** The backend flows pin (DL_TEST_BACKEND, default webgpu). */
+const PINNED: Pinned = (["webgpu", "wasm", "cpu"] as const).find((b) => b === process.env.DL_TEST_BACKEND) ?? "webgpu";
+/** What the header's badge starts with on the pinned backend. */
+const BADGE = { webgpu: /^\s*WebGPU/, wasm: /^\s*WebAssembly/, cpu: /^\s*CPU/ }[PINNED];
+
 export interface Session {
   browser: Browser;
   server: PreviewServer;
   url: string;
   /** The backend pages ask for unless a flow says otherwise: "webgpu" with WebGPU on, else the automatic choice. */
-  backend: "webgpu" | "auto";
+  backend: Pinned | "auto";
 }
 
 /** Builds and serves the playground and launches Chromium (with WebGPU unless `webgpu` is false). */
@@ -41,7 +48,7 @@ export async function start(options: { webgpu?: boolean } = {}): Promise<Session
   if (!url) throw new Error("vite preview did not report a local URL");
   const args = options.webgpu === false ? [...FLAGS, "--disable-features=WebGPU"] : [...WEBGPU_FLAGS, ...FLAGS];
   const browser = await chromium.launch({ executablePath: CHROMIUM, args });
-  return { browser, server, url, backend: options.webgpu === false ? "auto" : "webgpu" };
+  return { browser, server, url, backend: options.webgpu === false ? "auto" : PINNED };
 }
 
 export async function stop(s: Session | undefined): Promise<void> {
@@ -112,8 +119,13 @@ export function useSession(options: { webgpu?: boolean } = {}): () => Session {
 /** A number the page states as an attribute of <dl-app> ("data-step", "data-loss"...). */
 export const appNumber = async (page: Page, name: string) => Number(await page.locator("dl-app").getAttribute(name));
 
+/** Waits for the engine to start on the pinned backend. */
+export async function engineStarted(page: Page): Promise<void> {
+  await expect.poll(() => page.getByTestId("backend").textContent(), { timeout: 60_000 }).toMatch(BADGE);
+}
+
 /** Waits for the engine to start and the loaded experiment's first reports. */
 export async function ready(page: Page): Promise<void> {
-  await expect.poll(() => page.getByTestId("backend").textContent(), { timeout: 60_000 }).toMatch(/^\s*WebGPU/);
+  await engineStarted(page);
   await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
 }

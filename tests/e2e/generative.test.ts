@@ -7,7 +7,7 @@
  */
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
-import { accessibilityProblems, open, useSession } from "./browser";
+import { accessibilityProblems, engineStarted, open, useSession } from "./browser";
 
 const session = useSession();
 
@@ -16,7 +16,7 @@ const attr = async (page: Page, name: string) => Number(await view(page).getAttr
 
 /** Opens the Generative tab and waits for the engine and the loaded model's first view. */
 async function openGenerative(page: Page): Promise<void> {
-  await expect.poll(() => page.getByTestId("backend").textContent(), { timeout: 60_000 }).toMatch(/^\s*WebGPU/);
+  await engineStarted(page);
   await page.getByTestId("tab-generative").click();
   await expect.poll(() => view(page).getAttribute("data-view-step"), { timeout: 120_000 }).toBe("0");
 }

@@ -29,7 +29,7 @@ async function loseDevice(page: Page): Promise<void> {
 }
 
 it("(1) a lost GPU device keeps the run and goes on from the last saved step, on a new device or the CPU", async () => {
-  const { page, errors } = await open(session());
+  const { page, errors } = await open(session(), "", undefined, "webgpu"); // a GPU device to lose, whatever DL_TEST_BACKEND pins
   await ready(page);
   await page.getByTestId("play").click();
   await expect.poll(() => appNumber(page, "data-step"), { timeout: 60_000 }).toBeGreaterThan(40);

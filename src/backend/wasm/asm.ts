@@ -252,8 +252,29 @@ export class Code {
   f32_max(): this {
     return this.op(0x97);
   }
+  f32_min(): this {
+    return this.op(0x96);
+  }
+  f32_abs(): this {
+    return this.op(0x8b);
+  }
+  /** Rounds to the nearest integer, ties to even. */
+  f32_nearest(): this {
+    return this.op(0x90);
+  }
   f32_gt(): this {
     return this.op(0x5e);
+  }
+  f32_lt(): this {
+    return this.op(0x5d);
+  }
+  /** The f32 as an i32, truncated, saturating at the i32 range (NaN: 0). */
+  i32_trunc_sat_f32_s(): this {
+    return this.op(0xfc, 0x00);
+  }
+  /** The i32's bits as an f32. */
+  f32_reinterpret_i32(): this {
+    return this.op(0xbe);
   }
 
   // f32x4 (SIMD).
@@ -274,6 +295,34 @@ export class Code {
   }
   f32x4_max(): this {
     return this.simd(0xe9);
+  }
+  f32x4_min(): this {
+    return this.simd(0xe8);
+  }
+  f32x4_abs(): this {
+    return this.simd(0xe0);
+  }
+  /** Rounds each lane to the nearest integer, ties to even. */
+  f32x4_nearest(): this {
+    return this.simd(0x6a);
+  }
+  /** Lane masks: all ones where a < b. */
+  f32x4_lt(): this {
+    return this.simd(0x43);
+  }
+  /** Each lane as an i32, truncated, saturating (NaN: 0). */
+  i32x4_trunc_sat_f32x4_s(): this {
+    return this.simd(0xf8);
+  }
+  i32x4_splat(): this {
+    return this.simd(0x11);
+  }
+  i32x4_add(): this {
+    return this.simd(0xae);
+  }
+  /** Shifts each lane left by the i32 on top of the stack. */
+  i32x4_shl(): this {
+    return this.simd(0xab);
   }
   /** Lane masks: all ones where a > b. */
   f32x4_gt(): this {

@@ -30,6 +30,8 @@ export interface ElementwiseSpec<A extends object> {
   /** Output dtype (default float32), fixed or chosen by the attrs (cast). */
   output?: DType | ((attrs: A) => DType);
   vjp?: (args: VjpArgs<A>) => (import("../../tensor/tensor").Tensor | null)[];
+  /** The wasm backend's way, where it is not one formula of WasmContext.elementwise (false: the reference). */
+  wasm?: OpDef<A>["wasm"];
   test?: OpTest<A>;
 }
 
@@ -142,7 +144,7 @@ export function elementwise<A extends object = Record<string, never>>(spec: Elem
       recordElementwise(ctx, spec.name, spec.wgsl, inputs, out, params(attrs));
     },
     // The ops with a WebAssembly formula (src/backend/wasm/kernels/elementwise.ts) run it; the rest their reference.
-    wasm: (ctx, inputs, [out], attrs) => ctx.elementwise(spec.name, inputs, out, params(attrs)),
+    wasm: spec.wasm ?? ((ctx, inputs, [out], attrs) => ctx.elementwise(spec.name, inputs, out, params(attrs))),
     vjp: spec.vjp,
     test: spec.test,
   });

@@ -7,6 +7,7 @@
  * "sv" a stays; the driver (WasmBackend.elementwise) walks the outer dimensions.
  */
 import type { Code, Local, ModuleBuilder } from "../asm";
+import { constant, exp, log1pExpNegAbs, sigmoid, tanh } from "./transcendental";
 
 /** The instructions a formula needs, for vectors or single floats. */
 export interface Lanes {
@@ -22,6 +23,14 @@ export interface Lanes {
   div(c: Code): void;
   sqrt(c: Code): void;
   max(c: Code): void;
+  min(c: Code): void;
+  abs(c: Code): void;
+  /** Rounds to the nearest integer (ties to even). */
+  nearest(c: Code): void;
+  /** Replaces an integral k (−126..128) by 2^k, built from its exponent bits. */
+  pow2(c: Code): void;
+  /** Stack: a, b -> "is a < b" (a lane mask, or an i32). */
+  less(c: Code): void;
   /** Replaces the value on the stack by "is it > 0" (a lane mask, or an i32). */
   positive(c: Code): void;
   /** Stack: ifTrue, ifFalse, condition (from `positive`) -> the chosen value. */
@@ -40,6 +49,11 @@ export const VECTOR: Lanes = {
   div: (c) => c.f32x4_div(),
   sqrt: (c) => c.f32x4_sqrt(),
   max: (c) => c.f32x4_max(),
+  min: (c) => c.f32x4_min(),
+  abs: (c) => c.f32x4_abs(),
+  nearest: (c) => c.f32x4_nearest(),
+  pow2: (c) => c.i32x4_trunc_sat_f32x4_s().i32_const(127).i32x4_splat().i32x4_add().i32_const(23).i32x4_shl(),
+  less: (c) => c.f32x4_lt(),
   positive: (c) => c.f32_const(0).f32x4_splat().f32x4_gt(),
   select: (c) => c.v128_bitselect(),
 };
@@ -56,6 +70,11 @@ export const SCALAR: Lanes = {
   div: (c) => c.f32_div(),
   sqrt: (c) => c.f32_sqrt(),
   max: (c) => c.f32_max(),
+  min: (c) => c.f32_min(),
+  abs: (c) => c.f32_abs(),
+  nearest: (c) => c.f32_nearest(),
+  pow2: (c) => c.i32_trunc_sat_f32_s().i32_const(127).i32_add().i32_const(23).i32_shl().f32_reinterpret_i32(),
+  less: (c) => c.f32_lt(),
   positive: (c) => c.f32_const(0).f32_gt(),
   select: (c) => c.select(),
 };
@@ -140,6 +159,42 @@ export const ELEMENTWISE_FORMULAS: Record<string, Formula> = {
     c.local_get(b);
     l.positive(c);
     l.select(c);
+  },
+  exp: (c, l, a) => exp(c, l, a),
+  sigmoid: (c, l, a) => sigmoid(c, l, a),
+  tanh: (c, l, a) => tanh(c, l, a),
+  // (x, t): max(x, 0) − x·t + log(1 + e^−|x|)
+  bceWithLogits: (c, l, a, b) => {
+    c.local_get(a);
+    constant(c, l, 0);
+    l.max(c);
+    c.local_get(a).local_get(b);
+    l.mul(c);
+    l.sub(c);
+    log1pExpNegAbs(c, l, a);
+    l.add(c);
+  },
+  // (dy, y): dy·y
+  expBackward: binary("mul"),
+  // (dy, x): dy / x
+  logBackward: binary("div"),
+  // (dy, y): dy·y·(1 − y)
+  sigmoidBackward: (c, l, a, b) => {
+    c.local_get(a).local_get(b);
+    l.mul(c);
+    constant(c, l, 1);
+    c.local_get(b);
+    l.sub(c);
+    l.mul(c);
+  },
+  // (dy, y): dy·(1 − y²)
+  tanhBackward: (c, l, a, b) => {
+    c.local_get(a);
+    constant(c, l, 1);
+    c.local_get(b).local_get(b);
+    l.mul(c);
+    l.sub(c);
+    l.mul(c);
   },
 };
 
