@@ -74,6 +74,28 @@ describe("trainer", () => {
     });
   });
 
+  it("once parked after a pause, has reported every step it took (what a snapshot must match); a finished run is parked", async () => {
+    const gpu = await webgpu();
+    await withBackend(gpu, async () => {
+      const data = spiral({ points: 90, classes: 3, seed: 1 });
+      const model = mlp([8], 3);
+      const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
+      const trainer = new Trainer({ model, optimizer, loss: lossByName("crossEntropy"), train: data, batchSize: 10, epochs: 1000, readbackDepth: 4 });
+      const reported: number[] = [];
+      trainer.on("step", (e) => reported.push(e.step));
+      const done = trainer.run();
+      await expect.poll(() => trainer.step).toBeGreaterThan(20);
+      trainer.pause();
+      await trainer.whenParked();
+      expect(reported.at(-1)).toBe(trainer.step); // losses in flight (up to 4) landed before it resolved
+      trainer.stop();
+      await done;
+      await trainer.whenParked(); // stopped: nothing under way
+      optimizer.dispose();
+      model.dispose();
+    });
+  });
+
   it("stops on a diverging loss, explains it, and keeps finite weights", async () => {
     const gpu = await webgpu();
     await withBackend(gpu, async () => {

@@ -97,12 +97,12 @@ export abstract class TrainingLoop<Unit, StepE, EpochE> extends RunControl<LoopE
         for (const s of this.setup.schedulers ?? []) s.step();
       }
     } catch (e) {
-      this.state = "stopped";
+      this.stopped();
       this.release(); // a device error: free the snapshots, then let the caller report it
       throw e;
     }
     const end = this.stopRequest ?? { reason: "done", message: `trained ${this.epoch} epochs`, epoch: this.epoch, step: this.step };
-    this.state = "stopped";
+    this.stopped();
     this.release();
     this.emit("stop", end);
     return end;

@@ -1,8 +1,9 @@
 /**
  * What every training loop that awaits between steps shares (the Trainer and the generative loops):
  * its state, the epoch and step counters, and the controls: pause after the current step, resume,
- * exactly one more step while paused, and stop. A loop calls waitWhilePaused() before each step and
- * ends when `stopRequest` is set (by stop(), or by the loop itself on a divergence or early stop).
+ * exactly one more step while paused, and stop. A loop calls waitWhilePaused() before each step (having
+ * reported every step it took) and ends when `stopRequest` is set (by stop(), or by the loop itself on
+ * a divergence or early stop), calling stopped().
  */
 import { Emitter } from "./events";
 
@@ -28,6 +29,9 @@ export abstract class RunControl<Events extends Record<string, unknown>> extends
   protected stopRequest: StopEvent | null = null;
   private resumeWaiters: (() => void)[] = [];
   private stepsRequested = 0;
+  /** Whether the loop waits in waitWhilePaused, every step it took reported. */
+  private parked = false;
+  private parkedWaiters: (() => void)[] = [];
 
   /** Pauses after the current step. */
   pause(): void {
@@ -54,6 +58,15 @@ export abstract class RunControl<Events extends Record<string, unknown>> extends
     this.wake();
   }
 
+  /**
+   * Resolves once a paused run has parked, every step it took reported (a snapshot then matches the
+   * reports); at once when no step is under way (not paused, already parked, or not running at all).
+   */
+  whenParked(): Promise<void> {
+    if (this.state !== "paused" || this.parked) return Promise.resolve();
+    return new Promise((resolve) => this.parkedWaiters.push(resolve));
+  }
+
   /** Resolves when the loop may take its next step: at once while running, else on resume, stepOnce or stop. */
   protected async waitWhilePaused(): Promise<void> {
     while (this.state === "paused" && !this.stopRequest) {
@@ -61,8 +74,21 @@ export abstract class RunControl<Events extends Record<string, unknown>> extends
         this.stepsRequested--;
         return;
       }
+      this.park(true);
       await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
+      this.park(false);
     }
+  }
+
+  /** The run has ended (done, stopped or failed): nothing is under way any more. */
+  protected stopped(): void {
+    this.state = "stopped";
+    this.park(true);
+  }
+
+  private park(parked: boolean): void {
+    this.parked = parked;
+    if (parked) for (const w of this.parkedWaiters.splice(0)) w();
   }
 
   private wake(): void {

@@ -136,7 +136,7 @@ export class Trainer extends RunControl<TrainerEvents> {
     try {
       await this.runEpochs();
     } catch (e) {
-      this.state = "stopped";
+      this.stopped();
       this.release(); // a device error: free the snapshots, then let the caller report it
       throw e;
     }
@@ -297,7 +297,7 @@ export class Trainer extends RunControl<TrainerEvents> {
   }
 
   private finish(event: StopEvent): StopEvent {
-    this.state = "stopped";
+    this.stopped();
     this.release();
     this.emit("stop", event);
     return event;

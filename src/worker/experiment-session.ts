@@ -140,6 +140,9 @@ export class ExperimentSession extends LoopSession<Trainer> {
     const trainer = this.loop;
     trainer.pause();
     try {
+      // Every step taken is reported before the snapshot, so the page saves the curves it matches.
+      await trainer.whenParked();
+      this.throttle.flush();
       this.options.post({ type: "snapshot", run: await snapshotRun(this.config, trainer, this.built.model, this.splits.train.inputShape) });
     } finally {
       if (this.wantRunning && !this.finished) trainer.resume();
