@@ -199,10 +199,13 @@ declare global {
   }
 }
 
+/** "1 thread", "4 threads". */
+const threads = (n = 1) => `${n} thread${n === 1 ? "" : "s"}`;
+
 /** The header badge: which engine computes (its full description is the badge's tooltip). */
 function backendLabel(b: BackendInfo | null): string {
   if (!b) return "Starting the engine…";
-  if (b.kind === "wasm") return `WebAssembly · ${b.threads ?? 1} thread${b.threads === 1 ? "" : "s"}`;
+  if (b.kind === "wasm") return `WebAssembly · ${threads(b.threads)}`;
   if (b.kind === "cpu") return b.fallbackReason ? "CPU · no WebGPU" : "CPU";
   return b.description;
 }
@@ -211,9 +214,7 @@ function backendLabel(b: BackendInfo | null): string {
 function backendBanner(b: BackendInfo | null) {
   if (!b?.fallbackReason) return nothing;
   const why = clause(b.fallbackReason);
-  if (b.kind === "wasm") {
-    const threads = `${b.threads ?? 1} CPU thread${b.threads === 1 ? "" : "s"}`;
-    return html`<div class="banner" role="status" data-testid="backend-note">No GPU for WebGPU: ${why}. Training runs on WebAssembly SIMD on ${threads} instead: MLPs and small CNNs train quickly; large CNNs and GANs are faster on a GPU.</div>`;
-  }
+  if (b.kind === "wasm")
+    return html`<div class="banner" role="status" data-testid="backend-note">No GPU for WebGPU: ${why}. Training runs on WebAssembly SIMD on ${threads(b.threads)} of the CPU instead: MLPs and small CNNs train quickly; large CNNs and GANs are faster on a GPU.</div>`;
   return html`<div class="banner warn" role="status" data-testid="backend-note">WebGPU is unavailable: ${why}. Training runs on the CPU reference backend: correct, but many times slower; small models and datasets still train well.</div>`;
 }

@@ -9,10 +9,9 @@
  * The engine starts on the page's first command, `start` (the automatic choice, or the backend the
  * page's address names). When the GPU device is lost, every session goes with it: the worker says so
  * (`device-lost`) and waits for another `start`, on a new device or the CPU; the page then loads its
- * run again from the snapshot it keeps. Tests simulate a loss by calling `__loseDevice()` in the worker, which
- * destroys the device as a driver reset would.
+ * run again from the snapshot it keeps. Tests simulate a loss by calling `__loseDevice()` in the
+ * worker, which destroys the device as a driver reset would.
  */
-
 import type { Backend, BackendChoice } from "../backend/backend";
 import { init } from "../backend/init";
 import { WasmBackend } from "../backend/wasm/wasm-backend";

@@ -35,7 +35,7 @@ it("takes the wasm backend on every core, says why, and trains faster than the C
   expect(threads).toBe(Math.min(cores, 16)); // one per core: the helpers share the page's memory
   expect(await badge.getAttribute("title")).toMatch(/^wasm \(WebAssembly SIMD.*\): (no WebGPU adapter was found|this environment has no WebGPU)/);
   expect(await page.getByTestId("backend-note").textContent()).toMatch(
-    /^No GPU for WebGPU: .+\. Training runs on WebAssembly SIMD on \d+ CPU threads? instead/,
+    /^No GPU for WebGPU: .+\. Training runs on WebAssembly SIMD on \d+ threads? of the CPU instead/,
   );
   await expect.poll(() => app.getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
   await page.getByTestId("play").click();
