@@ -56,6 +56,12 @@ export async function stop(s: Session | undefined): Promise<void> {
   await s?.server.close();
 }
 
+/** The page's address for `path` ("" or a "#e=..." link) on `backend`; a whole "?...#..." address copied from the page as it is. */
+export function address(s: Session, path = "", backend: Pinned | "auto" = s.backend): string {
+  const query = path.startsWith("?") || backend === "auto" ? "" : `?backend=${backend}`;
+  return s.url + query + path;
+}
+
 /**
  * Opens a page (`path`: a "#e=..." link, or a whole "?...#..." address copied from the page) on
  * `backend`, and collects console errors and page errors.
@@ -72,8 +78,7 @@ export async function open(
     if (m.type() === "error") errors.push(m.text());
   });
   page.on("pageerror", (e) => errors.push(String(e)));
-  const query = path.startsWith("?") || backend === "auto" ? "" : `?backend=${backend}`;
-  await page.goto(s.url + query + path);
+  await page.goto(address(s, path, backend));
   return { page, errors };
 }
 

@@ -13,7 +13,7 @@ import { expect, it } from "vitest";
 import type { ExperimentConfig } from "../../src/train/config";
 import { defaultConfigFor, defaultExperiment, type Experiment } from "../../src/ui/state/experiment";
 import { encodeExperiment } from "../../src/ui/state/url-state";
-import { accessibilityProblems, appNumber, open, ready, useSession } from "./browser";
+import { accessibilityProblems, address, appNumber, open, ready, useSession } from "./browser";
 
 const session = useSession();
 
@@ -101,7 +101,7 @@ it("(3) a diverging run says so in short numbers and offers to continue; a finis
   const short = await link((c) => {
     c.training.epochs = 2;
   });
-  await page.goto(session().url + short);
+  await page.goto(address(session(), short));
   await ready(page);
   await page.getByTestId("play").click();
   await expect.poll(() => page.getByTestId("play").textContent(), { timeout: 60_000 }).toMatch(/Train 2 more epochs/);

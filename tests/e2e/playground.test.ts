@@ -9,7 +9,7 @@
  * says why, and trains. No flow may log a console error.
  */
 import { expect, it } from "vitest";
-import { accessibilityProblems, appNumber, open, ready, useSession } from "./browser";
+import { accessibilityProblems, address, appNumber, open, ready, useSession } from "./browser";
 
 const session = useSession();
 
@@ -96,7 +96,7 @@ it("(4) a copied link reopens the same experiment", async () => {
   expect(await second.page.getByTestId("train-builder").getByTestId("total-params").textContent()).toBe("114");
   await second.page.screenshot({ path: "test-results/flow4-link.png", fullPage: true });
   // The first page autosaved: opening the bare address (no link) in it restores the experiment.
-  await page.goto(session().url);
+  await page.goto(address(session()));
   await ready(page);
   expect(await page.getByTestId("dataset").inputValue()).toBe("moons");
   expect(await page.getByTestId("lr").inputValue()).toBe("0.007");
