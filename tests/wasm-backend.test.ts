@@ -153,6 +153,33 @@ describe("wasm threads", () => {
   });
 });
 
+describe("wasm thread pool under load", () => {
+  it("runs thousands of jobs of every width, back to back, each part once (a summing kernel would double a part run twice)", async () => {
+    const { WasmBackend } = await import("../src/backend/wasm/wasm-backend");
+    const dl = await import("../src/index");
+    const { withBackend } = await import("../src/tensor/engine");
+    const threaded = await WasmBackend.create("", { threads: 4 });
+    const single = await WasmBackend.create("", { threads: 1 });
+    // The input gradient of a convolution sums each image's columns into it (col2imAdd), one part per
+    // image: batches of 1 to 5 images make jobs of 1 to 5 parts, between products of one part (N = 8).
+    const inputGradient = (backend: typeof single, n: number) =>
+      withBackend(backend, () => {
+        const x = dl.tensor(values(n * 2 * 6 * 6, n), { shape: [n, 2, 6, 6], requiresGrad: true });
+        const w = dl.tensor(values(3 * 2 * 3 * 3, 11), { shape: [3, 2, 3, 3] });
+        dl.conv2d(x, w, null, { padding: 1 }).sum().backward();
+        dl.matmul(dl.tensor(values(4 * 8, 12), { shape: [4, 8] }), dl.tensor(values(8 * 8, 13), { shape: [8, 8] })).dispose();
+        return x.grad?.data() ?? Promise.resolve(new Float32Array());
+      });
+    const expected = await Promise.all([1, 2, 3, 4, 5].map((n) => inputGradient(single, n)));
+    for (let i = 0; i < 1500; i++) {
+      const n = 1 + (i % 5);
+      const got = await inputGradient(threaded, n);
+      if (Array.from(got).some((v, k) => v !== expected[n - 1][k])) throw new Error(`job ${i} (${n} images) differs from one thread`);
+    }
+    threaded.dispose();
+  }, 120_000);
+});
+
 describe("wasm optimizer kernels", () => {
   it("update like the CPU reference: SGD (plain, momentum with dampening, Nesterov), Adam, AdamW, AMSGrad", async () => {
     const { WasmBackend } = await import("../src/backend/wasm/wasm-backend");

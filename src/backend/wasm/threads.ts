@@ -9,8 +9,12 @@
  * synchronous as on one.
  *
  * The control block, in i32s: [0] generation, [1] helpers still working, [2] the kernel's index in
- * THREADED_KERNELS, [3] the job's part count, [4] the threads taking part; from [HEADER] on, the
- * parts' arguments, ARGS per part (whole numbers only: offsets and sizes).
+ * THREADED_KERNELS, [3] the job's part count, [4] the threads taking part, [5] set when a helper's
+ * kernel failed (a trap: the caller throws rather than wait forever), [STAMPS + h] the generation
+ * of the last job helper h takes part in; from [HEADER] on, the parts' arguments, ARGS per part (whole
+ * numbers only: offsets and sizes). A helper runs a job only when its stamp equals the generation it
+ * woke to: the job's fields and the stamps are written before the generation, so a helper that was
+ * not needed for the last job, and wakes late, never reads a half-written next one.
  */
 
 /** The kernels helpers can run: each takes whole-number arguments only, at most ARGS of them. */
@@ -25,7 +29,9 @@ export interface PartRunner {
 
 /** Most helper threads (besides the caller). */
 export const MAX_HELPERS = 15;
-const HEADER = 5;
+const FAILED = 5;
+const STAMPS = 6;
+const HEADER = STAMPS + MAX_HELPERS;
 const ARGS = 16;
 /** Most parts in one job (more run as several jobs). */
 const MAX_PARTS = 1024;
@@ -34,7 +40,7 @@ export const CONTROL_BYTES = (HEADER + MAX_PARTS * ARGS) * 4;
 
 /** The helper's code, run as a worker script (CommonJS in Node, a classic script in browsers). */
 const HELPER = `
-const HEADER = ${HEADER}, ARGS = ${ARGS}, KERNELS = ${JSON.stringify(THREADED_KERNELS)};
+const FAILED = ${FAILED}, STAMPS = ${STAMPS}, HEADER = ${HEADER}, ARGS = ${ARGS}, KERNELS = ${JSON.stringify(THREADED_KERNELS)};
 function work({ module, memory, control, index }, ready) {
   const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const ctl = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
@@ -43,10 +49,14 @@ function work({ module, memory, control, index }, ready) {
   for (;;) {
     Atomics.wait(ctl, 0, seen);
     seen = Atomics.load(ctl, 0);
+    if (Atomics.load(ctl, STAMPS + index) !== seen) continue; // not needed for this job
     const threads = ctl[4];
-    if (index + 1 >= threads) continue; // not needed for this job
     const kernel = kernels[KERNELS[ctl[2]]];
-    for (let p = index + 1; p < ctl[3]; p += threads) kernel(...ctl.subarray(HEADER + p * ARGS, HEADER + (p + 1) * ARGS));
+    try {
+      for (let p = index + 1; p < ctl[3]; p += threads) kernel(...ctl.subarray(HEADER + p * ARGS, HEADER + (p + 1) * ARGS));
+    } catch {
+      Atomics.store(ctl, FAILED, 1);
+    }
     if (Atomics.sub(ctl, 1, 1) === 1) Atomics.notify(ctl, 1);
   }
 }
@@ -148,8 +158,13 @@ export class ThreadPool implements PartRunner {
   }
 
   private job(kernel: ThreadedKernel, parts: readonly (readonly number[])[]): void {
-    const ctl = this.ctl;
+    const run = this.kernels[kernel];
     const threads = Math.min(this.threads, parts.length);
+    if (threads === 1) {
+      for (const part of parts) run(...part);
+      return;
+    }
+    const ctl = this.ctl;
     parts.forEach((args, p) => {
       if (args.length > ARGS) throw new Error(`${kernel} takes ${args.length} arguments; helpers take at most ${ARGS}`);
       ctl.set(args, HEADER + p * ARGS);
@@ -157,12 +172,20 @@ export class ThreadPool implements PartRunner {
     ctl[2] = THREADED_KERNELS.indexOf(kernel);
     ctl[3] = parts.length;
     ctl[4] = threads;
+    const generation = (Atomics.load(ctl, 0) + 1) | 0;
+    for (let h = 0; h < threads - 1; h++) Atomics.store(ctl, STAMPS + h, generation);
     Atomics.store(ctl, 1, threads - 1);
-    Atomics.store(ctl, 0, (Atomics.load(ctl, 0) + 1) | 0); // publishes the job (and the writes above)
-    if (threads > 1) Atomics.notify(ctl, 0);
-    const run = this.kernels[kernel];
-    for (let p = 0; p < parts.length; p += threads) run(...parts[p]);
+    Atomics.store(ctl, 0, generation); // publishes the job (and every write above)
+    Atomics.notify(ctl, 0);
+    let failure: unknown = null;
+    try {
+      for (let p = 0; p < parts.length; p += threads) run(...parts[p]);
+    } catch (e) {
+      failure = e;
+    }
     for (let left = Atomics.load(ctl, 1); left !== 0; left = Atomics.load(ctl, 1)) Atomics.wait(ctl, 1, left);
+    if (Atomics.exchange(ctl, FAILED, 0) === 1) failure ??= new Error("a helper thread trapped");
+    if (failure) throw new Error(`wasm ${kernel} failed: ${failure instanceof Error ? failure.message : String(failure)}`);
   }
 
   /** Stops the helpers. */
