@@ -14,7 +14,8 @@
  * of the last job helper h takes part in; from [HEADER] on, the parts' arguments, ARGS per part (whole
  * numbers only: offsets and sizes). A helper runs a job only when its stamp equals the generation it
  * woke to: the job's fields and the stamps are written before the generation, so a helper that was
- * not needed for the last job, and wakes late, never reads a half-written next one.
+ * not needed for the last job, and wakes late, never reads a half-written next one. A job whose
+ * helpers stop moving (two waits of STALL_MS in a row) throws, saying so, instead of hanging.
  */
 
 /** The kernels helpers can run: each takes whole-number arguments only, at most ARGS of them. */
@@ -33,6 +34,8 @@ const FAILED = 5;
 const STAMPS = 6;
 const HEADER = STAMPS + MAX_HELPERS;
 const ARGS = 16;
+/** A job whose helpers have not moved for twice this long is stuck: the caller throws rather than hang. */
+const STALL_MS = 60_000;
 /** Most parts in one job (more run as several jobs). */
 const MAX_PARTS = 1024;
 /** Bytes of the control block. */
@@ -183,7 +186,16 @@ export class ThreadPool implements PartRunner {
     } catch (e) {
       failure = e;
     }
-    for (let left = Atomics.load(ctl, 1); left !== 0; left = Atomics.load(ctl, 1)) Atomics.wait(ctl, 1, left);
+    // Two waits in a row without progress: stuck (one alone can be a machine that slept).
+    let stalls = 0;
+    for (let left = Atomics.load(ctl, 1); left !== 0; left = Atomics.load(ctl, 1)) {
+      const timedOut = Atomics.wait(ctl, 1, left, STALL_MS) === "timed-out" && Atomics.load(ctl, 1) === left;
+      stalls = timedOut ? stalls + 1 : 0;
+      if (stalls === 2)
+        throw new Error(
+          `wasm ${kernel}: the helper threads made no progress for ${(2 * STALL_MS) / 1000} s (control ${Array.from(ctl.subarray(0, STAMPS + 2)).join(",")}, generation ${generation})`,
+        );
+    }
     if (Atomics.exchange(ctl, FAILED, 0) === 1) failure ??= new Error("a helper thread trapped");
     if (failure) throw new Error(`wasm ${kernel} failed: ${failure instanceof Error ? failure.message : String(failure)}`);
   }
