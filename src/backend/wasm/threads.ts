@@ -49,10 +49,12 @@ function work({ module, memory, control, index }, ready) {
   const ctl = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
   ready();
   let seen = Atomics.load(ctl, 0);
+  let ran = seen; // the last job this helper ran: never run one twice
   for (;;) {
     Atomics.wait(ctl, 0, seen);
     seen = Atomics.load(ctl, 0);
-    if (Atomics.load(ctl, STAMPS + index) !== seen) continue; // not needed for this job
+    if (Atomics.load(ctl, STAMPS + index) !== seen || seen === ran) continue; // not needed for this job, or done
+    ran = seen;
     const threads = ctl[4];
     const kernel = kernels[KERNELS[ctl[2]]];
     try {
