@@ -7,6 +7,7 @@
  * reload resumes the saved run of the same experiment only.
  */
 import { describe, expect, it } from "vitest";
+import { defaultDataConfig } from "../src/data/catalog";
 import { GENERATIVE_PRESETS } from "../src/generative/presets";
 import type { ExperimentConfig } from "../src/train/config";
 import { defaultOptimizer } from "../src/train/settings";
@@ -164,6 +165,33 @@ describe("the Train session", () => {
     expect(train.blockedReason).toBeNull();
     expect(host.experiment?.config.name).toBe("moons"); // the name (and the saved file's) follows the data
     expect(experimentFileName(host.experiment as Experiment)).toBe("moons.experiment.json");
+  });
+
+  it("takes nothing from the session it is replacing once other data is picked: the late reports of the old data neither block Train nor stop the reload", async () => {
+    const host = fakeHost();
+    const train = new TrainSlice(host);
+    train.load(); // the spiral's session is still loading
+    host.sent.length = 0;
+    train.setData(defaultDataConfig("mnist"));
+    const points = new Float32Array(4);
+    const labels = new Int32Array(2);
+    // The spiral's session finishes its load after the pick: its reports arrive late.
+    const late: WorkerEvent[] = [
+      { type: "dataset", preview: { kind: "points", trainX: points, trainY: labels, testX: points, testY: labels, classes: 3, task: "classification" } },
+      { type: "test", step: 0, loss: 1.1, accuracy: 0.33, confusion: [], perClass: [] } as unknown as WorkerEvent,
+      state(false, 0),
+    ];
+    for (const event of late) train.receive(event);
+    expect(train.state.preview).toBeNull();
+    expect(train.state.test).toBeNull(); // no test report of the new data yet
+    expect(train.inputShape).toEqual([1, 28, 28]);
+    expect(train.blockedReason).toBeNull();
+    const model = structuredClone(host.experiment?.config.model) as ExperimentConfig["model"];
+    (model.layers[0] as { channels: number }).channels += 2; // an edit in the builder while the reload waits
+    train.setModel(model);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(host.sent.map((c) => c.type)).toEqual(["load"]);
+    expect(host.sent[0]).toMatchObject({ type: "load", config: { data: { name: "mnist" }, model } });
   });
 
   it("sends live changes to a running session at once, and lists the rest as pending", () => {

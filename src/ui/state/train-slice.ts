@@ -138,6 +138,9 @@ function dataFamily(data: DataConfig): string {
 /** Milliseconds an edit waits before the session reloads (edits in quick succession load once). */
 const RELOAD_DELAY = 250;
 
+/** The worker's reports that describe its session's data (its preview, model and evaluations). */
+const DATA_REPORTS = new Set<WorkerEvent["type"]>(["dataset", "model", "boundary", "test", "inside", "feature-maps", "augmented", "examples"]);
+
 export class TrainSlice {
   state: TrainState = { ...INITIAL };
   /** The curves of the current run. */
@@ -222,8 +225,20 @@ export class TrainSlice {
 
   // ---- Worker events ----
 
+  /**
+   * Whether the worker's session was loaded with the data on screen. Once other data is picked, the
+   * reports of the session being replaced (which may still be loading) describe the old data: taken,
+   * they would put the old data's input shape beside the new model and block Train.
+   */
+  private sessionHasDataOnScreen(): boolean {
+    const loaded = this.state.loaded;
+    const config = this.config;
+    return !loaded || !config || JSON.stringify(loaded.data) === JSON.stringify(config.data);
+  }
+
   receive(event: WorkerEvent): void {
     const s = this.state;
+    if (DATA_REPORTS.has(event.type) && !this.sessionHasDataOnScreen()) return; // its reload is on its way
     switch (event.type) {
       case "loading":
         this.patch({ status: "loading", progress: event.message });
