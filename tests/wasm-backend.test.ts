@@ -125,29 +125,31 @@ describe("wasm threads", () => {
       const [one, many] = [await run(single, product), await run(threaded, product)];
       expect(Array.from(many)).toEqual(Array.from(one));
     }
-    // A convolution over 5 images (their columns built, and summed back, by the threads in turn),
-    // forward and both gradients.
-    const x = values(5 * 3 * 20 * 20, 7);
-    const w = values(40 * 3 * 3 * 3, 8);
-    const g = values(5 * 40 * 20 * 20, 9);
-    const conv = async (backend: typeof single) => {
-      const [xt, wt] = withBackend(backend, () => [
-        dl.tensor(x, { shape: [5, 3, 20, 20], requiresGrad: true }),
-        dl.tensor(w, { shape: [40, 3, 3, 3], requiresGrad: true }),
-      ]);
-      const y = withBackend(backend, () => {
-        const out = dl.conv2d(xt, wt, null, { padding: 1 });
-        dl.mul(out, dl.tensor(g, { shape: [5, 40, 20, 20] }))
-          .sum()
-          .backward();
-        return out;
-      });
-      return [await y.data(), await xt.grad?.data(), await wt.grad?.data()].map((t) => Array.from(t ?? []));
-    };
-    const [one, many] = [await conv(single), await conv(threaded)];
-    for (const [k, name] of ["output", "input gradient", "weight gradient"].entries()) {
-      expect(many[k].length, name).toBeGreaterThan(0);
-      expect(many[k], name).toEqual(one[k]);
+    // Convolutions over 5 images, forward and both gradients: 40 output channels go through columns
+    // (built, and summed back, by the threads in turn), 12 through the direct kernel (bands of images).
+    for (const channels of [40, 12]) {
+      const x = values(5 * 3 * 20 * 20, 7);
+      const w = values(channels * 3 * 3 * 3, 8);
+      const g = values(5 * channels * 20 * 20, 9);
+      const conv = async (backend: typeof single) => {
+        const [xt, wt] = withBackend(backend, () => [
+          dl.tensor(x, { shape: [5, 3, 20, 20], requiresGrad: true }),
+          dl.tensor(w, { shape: [channels, 3, 3, 3], requiresGrad: true }),
+        ]);
+        const y = withBackend(backend, () => {
+          const out = dl.conv2d(xt, wt, null, { padding: 1 });
+          dl.mul(out, dl.tensor(g, { shape: [5, channels, 20, 20] }))
+            .sum()
+            .backward();
+          return out;
+        });
+        return [await y.data(), await xt.grad?.data(), await wt.grad?.data()].map((t) => Array.from(t ?? []));
+      };
+      const [one, many] = [await conv(single), await conv(threaded)];
+      for (const [k, name] of ["output", "input gradient", "weight gradient"].entries()) {
+        expect(many[k].length, `${channels} channels: ${name}`).toBeGreaterThan(0);
+        expect(many[k], `${channels} channels: ${name}`).toEqual(one[k]);
+      }
     }
     threaded.dispose();
   });

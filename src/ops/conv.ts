@@ -146,6 +146,8 @@ const GEOMETRY_CASES: { x: number[]; w: number[]; g: ConvGeometry }[] = [
   { x: [1, 2, 9, 9], w: [3, 2, 3, 3], g: { stride: [1, 2], padding: [2, 2, 1, 1], dilation: [2, 1] } },
   { x: [1, 1, 5, 6], w: [1, 1, 2, 2], g: { stride: [1, 1], padding: [0, 1, 0, 1], dilation: [1, 1] } },
   { x: [3, 5, 7, 7], w: [70, 5, 1, 1], g: { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1] } },
+  // Few output channels (two blocks, the second partial), rows of 11: the wasm direct convolution's edges.
+  { x: [2, 2, 9, 11], w: [9, 2, 3, 2], g: { stride: [2, 1], padding: [1, 0, 2, 1], dilation: [2, 2] } },
 ];
 
 export const conv2dOp: OpDef<ConvGeometry> = defineOp<ConvGeometry>({

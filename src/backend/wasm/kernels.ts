@@ -8,6 +8,7 @@ import type { GemmPart } from "./gemm";
 import { MAX_PAGES } from "./heap";
 import { type AdamArgs, addAdamFunctions } from "./kernels/adam";
 import { addColumnFunctions, type ColumnArgs } from "./kernels/columns";
+import { addDirectConvFunctions, type DirectConvArgs } from "./kernels/conv-direct";
 import { addElementwiseFunctions, type Mode } from "./kernels/elementwise";
 import { addGemmFunctions } from "./kernels/gemm";
 import { addPoolFunctions, type PoolArgs } from "./kernels/pool";
@@ -34,6 +35,8 @@ export interface WasmKernels {
   /** A convolution's columns of one image, and their sum back into an image (src/backend/wasm/kernels/columns.ts). */
   im2col(...args: ColumnArgs): void;
   col2imAdd(...args: ColumnArgs): void;
+  /** A convolution with few output channels, without columns (src/backend/wasm/kernels/conv-direct.ts). */
+  convDirect(...args: DirectConvArgs): void;
   /** Max pooling and its gradient (src/backend/wasm/kernels/pool.ts). */
   maxPool2d(...args: PoolArgs): void;
   maxPool2dBackward(...args: PoolArgs): void;
@@ -55,6 +58,7 @@ export async function compileKernels(memory: WebAssembly.Memory, shared = false)
   const builder = addGemmFunctions(new ModuleBuilder(), fma);
   addAdamFunctions(builder);
   addColumnFunctions(builder);
+  addDirectConvFunctions(builder, fma);
   addElementwiseFunctions(builder);
   addPoolFunctions(builder);
   addReduceFunctions(builder);

@@ -35,6 +35,8 @@ export interface WasmContext {
   gemm(args: GemmArgs): void;
   /** The compiled kernels, for ops that call one directly. */
   readonly kernels: WasmKernels;
+  /** The threads `parallel` spreads parts over (1: no helpers). */
+  readonly threads: number;
   /** Runs `kernel` once per part, the parts spread over the threads (in order on one thread). */
   parallel(kernel: ThreadedKernel, parts: readonly (readonly number[])[]): void;
   /**
