@@ -60,7 +60,7 @@ export async function jaxMatmul(jax: Jax, n: number): Promise<Workload & { dispo
   };
 }
 
-type JaxArray = InstanceType<Jax["numpy"]["Array"]>;
+export type JaxArray = InstanceType<Jax["numpy"]["Array"]>;
 
 /** The conv2d case (NCHW, OIHW, as this engine): forward, or forward and both gradients for dy through vjp. */
 export async function jaxConv(jax: Jax, s: ConvShape, backward: boolean): Promise<Workload & { dispose(): void }> {
@@ -104,26 +104,25 @@ export async function jaxConv(jax: Jax, s: ConvShape, backward: boolean): Promis
   };
 }
 
+/** A loss of the parameters, a batch and its targets (jax-js consumes each array it is given once). */
+export type JaxLoss = (params: JaxArray[], x: JaxArray, target: JaxArray) => JaxArray;
+
 /**
- * The MLP training step (same weights, batch and loss as this engine's), as one jitted function: the
- * loss and gradients by valueAndGrad, then SGD (lr 0.01) or Adam (lr 1e-3, PyTorch's defaults) written
- * out, since jax-js has no optimizers. Each step reads its loss back, which makes jax-js run it.
+ * The MLP training step (same weights, batch and loss as this engine's), as one jitted function (see
+ * jaxTrainStep). Weights as [in, out], so that a layer is h·W + b.
  */
 export async function jaxMlp(jax: Jax, m: MlpShape): Promise<Workload & { dispose(): void; firstLoss: number }> {
   const np = jax.numpy;
   const { w, b } = mlpWeights(m.sizes);
   const batch = mlpBatch(m);
   const out = m.sizes[m.sizes.length - 1];
-  // Weights as [in, out], so that a layer is h·W + b.
-  let params: JaxArray[] = w.flatMap((wi, i) => {
+  const params: JaxArray[] = w.flatMap((wi, i) => {
     const [outF, inF] = [m.sizes[i + 1], m.sizes[i]];
-    const t = new Float32Array(wi.length);
-    for (let o = 0; o < outF; o++) for (let k = 0; k < inF; k++) t[k * outF + o] = wi[o * inF + k];
-    return [np.array(t).reshape([inF, outF]), np.array(b[i])];
+    return [np.array(transposed(wi, outF, inF)).reshape([inF, outF]), np.array(b[i])];
   });
   const x = np.array(batch.x).reshape([m.batch, m.sizes[0]]);
   const target = m.loss === "mse" ? np.array(batch.targets).reshape([m.batch, out]) : jax.nn.oneHot(np.array(batch.labels, { dtype: np.int32 }), out);
-  const loss = (p: JaxArray[], xb: JaxArray, t: JaxArray): JaxArray => {
+  const loss: JaxLoss = (p, xb, t) => {
     let h = xb;
     for (let i = 0; i < p.length; i += 2) {
       h = np.matmul(h, p[i]).add(p[i + 1]);
@@ -132,6 +131,31 @@ export async function jaxMlp(jax: Jax, m: MlpShape): Promise<Workload & { dispos
     if (m.loss === "mse") return np.square(h.sub(t)).mean();
     return jax.nn.logSoftmax(h).mul(t).sum(1).mean().neg();
   };
+  return jaxTrainStep(jax, params, loss, x, target, m.optimizer === "sgd" ? "sgd" : "adam");
+}
+
+/** A [rows, cols] matrix's transpose, as [cols, rows]. */
+export function transposed(w: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(w.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = w[r * cols + c];
+  return t;
+}
+
+/**
+ * A training step of `loss` as one jitted function: the loss and gradients by valueAndGrad, then SGD
+ * (lr 0.01) or Adam (lr 1e-3, PyTorch's defaults) written out, since jax-js has no optimizers. Each
+ * step reads its loss back, which makes jax-js run it. Takes ownership of the arrays it is given.
+ */
+export async function jaxTrainStep(
+  jax: Jax,
+  initial: JaxArray[],
+  loss: JaxLoss,
+  x: JaxArray,
+  target: JaxArray,
+  optimizer: "sgd" | "adam",
+): Promise<Workload & { dispose(): void; firstLoss: number }> {
+  const np = jax.numpy;
+  let params = initial;
   const first = loss(jax.tree.ref(params), x.ref, target.ref);
   const firstLoss = (await first.data())[0];
   const gradient = jax.valueAndGrad(loss);
@@ -170,7 +194,7 @@ export async function jaxMlp(jax: Jax, m: MlpShape): Promise<Workload & { dispos
     run() {
       step++;
       let l: JaxArray;
-      if (m.optimizer === "sgd") [l, params] = sgd(params, x.ref, target.ref) as [JaxArray, JaxArray[]];
+      if (optimizer === "sgd") [l, params] = sgd(params, x.ref, target.ref) as [JaxArray, JaxArray[]];
       else {
         const [c1, c2] = [np.array([1 - 0.9 ** step]).reshape([]), np.array([1 - 0.999 ** step]).reshape([])];
         [l, params, moments] = adam(params, moments, x.ref, target.ref, c1, c2) as [JaxArray, JaxArray[], JaxArray[][]];

@@ -7,6 +7,7 @@ import type { Backend } from "../backend/backend";
 import * as dl from "../index";
 import { withBackend } from "../tensor/engine";
 import { randomArray } from "./check";
+import { type Jax, type JaxLoss, jaxTrainStep, transposed } from "./cpu-peers";
 import { oursWorkload } from "./ours";
 import { type Tf, tfjsWorkload } from "./tfjs";
 import type { Workload } from "./timing";
@@ -98,17 +99,12 @@ export async function tfjsLenet(tf: Tf, batch: number): Promise<Made> {
       for (let i = 0; i < c.in; i++) for (let k = 0; k < c.k * c.k; k++) out[(k * c.in + i) * c.out + o] = w[(o * c.in + i) * c.k * c.k + k];
     return out;
   };
-  const transpose = (w: Float32Array, l: (typeof LINEARS)[number]) => {
-    const out = new Float32Array(w.length);
-    for (let o = 0; o < l.out; o++) for (let i = 0; i < l.in; i++) out[i * l.out + o] = w[o * l.in + i];
-    return out;
-  };
   const convs = CONVS.map((c, i) => ({
     w: tf.variable(tf.tensor4d(hwio(hw.convs[i].w, c), [c.k, c.k, c.in, c.out])),
     b: tf.variable(tf.tensor1d(hw.convs[i].b)),
   }));
   const linears = LINEARS.map((l, i) => ({
-    w: tf.variable(tf.tensor2d(transpose(hw.linears[i].w, l), [l.in, l.out])),
+    w: tf.variable(tf.tensor2d(transposed(hw.linears[i].w, l.out, l.in), [l.in, l.out])),
     b: tf.variable(tf.tensor1d(hw.linears[i].b)),
   }));
   const vars = [...convs, ...linears].flatMap((p) => [p.w, p.b]);
@@ -149,4 +145,36 @@ export async function tfjsLenet(tf: Tf, batch: number): Promise<Made> {
       tf.dispose([...vars, x, y]);
     },
   };
+}
+
+/** The same step on jax-js: convGeneralDilated, max pooling by reduceWindow, Adam written out (jaxTrainStep). */
+export async function jaxLenet(jax: Jax, batch: number): Promise<Made> {
+  const np = jax.numpy;
+  const hw = hostWeights();
+  const data = hostBatch(batch);
+  const params = [
+    ...CONVS.flatMap((c, i) => [np.array(hw.convs[i].w).reshape([c.out, c.in, c.k, c.k]), np.array(hw.convs[i].b).reshape([1, c.out, 1, 1])]),
+    ...LINEARS.flatMap((l, i) => [np.array(transposed(hw.linears[i].w, l.out, l.in)).reshape([l.in, l.out]), np.array(hw.linears[i].b)]),
+  ];
+  const x = np.array(data.x).reshape([batch, 1, 28, 28]);
+  const target = jax.nn.oneHot(np.array(data.labels, { dtype: np.int32 }), 10);
+  const loss: JaxLoss = (p, xb, t) => {
+    let h = xb;
+    CONVS.forEach((c, i) => {
+      const padding: [number, number][] = [
+        [c.pad, c.pad],
+        [c.pad, c.pad],
+      ];
+      h = jax.nn.relu(jax.lax.convGeneralDilated(h, p[2 * i], [1, 1], padding).add(p[2 * i + 1]));
+      h = jax.lax.reduceWindow(h, (window) => np.max(window), [2, 2], [2, 2]);
+    });
+    h = h.reshape([batch, 400]);
+    LINEARS.forEach((_, i) => {
+      const at = 2 * CONVS.length + 2 * i;
+      h = np.matmul(h, p[at]).add(p[at + 1]);
+      if (i < LINEARS.length - 1) h = jax.nn.relu(h);
+    });
+    return jax.nn.logSoftmax(h).mul(t).sum(1).mean().neg();
+  };
+  return jaxTrainStep(jax, params, loss, x, target, "adam");
 }

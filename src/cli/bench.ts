@@ -19,7 +19,7 @@ import { WasmBackend } from "../backend/wasm/wasm-backend";
 import { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
 import { type Jax, jaxConv, jaxMatmul, jaxMlp, startJax, startTfjsWasm } from "../bench/cpu-peers";
 import { oursDcgan, tfjsDcgan } from "../bench/dcgan";
-import { oursLenet, tfjsLenet } from "../bench/lenet";
+import { jaxLenet, oursLenet, tfjsLenet } from "../bench/lenet";
 import { type ConvShape, type MlpShape, oursConv, oursMatmul, oursMlp } from "../bench/ours";
 import { startTfjs, type Tf, tfjsConv, tfjsMatmul, tfjsMlp } from "../bench/tfjs";
 import { type Timing, time, type Workload } from "../bench/timing";
@@ -99,7 +99,13 @@ const CASES: Case[] = [
     },
   ]),
   ...MLPS.map(([name, m]) => ({ name, flops: 0, ours: (g: Backend) => oursMlp(g, m), tfjs: (tf: Tf) => tfjsMlp(tf, m), jax: (jax: Jax) => jaxMlp(jax, m) })),
-  { name: "LeNet-5 1x28x28, batch 64, Adam step", flops: 0, ours: (g: Backend) => oursLenet(g, 64), tfjs: (tf: Tf) => tfjsLenet(tf, 64) },
+  {
+    name: "LeNet-5 1x28x28, batch 64, Adam step",
+    flops: 0,
+    ours: (g: Backend) => oursLenet(g, 64),
+    tfjs: (tf: Tf) => tfjsLenet(tf, 64),
+    jax: (jax: Jax) => jaxLenet(jax, 64),
+  },
   { name: "DCGAN MNIST, batch 64, D+G iteration", flops: 0, ours: (g: Backend) => oursDcgan(g, 64), tfjs: (tf: Tf) => tfjsDcgan(tf, 64) },
 ];
 
