@@ -168,25 +168,13 @@ export async function jaxTrainStep(
     );
     return [l, p.map((q, i) => q.sub(g[i].mul(0.01)))];
   });
-  // Adam: m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², p ← p − lr·(m/c1) / (√(v/c2) + ε), c = 1 − βᵗ.
   const adam = jax.jit((p: JaxArray[], mv: JaxArray[][], xb: JaxArray, t: JaxArray, c1: JaxArray, c2: JaxArray) => {
     const [l, g] = gradient(
       p.map((q) => q.ref),
       xb,
       t,
     );
-    const next = mv.map(([mi, vi], i) => [mi.mul(0.9).add(g[i].ref.mul(0.1)), vi.mul(0.999).add(g[i].ref.mul(g[i]).mul(0.001))]);
-    const updated = p.map((q, i) =>
-      q.sub(
-        next[i][0].ref
-          .div(c1.ref)
-          .mul(1e-3)
-          .div(np.sqrt(next[i][1].ref.div(c2.ref)).add(1e-8)),
-      ),
-    );
-    c1.dispose();
-    c2.dispose();
-    return [l, updated, next];
+    return [l, ...adamUpdate(jax, p, mv, g, c1, c2, { lr: 1e-3, beta1: 0.9 })];
   });
   let step = 0;
   return {
@@ -208,4 +196,33 @@ export async function jaxTrainStep(
       adam.dispose();
     },
   };
+}
+
+/**
+ * Adam written out (β2 0.999, ε 1e-8): m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g²,
+ * p ← p − lr·(m/c1) / (√(v/c2) + ε), with c1 = 1 − β1ᵗ and c2 = 1 − β2ᵗ given as scalars. Consumes
+ * its arguments; returns the parameters and the moments.
+ */
+export function adamUpdate(
+  jax: Jax,
+  p: JaxArray[],
+  mv: JaxArray[][],
+  g: JaxArray[],
+  c1: JaxArray,
+  c2: JaxArray,
+  { lr, beta1 }: { lr: number; beta1: number },
+): [JaxArray[], JaxArray[][]] {
+  const np = jax.numpy;
+  const next = mv.map(([mi, vi], i) => [mi.mul(beta1).add(g[i].ref.mul(1 - beta1)), vi.mul(0.999).add(g[i].ref.mul(g[i]).mul(0.001))]);
+  const updated = p.map((q, i) =>
+    q.sub(
+      next[i][0].ref
+        .div(c1.ref)
+        .mul(lr)
+        .div(np.sqrt(next[i][1].ref.div(c2.ref)).add(1e-8)),
+    ),
+  );
+  c1.dispose();
+  c2.dispose();
+  return [updated, next];
 }

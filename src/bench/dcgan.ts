@@ -18,6 +18,7 @@ import { buildModel } from "../nn/build";
 import type { Sequential } from "../nn/layers";
 import { withBackend } from "../tensor/engine";
 import { randomArray } from "./check";
+import { adamUpdate, type Jax, type JaxArray, transposed } from "./cpu-peers";
 import { oursWorkload } from "./ours";
 import { type Tf, tfjsWorkload } from "./tfjs";
 import type { Workload } from "./timing";
@@ -202,6 +203,137 @@ export async function tfjsDcgan(tf: Tf, batch: number): Promise<Made> {
       gOpt.dispose();
       dOpt.dispose();
       tf.dispose([...gVars, ...dVars, real]);
+    },
+  };
+}
+
+/**
+ * A transposed convolution's weight [in, out, k, k] as the weight of the plain convolution that
+ * computes it over the input dilated by the stride: [out, in, k, k], flipped in both spatial axes.
+ */
+function asDilatedConv(w: { shape: number[]; data: Float32Array }): { shape: number[]; data: Float32Array } {
+  const [cin, cout, kh, kw] = w.shape;
+  const out = new Float32Array(w.data.length);
+  for (let i = 0; i < cin; i++)
+    for (let o = 0; o < cout; o++)
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++) out[((o * cin + i) * kh + y) * kw + x] = w.data[((i * cout + o) * kh + (kh - 1 - y)) * kw + (kw - 1 - x)];
+  return { shape: [cout, cin, kh, kw], data: out };
+}
+
+/**
+ * The same iteration on jax-js, jitted whole: the D step's loss and gradients by valueAndGrad, Adam
+ * written out, then the G step through the updated D. Transposed convolutions are convolutions over
+ * the input dilated by the stride (padding k − 1 − p), the layout jax-js's convGeneralDilated takes.
+ * Its latents come from the host each iteration (6,400 floats).
+ */
+export async function jaxDcgan(jax: Jax, batch: number): Promise<Made> {
+  const np = jax.numpy;
+  const lax = jax.lax;
+  const weights = dcganWeights();
+  const param = (host: Host, name: string, shape?: number[], layout?: "linear" | "convT"): JaxArray => {
+    let w = host.get(name);
+    if (!w) throw new Error(`DCGAN bench: the preset has no parameter ${name}; update src/bench/dcgan.ts`);
+    if (layout === "linear") w = { shape: [w.shape[1], w.shape[0]], data: transposed(w.data, w.shape[0], w.shape[1]) };
+    if (layout === "convT") w = asDilatedConv(w);
+    return np.array(w.data).reshape(shape ?? w.shape);
+  };
+  const g = weights.generator;
+  const d = weights.discriminator;
+  const channels = (c: number) => [1, c, 1, 1];
+  const gInit = [
+    param(g, "0.weight", undefined, "linear"),
+    param(g, "1.weight"),
+    param(g, "1.bias"),
+    param(g, "4.weight", undefined, "convT"),
+    param(g, "5.weight", channels(64)),
+    param(g, "5.bias", channels(64)),
+    param(g, "7.weight", undefined, "convT"),
+    param(g, "7.bias", channels(1)),
+  ];
+  const dInit = [
+    param(d, "0.weight"),
+    param(d, "0.bias", channels(64)),
+    param(d, "2.weight"),
+    param(d, "3.weight", channels(128)),
+    param(d, "3.bias", channels(128)),
+    param(d, "6.weight", undefined, "linear"),
+    param(d, "6.bias"),
+  ];
+  // Batch norm in training mode: the batch's mean and (biased) variance over `axes`.
+  const norm = (x: JaxArray, axes: number[], gamma: JaxArray, beta: JaxArray) => {
+    const centered = x.ref.sub(np.mean(x, axes, { keepdims: true }));
+    const variance = np.mean(np.square(centered.ref), axes, { keepdims: true });
+    return centered
+      .div(np.sqrt(variance.add(1e-5)))
+      .mul(gamma)
+      .add(beta);
+  };
+  const same: [number, number][] = [
+    [1, 1],
+    [1, 1],
+  ];
+  const dilatedPadding: [number, number][] = [
+    [2, 2],
+    [2, 2],
+  ];
+  const convT = (h: JaxArray, w: JaxArray) => lax.convGeneralDilated(h, w, [1, 1], dilatedPadding, { lhsDilation: [2, 2] });
+  const generator = (p: JaxArray[], z: JaxArray) => {
+    let h = jax.nn.relu(norm(np.matmul(z, p[0]), [0], p[1], p[2])).reshape([batch, 128, 7, 7]);
+    h = jax.nn.relu(norm(convT(h, p[3]), [0, 2, 3], p[4], p[5]));
+    return np.tanh(convT(h, p[6]).add(p[7]));
+  };
+  const discriminator = (p: JaxArray[], x: JaxArray) => {
+    let h = jax.nn.leakyRelu(lax.convGeneralDilated(x, p[0], [2, 2], same).add(p[1]), 0.2);
+    h = jax.nn.leakyRelu(norm(lax.convGeneralDilated(h, p[2], [2, 2], same), [0, 2, 3], p[3], p[4]), 0.2);
+    return np.matmul(h.reshape([batch, 128 * 7 * 7]), p[5]).add(p[6]);
+  };
+  const refs = (p: JaxArray[]) => p.map((q) => q.ref);
+  // Non-saturating losses: D: mean softplus(−D(real)) + mean softplus(D(G(z))); G: mean softplus(−D(G(z))).
+  const dLoss = (dp: JaxArray[], gp: JaxArray[], real: JaxArray, z: JaxArray) =>
+    np.mean(jax.nn.softplus(discriminator(refs(dp), real).neg())).add(np.mean(jax.nn.softplus(discriminator(dp, generator(gp, z)))));
+  const gLoss = (gp: JaxArray[], dp: JaxArray[], z: JaxArray) => np.mean(jax.nn.softplus(discriminator(dp, generator(gp, z)).neg()));
+  const inputs = hostInputs(batch);
+  const real = np.array(inputs.real).reshape([batch, 1, 28, 28]);
+  const first = dLoss(refs(dInit), refs(gInit), real.ref, np.array(inputs.z).reshape([batch, LATENT]));
+  const firstLoss = (await first.data())[0];
+  const dGradient = jax.valueAndGrad(dLoss);
+  const gGradient = jax.valueAndGrad(gLoss);
+  const zeros = (p: JaxArray[]) => p.map((q) => [np.zeros(q.shape), np.zeros(q.shape)]);
+  let state = { gp: gInit, dp: dInit, gm: zeros(gInit), dm: zeros(dInit) };
+  const settings = { lr: 2e-4, beta1: 0.5 };
+  const iteration = jax.jit(
+    (gp: JaxArray[], dp: JaxArray[], gm: JaxArray[][], dm: JaxArray[][], realBatch: JaxArray, z: JaxArray, c1: JaxArray, c2: JaxArray) => {
+      const [dl, dg] = dGradient(refs(dp), refs(gp), realBatch, z.ref);
+      dl.dispose();
+      const [dNext, dmNext] = adamUpdate(jax, dp, dm, dg, c1.ref, c2.ref, settings);
+      const [gl, gg] = gGradient(refs(gp), refs(dNext), z);
+      const [gNext, gmNext] = adamUpdate(jax, gp, gm, gg, c1, c2, settings);
+      return [gl, gNext, dNext, gmNext, dmNext];
+    },
+  );
+  let step = 0;
+  let seed = 1000;
+  return {
+    firstLoss,
+    run() {
+      step++;
+      const z = np.array(randomArray(batch * LATENT, seed++)).reshape([batch, LATENT]);
+      const [c1, c2] = [np.array([1 - 0.5 ** step]).reshape([]), np.array([1 - 0.999 ** step]).reshape([])];
+      const [gl, gp, dp, gm, dm] = iteration(state.gp, state.dp, state.gm, state.dm, real.ref, z, c1, c2) as [
+        JaxArray,
+        JaxArray[],
+        JaxArray[],
+        JaxArray[][],
+        JaxArray[][],
+      ];
+      state = { gp, dp, gm, dm };
+      gl.dataSync();
+    },
+    sync: async () => {},
+    dispose: () => {
+      jax.tree.dispose([state.gp, state.dp, state.gm, state.dm, real]);
+      iteration.dispose();
     },
   };
 }

@@ -18,7 +18,7 @@ import { nodeGpu } from "../backend/node-gpu";
 import { WasmBackend } from "../backend/wasm/wasm-backend";
 import { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
 import { type Jax, jaxConv, jaxMatmul, jaxMlp, startJax, startTfjsWasm } from "../bench/cpu-peers";
-import { oursDcgan, tfjsDcgan } from "../bench/dcgan";
+import { jaxDcgan, oursDcgan, tfjsDcgan } from "../bench/dcgan";
 import { jaxLenet, oursLenet, tfjsLenet } from "../bench/lenet";
 import { type ConvShape, type MlpShape, oursConv, oursMatmul, oursMlp } from "../bench/ours";
 import { startTfjs, type Tf, tfjsConv, tfjsMatmul, tfjsMlp } from "../bench/tfjs";
@@ -106,7 +106,13 @@ const CASES: Case[] = [
     tfjs: (tf: Tf) => tfjsLenet(tf, 64),
     jax: (jax: Jax) => jaxLenet(jax, 64),
   },
-  { name: "DCGAN MNIST, batch 64, D+G iteration", flops: 0, ours: (g: Backend) => oursDcgan(g, 64), tfjs: (tf: Tf) => tfjsDcgan(tf, 64) },
+  {
+    name: "DCGAN MNIST, batch 64, D+G iteration",
+    flops: 0,
+    ours: (g: Backend) => oursDcgan(g, 64),
+    tfjs: (tf: Tf) => tfjsDcgan(tf, 64),
+    jax: (jax: Jax) => jaxDcgan(jax, 64),
+  },
 ];
 
 interface Result {
