@@ -1,6 +1,7 @@
 /**
  * The CPU peers of `npm run bench -- --cpu`, in the same Node process as this engine's wasm backend:
- * TF.js's WASM backend (XNNPACK) and jax-js's `wasm` device. Each workload is checked against the same
+ * TF.js's WASM backend (XNNPACK) and jax-js's `wasm` device; jax-js's matmul and MLP steps also run on
+ * its `webgpu` device beside this engine's WebGPU backend (`npm run bench`). Each workload is checked against the same
  * float64 reference as this engine's before it is timed. jax-js evaluates lazily, so each of its
  * iterations reads its result back (otherwise a timing loop would measure nothing).
  */
@@ -37,7 +38,25 @@ export async function startJax(): Promise<Jax> {
   return jax;
 }
 
-export async function jaxMatmul(jax: Jax, n: number): Promise<Workload & { dispose(): void }> {
+/** How a jax-js workload makes jax-js do its work: read each result back at once, or all at `sync` (WebGPU reads asynchronously only). */
+export type ReadBack = "each step" | "at sync";
+
+/**
+ * Starts jax-js on WebGPU over `gpu` (Dawn's, in Node: jax-js looks for navigator.gpu, which Node 20
+ * does not have, so it is set here), as the default device.
+ */
+export async function startJaxWebGPU(gpu: GPU): Promise<Jax> {
+  const scope = globalThis as { navigator?: { userAgent?: string; gpu?: GPU } };
+  scope.navigator ??= { userAgent: `Node.js/${process.version}` };
+  Object.defineProperty(scope.navigator, "gpu", { value: gpu, configurable: true });
+  const jax = await import("@jax-js/jax");
+  const started = await jax.init("webgpu");
+  if (!started.includes("webgpu")) throw new Error(`jax-js did not start its webgpu device (it has ${started.join(", ")})`);
+  jax.defaultDevice("webgpu");
+  return jax;
+}
+
+export async function jaxMatmul(jax: Jax, n: number, readBack: ReadBack = "each step"): Promise<Workload & { dispose(): void }> {
   const np = jax.numpy;
   const ha = randomArray(n * n, 1);
   const hb = randomArray(n * n, 2);
@@ -48,11 +67,16 @@ export async function jaxMatmul(jax: Jax, n: number): Promise<Workload & { dispo
     await np.matmul(a.ref, b.ref).data(),
     samplePositions(n * n).map((index) => ({ index, expected: matmulReference(ha, hb, n, index) })),
   );
+  const pending: Promise<unknown>[] = [];
   return {
     run() {
-      np.matmul(a.ref, b.ref).dataSync(); // evaluates the product (and reads it back, then frees it)
+      // Reading a product back evaluates it (then frees it); a product never read would not be computed.
+      if (readBack === "each step") np.matmul(a.ref, b.ref).dataSync();
+      else pending.push(np.matmul(a.ref, b.ref).data());
     },
-    sync: async () => {},
+    sync: async () => {
+      await Promise.all(pending.splice(0));
+    },
     dispose() {
       a.dispose();
       b.dispose();
@@ -111,7 +135,7 @@ export type JaxLoss = (params: JaxArray[], x: JaxArray, target: JaxArray) => Jax
  * The MLP training step (same weights, batch and loss as this engine's), as one jitted function (see
  * jaxTrainStep). Weights as [in, out], so that a layer is h·W + b.
  */
-export async function jaxMlp(jax: Jax, m: MlpShape): Promise<Workload & { dispose(): void; firstLoss: number }> {
+export async function jaxMlp(jax: Jax, m: MlpShape, readBack: ReadBack = "each step"): Promise<Workload & { dispose(): void; firstLoss: number }> {
   const np = jax.numpy;
   const { w, b } = mlpWeights(m.sizes);
   const batch = mlpBatch(m);
@@ -131,7 +155,7 @@ export async function jaxMlp(jax: Jax, m: MlpShape): Promise<Workload & { dispos
     if (m.loss === "mse") return np.square(h.sub(t)).mean();
     return jax.nn.logSoftmax(h).mul(t).sum(1).mean().neg();
   };
-  return jaxTrainStep(jax, params, loss, x, target, m.optimizer === "sgd" ? "sgd" : "adam");
+  return jaxTrainStep(jax, params, loss, x, target, m.optimizer === "sgd" ? "sgd" : "adam", readBack);
 }
 
 /** A [rows, cols] matrix's transpose, as [cols, rows]. */
@@ -144,7 +168,9 @@ export function transposed(w: Float32Array, rows: number, cols: number): Float32
 /**
  * A training step of `loss` as one jitted function: the loss and gradients by valueAndGrad, then SGD
  * (lr 0.01) or Adam (lr 1e-3, PyTorch's defaults) written out, since jax-js has no optimizers. Each
- * step reads its loss back, which makes jax-js run it. Takes ownership of the arrays it is given.
+ * step reads its loss back, which makes jax-js run it (`readBack` "at sync": only the last step's, as
+ * WebGPU can only read asynchronously; the steps are chained through the parameters, so every one
+ * runs). Takes ownership of the arrays it is given.
  */
 export async function jaxTrainStep(
   jax: Jax,
@@ -153,6 +179,7 @@ export async function jaxTrainStep(
   x: JaxArray,
   target: JaxArray,
   optimizer: "sgd" | "adam",
+  readBack: ReadBack = "each step",
 ): Promise<Workload & { dispose(): void; firstLoss: number }> {
   const np = jax.numpy;
   let params = initial;
@@ -177,6 +204,7 @@ export async function jaxTrainStep(
     return [l, ...adamUpdate(jax, p, mv, g, c1, c2, { lr: 1e-3, beta1: 0.9 })];
   });
   let step = 0;
+  let latest: JaxArray | null = null;
   return {
     firstLoss,
     run() {
@@ -187,9 +215,18 @@ export async function jaxTrainStep(
         const [c1, c2] = [np.array([1 - 0.9 ** step]).reshape([]), np.array([1 - 0.999 ** step]).reshape([])];
         [l, params, moments] = adam(params, moments, x.ref, target.ref, c1, c2) as [JaxArray, JaxArray[], JaxArray[][]];
       }
-      l.dataSync();
+      if (readBack === "each step") {
+        l.dataSync();
+        return;
+      }
+      latest?.dispose();
+      latest = l;
     },
-    sync: async () => {},
+    // Each step's parameters come from the one before, so reading the last loss runs every step.
+    sync: async () => {
+      await latest?.data();
+      latest = null;
+    },
     dispose: () => {
       jax.tree.dispose([params, moments, x, target]);
       sgd.dispose();

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: this engine beside TF.js's WebGPU backend, in one Node process on the same adapter
- * (Dawn: a real GPU when present, SwiftShader otherwise). Prints a table and writes JSON.
+ * `npm run bench`: this engine beside TF.js's WebGPU backend and jax-js's webgpu device (matmul and the
+ * MLP steps), in one Node process on the same adapter (Dawn: a real GPU when present, SwiftShader
+ * otherwise). Prints a table and writes JSON.
  *
  *   node dist-cli/bench.mjs [--json file] [--budget ms] [--max-seconds s] [--only regex] [--no-tfjs]
  *                           [--profile]   (also prints this engine's time per kernel for each case)
@@ -17,7 +18,7 @@ import type { Backend } from "../backend/backend";
 import { nodeGpu } from "../backend/node-gpu";
 import { WasmBackend } from "../backend/wasm/wasm-backend";
 import { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
-import { type Jax, jaxConv, jaxMatmul, jaxMlp, startJax, startTfjsWasm } from "../bench/cpu-peers";
+import { type Jax, jaxConv, jaxMatmul, jaxMlp, type ReadBack, startJax, startJaxWebGPU, startTfjsWasm } from "../bench/cpu-peers";
 import { jaxDcgan, oursDcgan, tfjsDcgan } from "../bench/dcgan";
 import { jaxLenet, oursLenet, tfjsLenet } from "../bench/lenet";
 import { type ConvShape, type MlpShape, oursConv, oursMatmul, oursMlp } from "../bench/ours";
@@ -59,8 +60,9 @@ interface Case {
   flops: number;
   ours: (backend: Backend) => Promise<Made>;
   tfjs: (tf: Tf) => Promise<Made>;
-  /** jax-js's wasm device (the CPU section), where written. */
-  jax?: (jax: Jax) => Promise<Made>;
+  /** jax-js's wasm device (the CPU section), where written; with `jaxOnWebGPU`, its webgpu device too. */
+  jax?: (jax: Jax, readBack: ReadBack) => Promise<Made>;
+  jaxOnWebGPU?: boolean;
 }
 
 const convFlops = (s: ConvShape) => 2 * s.n * s.h * s.w * s.out * s.c * s.k * s.k;
@@ -80,7 +82,8 @@ const CASES: Case[] = [
     flops: 2 * n ** 3,
     ours: (g: Backend) => oursMatmul(g, n),
     tfjs: (tf: Tf) => tfjsMatmul(tf, n),
-    jax: (jax: Jax) => jaxMatmul(jax, n),
+    jax: (jax: Jax, readBack: ReadBack) => jaxMatmul(jax, n, readBack),
+    jaxOnWebGPU: true,
   })),
   ...CONVS.flatMap(([label, s]) => [
     {
@@ -98,7 +101,14 @@ const CASES: Case[] = [
       jax: (jax: Jax) => jaxConv(jax, s, true),
     },
   ]),
-  ...MLPS.map(([name, m]) => ({ name, flops: 0, ours: (g: Backend) => oursMlp(g, m), tfjs: (tf: Tf) => tfjsMlp(tf, m), jax: (jax: Jax) => jaxMlp(jax, m) })),
+  ...MLPS.map(([name, m]) => ({
+    name,
+    flops: 0,
+    ours: (g: Backend) => oursMlp(g, m),
+    tfjs: (tf: Tf) => tfjsMlp(tf, m),
+    jax: (jax: Jax, readBack: ReadBack) => jaxMlp(jax, m, readBack),
+    jaxOnWebGPU: true,
+  })),
   {
     name: "LeNet-5 1x28x28, batch 64, Adam step",
     flops: 0,
@@ -120,6 +130,7 @@ interface Result {
   flops: number;
   ours: Timing | { skipped: string };
   tfjs: Timing | { skipped: string } | null;
+  jax: Timing | { skipped: string } | null;
 }
 
 /** Rough seconds per run of a case from the best FLOP/s seen so far in its family (0: unknown). */
@@ -167,7 +178,7 @@ async function cpuSection(args: Args): Promise<void> {
       }
     };
     const theirs = tf ? await peer(() => c.tfjs(tf)) : null;
-    const jaxs = c.jax ? await peer(() => (c.jax as (j: Jax) => Promise<Made>)(jax)) : null;
+    const jaxs = c.jax ? await peer(() => (c.jax as NonNullable<Case["jax"]>)(jax, "each step")) : null;
     for (const [peerName, t] of [
       ["TF.js", theirs],
       ["jax-js", jaxs],
@@ -177,8 +188,7 @@ async function cpuSection(args: Args): Promise<void> {
       if (Math.abs(a - b) > 1e-3 * (1 + Math.abs(b)))
         throw new Error(`${c.name}: this engine and ${peerName} disagree on the first loss (${a} vs ${b}); not timing`);
     }
-    const best = Math.min(...[theirs, jaxs].filter((t): t is Timing => t !== null && "ms" in t).map((t) => t.ms));
-    const ratio = Number.isFinite(best) ? `${(best / mine.ms).toFixed(2)}x` : "–";
+    const ratio = speedUp({ name: c.name, flops: c.flops, ours: mine, tfjs: theirs, jax: jaxs });
     const row = `| ${c.name} | ${fmt(mine, c.flops)} | ${fmt(theirs, c.flops)} | ${fmt(jaxs, c.flops)} | ${ratio} |`;
     console.log(row);
     rows.push(row);
@@ -196,12 +206,13 @@ async function main() {
   const gpu = await nodeGpu();
   const ours = await WebGPUBackend.create(gpu);
   const tf = args.tfjs ? await startTfjs(gpu) : null;
+  const jax = await startJaxWebGPU(gpu);
   console.log(`adapter: ${ours.description}${ours.tuning.cpuEmulated ? " (CPU-emulated)" : ""}`);
   const results: Result[] = [];
-  const rates = { ours: new Map<string, number>(), tfjs: new Map<string, number>() };
+  const rates = { ours: new Map<string, number>(), tfjs: new Map<string, number>(), jax: new Map<string, number>() };
   for (const c of CASES) {
     if (args.only && !args.only.test(c.name)) continue;
-    const run = async (who: "ours" | "tfjs", make: () => Promise<Made>) => {
+    const run = async (who: "ours" | "tfjs" | "jax", make: () => Promise<Made>) => {
       const est = estimateSeconds(c, rates[who]);
       if (est > args.maxSeconds) return { skipped: `est. ${est.toFixed(0)} s per run` };
       const t = await measure(make, args.budget);
@@ -214,13 +225,16 @@ async function main() {
     const mine = await run("ours", () => c.ours(ours));
     if (args.profile && !("skipped" in mine)) await printProfile(ours, await c.ours(ours));
     const theirs = tf ? await run("tfjs", () => c.tfjs(tf)) : null;
-    if (c.flops === 0 && mine && theirs && "firstLoss" in mine && "firstLoss" in theirs) {
-      const [a, b] = [mine.firstLoss as number, theirs.firstLoss as number];
+    const jaxs = c.jax && c.jaxOnWebGPU ? await run("jax", () => (c.jax as NonNullable<Case["jax"]>)(jax, "at sync")) : null;
+    for (const peer of [theirs, jaxs]) {
+      if (c.flops !== 0 || !peer || !("firstLoss" in peer) || !("firstLoss" in mine)) continue;
+      const [a, b] = [mine.firstLoss as number, peer.firstLoss as number];
       if (Math.abs(a - b) > 1e-3 * (1 + Math.abs(b))) throw new Error(`${c.name}: the engines disagree on the first loss (${a} vs ${b}); not timing`);
     }
-    results.push({ name: c.name, flops: c.flops, ours: mine, tfjs: theirs });
-    const ratio = theirs && !("skipped" in theirs) && !("skipped" in mine) ? `${(theirs.ms / mine.ms).toFixed(1)}x` : "–";
-    console.log(`${c.name.padEnd(46)} ours ${fmt(mine, c.flops).padEnd(34)} TF.js ${fmt(theirs, c.flops).padEnd(34)} speed-up ${ratio}`);
+    results.push({ name: c.name, flops: c.flops, ours: mine, tfjs: theirs, jax: jaxs });
+    console.log(
+      `${c.name.padEnd(46)} ours ${fmt(mine, c.flops).padEnd(34)} TF.js ${fmt(theirs, c.flops).padEnd(34)} jax-js ${fmt(jaxs, c.flops).padEnd(34)} ${speedUp(results[results.length - 1])}`,
+    );
   }
   printTable(ours.description, results);
   mkdirSync(dirname(args.json), { recursive: true });
@@ -249,12 +263,15 @@ async function printProfile(gpu: WebGPUBackend | WasmBackend, w: Made): Promise<
     console.log(`    ${(t.ms / 3).toFixed(2).padStart(9)} ms/iter  ${((100 * t.ms) / total).toFixed(0).padStart(3)}%  ${t.calls / 3} x ${t.kernel}`);
 }
 
+/** This engine's speed-up over the faster peer that ran the case ("–" when none did). */
+function speedUp(r: Result): string {
+  const peers = [r.tfjs, r.jax].filter((t): t is Timing => t !== null && "ms" in t).map((t) => t.ms);
+  return peers.length && "ms" in r.ours ? `${(Math.min(...peers) / r.ours.ms).toFixed(2)}x` : "–";
+}
+
 function printTable(adapter: string, results: Result[]) {
-  console.log(`\n| work (${adapter}) | this engine | TF.js WebGPU | speed-up |\n| --- | --- | --- | --- |`);
-  for (const r of results) {
-    const ratio = r.tfjs && !("skipped" in r.tfjs) && !("skipped" in r.ours) ? `${(r.tfjs.ms / r.ours.ms).toFixed(1)}x` : "–";
-    console.log(`| ${r.name} | ${fmt(r.ours, r.flops)} | ${fmt(r.tfjs, r.flops)} | ${ratio} |`);
-  }
+  console.log(`\n| work (${adapter}) | this engine | TF.js WebGPU | jax-js WebGPU | vs the faster peer |\n| --- | --- | --- | --- | --- |`);
+  for (const r of results) console.log(`| ${r.name} | ${fmt(r.ours, r.flops)} | ${fmt(r.tfjs, r.flops)} | ${fmt(r.jax, r.flops)} | ${speedUp(r)} |`);
 }
 
 main().catch((e: unknown) => {

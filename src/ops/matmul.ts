@@ -107,7 +107,15 @@ export const matmulOp: OpDef<MatmulAttrs> = defineOp<MatmulAttrs>({
     const fills = bias
       ? { BIAS_DECL: "@group(0) @binding(4) var<storage, read> bias: array<f32>;\nfn bias_at(n: u32) -> f32 { return bias[n]; }" }
       : { BIAS_DECL: "fn bias_at(n: u32) -> f32 { return 0.0; }" };
-    const kernel = gemmKernel(bias ? "matmul+bias" : "matmul", matmulWgsl, fills, bias ? ["read", "read", "write", "read"] : ["read", "read", "write"], tile);
+    const kernel = gemmKernel(
+      bias ? "matmul+bias" : "matmul",
+      matmulWgsl,
+      fills,
+      bias ? ["read", "read", "write", "read"] : ["read", "read", "write"],
+      tile,
+      {},
+      4,
+    );
     const u = new Uniforms()
       .u32(p.M)
       .u32(p.N)

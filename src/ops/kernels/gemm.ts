@@ -40,6 +40,21 @@ export function gemmGrid(tile: GemmTile, M: number, N: number, batch: number): n
   return [Math.ceil(N / (4 * tile.wgX)), Math.ceil(M / (4 * tile.wgY)), batch];
 }
 
+/** The direct core's loop over k: one step at a time, or four (then the rest). */
+const ARGS = "r0, r1, r2, r3, c0, c1, c2, c3, &acc0, &acc1, &acc2, &acc3";
+const K_LOOPS = {
+  1: `for (var k = 0u; k < K; k++) { step_k(k, ${ARGS}); }`,
+  4: `var k = 0u;
+  for (; k + 4u <= K; k += 4u) {
+    step_k(k, ${ARGS});
+    step_k(k + 1u, ${ARGS});
+    step_k(k + 2u, ${ARGS});
+    step_k(k + 3u, ${ARGS});
+  }
+  for (; k < K; k++) { step_k(k, ${ARGS}); }`,
+};
+
+/** `unrollK`: steps of k per loop turn in the direct core (4 only where the variant's index arithmetic is simple). */
 export function gemmKernel(
   name: string,
   variant: string,
@@ -47,10 +62,11 @@ export function gemmKernel(
   bindings: Access[],
   tile: GemmTile,
   constants: Record<string, number> = {},
+  unrollK: 1 | 4 = 1,
 ): Kernel {
-  const key = `gemm/${name}/${tile.core}/${tile.wgX}x${tile.wgY}x${tile.bk}`;
+  const key = `gemm/${name}/${tile.core}/${tile.wgX}x${tile.wgY}x${tile.bk}/k${unrollK}`;
   return cachedKernel(key + JSON.stringify(constants), () => ({
-    code: `${fillTemplate(variant, fills)}\n${tile.core === "shared" ? gemmCore : gemmDirect}`,
+    code: `${fillTemplate(variant, fills)}\n${tile.core === "shared" ? gemmCore : fillTemplate(gemmDirect, { K_LOOP: K_LOOPS[unrollK] })}`,
     bindings,
     constants: { WG_X: tile.wgX, WG_Y: tile.wgY, BK: tile.bk, ...constants },
   }));
