@@ -1,5 +1,6 @@
 /**
- * softmax and logSoftmax along any dim, and their fused gradients, on shaders/softmax*.wgsl.
+ * softmax and logSoftmax along any dim, and their fused gradients, on shaders/softmax*.wgsl (and on
+ * the wasm backend, rows along the last dim: src/backend/wasm/kernels/softmax.ts).
  *   softmax:     dx = y (dy - Σ dy·y)
  *   logSoftmax:  dx = dy - exp(y) Σ dy
  */
@@ -75,6 +76,11 @@ function forwardOp(name: "softmax" | "logSoftmax", mode: 0 | 1, backward: () => 
     gpu(ctx, [x], [y], { dim }) {
       record(ctx, forwardWgsl, name, mode, [x], y, dim);
     },
+    wasm(ctx, [x], [y], { dim }) {
+      const { D, inner, rows } = rowsOf(x.shape, dim);
+      if (inner !== 1 || D === 0) return false; // rows along another dim: the reference
+      ctx.kernels.softmaxRows(x.offset, y.offset, rows, D, mode);
+    },
     vjp: ({ outputs: [y], dy, attrs }) => [apply1(backward(), [dy, y], attrs)],
     test: { cases: CASES, domain: [-3, 3] },
   });
@@ -94,6 +100,11 @@ function backwardOp(name: string, mode: 0 | 1): OpDef<DimAttrs> {
     },
     gpu(ctx, [dy, y], [dx], { dim }) {
       record(ctx, backwardWgsl, name, mode, [dy, y], dx, dim);
+    },
+    wasm(ctx, [dy, y], [dx], { dim }) {
+      const { D, inner, rows } = rowsOf(dy.shape, dim);
+      if (inner !== 1 || D === 0) return false;
+      ctx.kernels.softmaxBackwardRows(dy.offset, y.offset, dx.offset, rows, D, mode);
     },
     test: { cases: CASES.map((c) => ({ ...c, inputs: [c.inputs[0], c.inputs[0]] })), gradcheck: false },
   });

@@ -276,6 +276,14 @@ export class Code {
   f32_reinterpret_i32(): this {
     return this.op(0xbe);
   }
+  /** The f32's bits as an i32. */
+  i32_reinterpret_f32(): this {
+    return this.op(0xbc);
+  }
+  /** The i32 (signed) as the nearest f32. */
+  f32_convert_i32_s(): this {
+    return this.op(0xb2);
+  }
 
   // f32x4 (SIMD).
   f32x4_splat(): this {

@@ -14,6 +14,7 @@ import { addGemmFunctions } from "./kernels/gemm";
 import { addPoolFunctions, type PoolArgs } from "./kernels/pool";
 import { addReduceFunctions } from "./kernels/reduce";
 import { addSgdFunctions } from "./kernels/sgd";
+import { addSoftmaxFunctions } from "./kernels/softmax";
 
 /** An elementwise kernel: (n, a, b, out, p0, p1), byte offsets. */
 export type ElementwiseKernel = (n: number, a: number, b: number, out: number, p0: number, p1: number) => void;
@@ -40,6 +41,9 @@ export interface WasmKernels {
   /** Max pooling and its gradient (src/backend/wasm/kernels/pool.ts). */
   maxPool2d(...args: PoolArgs): void;
   maxPool2dBackward(...args: PoolArgs): void;
+  /** softmax or logSoftmax (log = 1) over rows of D contiguous floats, and their gradients (src/backend/wasm/kernels/softmax.ts). */
+  softmaxRows(x: number, y: number, rows: number, D: number, log: number): void;
+  softmaxBackwardRows(dy: number, y: number, dx: number, rows: number, D: number, log: number): void;
   /** The sum of n contiguous floats (src/backend/wasm/kernels/reduce.ts). */
   sumRun(at: number, n: number): number;
 }
@@ -63,6 +67,7 @@ export async function compileKernels(memory: WebAssembly.Memory, shared = false)
   addPoolFunctions(builder);
   addReduceFunctions(builder);
   addSgdFunctions(builder);
+  addSoftmaxFunctions(builder);
   const bytes = builder.build(shared ? { initialPages: 1, maximumPages: MAX_PAGES, shared: true } : { initialPages: 1 });
   const module = await WebAssembly.compile(bytes as BufferSource);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
