@@ -53,28 +53,12 @@ export function addSoftmaxFunctions(m: ModuleBuilder): void {
           // y = x − (m + log s)
           logOf(c, s, shift);
           c.local_get(shift).local_get(m).f32_add().local_set(shift);
-          overElements(c, D, (l) => (at) => {
-            c.local_get(rowY).local_get(at).i32_add();
-            c.local_get(rowX).local_get(at).i32_add();
-            l.load(c);
-            c.local_get(shift);
-            l.splat(c);
-            l.sub(c);
-            l.store(c);
-          });
+          mapRow(c, D, rowY, rowX, shift, "sub");
         },
         () => {
           // y = e^(x − m) · (1 / s)
           c.f32_const(1).local_get(s).f32_div().local_set(shift);
-          overElements(c, D, (l) => (at) => {
-            c.local_get(rowY).local_get(at).i32_add();
-            c.local_get(rowY).local_get(at).i32_add();
-            l.load(c);
-            c.local_get(shift);
-            l.splat(c);
-            l.mul(c);
-            l.store(c);
-          });
+          mapRow(c, D, rowY, rowY, shift, "mul");
         },
       );
     });
@@ -138,6 +122,19 @@ export function addSoftmaxFunctions(m: ModuleBuilder): void {
         };
       });
     });
+  });
+}
+
+/** dst[d] = src[d] ⊙ p over the row (⊙: sub or mul). */
+function mapRow(c: Code, D: Local, dst: Local, src: Local, p: Local, op: "sub" | "mul"): void {
+  overElements(c, D, (l) => (at) => {
+    c.local_get(dst).local_get(at).i32_add();
+    c.local_get(src).local_get(at).i32_add();
+    l.load(c);
+    c.local_get(p);
+    l.splat(c);
+    l[op](c);
+    l.store(c);
   });
 }
 
