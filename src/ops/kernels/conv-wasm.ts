@@ -119,6 +119,7 @@ const DIRECT_MAX_CHANNELS = 16;
  * and tap offsets, one padded image of scratch per band of images, the bands shared by the threads.
  */
 function conv2dDirect(ctx: WasmContext, x: WasmTensor, w: WasmTensor, bias: WasmTensor | undefined, y: WasmTensor, d: ConvSizes, g: ConvWindow): void {
+  if (d.n === 0 || d.oh === 0 || d.ow === 0) return; // nothing to compute (and no bands to cut)
   const [pt, pb, pl, pr] = g.padding;
   const taps = d.cIn * d.kh * d.kw;
   const hp = pt + d.h + pb;
