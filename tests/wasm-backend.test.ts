@@ -183,7 +183,7 @@ describe("wasm thread pool under load", () => {
 });
 
 describe("wasm optimizer kernels", () => {
-  it("update like the CPU reference: SGD (plain, momentum with dampening, Nesterov), Adam, AdamW, AMSGrad", async () => {
+  it("update like the CPU reference: SGD (plain, momentum with dampening, Nesterov), Adam, AdamW, AMSGrad, RMSprop (plain, centered, momentum), Adagrad, Adadelta", async () => {
     const { WasmBackend } = await import("../src/backend/wasm/wasm-backend");
     const { cpu32 } = await import("./helpers/backends");
     const dl = await import("../src/index");
@@ -197,6 +197,12 @@ describe("wasm optimizer kernels", () => {
       ["adam", (p) => new dl.optim.Adam(p, { lr: 0.01, weightDecay: 0.01 })],
       ["adamw", (p) => new dl.optim.AdamW(p, { lr: 0.01 })],
       ["amsgrad", (p) => new dl.optim.Adam(p, { lr: 0.01, amsgrad: true })],
+      ["rmsprop", (p) => new dl.optim.RMSprop(p, { lr: 0.01, weightDecay: 0.01 })],
+      ["rmsprop centered", (p) => new dl.optim.RMSprop(p, { lr: 0.01, centered: true })],
+      ["rmsprop momentum", (p) => new dl.optim.RMSprop(p, { lr: 0.01, momentum: 0.9 })],
+      ["rmsprop centered momentum", (p) => new dl.optim.RMSprop(p, { lr: 0.01, centered: true, momentum: 0.9, weightDecay: 0.01 })],
+      ["adagrad", (p) => new dl.optim.Adagrad(p, { lr: 0.1, lrDecay: 0.01, weightDecay: 0.01, initialAccumulatorValue: 0.1 })],
+      ["adadelta", (p) => new dl.optim.Adadelta(p, { lr: 1, weightDecay: 0.01 })],
     ];
     for (const [name, make] of settings) {
       const run = (b: typeof cpu32 | typeof backend) =>

@@ -22,6 +22,14 @@ export interface UpdateRule {
   cpu: (g: number, p: number, state: Record<string, HostArray>, i: number) => number;
 }
 
+/** RMSprop's rule names and their wasm kernels (their states in the same order: sq, ga, buf). */
+const RMSPROP_KERNELS: Record<string, "rmsprop" | "rmspropCentered" | "rmspropMomentum" | "rmspropCenteredMomentum"> = {
+  rmsprop: "rmsprop",
+  "rmsprop/centered": "rmspropCentered",
+  "rmsprop/momentum": "rmspropMomentum",
+  "rmsprop/centered/momentum": "rmspropCenteredMomentum",
+};
+
 /** In place: grad (input 0) -> param (output 0) and the state arenas (outputs 1..). */
 export const fusedUpdateOp: OpDef<UpdateRule> = defineOp<UpdateRule>({
   name: "fusedUpdate",
@@ -31,9 +39,24 @@ export const fusedUpdateOp: OpDef<UpdateRule> = defineOp<UpdateRule>({
     for (let i = 0; i < param.data.length; i++) param.data[i] = rule.cpu(grad.data[i], param.data[i], state, i);
   },
   wasm(ctx, [grad], [param, ...states], rule) {
-    // Adam, AdamW and SGD have SIMD kernels; the other rules run the reference on the heap.
+    // Every built-in rule has a SIMD kernel; another rule runs its reference on the heap.
     const s = rule.scalars;
     const n = param.shape[0];
+    const at = states.map((t) => t.offset);
+    if (rule.name.startsWith("rmsprop")) {
+      const variant = RMSPROP_KERNELS[rule.name];
+      if (!variant) return false;
+      (ctx.kernels[variant] as (...args: number[]) => void)(n, grad.offset, param.offset, ...at, s.lr, s.alpha, s.eps, s.weightDecay, s.momentum);
+      return;
+    }
+    if (rule.name === "adagrad") {
+      ctx.kernels.adagrad(n, grad.offset, param.offset, at[0], s.clr, s.weightDecay, s.eps);
+      return;
+    }
+    if (rule.name === "adadelta") {
+      ctx.kernels.adadelta(n, grad.offset, param.offset, at[0], at[1], s.lr, s.rho, s.eps, s.weightDecay);
+      return;
+    }
     if (rule.name === "sgd") {
       ctx.kernels.sgd(n, grad.offset, param.offset, s.lr, s.weightDecay);
       return;

@@ -7,6 +7,7 @@ import { hasRelaxedSimd, ModuleBuilder } from "./asm";
 import type { GemmPart } from "./gemm";
 import { MAX_PAGES } from "./heap";
 import { type AdamArgs, addAdamFunctions } from "./kernels/adam";
+import { addAdaptiveFunctions } from "./kernels/adaptive";
 import { addColumnFunctions, type ColumnArgs } from "./kernels/columns";
 import { addDirectConvFunctions, type DirectConvArgs } from "./kernels/conv-direct";
 import { addElementwiseFunctions, type Mode } from "./kernels/elementwise";
@@ -31,6 +32,25 @@ export interface WasmKernels {
   /** SGD's update, plain and with momentum (src/backend/wasm/kernels/sgd.ts). */
   sgd(n: number, grad: number, param: number, lr: number, wd: number): void;
   sgdMomentum(n: number, grad: number, param: number, buf: number, lr: number, wd: number, mu: number, keep: number, c1: number, c2: number): void;
+  /** RMSprop (4 variants), Adagrad and Adadelta in place (src/backend/wasm/kernels/adaptive.ts): n, then pointers, then f32 scalars. */
+  rmsprop(n: number, grad: number, param: number, sq: number, lr: number, alpha: number, eps: number, wd: number, momentum: number): void;
+  rmspropCentered(n: number, grad: number, param: number, sq: number, ga: number, lr: number, alpha: number, eps: number, wd: number, momentum: number): void;
+  rmspropMomentum(n: number, grad: number, param: number, sq: number, buf: number, lr: number, alpha: number, eps: number, wd: number, momentum: number): void;
+  rmspropCenteredMomentum(
+    n: number,
+    grad: number,
+    param: number,
+    sq: number,
+    ga: number,
+    buf: number,
+    lr: number,
+    alpha: number,
+    eps: number,
+    wd: number,
+    momentum: number,
+  ): void;
+  adagrad(n: number, grad: number, param: number, sum: number, clr: number, wd: number, eps: number): void;
+  adadelta(n: number, grad: number, param: number, sq: number, acc: number, lr: number, rho: number, eps: number, wd: number): void;
   /** The elementwise kernels by "op/mode" (src/backend/wasm/kernels/elementwise.ts). */
   readonly [elementwise: `${string}/${Mode}`]: ElementwiseKernel;
   /** A convolution's columns of one image, and their sum back into an image (src/backend/wasm/kernels/columns.ts). */
@@ -61,6 +81,7 @@ export async function compileKernels(memory: WebAssembly.Memory, shared = false)
   const fma = hasRelaxedSimd();
   const builder = addGemmFunctions(new ModuleBuilder(), fma);
   addAdamFunctions(builder);
+  addAdaptiveFunctions(builder);
   addColumnFunctions(builder);
   addDirectConvFunctions(builder, fma);
   addElementwiseFunctions(builder);
