@@ -2,19 +2,20 @@
  * A direct convolution for few output channels (stride 1 along the width): no columns, no packing.
  * When a convolution has few output channels, building its columns (25x its input for a 5x5 kernel)
  * and packing them for the GEMM costs more than the multiply-adds; this kernel reads the input
- * where it lies instead. For each image, block of 8 output channels, output row and group of 4
- * output pixels:
+ * where it lies instead. For each image, block of 4 output channels, output row and run of 8 output
+ * pixels (two vectors of 4):
  *
- *   acc[c] = bias[co + c]                         c < 8, four pixels per vector
- *   for each tap k = (ci, i, j):                  K = C_in·KH·KW taps
- *     v = x[ci, oy·sh + i·dh, ox + j·dw .. +3]    one vector load: the 4 pixels' inputs are adjacent
- *     acc[c] += v · w[co + c, k]                  8 multiply-adds of 4 lanes per load
- *   y[n, co + c, oy, ox .. +3] = acc[c]
+ *   acc[c][g] = bias[co + c]                        c < 4 channels, g < 2 vectors of 4 pixels
+ *   for each tap k = (ci, i, j):                    K = C_in·KH·KW taps
+ *     v[g] = x[ci, oy·sh + i·dh, ox + 4g + j·dw ..] two vector loads: the pixels' inputs are adjacent
+ *     acc[c][g] += v[g] · w[co + c, k]              each weight loaded once for both vectors
+ *   y[n, co + c, oy, ox ..] = acc[c]
  *
- * The input is first copied into a zero-padded image (the padding and 3 floats of slack at the right,
- * so the last group of a row reads no further), so the tap loop has no bounds checks. A plan in the
- * heap holds the sizes and each tap's byte offset in the padded image (ci·HP + i·dh)·WP + j·dw; the
- * weights come splatted, block by block: [bias splat x 8][tap 0: w splat x 8][tap 1: ...].
+ * (4 channels x 8 pixels measured 2.6x faster than 8 x 4 with a weight load per multiply-add.) The
+ * input is first copied into a zero-padded image (the padding and ROW_SLACK floats at the right, so
+ * the last run of a row reads no further), so the tap loop has no bounds checks. A plan in the heap
+ * holds the sizes and each tap's byte offset in the padded image (ci·HP + i·dh)·WP + j·dw; the
+ * weights come splatted, block by block: [bias splat x 4][tap 0: w splat x 4][tap 1: ...].
  *
  * convDirect(x, y, weights, plan, scratch, n0, n1) runs images [n0, n1); `scratch` holds one padded
  * image (a multiple of 4 floats).
