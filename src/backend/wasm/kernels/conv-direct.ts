@@ -12,9 +12,9 @@
  *   y[n, co + c, oy, ox ..] = acc[c]
  *
  * (4 channels x 8 pixels ran 2.9x faster on one thread than 8 x 4, which loads a weight for every
- * vector multiply-add.) The
- * input is first copied into a zero-padded image (the padding and ROW_SLACK floats at the right, so
- * the last run of a row reads no further), so the tap loop has no bounds checks. A plan in the heap
+ * vector multiply-add.) The input is first copied into a zero-padded image (the padding and
+ * ROW_SLACK floats at the right, so the last run of a row reads no further): the tap loop has no
+ * bounds checks. A plan in the heap
  * holds the sizes and each tap's byte offset in the padded image (ci·HP + i·dh)·WP + j·dw; the
  * weights come splatted, block by block: [bias splat x 4][tap 0: w splat x 4][tap 1: ...].
  *
