@@ -7,6 +7,7 @@
 import poolWgsl from "../../shaders/pool2d.wgsl?raw";
 import upsampleWgsl from "../../shaders/upsample.wgsl?raw";
 import type { PoolArgs } from "../backend/wasm/kernels/pool";
+import type { WasmContext, WasmTensor } from "../backend/wasm/wasm-backend";
 import type { GpuContext, GpuTensor } from "../backend/webgpu/context";
 import { cachedKernel, fillTemplate, Uniforms } from "../backend/webgpu/kernel";
 import { check, fmtShape } from "../errors";
@@ -136,6 +137,39 @@ function recordPool(ctx: GpuContext, mode: number, a: PoolAttrs, input: number[]
   ctx.dispatch(kernel, bindings, u, [Math.min(Math.ceil(total / 256), ctx.tuning.gridWorkgroups)]);
 }
 
+/**
+ * Runs a wasm average-pooling kernel (src/backend/wasm/kernels/avg-pool.ts) with its table of
+ * windows: each output row's [start, end, span], then each output column's, from windowOf.
+ */
+function avgPoolOnWasm(
+  ctx: WasmContext,
+  kernel: "avgPool2d" | "avgPool2dBackward",
+  src: WasmTensor,
+  dst: WasmTensor,
+  input: number[],
+  output: number[],
+  a: PoolAttrs,
+) {
+  const [n, c, h, w] = input;
+  const [, , oh, ow] = output;
+  const bytes = (oh + ow) * 12;
+  const windows = ctx.heap.allocate(bytes);
+  try {
+    const table = ctx.heap.i32(windows, (oh + ow) * 3);
+    for (let y = 0; y < oh; y++) {
+      const r = windowOf(y, h, oh, a.kernel[0], a.stride[0], a.padding[0], a);
+      table.set([r.start, r.end, r.span], y * 3);
+    }
+    for (let x = 0; x < ow; x++) {
+      const r = windowOf(x, w, ow, a.kernel[1], a.stride[1], a.padding[1], a);
+      table.set([r.start, r.end, r.span], (oh + x) * 3);
+    }
+    ctx.kernels[kernel](src.offset, dst.offset, n * c, h, w, oh, ow, windows, !a.adaptive && a.countIncludePad ? 1 : 0);
+  } finally {
+    ctx.heap.free(windows, bytes);
+  }
+}
+
 /** The wasm max-pooling kernels' arguments (src/backend/wasm/kernels/pool.ts). */
 function poolArgs(src: number, dst: number, idx: number, input: number[], output: number[], a: PoolAttrs): PoolArgs {
   const [n, c, h, w] = input;
@@ -263,6 +297,9 @@ export const avgPool2dOp: OpDef<PoolAttrs> = defineOp<PoolAttrs>({
   gpu(ctx, [x], [y], a) {
     recordPool(ctx, 1, a, x.shape, y.shape, x, y);
   },
+  wasm(ctx, [x], [y], a) {
+    avgPoolOnWasm(ctx, "avgPool2d", x, y, x.shape, y.shape, a);
+  },
   vjp: ({ inputs: [x], dy, attrs }) => [apply1(avgPool2dBackwardOp, [dy], { ...attrs, inputShape: x.shape })],
   test: {
     cases: [
@@ -292,6 +329,10 @@ export const avgPool2dBackwardOp: OpDef<BackwardAttrs> = defineOp<BackwardAttrs>
   },
   gpu(ctx, [dy], [dx], a) {
     recordPool(ctx, 3, a, a.inputShape, dy.shape, dy, dx);
+  },
+  wasm(ctx, [dy], [dx], a) {
+    ctx.heap.f32(dx.offset, sizeOf(a.inputShape)).fill(0);
+    avgPoolOnWasm(ctx, "avgPool2dBackward", dy, dx, a.inputShape, dy.shape, a);
   },
   vjp: ({ dy: g, attrs }) => {
     const { inputShape: _, ...pool } = attrs;

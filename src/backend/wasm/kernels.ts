@@ -8,6 +8,7 @@ import type { GemmPart } from "./gemm";
 import { MAX_PAGES } from "./heap";
 import { type AdamArgs, addAdamFunctions } from "./kernels/adam";
 import { addAdaptiveFunctions } from "./kernels/adaptive";
+import { type AvgPoolArgs, addAvgPoolFunctions } from "./kernels/avg-pool";
 import { addColumnFunctions, type ColumnArgs } from "./kernels/columns";
 import { addDirectConvFunctions, type DirectConvArgs } from "./kernels/conv-direct";
 import { addElementwiseFunctions, type Mode } from "./kernels/elementwise";
@@ -61,6 +62,9 @@ export interface WasmKernels {
   /** Max pooling and its gradient (src/backend/wasm/kernels/pool.ts). */
   maxPool2d(...args: PoolArgs): void;
   maxPool2dBackward(...args: PoolArgs): void;
+  /** Average pooling (windowed or adaptive) and its gradient (src/backend/wasm/kernels/avg-pool.ts). */
+  avgPool2d(...args: AvgPoolArgs): void;
+  avgPool2dBackward(...args: AvgPoolArgs): void;
   /** softmax or logSoftmax (log = 1) over rows of D contiguous floats, and their gradients (src/backend/wasm/kernels/softmax.ts). */
   softmaxRows(x: number, y: number, rows: number, D: number, log: number): void;
   softmaxBackwardRows(dy: number, y: number, dx: number, rows: number, D: number, log: number): void;
@@ -86,6 +90,7 @@ export async function compileKernels(memory: WebAssembly.Memory, shared = false)
   addDirectConvFunctions(builder, fma);
   addElementwiseFunctions(builder);
   addPoolFunctions(builder);
+  addAvgPoolFunctions(builder);
   addReduceFunctions(builder);
   addSgdFunctions(builder);
   addSoftmaxFunctions(builder);
