@@ -366,6 +366,29 @@ function recordUpsample(ctx: GpuContext, mode: 0 | 1, small: number[], big: numb
   ctx.dispatch(kernel, [src.binding, dst.binding], u, [Math.min(Math.ceil(total / 256), ctx.tuning.gridWorkgroups)]);
 }
 
+/** Runs a wasm upsampling kernel (src/backend/wasm/kernels/upsample.ts) with its table of source rows, then columns. */
+function upsampleOnWasm(
+  ctx: WasmContext,
+  kernel: "upsampleNearest" | "upsampleNearestBackward",
+  src: WasmTensor,
+  dst: WasmTensor,
+  small: number[],
+  big: number[],
+) {
+  const [n, c, h, w] = small;
+  const [, , oh, ow] = big;
+  const bytes = (oh + ow) * 4;
+  const sources = ctx.heap.allocate(bytes);
+  try {
+    const table = ctx.heap.i32(sources, oh + ow);
+    for (let o = 0; o < oh; o++) table[o] = upsampleSource(o, h, oh);
+    for (let p = 0; p < ow; p++) table[oh + p] = upsampleSource(p, w, ow);
+    ctx.kernels[kernel](src.offset, dst.offset, n * c, h, w, oh, ow, sources);
+  } finally {
+    ctx.heap.free(sources, bytes);
+  }
+}
+
 /** Output pixel (o, p) of each plane copies input pixel (floor(o H / OH), floor(p W / OW)). */
 function upsampleSource(o: number, inSize: number, outSize: number): number {
   return Math.floor((o * inSize) / outSize);
@@ -392,6 +415,10 @@ export const upsampleNearestOp: OpDef<UpsampleAttrs> = defineOp<UpsampleAttrs>({
   gpu(ctx, [x], [y]) {
     recordUpsample(ctx, 0, x.shape, y.shape, x, y);
   },
+  wasm(ctx, [x], [y]) {
+    if (x.dtype !== "float32") return false;
+    upsampleOnWasm(ctx, "upsampleNearest", x, y, x.shape, y.shape);
+  },
   vjp: ({ inputs: [x], dy }) => [apply1(upsampleNearestBackwardOp, [dy], { size: [x.shape[2], x.shape[3]] })],
   test: {
     cases: [
@@ -415,6 +442,10 @@ export const upsampleNearestBackwardOp: OpDef<UpsampleAttrs> = defineOp<Upsample
   },
   gpu(ctx, [dy], [dx]) {
     recordUpsample(ctx, 1, dx.shape, dy.shape, dy, dx);
+  },
+  wasm(ctx, [dy], [dx]) {
+    ctx.heap.f32(dx.offset, sizeOf(dx.shape)).fill(0);
+    upsampleOnWasm(ctx, "upsampleNearestBackward", dy, dx, dx.shape, dy.shape);
   },
   vjp: ({ dy: g, inputs: [dy] }) => [apply1(upsampleNearestOp, [g], { size: [dy.shape[2], dy.shape[3]] })],
   test: {

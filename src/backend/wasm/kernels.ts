@@ -17,6 +17,7 @@ import { addPoolFunctions, type PoolArgs } from "./kernels/pool";
 import { addReduceFunctions } from "./kernels/reduce";
 import { addSgdFunctions } from "./kernels/sgd";
 import { addSoftmaxFunctions } from "./kernels/softmax";
+import { addUpsampleFunctions, type UpsampleArgs } from "./kernels/upsample";
 
 /** An elementwise kernel: (n, a, b, out, p0, p1), byte offsets. */
 export type ElementwiseKernel = (n: number, a: number, b: number, out: number, p0: number, p1: number) => void;
@@ -65,6 +66,9 @@ export interface WasmKernels {
   /** Average pooling (windowed or adaptive) and its gradient (src/backend/wasm/kernels/avg-pool.ts). */
   avgPool2d(...args: AvgPoolArgs): void;
   avgPool2dBackward(...args: AvgPoolArgs): void;
+  /** Nearest-neighbour upsampling and its gradient (src/backend/wasm/kernels/upsample.ts). */
+  upsampleNearest(...args: UpsampleArgs): void;
+  upsampleNearestBackward(...args: UpsampleArgs): void;
   /** softmax or logSoftmax (log = 1) over rows of D contiguous floats, and their gradients (src/backend/wasm/kernels/softmax.ts). */
   softmaxRows(x: number, y: number, rows: number, D: number, log: number): void;
   softmaxBackwardRows(dy: number, y: number, dx: number, rows: number, D: number, log: number): void;
@@ -94,6 +98,7 @@ export async function compileKernels(memory: WebAssembly.Memory, shared = false)
   addReduceFunctions(builder);
   addSgdFunctions(builder);
   addSoftmaxFunctions(builder);
+  addUpsampleFunctions(builder);
   const bytes = builder.build(shared ? { initialPages: 1, maximumPages: MAX_PAGES, shared: true } : { initialPages: 1 });
   const module = await WebAssembly.compile(bytes as BufferSource);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
