@@ -206,7 +206,11 @@ async function main() {
   const gpu = await nodeGpu();
   const ours = await WebGPUBackend.create(gpu);
   const tf = args.tfjs ? await startTfjs(gpu) : null;
-  const jax = await startJaxWebGPU(gpu);
+  // jax-js is a peer, not a requirement: without it (not installed, or no webgpu device) its column is empty.
+  const jax = await startJaxWebGPU(gpu).catch((e: unknown) => {
+    console.log(`jax-js WebGPU: not run (${e instanceof Error ? e.message : String(e)})`);
+    return null;
+  });
   console.log(`adapter: ${ours.description}${ours.tuning.cpuEmulated ? " (CPU-emulated)" : ""}`);
   const results: Result[] = [];
   const rates = { ours: new Map<string, number>(), tfjs: new Map<string, number>(), jax: new Map<string, number>() };
@@ -225,7 +229,7 @@ async function main() {
     const mine = await run("ours", () => c.ours(ours));
     if (args.profile && !("skipped" in mine)) await printProfile(ours, await c.ours(ours));
     const theirs = tf ? await run("tfjs", () => c.tfjs(tf)) : null;
-    const jaxs = c.jax && c.jaxOnWebGPU ? await run("jax", () => (c.jax as NonNullable<Case["jax"]>)(jax, "at sync")) : null;
+    const jaxs = jax && c.jax && c.jaxOnWebGPU ? await run("jax", () => (c.jax as NonNullable<Case["jax"]>)(jax, "at sync")) : null;
     for (const peer of [theirs, jaxs]) {
       if (c.flops !== 0 || !peer || !("firstLoss" in peer) || !("firstLoss" in mine)) continue;
       const [a, b] = [mine.firstLoss as number, peer.firstLoss as number];
