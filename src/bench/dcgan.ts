@@ -113,12 +113,7 @@ function toTf(host: Host, name: string, layout: "linear" | "conv" | "convT" | "v
   if (!w) throw new Error(`DCGAN bench: the preset has no parameter ${name}; update src/bench/dcgan.ts`);
   const s = w.shape;
   if (layout === "vector") return w;
-  if (layout === "linear") {
-    const [o, i] = s;
-    const out = new Float32Array(w.data.length);
-    for (let r = 0; r < o; r++) for (let c = 0; c < i; c++) out[c * o + r] = w.data[r * i + c];
-    return { data: out, shape: [i, o] };
-  }
+  if (layout === "linear") return { data: transposed(w.data, s[0], s[1]), shape: [s[1], s[0]] };
   const [a, b, kh, kw] = s; // conv: a = out, b = in; convT: a = in, b = out
   const out = new Float32Array(w.data.length);
   for (let p = 0; p < a; p++)
