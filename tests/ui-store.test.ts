@@ -151,6 +151,8 @@ describe("the Train session", () => {
     expect(train.state.error).toBe(""); // the notice says it
     train.continueAfterLoss(saved);
     expect(train.state.deviceLost).toBeNull();
+    expect(host.sent.map((c) => c.type)).toEqual(["load"]); // it plays once loaded
+    train.receive(state(false, 100));
     expect(host.sent.map((c) => c.type)).toEqual(["load", "play"]);
     expect(host.sent[0]).toMatchObject({ type: "load", resume: { step: 100 } });
   });
@@ -209,13 +211,48 @@ describe("the Train session", () => {
     expect(host.paused).toEqual(["train"]);
   });
 
-  it("gives a finished run more epochs and plays it on", () => {
+  it("gives a finished run more epochs and plays it on (Space on a finished run)", () => {
     const { host, train } = trainingSlice(0);
     train.receive(state(false, 500, { done: true, epoch: 500, reason: "trained 500 epochs" }));
     expect(train.state.status).toBe("done");
-    train.trainMore(100);
-    expect(host.sent).toEqual([{ type: "tune", optimizer: { name: "adam", lr: 0.03 }, regularization: { l1: 0, l2: 0 }, epochs: 600 }, { type: "play" }]);
+    train.control("play"); // a finished run does not play as it is
+    expect(host.sent).toEqual([]);
+    const configured = (host.experiment as Experiment).config.training.epochs;
+    train.control("toggle");
+    const epochs = (host.experiment as Experiment).config.training.epochs;
+    expect(epochs).toBe(Math.max(configured, 500) + Math.min(configured, 100));
+    expect(host.sent).toEqual([{ type: "tune", optimizer: { name: "adam", lr: 0.03 }, regularization: { l1: 0, l2: 0 }, epochs }, { type: "play" }]);
     expect(train.state.status).toBe("running"); // no "Train more" offered while the worker starts
+    train.control("toggle");
+    expect(host.sent.at(-1)).toEqual({ type: "pause" });
+  });
+
+  it("plays (or steps) once the load ends when asked during it, as the page may draw a load's end a frame late", () => {
+    const host = fakeHost();
+    const train = new TrainSlice(host);
+    train.control("toggle"); // Space before the first load: the engine is still starting
+    expect(train.state.afterLoad).toBe("play");
+    train.load();
+    train.receive({ type: "test", step: 0, loss: 1.1, accuracy: 0.3 } as WorkerEvent);
+    expect(host.sent.map((c) => c.type)).toEqual(["load"]); // nothing sent while it loads
+    train.receive(state(false, 0));
+    expect(host.sent.map((c) => c.type)).toEqual(["load", "play"]);
+    expect(train.state.afterLoad).toBeNull();
+    expect(host.paused).toEqual(["train"]);
+
+    train.control("reset"); // a reset drops what was asked before it
+    train.control("step");
+    expect(train.state.afterLoad).toBe("step");
+    train.control("toggle"); // Space plays instead
+    expect(train.state.afterLoad).toBe("play");
+    train.control("toggle"); // and Space again cancels the play
+    expect(train.state.afterLoad).toBeNull();
+    train.control("step");
+    train.receive({ type: "error", message: "the dataset could not be read" });
+    expect(train.state.afterLoad).toBeNull(); // a failed load plays nothing
+    train.load();
+    train.receive(state(false, 0));
+    expect(host.sent.map((c) => c.type)).toEqual(["load", "play", "load", "pause", "load"]);
   });
 
   it("keeps the curves of the run before a reset as the overlay, and adds a paused run's test report to the curve", () => {

@@ -43,8 +43,11 @@ export type TrainCurveItem =
 /** A change of the experiment's config, as a function of the config when it lands (src/ui/train/training-panel.ts). */
 export type ConfigUpdate = (config: ExperimentConfig) => ExperimentConfig;
 
-/** What the training panel's buttons and shortcuts ask for. */
-export type ControlAction = "play" | "pause" | "step" | "reset";
+/** What the training panel's buttons and shortcuts ask for ("toggle": Space, play or pause as the run is now). */
+export type ControlAction = "play" | "pause" | "toggle" | "step" | "reset";
+
+/** How many more epochs "Train more" gives a finished run of `epochs`. */
+export const moreEpochs = (epochs: number): number => Math.min(epochs, 100);
 
 export type TrainStatus = "starting" | "loading" | "ready" | "running" | "paused" | "done";
 
@@ -60,6 +63,8 @@ export interface TrainState {
   status: TrainStatus;
   /** What a load is doing ("Reading MNIST…"), while `status` is "loading". */
   progress: string;
+  /** Play or step asked for while the session loads: sent once it has loaded. */
+  afterLoad: "play" | "step" | null;
   step: number;
   epoch: number;
   loss: number;
@@ -101,6 +106,7 @@ export interface TrainState {
 const INITIAL: TrainState = {
   status: "starting",
   progress: "",
+  afterLoad: null,
   step: 0,
   epoch: 0,
   loss: Number.NaN,
@@ -318,12 +324,13 @@ export class TrainSlice {
           ...(event.epoch !== undefined ? { epoch: event.epoch } : {}),
           ...(event.running ? { pausedBecause: "", resumedAt: null } : {}),
         });
+        this.sendAfterLoad();
         return;
       }
       case "error":
         for (const waiter of this.snapshotWaiters.splice(0)) waiter(null);
         if (s.deviceLost) return; // the lost-device notice says it (and what to do)
-        this.patch({ error: event.message, augmentBusy: false, ...(s.status === "loading" ? { status: "ready" } : {}) });
+        this.patch({ error: event.message, augmentBusy: false, ...(s.status === "loading" ? { status: "ready", afterLoad: null } : {}) });
         return;
     }
   }
@@ -348,6 +355,7 @@ export class TrainSlice {
       ...INITIAL,
       status: "loading",
       progress: "Starting…",
+      afterLoad: this.state.afterLoad, // a play pressed during the load this one replaces still counts
       preview: this.state.preview,
       layers: this.state.layers,
       loaded: structuredClone(config),
@@ -378,22 +386,47 @@ export class TrainSlice {
     this.reloadTimer = setTimeout(() => this.load(), RELOAD_DELAY);
   }
 
+  /**
+   * A button or shortcut, decided on the state as it is now (not as last drawn: the page draws the
+   * worker's reports at the next frame, so a key pressed just after a load may meet stale buttons).
+   * Play or step pressed while the session loads waits for the load, then goes.
+   */
   control(action: ControlAction): void {
+    const { status, afterLoad } = this.state;
+    if (action === "toggle") {
+      if (status === "done") this.trainMore(moreEpochs(this.config?.training.epochs ?? 1));
+      else this.control(status === "running" || afterLoad === "play" ? "pause" : "play");
+      return;
+    }
     if (action === "reset") {
+      this.patch({ afterLoad: null });
       this.load();
       return;
     }
     if (action === "pause") {
+      if (afterLoad) this.patch({ afterLoad: null });
       this.host.send({ type: "pause" });
       return;
     }
-    if (this.blockedReason) return;
+    if (status === "done" || (action === "step" && status === "running") || this.blockedReason) return;
+    if (status === "loading" || status === "starting") {
+      this.patch({ afterLoad: action });
+      return;
+    }
     // An edit's reload still waiting, or one the user deferred, goes first: the worker handles
     // commands in order, so the new session is the one that plays or steps.
     if (this.reloadTimer !== undefined || this.pending.length) this.load();
     this.host.pauseOthers("train");
     this.patch({ error: "", pausedBecause: "", resumedAt: null });
     this.host.send({ type: action });
+  }
+
+  /** The play or step pressed during the load, now that the session has loaded. */
+  private sendAfterLoad(): void {
+    const action = this.state.afterLoad;
+    if (!action || this.state.status === "loading" || this.state.status === "starting") return;
+    this.patch({ afterLoad: null });
+    this.control(action);
   }
 
   /** A paused-by-another-run note (the store calls this when another tab's run starts). */
@@ -432,8 +465,8 @@ export class TrainSlice {
     const config = this.config;
     if (!config) return;
     this.setConfig({ ...config, training: { ...config.training, epochs: Math.max(config.training.epochs, this.state.epoch) + more } });
-    this.control("play");
     this.patch({ status: "running" });
+    this.control("play");
   }
 
   /** A new dataset: within a family the model stays; across families its default model comes with it. */

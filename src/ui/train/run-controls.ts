@@ -2,14 +2,14 @@
  * <dl-run-controls>: the Train tab's run, at the top of its sidebar so that it is always in view:
  * what the run is doing (with the loading stage while a dataset is read or kernels compile), Train /
  * Pause / Continue / Train more, one step and reset (keyboard: Space, S, R), why Train is refused
- * when it is, the edits waiting for a reset, and why the page paused the run. It fires `control`
- * and `train-more`; the store does the rest.
+ * when it is, the edits waiting for a reset, and why the page paused the run. It fires `control`;
+ * the store decides on the run as it is (what is drawn here may be a frame behind the worker).
  */
 import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { fire } from "../events";
 import { formatDuration } from "../results/ticks";
-import type { ControlAction, TrainState } from "../state/train-slice";
+import { type ControlAction, moreEpochs, type TrainState } from "../state/train-slice";
 import { alertStyles, theme } from "../theme";
 import { clause } from "../words";
 
@@ -116,7 +116,7 @@ export class RunControls extends LitElement {
     const onButton = target instanceof HTMLElement && target.tagName === "BUTTON";
     if (e.key === " " && !onButton && !e.repeat) {
       e.preventDefault();
-      this.toggle();
+      this.control("toggle");
     } else if (e.key === "s" || e.key === "S") this.control("step");
     else if (e.key === "r" || e.key === "R") this.control("reset");
   }
@@ -130,35 +130,19 @@ export class RunControls extends LitElement {
   }
 
   private control(action: ControlAction): void {
-    const busy = this.session.status === "loading" || this.session.status === "starting";
-    if (action !== "reset" && action !== "pause" && (this.done || busy || this.blocked)) return;
-    if (action === "step" && this.running) return;
     fire(this, "control", { action });
-  }
-
-  private toggle(): void {
-    if (this.done) this.trainMore();
-    else this.control(this.running ? "pause" : "play");
-  }
-
-  /** How many more epochs "Train more" adds. */
-  private get moreEpochs(): number {
-    return Math.min(this.epochs, 100);
-  }
-
-  private trainMore(): void {
-    fire(this, "train-more", { epochs: this.moreEpochs });
   }
 
   /** What the run is doing, in a few words. */
   private get statusText(): string {
     const s = this.session;
     if (s.deviceLost) return "GPU lost";
+    const then = s.afterLoad === "play" ? " then trains" : s.afterLoad === "step" ? " then steps" : "";
     switch (s.status) {
       case "starting":
-        return "Starting the engine…";
+        return `Starting the engine…${then}`;
       case "loading":
-        return s.progress || "Loading…";
+        return `${s.progress || "Loading…"}${then}`;
       case "ready":
         return s.step ? "Paused" : "Ready";
       case "running":
@@ -174,7 +158,7 @@ export class RunControls extends LitElement {
   private get primaryLabel(): string {
     const s = this.session;
     if (this.running) return "Pause";
-    if (this.done) return `Train ${this.moreEpochs} more epochs`;
+    if (this.done) return `Train ${moreEpochs(this.epochs)} more epochs`;
     if (s.reason) return "Continue";
     return s.step ? "Resume" : "Train";
   }
@@ -200,7 +184,7 @@ export class RunControls extends LitElement {
         <span>epoch <b>${s.epoch}</b> / ${this.epochs} · step <b>${s.step.toLocaleString("en-US")}</b></span>
       </div>
       <div class="buttons">
-        <button class="primary" data-testid="play" title=${this.blocked ?? (this.running ? "Pause (Space)" : "Train (Space)")} ?disabled=${busy || (!!this.blocked && !this.running)} @click=${this.toggle}>
+        <button class="primary" data-testid="play" title=${this.blocked ?? (this.running ? "Pause (Space)" : "Train (Space)")} ?disabled=${busy || (!!this.blocked && !this.running)} @click=${() => this.control("toggle")}>
           ${icon}${this.primaryLabel}
         </button>
         <button data-testid="step" title="One step (S)" ?disabled=${this.running || this.done || busy || !!this.blocked} @click=${() => this.control("step")}>Step <kbd>S</kbd></button>
@@ -227,7 +211,5 @@ declare global {
   interface HTMLElementEventMap {
     /** A button or shortcut of the run controls. */
     control: CustomEvent<{ action: ControlAction }>;
-    /** A finished run asked to go on for `epochs` more. */
-    "train-more": CustomEvent<{ epochs: number }>;
   }
 }

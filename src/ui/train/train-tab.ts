@@ -139,8 +139,7 @@ export class TrainTab extends LitElement {
         <aside class="side">
           <section class="card run" aria-label="Run"><h2>Run</h2>
             <dl-run-controls .session=${s} .epochs=${c.training.epochs} .pending=${train.pending} .blocked=${blocked}
-              @control=${(ev: HTMLElementEventMap["control"]) => train.control(ev.detail.action)}
-              @train-more=${(ev: HTMLElementEventMap["train-more"]) => train.trainMore(ev.detail.epochs)}></dl-run-controls>
+              @control=${(ev: HTMLElementEventMap["control"]) => train.control(ev.detail.action)}></dl-run-controls>
           </section>
           <section class="card"><h2>Data</h2>
             <dl-data-panel .config=${c.data} .augment=${c.training.augment} .preview=${s.preview ?? undefined} .augmented=${s.augmented ?? undefined}
@@ -170,7 +169,7 @@ export class TrainTab extends LitElement {
       </main>
       <div class="mobile-bar" aria-label="Training controls">
         <button class="primary" ?disabled=${s.status === "done" || (!!blocked && s.status !== "running")} title=${blocked ?? ""}
-          @click=${() => train.control(s.status === "running" ? "pause" : "play")}>${s.status === "running" ? "Pause" : s.step ? "Resume" : "Train"}</button>
+          @click=${() => train.control("toggle")}>${s.status === "running" ? "Pause" : s.step ? "Resume" : "Train"}</button>
         <span>step <b>${s.step.toLocaleString("en-US")}</b> · loss <b>${formatMetric(s.loss)}</b>${train.task === "classification" && Number.isFinite(accuracy) ? html` · test <b>${(100 * accuracy).toFixed(1)}%</b>` : nothing}</span>
       </div>
     `;
