@@ -23,6 +23,7 @@ export {
 } from "./layers";
 export { Module } from "./module";
 export { BatchNorm1d, BatchNorm2d, LayerNorm } from "./normalization";
+export { GRU, LSTM, type RecurrentOptions, type RecurrentResult, RNN } from "./recurrent";
 export { Residual } from "./residual";
 export { type LayerSummary, type ModelSummary, summarizeModel } from "./shapes";
 export { ACTIVATIONS, type ActivationName, type LayerSpec, type LayerType, type ModelSpec, ModelSpecError, parseModelSpec } from "./spec";

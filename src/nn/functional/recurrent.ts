@@ -6,14 +6,15 @@
  *   RNN:  h = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)
  *   LSTM: i, f, g, o = σ, σ, tanh, σ of the gate rows; c = f c + i g; h = o tanh(c)
  *   GRU:  r, z = σ(...); n = tanh(x W_inᵀ + b_in + r (h W_hnᵀ + b_hn)); h = (1 - z) n + z h
- * Gradients flow through time by autograd.
+ * `reverse` runs the sequence from its last step to its first (the backward half of a bidirectional
+ * layer); the outputs stay in time order. Gradients flow through time by autograd.
  */
 import { check, fmtShape } from "../../errors";
 import { add, mul, sub } from "../../ops/binary";
 import { zeros } from "../../ops/creation";
 import { linear } from "../../ops/matmul";
 import { reshape, slice, stack } from "../../ops/shape-ops";
-import { sigmoid, tanh } from "../../ops/unary-api";
+import { relu, sigmoid, tanh } from "../../ops/unary-api";
 import { withBackend } from "../../tensor/engine";
 import type { Tensor } from "../../tensor/tensor";
 
@@ -57,27 +58,49 @@ function initial(x: Tensor, hidden: number, given?: Tensor | null): Tensor {
   return withBackend(x.backend, () => zeros([x.shape[0], hidden]));
 }
 
-/** Elman RNN with tanh. Returns the outputs [B, T, H] and the last hidden state [B, H]. */
-export function rnn(x: Tensor, w: RecurrentWeights, h0?: Tensor | null): { output: Tensor; hidden: Tensor } {
+export interface RecurrentOptions {
+  /** Run from the last time step to the first. */
+  reverse?: boolean;
+}
+
+/** The time steps in the order a direction visits them. */
+const stepsOf = (x: Tensor, reverse = false) => Array.from({ length: x.shape[1] }, (_, k) => (reverse ? x.shape[1] - 1 - k : k));
+
+/**
+ * Elman RNN (tanh, or relu as PyTorch's nonlinearity="relu"). Returns the outputs [B, T, H] and the
+ * last hidden state [B, H].
+ */
+export function rnn(
+  x: Tensor,
+  w: RecurrentWeights,
+  h0?: Tensor | null,
+  options: RecurrentOptions & { nonlinearity?: "tanh" | "relu" } = {},
+): { output: Tensor; hidden: Tensor } {
   const hidden = checkWeights("rnn", x, w, 1);
+  const activation = options.nonlinearity === "relu" ? relu : tanh;
   const projected = linear(x, w.weightIh, w.biasIh); // [B, T, H]
   let h = initial(x, hidden, h0);
-  const outputs: Tensor[] = [];
-  for (let t = 0; t < x.shape[1]; t++) {
-    h = tanh(add(step(projected, t), linear(h, w.weightHh, w.biasHh)));
-    outputs.push(h);
+  const outputs: Tensor[] = []; // by time step
+  for (const t of stepsOf(x, options.reverse)) {
+    h = activation(add(step(projected, t), linear(h, w.weightHh, w.biasHh)));
+    outputs[t] = h;
   }
   return { output: stack(outputs, 1), hidden: h };
 }
 
 /** LSTM. Returns the outputs [B, T, H] and the last hidden and cell states. */
-export function lstm(x: Tensor, w: RecurrentWeights, state?: { h0?: Tensor; c0?: Tensor }): { output: Tensor; hidden: Tensor; cell: Tensor } {
+export function lstm(
+  x: Tensor,
+  w: RecurrentWeights,
+  state?: { h0?: Tensor | null; c0?: Tensor | null },
+  options: RecurrentOptions = {},
+): { output: Tensor; hidden: Tensor; cell: Tensor } {
   const hidden = checkWeights("lstm", x, w, 4);
   const projected = linear(x, w.weightIh, w.biasIh); // [B, T, 4H]
   let h = initial(x, hidden, state?.h0);
   let c = initial(x, hidden, state?.c0);
-  const outputs: Tensor[] = [];
-  for (let t = 0; t < x.shape[1]; t++) {
+  const outputs: Tensor[] = []; // by time step
+  for (const t of stepsOf(x, options.reverse)) {
     const g = add(step(projected, t), linear(h, w.weightHh, w.biasHh));
     const i = sigmoid(gate(g, 0, hidden));
     const f = sigmoid(gate(g, 1, hidden));
@@ -85,25 +108,25 @@ export function lstm(x: Tensor, w: RecurrentWeights, state?: { h0?: Tensor; c0?:
     const o = sigmoid(gate(g, 3, hidden));
     c = add(mul(f, c), mul(i, cand));
     h = mul(o, tanh(c));
-    outputs.push(h);
+    outputs[t] = h;
   }
   return { output: stack(outputs, 1), hidden: h, cell: c };
 }
 
 /** GRU. Returns the outputs [B, T, H] and the last hidden state. */
-export function gru(x: Tensor, w: RecurrentWeights, h0?: Tensor | null): { output: Tensor; hidden: Tensor } {
+export function gru(x: Tensor, w: RecurrentWeights, h0?: Tensor | null, options: RecurrentOptions = {}): { output: Tensor; hidden: Tensor } {
   const hidden = checkWeights("gru", x, w, 3);
   const projected = linear(x, w.weightIh, w.biasIh); // [B, T, 3H]
   let h = initial(x, hidden, h0);
-  const outputs: Tensor[] = [];
-  for (let t = 0; t < x.shape[1]; t++) {
+  const outputs: Tensor[] = []; // by time step
+  for (const t of stepsOf(x, options.reverse)) {
     const gi = step(projected, t);
     const gh = linear(h, w.weightHh, w.biasHh);
     const r = sigmoid(add(gate(gi, 0, hidden), gate(gh, 0, hidden)));
     const z = sigmoid(add(gate(gi, 1, hidden), gate(gh, 1, hidden)));
     const n = tanh(add(gate(gi, 2, hidden), mul(r, gate(gh, 2, hidden))));
     h = add(mul(sub(1, z), n), mul(z, h));
-    outputs.push(h);
+    outputs[t] = h;
   }
   return { output: stack(outputs, 1), hidden: h };
 }
