@@ -1,6 +1,7 @@
 /**
  * Every differentiable registry op: the gradient autograd computes (through the op's vjp) against
- * central finite differences, on the CPU backend in float64.
+ * central finite differences, on the CPU backend in float64 (but for the cases marked as not the
+ * derivative by design, such as an embedding's padding row, which the PyTorch fixtures check).
  */
 import { describe, it } from "vitest";
 import { registry } from "../src/ops/registry";
@@ -14,7 +15,7 @@ const MAX_PROBES = 60;
 const differentiable = Object.values(registry).filter((op) => op.vjp && op.test && op.test.gradcheck !== false);
 
 describe.each(differentiable)("$name", (op) => {
-  const cases = op.test?.cases ?? [];
+  const cases = (op.test?.cases ?? []).filter((c) => c.gradcheck !== false);
   it.each(cases.map((c, i) => ({ ...c, i, label: describeCase(c.inputs, c.attrs) })))("$label", async ({ inputs: specs, attrs = {}, i }) => {
     const inputs = makeInputs(op, specs, 2000 + i);
     const first = await runOp(cpu64, op, inputs, attrs);

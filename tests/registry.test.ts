@@ -12,6 +12,7 @@ import * as indexing from "../src/ops/indexing";
 import * as matmul from "../src/ops/matmul";
 import type { OpDef } from "../src/ops/op";
 import * as pool from "../src/ops/pool";
+import * as recurrentCells from "../src/ops/recurrent-cells";
 import * as reduce from "../src/ops/reduce";
 import { MODULES, registry } from "../src/ops/registry";
 import * as shape from "../src/ops/shape-ops";
@@ -30,6 +31,7 @@ const SOURCES: Record<keyof typeof MODULES, Record<string, unknown>> = {
   pool,
   indexing,
   augment,
+  recurrentCells,
 };
 
 const isOp = (v: unknown): v is OpDef =>

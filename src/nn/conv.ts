@@ -1,11 +1,13 @@
 /**
- * Convolution, pooling and upsampling layers (NCHW), with PyTorch's constructor arguments, weight
- * layouts ([out, in, kh, kw]; transposed: [in, out, kh, kw]) and default initialisation.
+ * Convolution, pooling and upsampling layers (NCHW images; NCL sequences for the 1-D ones), with
+ * PyTorch's constructor arguments, weight layouts ([out, in, kh, kw]; transposed: [in, out, kh, kw];
+ * 1-D: [out, in, k]) and default initialisation.
  */
 import { check } from "../errors";
 import { type Conv2dOptions, type ConvTranspose2dOptions, conv2d, convTranspose2d } from "../ops/conv";
 import { zeros } from "../ops/creation";
 import { adaptiveAvgPool2d, avgPool2d, type MaxPool2dOptions, maxPool2d, upsample } from "../ops/pool";
+import { avgPool1d, type Conv1dOptions, conv1d, maxPool1d, type Pool1dOptions } from "../ops/sequence-1d";
 import type { Tensor } from "../tensor/tensor";
 import { type InitScheme, initLayer } from "./init";
 import { Module } from "./module";
@@ -38,6 +40,29 @@ export class Conv2d extends Module {
 
   forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, this.options);
+  }
+}
+
+/** 1-D convolution over [N, C, L] (nn.Conv1d): weight [C_out, C_in, K]; starts as PyTorch's does. */
+export class Conv1d extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: number,
+    readonly options: Conv1dOptions & { bias?: boolean; init?: InitScheme } = {},
+  ) {
+    super();
+    checkCounts("Conv1d", { inChannels, outChannels, kernelSize });
+    this.weight = zeros([outChannels, inChannels, kernelSize], { requiresGrad: true });
+    this.bias = options.bias === false ? null : zeros([outChannels], { requiresGrad: true });
+    initLayer(this.weight, this.bias, options.init);
+  }
+
+  forward(x: Tensor): Tensor {
+    return conv1d(x, this.weight, this.bias, this.options);
   }
 }
 
@@ -87,6 +112,32 @@ export class AvgPool2d extends Module {
   }
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, this.options);
+  }
+}
+
+/** Max over windows of a sequence [N, C, L] (nn.MaxPool1d). */
+export class MaxPool1d extends Module {
+  constructor(
+    readonly kernelSize: number,
+    readonly options: Pool1dOptions = {},
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return maxPool1d(x, this.kernelSize, this.options);
+  }
+}
+
+/** Mean over windows of a sequence [N, C, L] (nn.AvgPool1d). */
+export class AvgPool1d extends Module {
+  constructor(
+    readonly kernelSize: number,
+    readonly options: Pool1dOptions & { countIncludePad?: boolean } = {},
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return avgPool1d(x, this.kernelSize, this.options);
   }
 }
 

@@ -5,7 +5,8 @@
  * U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
  */
 import { check, fmtShape } from "../errors";
-import { full, rand, randn } from "../ops/creation";
+import { mul } from "../ops/binary";
+import { full, rand, randn, tensor } from "../ops/creation";
 import { noGrad, tidy, withBackend } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
 
@@ -46,6 +47,18 @@ export const uniform_ = (t: Tensor, low = 0, high = 1) => fill(t, () => rand(t.s
 export const normal_ = (t: Tensor, mean = 0, std = 1) => fill(t, () => randn(t.shape, { mean, std }));
 /** Fills with a constant. */
 export const constant_ = (t: Tensor, value: number) => fill(t, () => full(t.shape, value));
+
+/** Zeroes row `row` of a [rows, ...] tensor (an embedding's padding row). */
+export const zeroRow_ = (t: Tensor, row: number) =>
+  fill(t, () =>
+    mul(
+      t,
+      tensor(
+        Array.from({ length: t.shape[0] }, (_, k) => (k === row ? 0 : 1)),
+        { shape: [t.shape[0], ...t.shape.slice(1).map(() => 1)] },
+      ),
+    ),
+  );
 
 /** Glorot/Xavier uniform: U(±gain sqrt(6 / (fan_in + fan_out))). */
 export function xavierUniform_(t: Tensor, g = 1): Tensor {

@@ -4,13 +4,13 @@
  */
 import { check } from "../errors";
 import { zeros } from "../ops/creation";
-import { dropout, embedding } from "../ops/indexing";
+import { dropout, embedding, paddingIndex } from "../ops/indexing";
 import { linear } from "../ops/matmul";
 import { flatten, reshape } from "../ops/shape-ops";
 import { logSoftmax, softmax } from "../ops/softmax";
 import * as act from "../ops/unary-api";
 import type { Tensor } from "../tensor/tensor";
-import { type InitScheme, initLayer, normal_ } from "./init";
+import { type InitScheme, initLayer, normal_, zeroRow_ } from "./init";
 import { Module } from "./module";
 
 function checkSizes(layer: string, sizes: Record<string, number>): void {
@@ -94,18 +94,23 @@ export class Dropout extends Module {
 /** A lookup table: int32 indices [...] -> rows [..., dim]; rows start N(0, 1) as in PyTorch. */
 export class Embedding extends Module {
   readonly weight: Tensor;
+  /** The row padding tokens look up: it starts at zero and takes no gradient (PyTorch's padding_idx). */
+  readonly paddingIdx: number | undefined;
 
   constructor(
     readonly numEmbeddings: number,
     readonly embeddingDim: number,
+    options: { paddingIdx?: number } = {},
   ) {
     super();
     checkSizes("Embedding", { numEmbeddings, embeddingDim });
+    this.paddingIdx = paddingIndex(options.paddingIdx, numEmbeddings);
     this.weight = normal_(zeros([numEmbeddings, embeddingDim], { requiresGrad: true }));
+    if (this.paddingIdx !== undefined) zeroRow_(this.weight, this.paddingIdx);
   }
 
   forward(indices: Tensor): Tensor {
-    return embedding(indices, this.weight);
+    return embedding(indices, this.weight, { paddingIdx: this.paddingIdx });
   }
 }
 

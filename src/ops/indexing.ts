@@ -12,11 +12,12 @@ import oneHotWgsl from "../../shaders/one_hot.wgsl?raw";
 import rngWgsl from "../../shaders/rng.wgsl?raw";
 import { cachedKernel, fillTemplate, Uniforms } from "../backend/webgpu/kernel";
 import { check, fmtShape, OpError } from "../errors";
-import { apply1 } from "../tensor/engine";
+import { apply1, withBackend } from "../tensor/engine";
 import { nextKey, uniform01 } from "../tensor/random";
 import { normalizeDim, sizeOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
 import { mul } from "./binary";
+import { tensor } from "./creation";
 import { fillOnGpu } from "./kernels/copy";
 import { defineOp, type OpDef, type OpTable } from "./op";
 import { reshape } from "./shape-ops";
@@ -33,8 +34,14 @@ function checkIndex(op: string, index: { shape: number[]; dtype: string }): void
 
 const grid = (n: number, cap: number) => [Math.min(Math.ceil(n / 256), cap)];
 
+/** Which rows indexSelect picks, and a row whose gradient is dropped (embedding's paddingIdx; none when absent). */
+interface SelectAttrs {
+  dim: number;
+  gradSkip?: number;
+}
+
 /** out = x with dim `dim` replaced by the rows index picks: out[..., j, ...] = x[..., index[j], ...]. */
-export const indexSelectOp: OpDef<{ dim: number }> = defineOp<{ dim: number }>({
+export const indexSelectOp: OpDef<SelectAttrs> = defineOp<SelectAttrs>({
   name: "indexSelect",
   infer([x, index], { dim }) {
     checkIndex("indexSelect", index);
@@ -63,18 +70,26 @@ export const indexSelectOp: OpDef<{ dim: number }> = defineOp<{ dim: number }>({
       grid(n, ctx.tuning.gridWorkgroups),
     );
   },
-  vjp: ({ inputs: [x, index], dy, attrs: { dim } }) => [apply1(indexAddOp, [dy, index], { dim, size: x.shape[dim] })],
+  vjp: ({ inputs: [x, index], dy, attrs: { dim, gradSkip } }) => [apply1(indexAddOp, [dy, index], { dim, size: x.shape[dim], skip: gradSkip })],
   test: {
     cases: [
       { inputs: [[10, 4], { shape: [6], int: [0, 10] }], attrs: { dim: 0 } },
+      { inputs: [[6, 3], { shape: [9], int: [0, 6] }], attrs: { dim: 0, gradSkip: 2 }, gradcheck: false }, // the padding row takes no gradient
       { inputs: [[3, 5, 2], { shape: [7], int: [0, 5] }], attrs: { dim: 1 } },
       { inputs: [[1], { shape: [3], int: [0, 1] }], attrs: { dim: 0 } },
     ],
   },
 });
 
+/** indexAdd's dim and output size along it, and an index whose rows are not added (none when absent). */
+interface AddAttrs {
+  dim: number;
+  size: number;
+  skip?: number;
+}
+
 /** The gradient of indexSelect: zeros of size `size` along dim, with src's rows added at index. */
-export const indexAddOp: OpDef<{ dim: number; size: number }> = defineOp<{ dim: number; size: number }>({
+export const indexAddOp: OpDef<AddAttrs> = defineOp<AddAttrs>({
   name: "indexAdd",
   infer([src, index], { dim, size }) {
     checkIndex("indexAdd", index);
@@ -83,18 +98,18 @@ export const indexAddOp: OpDef<{ dim: number; size: number }> = defineOp<{ dim: 
     shape[dim] = size;
     return [{ shape, dtype: "float32" }];
   },
-  cpu([src, index], [y], { dim, size }) {
+  cpu([src, index], [y], { dim, size, skip }) {
     y.data.fill(0);
     const { outer, inner } = around(src.shape, dim);
     const n = index.data.length;
     for (let o = 0; o < outer; o++)
       for (let j = 0; j < n; j++) {
         const k = index.data[j];
-        if (k < 0 || k >= size) continue;
+        if (k < 0 || k >= size || k === skip) continue;
         for (let i = 0; i < inner; i++) y.data[(o * size + k) * inner + i] += src.data[(o * n + j) * inner + i];
       }
   },
-  gpu(ctx, [src, index], [y], { dim, size }) {
+  gpu(ctx, [src, index], [y], { dim, size, skip }) {
     const { inner } = around(src.shape, dim);
     const n = sizeOf(src.shape);
     fillOnGpu(ctx, y.binding, sizeOf(y.shape), 0, "float32");
@@ -102,42 +117,68 @@ export const indexAddOp: OpDef<{ dim: number; size: number }> = defineOp<{ dim: 
     ctx.dispatch(
       kernel,
       [src.binding, index.binding, y.binding],
-      new Uniforms().u32(n).u32(size).u32(index.shape[0]).u32(Math.max(inner, 1)),
+      new Uniforms()
+        .u32(n)
+        .u32(size)
+        .u32(index.shape[0])
+        .u32(Math.max(inner, 1))
+        .u32(skip !== undefined && skip >= 0 && skip < size ? skip : size),
       grid(n, ctx.tuning.gridWorkgroups),
     );
   },
-  vjp: ({ inputs: [, index], dy: g, attrs: { dim } }) => [apply1(indexSelectOp, [g, index], { dim }), null],
+  // d src[j] = g[index[j]], and 0 where index[j] is the skipped row (it added nothing): g with that row zeroed.
+  vjp: ({ inputs: [, index], dy: g, attrs: { dim, skip } }) => {
+    const size = g.shape[dim];
+    if (skip === undefined || skip < 0 || skip >= size) return [apply1(indexSelectOp, [g, index], { dim }), null];
+    const keep = Array.from({ length: size }, (_, k) => (k === skip ? 0 : 1));
+    const mask = withBackend(g.backend, () => tensor(keep, { shape: [size, ...g.shape.slice(dim + 1).map(() => 1)] }));
+    return [apply1(indexSelectOp, [mul(g, mask), index], { dim }), null];
+  },
   test: {
     cases: [
       { inputs: [[6, 4], { shape: [6], int: [0, 3] }], attrs: { dim: 0, size: 3 } },
+      { inputs: [[7, 2], { shape: [7], int: [0, 4] }], attrs: { dim: 0, size: 4, skip: 1 } },
       { inputs: [[3, 7, 2], { shape: [7], int: [0, 5] }], attrs: { dim: 1, size: 5 } },
     ],
   },
 });
 
 /** Rows of 0/1 marking each label's class: [..., classes], float32. */
-export const oneHotOp: OpDef<{ classes: number }> = defineOp<{ classes: number }>({
+/** The number of classes, and a label whose row is all zeros (cross-entropy's ignoreIndex; none when absent). */
+interface OneHotAttrs {
+  classes: number;
+  ignore?: number;
+}
+
+export const oneHotOp: OpDef<OneHotAttrs> = defineOp<OneHotAttrs>({
   name: "oneHot",
   infer([labels], { classes }) {
     check(labels.dtype === "int32", "oneHot", () => `labels must be int32, got ${labels.dtype}`);
     check(Number.isInteger(classes) && classes >= 1, "oneHot", () => `classes must be a whole number >= 1, got ${classes}`);
     return [{ shape: [...labels.shape, classes], dtype: "float32" }];
   },
-  cpu([labels], [y], { classes }) {
+  cpu([labels], [y], { classes, ignore }) {
     y.data.fill(0);
     labels.data.forEach((label, n) => {
+      if (label === ignore) return;
       if (!(label >= 0 && label < classes)) throw new OpError("oneHot", `label ${label} at position ${n} is outside [0, ${classes})`);
       y.data[n * classes + label] = 1;
     });
   },
-  gpu(ctx, [labels], [y], { classes }) {
+  gpu(ctx, [labels], [y], { classes, ignore }) {
     const n = sizeOf(y.shape);
     const kernel = cachedKernel("oneHot", () => ({ code: oneHotWgsl, bindings: ["read", "write"] }));
-    ctx.dispatch(kernel, [labels.binding, y.binding], new Uniforms().u32(n).u32(classes), grid(n, ctx.tuning.gridWorkgroups));
+    const uniforms = new Uniforms()
+      .u32(n)
+      .u32(classes)
+      .u32(ignore === undefined ? 0 : 1)
+      .u32((ignore ?? 0) >>> 0);
+    ctx.dispatch(kernel, [labels.binding, y.binding], uniforms, grid(n, ctx.tuning.gridWorkgroups));
   },
   test: {
     cases: [
       { inputs: [{ shape: [8], int: [0, 6] }], attrs: { classes: 6 } },
+      { inputs: [{ shape: [9], int: [0, 5] }], attrs: { classes: 5, ignore: 2 } },
       { inputs: [{ shape: [2, 3], int: [0, 4] }], attrs: { classes: 4 } },
     ],
   },
@@ -186,15 +227,30 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   return apply1(indexSelectOp, [x, index], { dim: normalizeDim("indexSelect", dim, x.rank) });
 }
 
-/** One-hot rows for int32 labels: [..., numClasses]. */
-export function oneHot(labels: Tensor, numClasses: number): Tensor {
-  return apply1(oneHotOp, [labels], { classes: numClasses });
+/** Rows of 0/1 marking each int32 label's class; a label equal to `ignore` gets a row of zeros. */
+export function oneHot(labels: Tensor, numClasses: number, options: { ignore?: number } = {}): Tensor {
+  return apply1(oneHotOp, [labels], { classes: numClasses, ...(options.ignore === undefined ? {} : { ignore: options.ignore }) });
 }
 
-/** Looks up rows of weight [num, dim] for int32 indices of any shape: [..., dim]. */
-export function embedding(indices: Tensor, weight: Tensor): Tensor {
+/** paddingIdx as PyTorch takes it: a row of the table, negative counting from the end; undefined: none. */
+export function paddingIndex(paddingIdx: number | undefined, rows: number): number | undefined {
+  if (paddingIdx === undefined) return undefined;
+  check(
+    Number.isInteger(paddingIdx) && paddingIdx >= -rows && paddingIdx < rows,
+    "embedding",
+    () => `paddingIdx must be a whole number in [${-rows}, ${rows}) for a table of ${rows} rows, got ${paddingIdx}`,
+  );
+  return paddingIdx < 0 ? paddingIdx + rows : paddingIdx;
+}
+
+/**
+ * Looks up rows of weight [num, dim] for int32 indices of any shape: [..., dim]. With paddingIdx,
+ * that row takes no gradient (PyTorch's padding_idx: padding tokens do not train their vector).
+ */
+export function embedding(indices: Tensor, weight: Tensor, options: { paddingIdx?: number } = {}): Tensor {
   check(weight.rank === 2, "embedding", () => `weight must be [num_embeddings, dim], got ${fmtShape(weight.shape)}`);
-  const rows = apply1(indexSelectOp, [weight, reshape(indices, [-1])], { dim: 0 });
+  const paddingIdx = paddingIndex(options.paddingIdx, weight.shape[0]);
+  const rows = apply1(indexSelectOp, [weight, reshape(indices, [-1])], { dim: 0, ...(paddingIdx === undefined ? {} : { gradSkip: paddingIdx }) });
   return reshape(rows, [...indices.shape, weight.shape[1]]);
 }
 

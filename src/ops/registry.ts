@@ -12,6 +12,7 @@ import { indexingOps } from "./indexing";
 import { matmulOps } from "./matmul";
 import type { OpDef, OpModules } from "./op";
 import { poolOps } from "./pool";
+import { recurrentCellOps } from "./recurrent-cells";
 import { reduceOps } from "./reduce";
 import { shapeOps } from "./shape-ops";
 import { softmaxOps } from "./softmax";
@@ -30,6 +31,7 @@ export const MODULES: OpModules = {
   pool: poolOps,
   indexing: indexingOps,
   augment: augmentOps,
+  recurrentCells: recurrentCellOps,
 };
 
 /** The name of every registry op. */

@@ -4,7 +4,7 @@
  * elementwise op (stable, with the exact gradient σ(x) - t).
  */
 import { check, fmtShape } from "../../errors";
-import { add, bceWithLogitsOp, compare, mul, sub, where } from "../../ops/binary";
+import { add, bceWithLogitsOp, compare, div, mul, sub, where } from "../../ops/binary";
 import { oneHot } from "../../ops/indexing";
 import { mean, sum } from "../../ops/reduce";
 import { permute, reshape } from "../../ops/shape-ops";
@@ -77,23 +77,35 @@ function classRows(op: string, input: Tensor, target: Tensor): { rows: Tensor; l
 }
 
 /**
- * Cross-entropy of logits [N, C] (or [N, C, d...]) against int32 class indices [N] (or [N, d...]),
- * or against class probabilities with the input's shape. Label smoothing ε mixes the one-hot target
- * with the uniform distribution: target = (1 - ε) onehot + ε / C.
+ * Cross-entropy of logits [N, C] (or [N, C, d...], e.g. a sequence's [N, C, T]) against int32 class
+ * indices [N] (or [N, d...]), or against class probabilities with the input's shape. Label smoothing
+ * ε mixes the one-hot target with the uniform distribution: target = (1 - ε) onehot + ε / C.
+ * ignoreIndex (int32 targets): positions with that target add no loss and no gradient, and the mean
+ * is over the other positions (PyTorch's ignore_index, e.g. padding in a batch of sequences).
  */
-export function crossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction; labelSmoothing?: number } = {}): Tensor {
-  const { reduction = "mean", labelSmoothing = 0 } = options;
+export function crossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction; labelSmoothing?: number; ignoreIndex?: number } = {}): Tensor {
+  const { reduction = "mean", labelSmoothing = 0, ignoreIndex } = options;
   check(labelSmoothing >= 0 && labelSmoothing <= 1, "crossEntropy", () => `labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  check(
+    ignoreIndex === undefined || (Number.isInteger(ignoreIndex) && target.dtype === "int32"),
+    "crossEntropy",
+    () => `ignoreIndex must be a whole number, with int32 class targets (got ${ignoreIndex} with ${target.dtype} targets)`,
+  );
   const { rows, labels, classes } = classRows("crossEntropy", input, target);
   const logp = logSoftmax(rows, 1);
   let weights: Tensor;
-  if (target.dtype === "int32") weights = oneHot(labels, classes);
-  else {
+  // 1 for each position that counts, 0 for an ignored one (null: every position counts).
+  let counted: Tensor | null = null;
+  if (target.dtype === "int32") {
+    weights = oneHot(labels, classes, { ignore: ignoreIndex });
+    if (ignoreIndex !== undefined) counted = sum(weights, 1, true); // an ignored label's row is all zeros
+  } else {
     sameShapes("crossEntropy", input, target);
     weights = input.rank === 2 ? target : classRows("crossEntropy", target, target).rows;
   }
-  if (labelSmoothing > 0) weights = add(mul(weights, 1 - labelSmoothing), labelSmoothing / classes);
+  if (labelSmoothing > 0) weights = add(mul(weights, 1 - labelSmoothing), counted ? mul(counted, labelSmoothing / classes) : labelSmoothing / classes);
   const perRow = mul(sum(mul(weights, logp), 1), -1);
+  if (counted && reduction === "mean") return div(sum(perRow), sum(counted));
   const loss = reduction === "none" && input.rank > 2 ? reshape(perRow, [input.shape[0], ...input.shape.slice(2)]) : perRow;
   return reduce(loss, reduction);
 }

@@ -2,7 +2,8 @@
  * Single-layer recurrent networks over batch-first sequences [B, T, I], with PyTorch's parameter
  * layout (weight_ih [G H, I], weight_hh [G H, H], biases [G H]; gate order i, f, g, o for the LSTM
  * and r, z, n for the GRU). The input projection of every step is one matmul up front; each step
- * then adds the hidden projection and applies the cell:
+ * then adds the hidden projection and applies the cell, the LSTM's and the GRU's gate math as one
+ * fused op each (src/ops/recurrent-cells.ts, with its gradient):
  *   RNN:  h = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)
  *   LSTM: i, f, g, o = σ, σ, tanh, σ of the gate rows; c = f c + i g; h = o tanh(c)
  *   GRU:  r, z = σ(...); n = tanh(x W_inᵀ + b_in + r (h W_hnᵀ + b_hn)); h = (1 - z) n + z h
@@ -10,12 +11,13 @@
  * layer); the outputs stay in time order. Gradients flow through time by autograd.
  */
 import { check, fmtShape } from "../../errors";
-import { add, mul, sub } from "../../ops/binary";
+import { add } from "../../ops/binary";
 import { zeros } from "../../ops/creation";
 import { linear } from "../../ops/matmul";
+import { gruCellOp, lstmCellOp } from "../../ops/recurrent-cells";
 import { reshape, slice, stack } from "../../ops/shape-ops";
-import { relu, sigmoid, tanh } from "../../ops/unary-api";
-import { withBackend } from "../../tensor/engine";
+import { relu, tanh } from "../../ops/unary-api";
+import { apply, apply1, withBackend } from "../../tensor/engine";
 import type { Tensor } from "../../tensor/tensor";
 
 export interface RecurrentWeights {
@@ -43,8 +45,6 @@ function checkWeights(op: string, x: Tensor, w: RecurrentWeights, gates: number)
 
 /** Row `t` of [B, T, F] as [B, F]. */
 const step = (seq: Tensor, t: number) => reshape(slice(seq, 1, t, t + 1), [seq.shape[0], seq.shape[2]]);
-/** Gate `k` of `count` from [B, count H]. */
-const gate = (g: Tensor, k: number, hidden: number) => slice(g, 1, k * hidden, (k + 1) * hidden);
 
 function initial(x: Tensor, hidden: number, given?: Tensor | null): Tensor {
   if (given) {
@@ -101,13 +101,8 @@ export function lstm(
   let c = initial(x, hidden, state?.c0);
   const outputs: Tensor[] = []; // by time step
   for (const t of stepsOf(x, options.reverse)) {
-    const g = add(step(projected, t), linear(h, w.weightHh, w.biasHh));
-    const i = sigmoid(gate(g, 0, hidden));
-    const f = sigmoid(gate(g, 1, hidden));
-    const cand = tanh(gate(g, 2, hidden));
-    const o = sigmoid(gate(g, 3, hidden));
-    c = add(mul(f, c), mul(i, cand));
-    h = mul(o, tanh(c));
+    const gates = add(step(projected, t), linear(h, w.weightHh, w.biasHh));
+    [h, c] = apply(lstmCellOp, [gates, c], {}); // the gate math, fused
     outputs[t] = h;
   }
   return { output: stack(outputs, 1), hidden: h, cell: c };
@@ -120,12 +115,7 @@ export function gru(x: Tensor, w: RecurrentWeights, h0?: Tensor | null, options:
   let h = initial(x, hidden, h0);
   const outputs: Tensor[] = []; // by time step
   for (const t of stepsOf(x, options.reverse)) {
-    const gi = step(projected, t);
-    const gh = linear(h, w.weightHh, w.biasHh);
-    const r = sigmoid(add(gate(gi, 0, hidden), gate(gh, 0, hidden)));
-    const z = sigmoid(add(gate(gi, 1, hidden), gate(gh, 1, hidden)));
-    const n = tanh(add(gate(gi, 2, hidden), mul(r, gate(gh, 2, hidden))));
-    h = add(mul(sub(1, z), n), mul(z, h));
+    h = apply1(gruCellOp, [step(projected, t), linear(h, w.weightHh, w.biasHh), h], {}); // the gate math, fused
     outputs[t] = h;
   }
   return { output: stack(outputs, 1), hidden: h };
