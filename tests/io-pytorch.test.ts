@@ -15,7 +15,6 @@
  * Under CI=true a missing torch fails; elsewhere these tests skip with a message on how to install it.
  * Without torch, the scripts are still parsed and compiled and checked against PEP 8's layout.
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -35,28 +34,12 @@ import { parseConfig } from "../src/train/config";
 import { exportPurpose } from "../src/train/experiment";
 import { MODEL_PRESETS, presetSpec } from "../src/ui/builder/model-presets";
 import { cpu32, cpu64 } from "./helpers/backends";
+import { INSTALL_TORCH, PYTHON, python, skipWithoutTorch, torchFound } from "./helpers/torch";
 
-const PYTHON = "/usr/bin/python3";
 const HARNESS = resolve(__dirname, "helpers/torch_harness.py");
 const onCpu = <T>(fn: () => T) => withBackend(cpu32, fn);
 const onCpu64 = <T>(fn: () => T) => withBackend(cpu64, fn);
-
-function python(args: string[], options: { input?: string; cwd?: string; timeout?: number } = {}) {
-  const result = spawnSync(PYTHON, args, { input: options.input, cwd: options.cwd, encoding: "utf8", timeout: options.timeout ?? 60_000 });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const torchFound = (() => {
-  try {
-    return python(["-c", "import torch"]).status === 0;
-  } catch {
-    return false;
-  }
-})();
-const INSTALL = "apt-get install -y --no-install-recommends python3-torch python3-numpy";
-if (!torchFound && process.env.CI !== "true")
-  console.warn(`tests/io-pytorch.test.ts: PyTorch is not installed for ${PYTHON}; the real-PyTorch checks are skipped (install: ${INSTALL})`);
+const skipTorch = skipWithoutTorch("tests/io-pytorch.test.ts");
 
 // ---- The networks checked ----
 
@@ -376,9 +359,9 @@ describe("the exported script's source", () => {
   });
 });
 
-describe.skipIf(!torchFound && process.env.CI !== "true")("the export in real PyTorch", () => {
+describe.skipIf(skipTorch)("the export in real PyTorch", () => {
   it("PyTorch is installed for /usr/bin/python3", () => {
-    expect(torchFound, `PyTorch is missing for ${PYTHON}: ${INSTALL}`).toBe(true);
+    expect(torchFound, `PyTorch is missing for ${PYTHON}: ${INSTALL_TORCH}`).toBe(true);
   });
 
   it("every example, builder preset, generative preset and custom spec gives this engine's outputs, layer by layer, before and after training in PyTorch", async () => {

@@ -3,8 +3,10 @@
  * parameters and state-dict names (in_proj_weight, out_proj.weight, self_attn.in_proj_bias,
  * linear1.weight, norm2.bias, ...), so weights move both ways unchanged.
  *
- * Multi-head attention over batch-first [B, L, E] queries and [B, S, ·] keys and values:
- *   q, k, v = query W_qᵀ + b_q, key W_kᵀ + b_k, value W_vᵀ + b_v   (W_q, W_k, W_v: rows of in_proj_weight)
+ * Multi-head attention over [B, L, E] queries and [B, S, kdim / vdim] keys and values (batchFirst;
+ * otherwise [L, B, E] and [S, B, ·], PyTorch's default layout):
+ *   q, k, v = query W_qᵀ + b_q, key W_kᵀ + b_k, value W_vᵀ + b_v   (W_q, W_k, W_v: rows of
+ *   in_proj_weight; q_proj_weight, k_proj_weight, v_proj_weight when kdim or vdim differ from E)
  *   each of h heads takes d = E / h of those features:
  *   weights = softmax(q_h k_hᵀ / sqrt(d), masked)   [B, h, L, S]
  *   out = concat_h(weights v_h) W_oᵀ + b_o
@@ -18,7 +20,7 @@ import { zeros } from "../ops/creation";
 import { dropout } from "../ops/indexing";
 import { linear, matmul } from "../ops/matmul";
 import { mean } from "../ops/reduce";
-import { permute, reshape, slice } from "../ops/shape-ops";
+import { permute, reshape, slice, transpose } from "../ops/shape-ops";
 import { gelu, relu } from "../ops/unary-api";
 import type { Tensor } from "../tensor/tensor";
 import { attentionWeights, causalMask } from "./functional/attention";
@@ -38,29 +40,62 @@ export interface AttentionCall {
   averageAttnWeights?: boolean;
 }
 
+export interface MultiheadAttentionOptions {
+  dropout?: number;
+  bias?: boolean;
+  /** Features of the keys and values (default embedDim). */
+  kdim?: number;
+  vdim?: number;
+  /** [B, L, E] inputs and outputs instead of PyTorch's default [L, B, E]. */
+  batchFirst?: boolean;
+}
+
 export class MultiheadAttention extends Module {
-  readonly in_proj_weight: Tensor;
+  // PyTorch's parameters, in its order: one packed projection when keys and values have E features,
+  // else one per input.
+  readonly in_proj_weight?: Tensor;
+  readonly q_proj_weight?: Tensor;
+  readonly k_proj_weight?: Tensor;
+  readonly v_proj_weight?: Tensor;
   readonly in_proj_bias: Tensor | null;
   readonly out_proj: Linear;
   readonly headDim: number;
+  readonly kdim: number;
+  readonly vdim: number;
 
   constructor(
     readonly embedDim: number,
     readonly numHeads: number,
-    readonly options: { dropout?: number; bias?: boolean } = {},
+    readonly options: MultiheadAttentionOptions = {},
   ) {
     super();
-    for (const [key, v] of Object.entries({ embedDim, numHeads }))
+    this.kdim = options.kdim ?? embedDim;
+    this.vdim = options.vdim ?? embedDim;
+    for (const [key, v] of Object.entries({ embedDim, numHeads, kdim: this.kdim, vdim: this.vdim }))
       check(Number.isInteger(v) && v > 0, "MultiheadAttention", () => `${key} must be a whole number > 0, got ${v}`);
     check(embedDim % numHeads === 0, "MultiheadAttention", () => `embedDim ${embedDim} must divide into ${numHeads} heads`);
     const p = options.dropout ?? 0;
     check(p >= 0 && p < 1, "MultiheadAttention", () => `dropout must be in [0, 1), got ${p}`);
     this.headDim = embedDim / numHeads;
     // PyTorch's start: Xavier-uniform projections, zero biases.
-    this.in_proj_weight = xavierUniform_(zeros([3 * embedDim, embedDim], { requiresGrad: true }));
+    const weight = (inputs: number, rows = embedDim) => xavierUniform_(zeros([rows, inputs], { requiresGrad: true }));
+    if (this.kdim === embedDim && this.vdim === embedDim) this.in_proj_weight = weight(embedDim, 3 * embedDim);
+    else {
+      this.q_proj_weight = weight(embedDim);
+      this.k_proj_weight = weight(this.kdim);
+      this.v_proj_weight = weight(this.vdim);
+    }
     this.in_proj_bias = options.bias === false ? null : constant_(zeros([3 * embedDim], { requiresGrad: true }), 0);
     this.out_proj = new Linear(embedDim, embedDim, { bias: options.bias !== false });
     if (this.out_proj.bias) constant_(this.out_proj.bias, 0);
+  }
+
+  /** Projection `part` (0 queries, 1 keys, 2 values): its weight [E, features] and bias [E]. */
+  private projection(part: 0 | 1 | 2): { weight: Tensor; bias: Tensor | null } {
+    const E = this.embedDim;
+    const bias = this.in_proj_bias ? slice(this.in_proj_bias, 0, part * E, (part + 1) * E) : null;
+    if (this.in_proj_weight) return { weight: slice(this.in_proj_weight, 0, part * E, (part + 1) * E), bias };
+    return { weight: [this.q_proj_weight, this.k_proj_weight, this.v_proj_weight][part] as Tensor, bias };
   }
 
   /** Self-attention's output alone (as a layer). */
@@ -68,30 +103,39 @@ export class MultiheadAttention extends Module {
     return this.attend(x, x, x).output;
   }
 
-  /** Attention of `query` [B, L, E] over `key` and `value` [B, S, E]: the output [B, L, E] and the weights. */
+  /**
+   * Attention of `query` over `key` and `value` (batch-first [B, L, E] and [B, S, kdim / vdim], or
+   * their [L, B, ·] forms): the output, laid out as the query, and the weights [B, L, S] (per head:
+   * [B, h, L, S]).
+   */
   attend(query: Tensor, key: Tensor, value: Tensor, call: AttentionCall = {}): { output: Tensor; weights: Tensor } {
     const E = this.embedDim;
-    for (const [name, t] of Object.entries({ query, key, value }))
-      check(t.rank === 3 && t.shape[2] === E, "MultiheadAttention", () => `${name} must be [batch, length, ${E}], got ${fmtShape(t.shape)}`);
-    const [B, L] = query.shape;
-    const S = key.shape[1];
+    const layout = this.options.batchFirst ? "[batch, length" : "[length, batch";
+    const features = { query: E, key: this.kdim, value: this.vdim };
+    for (const [name, t] of Object.entries({ query, key, value })) {
+      const f = features[name as keyof typeof features];
+      check(t.rank === 3 && t.shape[2] === f, "MultiheadAttention", () => `${name} must be ${layout}, ${f}], got ${fmtShape(t.shape)}`);
+    }
+    const batchFirst = (t: Tensor) => (this.options.batchFirst ? t : transpose(t, 0, 1));
+    const [q0, k0, v0] = [batchFirst(query), batchFirst(key), batchFirst(value)];
+    const [B, L] = q0.shape;
+    const S = k0.shape[1];
     check(
-      key.shape[0] === B && value.shape[0] === B && value.shape[1] === S,
+      k0.shape[0] === B && v0.shape[0] === B && v0.shape[1] === S,
       "MultiheadAttention",
-      () => `key and value must be [${B}, S, ${E}] alike, got ${fmtShape(key.shape)} and ${fmtShape(value.shape)}`,
+      () => `key and value must hold the query's ${B} sequences, all of one length, got ${fmtShape(key.shape)} and ${fmtShape(value.shape)}`,
     );
-    const projection = (x: Tensor, part: number) => {
-      const w = slice(this.in_proj_weight, 0, part * E, (part + 1) * E);
-      const b = this.in_proj_bias ? slice(this.in_proj_bias, 0, part * E, (part + 1) * E) : null;
-      return this.heads(linear(x, w, b)); // [B, h, ·, d]
+    const project = (x: Tensor, part: 0 | 1 | 2) => {
+      const { weight, bias } = this.projection(part);
+      return this.heads(linear(x, weight, bias)); // [B, h, ·, d]
     };
-    const [q, k, v] = [projection(query, 0), projection(key, 1), projection(value, 2)];
+    const [q, k, v] = [project(q0, 0), project(k0, 1), project(v0, 2)];
     const blocked = this.blockedMask(call, B, L, S, query);
     let weights = attentionWeights(q, k, blocked ? { attnMask: sub(1, blocked) } : {}); // [B, h, L, S]
     const attended = matmul(dropout(weights, this.options.dropout ?? 0, this.training), v); // [B, h, L, d]
     const output = this.out_proj.forward(reshape(permute(attended, [0, 2, 1, 3]), [B, L, E]));
     if (call.averageAttnWeights !== false) weights = mean(weights, [1]);
-    return { output, weights };
+    return { output: batchFirst(output), weights };
   }
 
   /** [B, L, E] as [B, h, L, d]. */
@@ -122,7 +166,7 @@ export class MultiheadAttention extends Module {
 }
 
 /**
- * One encoder layer of a transformer (nn.TransformerEncoderLayer, batch-first): self-attention and a
+ * One encoder layer of a transformer (nn.TransformerEncoderLayer): self-attention and a
  * feed-forward block (linear1, relu or gelu, dropout, linear2), each with a residual connection and
  * a layer norm, after it (PyTorch's default) or before it (normFirst):
  *   post-norm: x = norm1(x + sa(x)); x = norm2(x + ff(x))
@@ -141,7 +185,15 @@ export class TransformerEncoderLayer extends Module {
   constructor(
     readonly dModel: number,
     readonly nhead: number,
-    readonly options: { dimFeedforward?: number; dropout?: number; activation?: "relu" | "gelu"; normFirst?: boolean; layerNormEps?: number } = {},
+    readonly options: {
+      dimFeedforward?: number;
+      dropout?: number;
+      activation?: "relu" | "gelu";
+      normFirst?: boolean;
+      layerNormEps?: number;
+      /** [B, T, dModel] instead of PyTorch's default [T, B, dModel]. */
+      batchFirst?: boolean;
+    } = {},
   ) {
     super();
     const p = options.dropout ?? 0.1;
@@ -152,7 +204,7 @@ export class TransformerEncoderLayer extends Module {
       () => `activation must be "relu" or "gelu", got ${JSON.stringify(activation)}`,
     );
     const ff = options.dimFeedforward ?? 2048;
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p });
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: options.batchFirst });
     this.linear1 = new Linear(dModel, ff);
     this.dropout = new Dropout(p);
     this.linear2 = new Linear(ff, dModel);
@@ -166,7 +218,7 @@ export class TransformerEncoderLayer extends Module {
     return this.encode(x);
   }
 
-  /** x [B, T, dModel] through the layer; `call` masks the self-attention (isCausal, attnMask, keyPaddingMask). */
+  /** x [B, T, dModel] (batchFirst) or [T, B, dModel] through the layer; `call` masks the self-attention. */
   encode(x: Tensor, call: AttentionCall = {}): Tensor {
     const attend = (h: Tensor) => this.dropout1.forward(this.self_attn.attend(h, h, h, call).output);
     const feedForward = (h: Tensor) => this.dropout2.forward(this.linear2.forward(this.dropout.forward(this.activate(this.linear1.forward(h)))));

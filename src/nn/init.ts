@@ -5,7 +5,7 @@
  * U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
  */
 import { check, fmtShape } from "../errors";
-import { mul } from "../ops/binary";
+import { where } from "../ops/binary";
 import { full, rand, randn, tensor } from "../ops/creation";
 import { noGrad, tidy, withBackend } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
@@ -49,16 +49,10 @@ export const normal_ = (t: Tensor, mean = 0, std = 1) => fill(t, () => randn(t.s
 export const constant_ = (t: Tensor, value: number) => fill(t, () => full(t.shape, value));
 
 /** Zeroes row `row` of a [rows, ...] tensor (an embedding's padding row). */
-export const zeroRow_ = (t: Tensor, row: number) =>
-  fill(t, () =>
-    mul(
-      t,
-      tensor(
-        Array.from({ length: t.shape[0] }, (_, k) => (k === row ? 0 : 1)),
-        { shape: [t.shape[0], ...t.shape.slice(1).map(() => 1)] },
-      ),
-    ),
-  );
+export function zeroRow_(t: Tensor, row: number): Tensor {
+  const keep = Array.from({ length: t.shape[0] }, (_, k) => (k === row ? 0 : 1));
+  return fill(t, () => where(tensor(keep, { shape: [t.shape[0], ...t.shape.slice(1).map(() => 1)] }), t, 0));
+}
 
 /** Glorot/Xavier uniform: U(±gain sqrt(6 / (fan_in + fan_out))). */
 export function xavierUniform_(t: Tensor, g = 1): Tensor {
