@@ -137,6 +137,45 @@ const EVERY_LAYER: dl.nn.ModelSpec = {
   ],
 };
 
+/** Every sequence layer over float steps: 1-D convolution, batch norm and pooling, stacked and bidirectional recurrences, attention, positions, per-step heads. */
+const SEQUENCE_LAYERS: dl.nn.ModelSpec = {
+  layers: [
+    { type: "conv1d", filters: 6, kernel: 3, padding: "same", dilation: 2 },
+    { type: "batchNorm", momentum: 0.2 },
+    { type: "maxPool1d", kernel: 2 },
+    { type: "lstm", units: 5, layers: 2, bidirectional: true, dropout: 0.1 },
+    { type: "layerNorm" },
+    { type: "gru", units: 6 },
+    { type: "avgPool1d", kernel: 3, stride: 1, padding: 1 },
+    { type: "positional", kind: "learned" },
+    { type: "attention", heads: 2, causal: true },
+    { type: "transformer", heads: 3, feedforward: 10, dropout: 0, activation: "gelu", normFirst: true },
+    { type: "linear", units: 4 },
+    {
+      type: "residual",
+      layers: [
+        { type: "linear", units: 5 },
+        { type: "activation", fn: "tanh" },
+      ],
+    }, // a per-step projection
+    { type: "rnn", units: 3, nonlinearity: "relu", bidirectional: true },
+    { type: "meanOverTime" },
+    { type: "linear", units: 2 },
+  ],
+};
+
+/** A token classifier: embedding with padding, sinusoidal positions, a causal transformer, the last step. */
+const TOKEN_CLASSIFIER: dl.nn.ModelSpec = {
+  layers: [
+    { type: "embedding", vocab: 11, dim: 8, paddingIdx: 0 },
+    { type: "positional" },
+    { type: "transformer", heads: 2, feedforward: 16, causal: true },
+    { type: "gru", units: 4, bidirectional: true },
+    { type: "lastStep" },
+    { type: "linear", units: 3 },
+  ],
+};
+
 /** A network to check: its spec, input shape, script, class name and weights file name. */
 interface Network {
   label: string;
@@ -209,14 +248,29 @@ async function randomiseState(model: Module, seed = 5): Promise<void> {
   model.loadStateDict(state);
 }
 
-/** Uniform in [0, 1), normal and large normal (σ 30) batches of 3 examples, seeded, of float32 values. */
-async function exampleInputs(inputShape: number[]): Promise<Map<string, dl.Tensor>> {
+/**
+ * Uniform in [0, 1), normal and large normal (σ 30) batches of 3 examples, seeded, of float32 values;
+ * for a model that starts with an embedding, batches of its tokens (whole numbers below its vocabulary).
+ */
+async function exampleInputs(spec: dl.nn.ModelSpec, inputShape: number[]): Promise<Map<string, dl.Tensor>> {
   dl.manualSeed(11);
-  const drawn: [string, dl.Tensor][] = [
-    ["uniform", dl.rand([3, ...inputShape])],
-    ["normal", dl.randn([3, ...inputShape])],
-    ["large", dl.mul(dl.randn([3, ...inputShape]), 30)],
-  ];
+  const first = spec.layers[0];
+  const tokens = (seed: number) =>
+    dl.tensor(
+      Array.from({ length: 3 * inputShape[0] }, (_, i) => (i * 7 + seed) % (first.type === "embedding" ? first.vocab : 1)),
+      { shape: [3, ...inputShape] },
+    );
+  const drawn: [string, dl.Tensor][] =
+    first.type === "embedding"
+      ? [
+          ["tokens", tokens(0)],
+          ["more tokens", tokens(5)],
+        ]
+      : [
+          ["uniform", dl.rand([3, ...inputShape])],
+          ["normal", dl.randn([3, ...inputShape])],
+          ["large", dl.mul(dl.randn([3, ...inputShape]), 30)],
+        ];
   const out = new Map<string, dl.Tensor>();
   for (const [name, t] of drawn) out.set(name, dl.tensor(Float32Array.from(await t.data()), { shape: t.shape }));
   return out;
@@ -300,6 +354,8 @@ const CUSTOM: [string, dl.nn.ModelSpec, number[]][] = [
   ["LeNet-like CNN with batch norm", LENET_BN, [1, 16, 16]],
   ["residual CNN", RESNET, [3, 8, 8]],
   ["every layer type", EVERY_LAYER, [3, 12, 12]],
+  ["every sequence layer", SEQUENCE_LAYERS, [14, 3]], // 7 steps of 6 features at the per-step head: a swapped size shows
+  ["a token classifier", TOKEN_CLASSIFIER, [7]],
 ];
 
 describe("the exported script's source", () => {
@@ -378,7 +434,7 @@ describe.skipIf(skipTorch)("the export in real PyTorch", () => {
       mkdirSync(folder);
       await onCpu64(async () => {
         await randomiseState(network.model);
-        const inputs = await exampleInputs(network.inputShape);
+        const inputs = await exampleInputs(network.spec, network.inputShape);
         writeFileSync(join(folder, "inputs.safetensors"), await tensorsFile(inputs));
         writeFileSync(join(folder, network.weightsFile), await saveModel(network.model, network.spec, network.inputShape));
         expected.set(folder, { network, ours: await ourOutputs(network.model, inputs), inputs });
@@ -423,7 +479,7 @@ describe.skipIf(skipTorch)("the export in real PyTorch", () => {
     const { model, ours } = await onCpu64(async () => {
       const { model } = dl.nn.buildModel(RESNET, inputShape);
       await randomiseState(model);
-      const inputs = await exampleInputs(inputShape);
+      const inputs = await exampleInputs(RESNET, inputShape);
       writeFileSync(join(folder, "inputs.safetensors"), await tensorsFile(inputs));
       writeFileSync(join(folder, "model.safetensors"), await saveModel(model, RESNET, inputShape));
       return { model, ours: await ourOutputs(model, inputs) };

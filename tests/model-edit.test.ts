@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { summarizeModel } from "../src/nn/shapes";
 import { type LayerSpec, type ModelSpec, parseModelSpec } from "../src/nn/spec";
-import { fieldsOf, kindOf, LAYER_GROUPS, LAYER_KINDS } from "../src/ui/builder/layer-catalog";
+import { fieldsOf, fits, kindOf, LAYER_GROUPS, LAYER_KINDS } from "../src/ui/builder/layer-catalog";
 import {
   addLayer,
   analyzeModel,
@@ -56,11 +56,12 @@ describe("layer catalog", () => {
     ["vector", POINTS],
     ["image", IMAGE],
     ["3-channel image", [3, 8, 8]],
+    ["sequence", [12, 8]],
   ] as const) {
-    it(`every default that takes ${name === "vector" ? "a vector" : "an image"} parses and summarizes on a ${name} input`, () => {
-      const fits = LAYER_KINDS.filter((k) => k.needs !== (input.length === 3 ? "vector" : "image"));
-      expect(fits.length).toBeGreaterThan(8);
-      for (const kind of fits) {
+    it(`every default that fits a ${name} input parses and summarizes on it`, () => {
+      const fitting = LAYER_KINDS.filter((k) => fits(k.needs, [...input]));
+      expect(fitting.length).toBeGreaterThan(8);
+      for (const kind of fitting) {
         const layer = kind.create([...input]);
         const spec = parseModelSpec({ layers: [layer] });
         expect(kindOf(layer).id).toBe(kind.id);
@@ -73,7 +74,7 @@ describe("layer catalog", () => {
 
   it("field descriptors name real settings with sensible ranges, and defaults sit in range", () => {
     const layers = [
-      ...LAYER_KINDS.map((k) => k.create(k.needs === "vector" ? POINTS : IMAGE)),
+      ...LAYER_KINDS.map((k) => k.create(k.needs === "vector" ? POINTS : k.needs === "sequence" ? [12, 8] : IMAGE)),
       { type: "activation", fn: "leakyRelu" },
       { type: "activation", fn: "elu" },
       { type: "activation", fn: "gelu" },

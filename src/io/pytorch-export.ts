@@ -12,7 +12,8 @@
 import type { ModelSummary } from "../nn/shapes";
 import type { ModelSpec } from "../nn/spec";
 import { isPythonIdentifier, pyLiteral, pyString, pyTuple, render } from "./python-source";
-import { collectState, plan, sequential } from "./pytorch-plan";
+import { collectState, plan, sequential, usedClasses } from "./pytorch-plan";
+import { sequenceDefinitions } from "./pytorch-sequence";
 import { type ExportPurpose, usageText } from "./pytorch-usage";
 
 export { specStateShapes } from "./pytorch-plan";
@@ -197,9 +198,9 @@ export function exportPyTorchScript(spec: ModelSpec, inputShape: number[], optio
   const className = options.className ?? "Model";
   assertIdentifier(className);
   const weightsFile = options.weightsFile ?? "model.safetensors";
-  const purpose = options.purpose ?? { kind: "classifier", input: "features" };
-  const usage = usageText(purpose);
   const { spec: checked, summary, layers } = plan(spec, inputShape);
+  const purpose = options.purpose ?? { kind: "classifier", input: checked.layers[0].type === "embedding" ? "tokens" : "features" };
+  const usage = usageText(purpose);
   const usesResidual = checked.layers.some((l) => l.type === "residual"); // only residuals nest layers
   const body = sequential("super().__init__(", layers);
   const sections = [
@@ -217,6 +218,7 @@ export function exportPyTorchScript(spec: ModelSpec, inputShape: number[], optio
   ];
   const definitions = [
     ...(usesResidual ? [RESIDUAL_CLASS] : []),
+    ...sequenceDefinitions(usedClasses(layers)),
     [
       `class ${className}(nn.Sequential):`,
       `    """Input (N, ${inputShape.join(", ")}), output (N, ${summary.outputShape.join(", ")})."""`,

@@ -12,7 +12,11 @@ export type InputKind =
   /** The 2-D synthetic sets' (x, y) points, as generated. */
   | "points"
   /** A table's feature columns (Iris, a CSV), as numbers, unscaled. */
-  | "features";
+  | "features"
+  /** Sequences of steps, each a few numbers: (N, T, F). */
+  | "series"
+  /** Sequences of token indices into the first layer's embedding: (N, T). */
+  | "tokens";
 
 /** What the network does; the script's docstring, main() and training notes follow it. */
 export type ExportPurpose =
@@ -39,6 +43,8 @@ const INPUTS: Record<InputKind, string[]> = {
   pixels: ["float32 images, pixel values divided by 255 (so in [0, 1]),", "channels first (N, C, H, W); no mean is subtracted."],
   points: ["the (x, y) coordinates of 2-D points as the playground", "generates them (about -1.5 to 1.5), unscaled."],
   features: ["the table's feature columns as float32 numbers, unscaled", "(the values as they are in the file)."],
+  series: ["sequences of float32 steps, batch first (N, T, F), as the", "playground generates them."],
+  tokens: ["sequences of token indices (int64), batch first (N, T), each", "below the first layer's num_embeddings."],
 };
 
 const GAN_LOSSES: Record<string, string> = {
@@ -152,7 +158,12 @@ export function usageText(purpose: ExportPurpose): UsageText {
       return {
         input: INPUTS[purpose.input],
         output: purpose.kind === "classifier" ? ["one logit per class (softmax gives the probabilities)."] : ["the predicted values."],
-        exampleBatch: purpose.input === "pixels" ? uniform : (n) => `torch.randn(${n}, *INPUT_SHAPE)`,
+        exampleBatch:
+          purpose.input === "pixels"
+            ? uniform
+            : purpose.input === "tokens"
+              ? (n) => `torch.randint(0, model[0].num_embeddings, (${n}, *INPUT_SHAPE))`
+              : (n) => `torch.randn(${n}, *INPUT_SHAPE)`,
         training: supervisedTraining(purpose.kind),
       };
     case "generator":

@@ -10,8 +10,11 @@ import type { InitScheme } from "./init";
 import { Dropout, ELU, Flatten, GELU, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, SiLU, Softplus, Tanh, Unflatten } from "./layers";
 import type { Module } from "./module";
 import { BatchNorm1d, BatchNorm2d, LayerNorm } from "./normalization";
+import { PositionalEncoding } from "./positional";
+import { GRU, LSTM, RNN } from "./recurrent";
 import { Residual } from "./residual";
 import { budgetOf, checkParameters } from "./resources";
+import { EncoderLayer, LastStep, MeanOverTime, SelfAttention, TimeBatchNorm1d, TimeConv1d, TimePool1d, TokenEmbedding } from "./sequence-layers";
 import { type ModelSummary, skipProjection, summarizeModel } from "./shapes";
 import type { ActivationName, GeluApproximation, LayerSpec, ModelSpec } from "./spec";
 
@@ -24,8 +27,8 @@ type Shapes = Map<string, number[]>;
 
 function makeModule(layer: LayerSpec, input: number[], out: number[], index: string, init: InitScheme | undefined, shapes: Shapes): Module {
   switch (layer.type) {
-    case "linear":
-      return new Linear(input[0], layer.units, { bias: layer.bias, init });
+    case "linear": // a vector, or each step of a sequence
+      return new Linear(input[input.length - 1], layer.units, { bias: layer.bias, init });
     case "conv2d": {
       const padding = layer.padding === "same" || layer.padding === "valid" ? layer.padding : (layer.padding ?? 0);
       return new Conv2d(input[0], layer.filters, layer.kernel, { stride: layer.stride ?? 1, padding, dilation: layer.dilation ?? 1, bias: layer.bias, init });
@@ -52,21 +55,60 @@ function makeModule(layer: LayerSpec, input: number[], out: number[], index: str
       return new Unflatten(out);
     case "batchNorm": {
       const options = { momentum: layer.momentum, eps: layer.eps };
+      if (input.length === 2) return new TimeBatchNorm1d(input[1], options);
       return input.length === 1 ? new BatchNorm1d(input[0], options) : new BatchNorm2d(input[0], options);
     }
     case "layerNorm":
-      return new LayerNorm(input, { eps: layer.eps });
+      return new LayerNorm(input.length === 2 ? [input[1]] : input, { eps: layer.eps }); // a sequence: each step's features
     case "dropout":
       return new Dropout(layer.p);
     case "activation":
       return activation(layer.fn, layer.slope, layer.approximate);
+    case "embedding":
+      return new TokenEmbedding(layer.vocab, layer.dim, { paddingIdx: layer.paddingIdx });
+    case "rnn":
+    case "lstm":
+    case "gru": {
+      const options = { numLayers: layer.layers ?? 1, bidirectional: layer.bidirectional ?? false, dropout: layer.dropout ?? 0, batchFirst: true };
+      if (layer.type === "lstm") return new LSTM(input[1], layer.units, options);
+      if (layer.type === "gru") return new GRU(input[1], layer.units, options);
+      return new RNN(input[1], layer.units, { ...options, nonlinearity: layer.nonlinearity });
+    }
+    case "conv1d": {
+      const padding = layer.padding === "same" || layer.padding === "valid" ? layer.padding : (layer.padding ?? 0);
+      return new TimeConv1d(input[1], layer.filters, layer.kernel, {
+        stride: layer.stride ?? 1,
+        padding,
+        dilation: layer.dilation ?? 1,
+        bias: layer.bias,
+        init,
+      });
+    }
+    case "maxPool1d":
+    case "avgPool1d":
+      return new TimePool1d(layer.type === "maxPool1d" ? "max" : "avg", layer.kernel, { stride: layer.stride ?? layer.kernel, padding: layer.padding ?? 0 });
+    case "positional":
+      return new PositionalEncoding(input[0], input[1], layer.kind ?? "sinusoidal");
+    case "attention":
+      return new SelfAttention(input[1], layer.heads, layer.causal ?? false, layer.dropout ?? 0);
+    case "transformer":
+      return new EncoderLayer(input[1], layer.heads, layer.causal ?? false, {
+        dimFeedforward: layer.feedforward,
+        dropout: layer.dropout,
+        activation: layer.activation,
+        normFirst: layer.normFirst,
+      });
+    case "lastStep":
+      return new LastStep();
+    case "meanOverTime":
+      return new MeanOverTime();
     case "residual": {
       const body = makeLayers(layer.layers, input, `${index}.`, init, shapes);
       const skip = input.join("x") === out.join("x") ? null : skipProjection(input, out);
       const projection = !skip
         ? null
         : skip.kind === "linear"
-          ? new Linear(input[0], out[0], { init })
+          ? new Linear(input[input.length - 1], out[out.length - 1], { init })
           : new Conv2d(input[0], out[0], 1, { stride: skip.stride, init });
       return new Residual(body, projection);
     }
@@ -108,7 +150,8 @@ function makeLayers(layers: LayerSpec[], input: number[], prefix: string, init: 
 }
 
 /**
- * Builds the model for per-example inputs of `inputShape` ([features] or [channels, height, width]),
+ * Builds the model for per-example inputs of `inputShape` ([features], [channels, height, width],
+ * [time, features], or [time] tokens for a model that starts with an embedding),
  * on the current backend. Its shapes and its parameter count are checked first (within the
  * backend's budget, src/nn/resources.ts), so a model too large to hold fails before allocating.
  */

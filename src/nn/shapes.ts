@@ -26,20 +26,22 @@ export interface ModelSummary {
 
 const fmt = (shape: number[]) => shape.join("x");
 
-/** "a vector of 3", "a 1-channel 28x28 image": a shape as the error messages say it. */
+/** "a vector of 3", "a sequence of 20 steps x 8 features", "a 1-channel 28x28 image": a shape as the error messages say it. */
 export function describe(shape: number[]): string {
   if (shape.length === 1) return `a vector of ${shape[0]}`;
+  if (shape.length === 2) return `a sequence of ${shape[0]} steps x ${shape[1]} features`;
   if (shape.length === 3) return `a ${shape[0]}-channel ${shape[1]}x${shape[2]} image`;
   return `of shape ${fmt(shape)}`;
 }
 
 /**
  * How a residual block's skip connection matches its body when the shapes differ: a linear layer
- * for vectors, a 1x1 convolution with stride (input size / output size) for images; null when no
+ * for vectors (and for each step of a sequence of the same length), a 1x1 convolution with stride (input size / output size) for images; null when no
  * projection can.
  */
 export function skipProjection(input: number[], out: number[]): { kind: "linear" } | { kind: "conv"; stride: number } | null {
   if (input.length === 1 && out.length === 1) return { kind: "linear" };
+  if (input.length === 2 && out.length === 2 && input[0] === out[0]) return { kind: "linear" }; // each step of a sequence
   if (input.length === 3 && out.length === 3 && input[1] % out[1] === 0 && input[2] % out[2] === 0 && input[1] / out[1] === input[2] / out[2])
     return { kind: "conv", stride: input[1] / out[1] };
   return null;
@@ -63,11 +65,21 @@ function layerShape(layer: LayerSpec, input: number[], index: string, summary: L
       );
     return input as [number, number, number];
   };
+  /** [time, features]: what the sequence layers read. */
+  const sequence = () => {
+    if (input.length !== 2)
+      fail(
+        `expects a sequence (time x features) but its input is ${describe(input)}; ${input.length === 1 ? "for tokens add an embedding before it, or choose a sequence dataset" : "add an embedding or choose a sequence dataset"}`,
+      );
+    return input as [number, number];
+  };
   switch (layer.type) {
     case "linear": {
-      if (input.length !== 1) fail(`expects a vector but its input is ${describe(input)}; add a flatten layer before it`);
-      const params = layer.units * input[0] + (layer.bias === false ? 0 : layer.units);
-      return { out: [layer.units], params };
+      // A vector, or each step of a sequence (a per-step output head).
+      if (input.length !== 1 && input.length !== 2) fail(`expects a vector but its input is ${describe(input)}; add a flatten layer before it`);
+      const features = input[input.length - 1];
+      const params = layer.units * features + (layer.bias === false ? 0 : layer.units);
+      return { out: [...input.slice(0, -1), layer.units], params };
     }
     case "conv2d": {
       const [c, h, w] = image();
@@ -129,16 +141,74 @@ function layerShape(layer: LayerSpec, input: number[], index: string, summary: L
         );
       return { out, params: 0 };
     }
-    case "batchNorm": {
-      if (input.length !== 1 && input.length !== 3) fail(`expects a vector or an image, got ${describe(input)}`);
-      return { out: input, params: 2 * input[0] };
-    }
-    case "layerNorm":
-      return { out: input, params: 2 * input.reduce((a, b) => a * b, 1) };
+    case "batchNorm": // per feature (a vector's, or a sequence's over its steps) or per channel (an image's)
+      return { out: input, params: 2 * (input.length === 2 ? input[1] : input[0]) };
+    case "layerNorm": // over each step's features for a sequence, over the whole example otherwise
+      return { out: input, params: 2 * (input.length === 2 ? input[1] : input.reduce((a, b) => a * b, 1)) };
     case "dropout":
       return { out: input, params: 0 };
     case "activation":
       return { out: input, params: 0 };
+    case "embedding": {
+      if (input.length !== 1)
+        fail(`expects token indices (a sequence of tokens) but its input is ${describe(input)}; use it first, on a text or token dataset`);
+      return { out: [input[0], layer.dim], params: layer.vocab * layer.dim };
+    }
+    case "rnn":
+    case "lstm":
+    case "gru": {
+      const [time, features] = sequence();
+      const gates = { rnn: 1, lstm: 4, gru: 3 }[layer.type];
+      const directions = layer.bidirectional ? 2 : 1;
+      const units = layer.units;
+      const layers = layer.layers ?? 1;
+      if ((layer.dropout ?? 0) > 0 && layers === 1) fail(`dropout applies between stacked layers; set layers to 2 or more, or remove it`);
+      let params = 0;
+      for (let l = 0; l < layers; l++) params += directions * gates * units * ((l === 0 ? features : units * directions) + units + 2);
+      return { out: [time, units * directions], params };
+    }
+    case "conv1d": {
+      const [time, features] = sequence();
+      const stride = layer.stride ?? 1;
+      const dilation = layer.dilation ?? 1;
+      if (layer.padding === "same" && stride !== 1) fail(`padding "same" needs stride 1 (got ${stride})`);
+      const pad = resolvePadding("conv1d", layer.padding ?? 0, [1, layer.kernel], [1, stride], [1, dilation]);
+      const span = dilation * (layer.kernel - 1) + 1;
+      if (span > time + pad[2] + pad[3])
+        fail(`kernel ${layer.kernel}${dilation > 1 ? ` (dilated to ${span})` : ""} is longer than its ${time} steps; lower the kernel`);
+      const params = layer.filters * features * layer.kernel + (layer.bias === false ? 0 : layer.filters);
+      return { out: [convOutSize(time, layer.kernel, stride, pad[2], pad[3], dilation), layer.filters], params };
+    }
+    case "maxPool1d":
+    case "avgPool1d": {
+      const [time, features] = sequence();
+      const stride = layer.stride ?? layer.kernel;
+      const padding = layer.padding ?? 0;
+      if (padding > layer.kernel / 2) fail(`padding ${padding} must be at most half the kernel ${layer.kernel}`);
+      if (layer.kernel > time + 2 * padding) fail(`a window of ${layer.kernel} steps does not fit its ${time} steps; lower the kernel`);
+      return { out: [poolOutSize(time, layer.kernel, stride, padding, 1, false), features], params: 0 };
+    }
+    case "positional": {
+      const [time, features] = sequence();
+      return { out: input, params: layer.kind === "learned" ? time * features : 0 };
+    }
+    case "attention":
+    case "transformer": {
+      const [, features] = sequence();
+      if (features % layer.heads !== 0)
+        fail(
+          `its ${features} features do not split into ${layer.heads} heads; choose a number of heads that divides ${features}, or change the layer before it`,
+        );
+      const attention = 4 * features * features + 4 * features; // in_proj (3 F x F + 3 F) and out_proj (F x F + F)
+      if (layer.type === "attention") return { out: input, params: attention };
+      const ff = layer.feedforward;
+      return { out: input, params: attention + 2 * features * ff + ff + features + 4 * features };
+    }
+    case "lastStep":
+    case "meanOverTime": {
+      const [, features] = sequence();
+      return { out: [features], params: 0 };
+    }
     case "residual": {
       const inner = layerShapes(layer.layers, input, `${index}.`, summary);
       const out = inner.out;
@@ -148,7 +218,8 @@ function layerShape(layer: LayerSpec, input: number[], index: string, summary: L
           fail(
             `its layers map ${describe(input)} to ${describe(out)}, which a 1x1 projection of the skip connection cannot match; keep the spatial size a whole fraction of the input`,
           );
-        params += out[0] * input[0] + out[0];
+        const [from, to] = [input[input.length === 2 ? 1 : 0], out[out.length === 2 ? 1 : 0]]; // features, or channels
+        params += to * from + to;
       }
       return { out, params };
     }

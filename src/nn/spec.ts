@@ -52,7 +52,36 @@ export type LayerSpec =
   | { type: "layerNorm"; eps?: number }
   | { type: "dropout"; p: number }
   | { type: "activation"; fn: ActivationName; slope?: number; approximate?: GeluApproximation }
-  | { type: "residual"; layers: LayerSpec[] };
+  | { type: "residual"; layers: LayerSpec[] }
+  // Sequences: per example [time, features] (tokens: [time] of int32 indices, before an embedding).
+  | { type: "embedding"; vocab: number; dim: number; paddingIdx?: number }
+  | { type: "rnn"; units: number; layers?: number; bidirectional?: boolean; dropout?: number; nonlinearity?: "tanh" | "relu" }
+  | { type: "lstm"; units: number; layers?: number; bidirectional?: boolean; dropout?: number }
+  | { type: "gru"; units: number; layers?: number; bidirectional?: boolean; dropout?: number }
+  | { type: "conv1d"; filters: number; kernel: number; stride?: number; padding?: number | "same" | "valid"; dilation?: number; bias?: boolean }
+  | { type: "maxPool1d"; kernel: number; stride?: number; padding?: number }
+  | { type: "avgPool1d"; kernel: number; stride?: number; padding?: number }
+  | { type: "positional"; kind?: "sinusoidal" | "learned" }
+  | { type: "attention"; heads: number; causal?: boolean; dropout?: number }
+  | { type: "transformer"; heads: number; feedforward: number; dropout?: number; activation?: "relu" | "gelu"; normFirst?: boolean; causal?: boolean }
+  | { type: "lastStep" }
+  | { type: "meanOverTime" };
+
+/** The layer types that read or make sequences ([time, features]). */
+export const SEQUENCE_LAYERS = [
+  "embedding",
+  "rnn",
+  "lstm",
+  "gru",
+  "conv1d",
+  "maxPool1d",
+  "avgPool1d",
+  "positional",
+  "attention",
+  "transformer",
+  "lastStep",
+  "meanOverTime",
+] as const;
 
 export type LayerType = LayerSpec["type"];
 
@@ -72,6 +101,18 @@ const LAYER_TYPES: Record<LayerType, true> = {
   dropout: true,
   activation: true,
   residual: true,
+  embedding: true,
+  rnn: true,
+  lstm: true,
+  gru: true,
+  conv1d: true,
+  maxPool1d: true,
+  avgPool1d: true,
+  positional: true,
+  attention: true,
+  transformer: true,
+  lastStep: true,
+  meanOverTime: true,
 };
 
 export interface ModelSpec {
@@ -109,16 +150,18 @@ function layerFields(numbering: string, depth: number) {
     expects: 'a whole number from 0 to 31, "same" or "valid"',
     check: (v, place) => (v === "same" || v === "valid" ? v : whole(31).check(v, place)),
   };
+  const convolution = {
+    filters: required(count(4096)),
+    kernel: required(count(31)),
+    stride: optional(count(16)),
+    padding: optional(padding),
+    dilation: optional(count(16)),
+    bias,
+  };
+  const recurrent = { units: required(count(4096)), layers: optional(count(8)), bidirectional: optional(boolean()), dropout: optional(rate) };
   return {
     linear: { units: required(count(65_536)), bias },
-    conv2d: {
-      filters: required(count(4096)),
-      kernel: required(count(31)),
-      stride: optional(count(16)),
-      padding: optional(padding),
-      dilation: optional(count(16)),
-      bias,
-    },
+    conv2d: convolution,
     convTranspose2d: {
       filters: required(count(4096)),
       kernel: required(count(31)),
@@ -141,6 +184,25 @@ function layerFields(numbering: string, depth: number) {
       slope: optional(number({ min: 0, max: 10 })),
       approximate: optional(oneOf(GELU_APPROXIMATIONS)),
     },
+    embedding: { vocab: required(count(1_000_000)), dim: required(count(65_536)), paddingIdx: optional(whole(999_999)) },
+    rnn: { ...recurrent, nonlinearity: optional(oneOf(["tanh", "relu"] as const)) },
+    lstm: recurrent,
+    gru: recurrent,
+    conv1d: convolution,
+    maxPool1d: { kernel: required(count(31)), stride: optional(count(31)), padding: optional(whole(15)) },
+    avgPool1d: { kernel: required(count(31)), stride: optional(count(31)), padding: optional(whole(15)) },
+    positional: { kind: optional(oneOf(["sinusoidal", "learned"] as const)) },
+    attention: { heads: required(count(64)), causal: optional(boolean()), dropout: optional(rate) },
+    transformer: {
+      heads: required(count(64)),
+      feedforward: required(count(65_536)),
+      dropout: optional(rate),
+      activation: optional(oneOf(["relu", "gelu"] as const)),
+      normFirst: optional(boolean()),
+      causal: optional(boolean()),
+    },
+    lastStep: {},
+    meanOverTime: {},
     residual: {
       layers: required(
         depth >= MAX_NESTING
@@ -170,6 +232,14 @@ const KERAS_AND_TORCH_NAMES: Record<string, LayerType> = {
   sigmoid: "activation",
   tanh: "activation",
   gelu: "activation",
+  simplernn: "rnn",
+  elman: "rnn",
+  multiheadattention: "attention",
+  selfattention: "attention",
+  transformerencoderlayer: "transformer",
+  globalaveragepooling1d: "meanOverTime",
+  maxpooling1d: "maxPool1d",
+  averagepooling1d: "avgPool1d",
 };
 
 /** The schema of layer `numbering` ("3", "3.2") at residual depth `depth`. */
@@ -179,6 +249,8 @@ function layerSchema(numbering: string, depth: number): Schema<LayerSpec> {
   for (const [type, settings] of Object.entries(fields) as [LayerType, Record<string, FieldSpec<unknown>>][]) {
     const layer = record({ type: required(oneOf([type])), ...settings }, `a ${type} layer`, Object.keys(settings)) as Schema<unknown>;
     shapes[type] = refine(layer as Schema<LayerSpec>, (l, place) => {
+      if (l.type === "embedding" && l.paddingIdx !== undefined && l.paddingIdx >= l.vocab)
+        place.key("paddingIdx").fail(`must be a token of the vocabulary (0 to ${l.vocab - 1}), got ${l.paddingIdx}`);
       if (l.type !== "activation") return;
       if (l.approximate !== undefined && l.fn !== "gelu") place.key("approximate").fail(`applies to gelu only; remove it from this ${l.fn} activation`);
       if (l.slope !== undefined && l.fn !== "leakyRelu" && l.fn !== "elu") place.key("slope").fail(`applies to leakyRelu (its slope) and elu (its alpha) only`);

@@ -13,7 +13,8 @@ imported as a module and only its own functions used to read and write:
   float32 values, so both engines compute from the same numbers and only
   the arithmetic's rounding differs), for every input batch, the output
   ("<input>") and each top-level layer's output ("<input>.<i>");
-- trained.safetensors: the weights after a few Adam steps in train mode and
+- trained.safetensors: the weights after a few Adam steps (on the batch
+  named "normal", or "tokens" for a model that reads tokens) in train mode and
   float32 (save_weights), and trained_eval.safetensors: the eval outputs
   after them, again in float64.
 
@@ -91,7 +92,7 @@ def check(folder, script_name, weights_name, class_name):
     model = module.load_weights(getattr(module, class_name)(), os.path.join(folder, weights_name))
     meta = {"format": "torch-harness"}
     module.write_safetensors(eval_outputs(model, inputs), os.path.join(folder, "eval.safetensors"), meta)
-    train_a_little(model, inputs["normal"])
+    train_a_little(model, inputs["normal"] if "normal" in inputs else inputs["tokens"])
     module.save_weights(model, os.path.join(folder, "trained.safetensors"))
     module.write_safetensors(eval_outputs(model, inputs), os.path.join(folder, "trained_eval.safetensors"), meta)
     return printed

@@ -7,13 +7,14 @@ import type { InitScheme } from "../../nn/init";
 import type { ActivationName, LayerSpec, LayerType } from "../../nn/spec";
 
 /** The add-layer menu's sections, in order. */
-export const LAYER_GROUPS = ["dense", "convolution", "pooling", "regularisation", "activation", "structure"] as const;
+export const LAYER_GROUPS = ["dense", "convolution", "pooling", "sequence", "regularisation", "activation", "structure"] as const;
 export type LayerGroup = (typeof LAYER_GROUPS)[number];
 
 export const GROUP_LABELS: Record<LayerGroup, string> = {
   dense: "Dense",
   convolution: "Convolution",
   pooling: "Pooling",
+  sequence: "Sequences & attention",
   regularisation: "Normalisation & regularisation",
   activation: "Activation",
   structure: "Structure",
@@ -24,6 +25,7 @@ export const GROUP_COLORS: Record<LayerGroup, string> = {
   dense: "#38bdf8",
   convolution: "#a78bfa",
   pooling: "#2dd4bf",
+  sequence: "#fb923c",
   regularisation: "#fbbf24",
   activation: "#f472b6",
   structure: "#94a3b8",
@@ -49,6 +51,19 @@ export interface Field {
   hint: string;
 }
 
+export type Needs = "image" | "vector" | "sequence" | "tokens";
+
+/** How the menu says each kind of input. */
+export const NEEDS_WORDS: Record<Needs, string> = { image: "an image", vector: "a vector", sequence: "a sequence (time × features)", tokens: "token indices" };
+
+/** Whether a layer that needs `needs` fits an input of `input`. */
+export function fits(needs: Needs | undefined, input: number[]): boolean {
+  if (needs === "image") return input.length === 3;
+  if (needs === "vector" || needs === "tokens") return input.length === 1;
+  if (needs === "sequence") return input.length === 2;
+  return true;
+}
+
 /** One entry of the add-layer menu. */
 export interface LayerKind {
   /** The layer type, or the function's name for an activation ("relu"). */
@@ -57,8 +72,8 @@ export interface LayerKind {
   group: LayerGroup;
   /** One line for learners: what the layer does. */
   description: string;
-  /** The input it needs: an image [C, H, W] or a vector [N]; either when absent. */
-  needs?: "image" | "vector";
+  /** The input it needs: an image [C, H, W], a vector [N], a sequence [T, F] or tokens [T]; any when absent. */
+  needs?: Needs;
   /** A new layer with sensible settings for an input of `input` (null when unknown). */
   create(input: number[] | null): LayerSpec;
 }
@@ -125,6 +140,102 @@ export const LAYER_KINDS: LayerKind[] = [
     create: () => ({ type: "adaptiveAvgPool2d", size: 1 }),
   },
   {
+    id: "embedding",
+    label: "Embedding",
+    group: "sequence",
+    description: "Looks up a learned vector for each token: words or characters become points in space.",
+    needs: "tokens",
+    create: () => ({ type: "embedding", vocab: 64, dim: 32 }),
+  },
+  {
+    id: "rnn",
+    label: "RNN",
+    group: "sequence",
+    description: "Reads the sequence step by step, carrying a hidden state: simple, but its gradients fade over long spans.",
+    needs: "sequence",
+    create: () => ({ type: "rnn", units: 32 }),
+  },
+  {
+    id: "lstm",
+    label: "LSTM",
+    group: "sequence",
+    description: "A recurrent layer with input, forget and output gates around a cell state: remembers across long spans.",
+    needs: "sequence",
+    create: () => ({ type: "lstm", units: 32 }),
+  },
+  {
+    id: "gru",
+    label: "GRU",
+    group: "sequence",
+    description: "A lighter gated recurrent layer (reset and update gates), often as good as an LSTM.",
+    needs: "sequence",
+    create: () => ({ type: "gru", units: 32 }),
+  },
+  {
+    id: "conv1d",
+    label: "Conv1d",
+    group: "sequence",
+    description: "Slides learned filters along time: each detects a short pattern wherever it occurs.",
+    needs: "sequence",
+    create: () => ({ type: "conv1d", filters: 16, kernel: 3, padding: "same" }),
+  },
+  {
+    id: "maxPool1d",
+    label: "MaxPool1d",
+    group: "sequence",
+    description: "Keeps the largest value of each window of time steps, shortening the sequence.",
+    needs: "sequence",
+    create: () => ({ type: "maxPool1d", kernel: 2 }),
+  },
+  {
+    id: "avgPool1d",
+    label: "AvgPool1d",
+    group: "sequence",
+    description: "Averages each window of time steps, shortening the sequence smoothly.",
+    needs: "sequence",
+    create: () => ({ type: "avgPool1d", kernel: 2 }),
+  },
+  {
+    id: "positional",
+    label: "Positional encoding",
+    group: "sequence",
+    description: "Adds a vector for each position, so attention (which sees a set) knows the order of the steps.",
+    needs: "sequence",
+    create: () => ({ type: "positional" }),
+  },
+  {
+    id: "attention",
+    label: "Self-attention",
+    group: "sequence",
+    description: "Every step gathers information from every other step, weighted by learned relevance (several heads at once).",
+    needs: "sequence",
+    create: () => ({ type: "attention", heads: 2 }),
+  },
+  {
+    id: "transformer",
+    label: "Transformer layer",
+    group: "sequence",
+    description: "Self-attention and a feed-forward block, each with a residual connection and layer norm.",
+    needs: "sequence",
+    create: (input) => ({ type: "transformer", heads: 2, feedforward: 4 * (input?.length === 2 ? input[1] : 32) }),
+  },
+  {
+    id: "lastStep",
+    label: "Last step",
+    group: "sequence",
+    description: "Keeps only the last time step: what a recurrent layer has gathered from the whole sequence.",
+    needs: "sequence",
+    create: () => ({ type: "lastStep" }),
+  },
+  {
+    id: "meanOverTime",
+    label: "Mean over time",
+    group: "sequence",
+    description: "Averages the sequence over time into one vector (global average pooling for sequences).",
+    needs: "sequence",
+    create: () => ({ type: "meanOverTime" }),
+  },
+  {
     id: "batchNorm",
     label: "BatchNorm",
     group: "regularisation",
@@ -189,9 +300,9 @@ export const LAYER_KINDS: LayerKind[] = [
         : {
             type: "residual",
             layers: [
-              { type: "linear", units: input?.length === 1 ? input[0] : 16 },
+              { type: "linear", units: input?.length === 1 || input?.length === 2 ? input[input.length - 1] : 16 },
               { type: "activation", fn: "relu" },
-              { type: "linear", units: input?.length === 1 ? input[0] : 16 },
+              { type: "linear", units: input?.length === 1 || input?.length === 2 ? input[input.length - 1] : 16 },
             ],
           },
   },
@@ -250,30 +361,59 @@ const poolStride: Field = {
   hint: "How far the window moves each step; empty means the kernel size (windows do not overlap).",
 };
 
-const FIELDS: Record<Exclude<LayerType, "activation">, Field[]> = {
-  linear: [count("units", "units", 4096, "How many outputs (neurons) the layer has."), bias],
-  conv2d: [
+/** A convolution's editors (2-D or 1-D: the words differ). */
+function convolutionFields(words: { kernel: string; stride: string; padding: string; paddings: number[]; maxKernel: number }): Field[] {
+  return [
     filters,
-    kernel(11),
-    count("stride", "stride", 8, "How far the filter moves each step; 2 halves the image.", 1),
+    count("kernel", "kernel", words.maxKernel, words.kernel),
+    count("stride", "stride", 8, words.stride, 1),
     {
       name: "padding",
       label: "padding",
       kind: "select",
       required: false,
       fallback: 0,
-      options: [
-        { value: "same", label: "same" },
-        { value: 0, label: "0" },
-        { value: 1, label: "1" },
-        { value: 2, label: "2" },
-        { value: 3, label: "3" },
-      ],
-      hint: 'Zeros added around the image; "same" keeps the size (with stride 1).',
+      options: [{ value: "same", label: "same" }, ...words.paddings.map((p) => ({ value: p, label: String(p) }))],
+      hint: words.padding,
     },
     count("dilation", "dilation", 8, "Spacing between the filter's taps; widens its view at no extra cost.", 1),
     bias,
-  ],
+  ];
+}
+
+const dropoutRate: Field = { name: "dropout", label: "dropout", kind: "number", required: false, fallback: 0, min: 0, max: 0.9, step: 0.05, hint: "" };
+const recurrentFields: Field[] = [
+  count("units", "units", 1024, "The size of the hidden state carried from step to step."),
+  count("layers", "layers", 4, "Recurrent layers stacked, each reading the one below's outputs.", 1),
+  {
+    name: "bidirectional",
+    label: "both ways",
+    kind: "checkbox",
+    required: false,
+    fallback: false,
+    hint: "Also read the sequence backwards, and join both readings at each step.",
+  },
+  { ...dropoutRate, hint: "Dropout between stacked layers while training (needs 2 or more layers)." },
+];
+const heads = count("heads", "heads", 16, "Attention heads: each learns its own way to weigh the steps; they must divide the features.");
+const causal: Field = {
+  name: "causal",
+  label: "causal",
+  kind: "checkbox",
+  required: false,
+  fallback: false,
+  hint: "Each step sees only itself and the steps before it (for predicting the next step).",
+};
+
+const FIELDS: Record<Exclude<LayerType, "activation">, Field[]> = {
+  linear: [count("units", "units", 4096, "How many outputs (neurons) the layer has."), bias],
+  conv2d: convolutionFields({
+    kernel: "The window's height and width in pixels.",
+    stride: "How far the filter moves each step; 2 halves the image.",
+    padding: 'Zeros added around the image; "same" keeps the size (with stride 1).',
+    paddings: [0, 1, 2, 3],
+    maxKernel: 11,
+  }),
   convTranspose2d: [
     filters,
     kernel(11),
@@ -310,6 +450,98 @@ const FIELDS: Record<Exclude<LayerType, "activation">, Field[]> = {
     { name: "p", label: "drop rate", kind: "number", required: true, min: 0, max: 0.95, step: 0.05, hint: "The fraction of values zeroed while training." },
   ],
   residual: [],
+  embedding: [
+    count("vocab", "vocabulary", 100_000, "How many different tokens there are (the table's rows)."),
+    count("dim", "dimension", 1024, "The length of each token's vector."),
+    {
+      name: "paddingIdx",
+      label: "padding token",
+      kind: "number",
+      required: false,
+      placeholder: "none",
+      min: 0,
+      max: 99_999,
+      step: 1,
+      hint: "A token that only pads sequences to one length: its vector stays zero and learns nothing.",
+    },
+  ],
+  rnn: [
+    ...recurrentFields,
+    {
+      name: "nonlinearity",
+      label: "function",
+      kind: "select",
+      required: false,
+      fallback: "tanh",
+      options: [
+        { value: "tanh", label: "tanh" },
+        { value: "relu", label: "ReLU" },
+      ],
+      hint: "The squashing function of the hidden state.",
+    },
+  ],
+  lstm: recurrentFields,
+  gru: recurrentFields,
+  conv1d: convolutionFields({
+    kernel: "How many time steps each filter spans.",
+    stride: "How far the filter moves each step; 2 halves the length.",
+    padding: 'Zero steps added at both ends; "same" keeps the length (with stride 1).',
+    paddings: [0, 1, 2],
+    maxKernel: 15,
+  }),
+  maxPool1d: [
+    count("kernel", "kernel", 8, "How many time steps each window spans."),
+    poolStride,
+    whole("padding", "padding", "Padding at both ends, at most half the kernel."),
+  ],
+  avgPool1d: [
+    count("kernel", "kernel", 8, "How many time steps each window spans."),
+    poolStride,
+    whole("padding", "padding", "Zeros at both ends, at most half the kernel."),
+  ],
+  positional: [
+    {
+      name: "kind",
+      label: "kind",
+      kind: "select",
+      required: false,
+      fallback: "sinusoidal",
+      options: [
+        { value: "sinusoidal", label: "sinusoidal" },
+        { value: "learned", label: "learned" },
+      ],
+      hint: "Sinusoidal: fixed waves of many wavelengths (the transformer paper's); learned: one trained vector per position.",
+    },
+  ],
+  attention: [heads, causal, { ...dropoutRate, hint: "Dropout on the attention weights while training." }],
+  transformer: [
+    heads,
+    count("feedforward", "feed-forward", 8192, "Width of the feed-forward block's hidden layer (often 4x the features)."),
+    { ...dropoutRate, fallback: 0.1, hint: "Dropout after attention and in the feed-forward block while training." },
+    {
+      name: "activation",
+      label: "function",
+      kind: "select",
+      required: false,
+      fallback: "relu",
+      options: [
+        { value: "relu", label: "ReLU" },
+        { value: "gelu", label: "GELU" },
+      ],
+      hint: "The feed-forward block's non-linearity.",
+    },
+    {
+      name: "normFirst",
+      label: "norm first",
+      kind: "checkbox",
+      required: false,
+      fallback: false,
+      hint: "Layer norm before each block (pre-norm) rather than after: steadier when stacking many layers.",
+    },
+    causal,
+  ],
+  lastStep: [],
+  meanOverTime: [],
 };
 
 /** The editors for a layer's settings, in display order (nested residual layers are rows of their own). */

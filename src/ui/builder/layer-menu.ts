@@ -9,7 +9,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { strokeIcons, theme } from "../theme";
-import { GROUP_COLORS, GROUP_LABELS, LAYER_GROUPS, LAYER_KINDS, type LayerKind } from "./layer-catalog";
+import { fits, GROUP_COLORS, GROUP_LABELS, LAYER_GROUPS, LAYER_KINDS, type LayerKind, NEEDS_WORDS } from "./layer-catalog";
 import { formatShape } from "./model-edit";
 
 @customElement("dl-layer-menu")
@@ -99,6 +99,8 @@ export class LayerMenu extends LitElement {
   @property() where = "";
   /** Whether the data are images; without them, layers that need an image are left out. */
   @property({ type: Boolean }) images = false;
+  /** Whether the data are sequences (or tokens); without them, the sequence layers are left out. */
+  @property({ type: Boolean }) sequences = false;
 
   /** The entry under the pointer or focus, described below the chips. */
   @state() private _hint: LayerKind | null = null;
@@ -108,8 +110,7 @@ export class LayerMenu extends LitElement {
   }
 
   private misfit(kind: LayerKind): boolean {
-    const input = this.input;
-    return input !== null && ((kind.needs === "image" && input.length !== 3) || (kind.needs === "vector" && input.length !== 1));
+    return this.input !== null && !fits(kind.needs, this.input);
   }
 
   private keys(e: KeyboardEvent): void {
@@ -128,7 +129,7 @@ export class LayerMenu extends LitElement {
 
   override render() {
     const hint = this._hint;
-    const kinds = this.images ? LAYER_KINDS : LAYER_KINDS.filter((k) => k.needs !== "image");
+    const kinds = LAYER_KINDS.filter((k) => (k.needs !== "image" || this.images) && ((k.needs !== "sequence" && k.needs !== "tokens") || this.sequences));
     return html`
       <div class="menu" role="group" aria-label="Add a layer ${this.where}" @keydown=${this.keys}>
         <div class="menu-head">
@@ -165,7 +166,7 @@ export class LayerMenu extends LitElement {
             hint
               ? html`<b>${hint.label}</b> ${hint.description}${
                   this.misfit(hint)
-                    ? html` <em>It needs ${hint.needs === "image" ? "an image" : "a vector"} input; here it would get ${formatShape(this.input!)}.</em>`
+                    ? html` <em>It needs ${NEEDS_WORDS[hint.needs ?? "vector"]} as input; here it would get ${formatShape(this.input!)}.</em>`
                     : nothing
                 }`
               : "Point at a layer to read what it does."

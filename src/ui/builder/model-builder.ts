@@ -74,6 +74,18 @@ const BADGES: Record<string, string> = {
   unflatten: "Uf",
   residual: "+",
   upsample: "Up",
+  embedding: "Em",
+  rnn: "RN",
+  lstm: "LS",
+  gru: "GR",
+  conv1d: "C1",
+  maxPool1d: "M1",
+  avgPool1d: "A1",
+  positional: "PE",
+  attention: "At",
+  transformer: "Tr",
+  lastStep: "Ls",
+  meanOverTime: "Mt",
 };
 
 const ICONS = {

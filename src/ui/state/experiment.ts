@@ -139,7 +139,7 @@ export function defaultExperiment(): Experiment {
 }
 
 /** At most this many characters of a message quote the input. */
-const MAX_MESSAGE = 300;
+const MAX_MESSAGE = 500; // room for the list of layer types and a suggestion
 const clip = (message: string) => (message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message);
 
 function fail(message: string): never {
