@@ -19,7 +19,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { datasetFacts } from "../src/data/catalog";
+import { inputShapeOf } from "../src/data/catalog";
 import { Rng } from "../src/data/random";
 import { exportGenerative } from "../src/generative/checkpoint";
 import { isGenerativeConfig, parseGenerativeConfig } from "../src/generative/config";
@@ -200,7 +200,7 @@ async function exampleNetworks(): Promise<Network[]> {
     if (isGenerativeConfig(json)) out.push(...(await generativeNetworks(`examples/${file}`, parseGenerativeConfig(json))));
     else {
       const config = parseConfig(json);
-      const inputShape = datasetFacts(config.data.name).inputShape as number[];
+      const inputShape = inputShapeOf(config.data) as number[];
       const { model } = dl.nn.buildModel(config.model, inputShape);
       const script = exportPyTorchScript(config.model, inputShape, { purpose: exportPurpose(config) });
       out.push({ label: `examples/${file}`, model, spec: config.model, inputShape, script, className: "Model", weightsFile: "model.safetensors" });

@@ -1,6 +1,6 @@
 /**
  * The one list of what the playground and the CLI can train on, and the facts everyone asks about a
- * dataset: its label and one-line description, its family (2-D points, images or a table), its task
+ * dataset: its label and one-line description, its family (2-D points, images, a table or sequences), its task
  * (classification or regression; a CSV's depends on its label column), the shape of one example and
  * the data config it starts from. The data panel, the experiment state, the worker, the config
  * parser, the PyTorch export and the tests read it here, so that they cannot disagree.
@@ -10,7 +10,7 @@ import { IMAGE_DATASET_NAMES, type ImageDatasetName } from "./image-datasets";
 import type { PointDatasetName } from "./synthetic";
 
 export type DataName = DataConfig["name"];
-export type DataFamily = "points" | "images" | "table";
+export type DataFamily = "points" | "images" | "table" | "sequences";
 export type DataTask = "classification" | "regression";
 
 export interface DatasetFacts {
@@ -19,11 +19,11 @@ export interface DatasetFacts {
   /** One line on what it is, for the picker. */
   description: string;
   /** The picker's group. */
-  group: "2-D classification" | "2-D regression" | "Tables" | "Images";
+  group: "2-D classification" | "2-D regression" | "Tables" | "Images" | "Sequences";
   family: DataFamily;
   /** Undefined for a CSV: its label column decides. */
   task?: DataTask;
-  /** One example's shape (undefined for a CSV: its columns decide). */
+  /** One example's shape with the default settings (undefined for a CSV: its columns decide; see inputShapeOf). */
   inputShape?: number[];
   /** Classes of a classification set whose config does not choose them (undefined: regression, a CSV, or data.classes decides). */
   classes?: number;
@@ -62,6 +62,25 @@ const image = (name: ImageDatasetName, label: string, description: string): Data
   defaults: { name, trainLimit: 5000, testLimit: 1000, valRatio: 0.1 },
 });
 
+const sequence = (
+  name: "adding" | "sines" | "brackets",
+  label: string,
+  description: string,
+  task: DataTask,
+  inputShape: number[],
+  classes?: number,
+): DatasetFacts => ({
+  name,
+  label,
+  description,
+  group: "Sequences",
+  family: "sequences",
+  task,
+  inputShape,
+  classes,
+  defaults: { name, examples: 2000, length: inputShape[0], valRatio: 0.1 },
+});
+
 /** Every dataset, in picker order. */
 export const DATASETS: readonly DatasetFacts[] = [
   point("circle", "Circle", "A disc inside a ring: two classes", "classification", { points: 500, noise: 0.05 }),
@@ -93,6 +112,9 @@ export const DATASETS: readonly DatasetFacts[] = [
   },
   image("mnist", "MNIST", "Handwritten digits, 28×28 grey, 10 classes"),
   image("fashion-mnist", "Fashion-MNIST", "Clothes and shoes, 28×28 grey, 10 classes"),
+  sequence("adding", "Adding problem", "Sum the two marked values of a long sequence: long-range memory", "regression", [30, 2]),
+  sequence("sines", "Sine forecast", "Predict the next value of a noisy sum of two sine waves", "regression", [40, 1]),
+  sequence("brackets", "Balanced brackets", "Is every bracket closed in order? Counting is not enough", "classification", [16], 2),
 ];
 
 /** Every dataset name, in picker order. */
@@ -108,6 +130,14 @@ export function datasetFacts(name: DataName): DatasetFacts {
   const facts = BY_NAME.get(name);
   if (!facts) throw new Error(`unknown dataset ${JSON.stringify(name)}; expected one of ${DATA_NAMES.join(", ")}`);
   return facts;
+}
+
+/** One example's shape under `data`'s settings (a sequence's length is a setting); undefined for a CSV. */
+export function inputShapeOf(data: DataConfig): number[] | undefined {
+  const facts = datasetFacts(data.name);
+  const length = (data as { length?: number }).length;
+  if (facts.family !== "sequences" || length === undefined || !facts.inputShape) return facts.inputShape;
+  return [length, ...facts.inputShape.slice(1)];
 }
 
 /** How many classes `data` has, as its config says (undefined: regression, or a CSV, whose label column decides). */

@@ -38,7 +38,9 @@ export type DataConfig =
   | { name: PointDatasetName; points?: number; noise?: number; classes?: number; trainRatio?: number; seed?: number }
   | { name: ImageDatasetName; trainLimit?: number; testLimit?: number; valRatio?: number; seed?: number }
   | { name: "iris"; trainRatio?: number; seed?: number }
-  | { name: "csv"; path?: string; text?: string; label?: string; trainRatio?: number; seed?: number };
+  | { name: "csv"; path?: string; text?: string; label?: string; trainRatio?: number; seed?: number }
+  | { name: "adding" | "brackets"; examples?: number; length?: number; valRatio?: number; trainRatio?: number; seed?: number }
+  | { name: "sines"; examples?: number; length?: number; horizon?: number; noise?: number; valRatio?: number; trainRatio?: number; seed?: number };
 
 export const OPTIMIZERS = ["sgd", "adam", "adamw", "adagrad", "rmsprop", "adadelta"] as const;
 export type OptimizerConfig = { name: (typeof OPTIMIZERS)[number]; lr: number } & Record<string, number | boolean | number[] | string>;
@@ -160,6 +162,27 @@ function dataRecord(facts: DatasetFacts): Schema<DataConfig> {
       },
       what,
     ) as unknown as Schema<DataConfig>;
+  if (facts.family === "sequences")
+    return refine(
+      record(
+        {
+          name,
+          examples: optional(number({ min: 10, max: 100_000, integer: true })),
+          length: optional(number({ min: 2, max: 500, integer: true })),
+          ...(facts.name === "sines" ? { horizon: optional(number({ min: 1, max: 50, integer: true })), noise: optional(number({ min: 0, max: 2 })) } : {}),
+          trainRatio: optional(trainRatio),
+          valRatio: optional(number({ min: 0, max: 0.5 })),
+          seed,
+        },
+        what,
+      ) as unknown as Schema<DataConfig>,
+      (d, place) => {
+        const length = (d as { length?: number }).length;
+        if (facts.name === "brackets" && length !== undefined && (length % 2 !== 0 || length > 64))
+          place.key("length").fail(`must be even (as many "(" as ")") and at most 64, got ${length}`);
+        if (facts.name !== "brackets" && length !== undefined && length < 4) place.key("length").fail(`must be at least 4, got ${length}`);
+      },
+    );
   if (facts.name === "csv")
     return refine(
       record(

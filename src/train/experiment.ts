@@ -49,7 +49,8 @@ export function buildExperimentModel(config: ExperimentConfig, inputShape: numbe
 /** What a config's model is for, as its PyTorch export documents it (inputs, outputs, the loss to go on with). */
 export function exportPurpose(config: ExperimentConfig): ExportPurpose {
   const family = datasetFacts(config.data.name).family;
-  const input = family === "images" ? "pixels" : family === "points" ? "points" : "features";
+  const tokens = config.model.layers[0]?.type === "embedding";
+  const input = family === "images" ? "pixels" : family === "points" ? "points" : family === "sequences" ? (tokens ? "tokens" : "series") : "features";
   return { kind: isClassification(config.loss) ? "classifier" : "regressor", input };
 }
 

@@ -111,6 +111,25 @@ export function defaultConfigFor(data: DataName | DataConfig): ExperimentConfig 
       training: { epochs: 200, batchSize: 32, seed: 1 },
     };
   }
+  if (facts.family === "sequences") {
+    // A recurrent network reads the sequence; its last step answers (a GRU forecasts, an LSTM remembers).
+    const horizon = (dataConfig as { horizon?: number }).horizon ?? 1;
+    const head: LayerSpec[] = [{ type: "lastStep" }, { type: "linear", units: facts.task === "classification" ? (facts.classes ?? 2) : horizon }];
+    const reader: LayerSpec[] =
+      name === "brackets"
+        ? [
+            { type: "embedding", vocab: 2, dim: 8 },
+            { type: "lstm", units: 32 },
+          ]
+        : [{ type: name === "sines" ? "gru" : "lstm", units: 32 }];
+    return {
+      data: dataConfig,
+      model: { layers: [...reader, ...head] },
+      loss: facts.task === "classification" ? "crossEntropy" : "mse",
+      optimizer: { name: "adam", lr: 0.01 },
+      training: { epochs: 30, batchSize: 32, seed: 1 },
+    };
+  }
   // MNIST and Fashion-MNIST: the catalog's subset, small enough to train on a CPU-emulated GPU.
   return {
     data: dataConfig,

@@ -6,7 +6,7 @@
  * an edit the running session cannot take waits, listed beside the Train button; a finished run
  * can be given more epochs; the previous run's curves stay as a faint overlay after a reset.
  */
-import { classesOf, datasetFacts } from "../../data/catalog";
+import { classesOf, datasetFacts, inputShapeOf } from "../../data/catalog";
 import { budgetOf, checkTrainingMemory, type MemoryBudget, optimizerStateValues } from "../../nn/resources";
 import { type LayerSummary, summarizeModel } from "../../nn/shapes";
 import type { ModelSpec } from "../../nn/spec";
@@ -183,7 +183,7 @@ export class TrainSlice {
     if (p?.kind === "images") return [p.channels, p.height, p.width];
     if (p?.kind === "table") return [p.columns.length];
     if (p?.kind === "points") return [2];
-    return datasetFacts(this.config?.data.name ?? "spiral").inputShape ?? [2];
+    return (this.config ? inputShapeOf(this.config.data) : undefined) ?? [2];
   }
 
   /** The model's output size the task needs (classes, or 1 value). */
