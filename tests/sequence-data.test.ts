@@ -7,7 +7,9 @@
 import { describe, expect, it } from "vitest";
 import type { Backend } from "../src/backend/backend";
 import { inputShapeOf } from "../src/data/catalog";
-import { addingProblem, bracketStrings, isBalanced, sineForecast } from "../src/data/sequences";
+import { targetSize, validateDataset } from "../src/data/dataset";
+import { addingProblem, bracketStrings, isBalanced, reversedStrings, sineForecast } from "../src/data/sequences";
+import { trainTestSplit } from "../src/data/splits";
 import { parseConfig } from "../src/train/config";
 import { evaluate } from "../src/train/evaluate";
 import { buildExperimentModel, experimentLoss, makeExperimentTrainer } from "../src/train/experiment";
@@ -74,6 +76,19 @@ describe("sequence datasets", () => {
     expect(balanced).toBe(200);
   });
 
+  it("reverse: a label per step, the string backwards; split without stratifying", async () => {
+    const ds = reversedStrings({ examples: 50, length: 7, symbols: 5, seed: 2 });
+    expect([ds.inputShape, ds.labelShape, ds.classes, targetSize(ds)]).toEqual([[7], [7], 5, 7]);
+    validateDataset(ds);
+    for (let e = 0; e < ds.n; e++) for (let t = 0; t < 7; t++) expect(ds.y[e * 7 + t]).toBe(ds.x[e * 7 + 6 - t]);
+    const splits = await makeData(
+      parseConfig({ ...defaultConfigFor("reverse"), data: { name: "reverse", examples: 50, length: 7, symbols: 5, valRatio: 0.2 } }).data,
+    );
+    expect([splits.train.n, splits.val?.n, splits.test.n]).toEqual([32, 8, 10]);
+    expect(splits.test.y.length).toBe(70);
+    expect(() => trainTestSplit(ds, { stratify: true })).toThrow('stratify needs one label per example; "reverse" labels every step');
+  });
+
   it("reads sequence configs, with their settings checked and a validation split", async () => {
     const config = parseConfig({ ...defaultConfigFor("sines"), data: { name: "sines", examples: 200, length: 12, horizon: 3, valRatio: 0.2 } });
     expect(inputShapeOf(config.data)).toEqual([12, 1]);
@@ -87,6 +102,36 @@ describe("sequence datasets", () => {
     expect(() => parseConfig({ ...defaultConfigFor("adding"), data: { name: "adding", length: 3 } })).toThrow("config data.length: must be at least 4, got 3");
   });
 });
+
+it("a transformer learns to reverse strings step by step, scored token by token", async () => {
+  const backend = await wasm();
+  const config = parseConfig({
+    data: { name: "reverse", examples: 800, length: 8, symbols: 5, seed: 1 },
+    model: {
+      layers: [
+        { type: "embedding", vocab: 5, dim: 16 },
+        { type: "positional" },
+        { type: "transformer", heads: 2, feedforward: 32, dropout: 0 },
+        { type: "linear", units: 5 },
+      ],
+    },
+    loss: "crossEntropy",
+    optimizer: { name: "adam", lr: 0.005 },
+    training: { epochs: 12, batchSize: 32, seed: 1 },
+  });
+  const splits = await makeData(config.data);
+  const { model } = buildExperimentModel(config, splits.train.inputShape, backend);
+  const before = await evaluate(model, splits.test, experimentLoss(config), { backend });
+  await makeExperimentTrainer(config, splits, model).run();
+  const after = await evaluate(model, splits.test, experimentLoss(config), { backend });
+  model.dispose();
+  expect(after.predictions?.length).toBe(splits.test.n * 8); // one prediction per step
+  expect(after.probabilities?.length).toBe(splits.test.n * 8 * 5);
+  // Measured (seeded, wasm): accuracy 0.196 -> 0.997, loss 1.78 -> 0.025.
+  expect(before.classification?.accuracy).toBeLessThan(0.4); // chance is 1/5
+  expect(after.loss).toBeLessThan(before.loss / 10);
+  expect(after.classification?.accuracy).toBeGreaterThan(0.95);
+}, 120_000);
 
 /** Trains `reader` on the adding problem and returns its test MSE. */
 async function addingMse(backend: Backend, reader: "lstm" | "rnn"): Promise<number> {

@@ -63,7 +63,7 @@ const image = (name: ImageDatasetName, label: string, description: string): Data
 });
 
 const sequence = (
-  name: "adding" | "sines" | "brackets",
+  name: "adding" | "sines" | "brackets" | "reverse",
   label: string,
   description: string,
   task: DataTask,
@@ -115,6 +115,7 @@ export const DATASETS: readonly DatasetFacts[] = [
   sequence("adding", "Adding problem", "Sum the two marked values of a long sequence: long-range memory", "regression", [30, 2]),
   sequence("sines", "Sine forecast", "Predict the next value of a noisy sum of two sine waves", "regression", [40, 1]),
   sequence("brackets", "Balanced brackets", "Is every bracket closed in order? Counting is not enough", "classification", [16], 2),
+  sequence("reverse", "Reverse a string", "Output the input backwards, step by step: where attention shines", "classification", [12], 8),
 ];
 
 /** Every dataset name, in picker order. */
@@ -144,7 +145,7 @@ export function inputShapeOf(data: DataConfig): number[] | undefined {
 export function classesOf(data: DataConfig): number | undefined {
   const facts = datasetFacts(data.name);
   if (facts.task !== "classification") return undefined;
-  return (data as { classes?: number }).classes ?? facts.classes;
+  return (data as { classes?: number; symbols?: number }).classes ?? (data as { symbols?: number }).symbols ?? facts.classes;
 }
 
 /** The data config a first pick of `name` gets, with `seed`. */

@@ -17,6 +17,8 @@ export interface Dataset {
   n: number;
   /** Classification only. */
   classes?: number;
+  /** Classification: the labels of one example, [T] for one label per step of a sequence (default: one label). */
+  labelShape?: number[];
   classNames?: string[];
   /** Regression only (1 for the 2-D regression sets). */
   targetDim?: number;
@@ -54,10 +56,13 @@ export function featureSize(ds: Pick<Dataset, "inputShape">): number {
   return ds.inputShape.reduce((a, b) => a * b, 1);
 }
 
-/** Number of values in one example's target: 1 for classification, `targetDim` for regression. */
-export function targetSize(ds: Pick<Dataset, "task" | "targetDim">): number {
-  return ds.task === "classification" ? 1 : (ds.targetDim ?? 1);
+/** Number of values in one example's target: its labels (1, or one per step) for classification, `targetDim` for regression. */
+export function targetSize(ds: Pick<Dataset, "task" | "targetDim" | "labelShape">): number {
+  return ds.task === "classification" ? (ds.labelShape ?? []).reduce((a, b) => a * b, 1) : (ds.targetDim ?? 1);
 }
+
+/** Whether each example has a label per step (a sequence labelled step by step) rather than one. */
+export const labelsPerStep = (ds: Pick<Dataset, "task" | "labelShape">) => ds.task === "classification" && (ds.labelShape?.length ?? 0) > 0;
 
 /**
  * Throws unless the arrays agree with `n`, `inputShape`, `task`, `classes` and `targetDim`: the
@@ -77,10 +82,11 @@ export function validateDataset(ds: Dataset): void {
     check(ds.y instanceof Int32Array, op, () => `classification labels must be an Int32Array, got ${ds.y.constructor.name}`);
     const classes = ds.classes;
     check(classes !== undefined && Number.isInteger(classes) && classes >= 1, op, () => `classification needs a whole number of classes, got ${classes}`);
-    check(ds.y.length === ds.n, op, () => `y has ${ds.y.length} labels, expected n = ${ds.n}`);
-    for (let i = 0; i < ds.n; i++) {
+    const t = targetSize(ds);
+    check(ds.y.length === ds.n * t, op, () => `y has ${ds.y.length} labels, expected ${t === 1 ? `n = ${ds.n}` : `n * labels per example = ${ds.n} * ${t}`}`);
+    for (let i = 0; i < ds.y.length; i++) {
       const label = ds.y[i];
-      check(label >= 0 && label < classes, op, () => `label ${label} of example ${i} is outside [0, ${classes - 1}]`);
+      check(label >= 0 && label < classes, op, () => `label ${label} of example ${Math.floor(i / t)} is outside [0, ${classes - 1}]`);
     }
     check(ds.classNames === undefined || ds.classNames.length === classes, op, () => `${ds.classNames?.length} classNames for ${classes} classes`);
   } else {

@@ -12,6 +12,10 @@
  *   prefix opens at least as many as it closes) or not, half each. Counting is not enough: the model
  *   must track the depth. Tokens [T] (0 "(", 1 ")"), two classes.
  *
+ * - reverse (sequence to sequence): random strings of `symbols` tokens, labelled step by step with
+ *   the string reversed. Step t's answer is the token T-1-t steps away, which a left-to-right RNN has
+ *   not yet read for the first half; attention looks it up wherever it is. Tokens [T], labels [T].
+ *
  * The same options and seed give the same examples.
  */
 import { check } from "../errors";
@@ -98,6 +102,21 @@ export function bracketStrings(options: SequenceOptions = {}): ClassificationSet
     y[e] = balanced;
   }
   return { name: "brackets", task: "classification", inputShape: [T], x, y, n, classes: 2, classNames: ["unbalanced", "balanced"] };
+}
+
+/** Reversal: [n, T] tokens from `symbols` (default 8), labelled step by step with the reversed string. */
+export function reversedStrings(options: SequenceOptions & { symbols?: number } = {}): ClassificationSet {
+  const { n, T, rng } = sizes("reversedStrings", options, 12, { minLength: 2, maxLength: 200 });
+  const symbols = options.symbols ?? 8;
+  check(Number.isInteger(symbols) && symbols >= 2 && symbols <= 100, "reversedStrings", () => `symbols must be a whole number from 2 to 100, got ${symbols}`);
+  const x = new Float32Array(n * T);
+  const y = new Int32Array(n * T);
+  for (let e = 0; e < n; e++) {
+    for (let t = 0; t < T; t++) x[e * T + t] = rng.int(symbols);
+    for (let t = 0; t < T; t++) y[e * T + t] = x[e * T + T - 1 - t];
+  }
+  const classNames = Array.from({ length: symbols }, (_, k) => String.fromCharCode(65 + (k % 26)) + (k >= 26 ? String(Math.floor(k / 26)) : ""));
+  return { name: "reverse", task: "classification", inputShape: [T], labelShape: [T], x, y, n, classes: symbols, classNames };
 }
 
 /** Whether no prefix of the string closes more brackets than it opens (and all are closed). */

@@ -4,7 +4,7 @@
  * class-balanced samples. The same seed always gives the same split, on any machine.
  */
 import { check } from "../errors";
-import { classCounts, type Dataset, subset } from "./dataset";
+import { classCounts, type Dataset, labelsPerStep, subset } from "./dataset";
 import { Rng } from "./random";
 
 /** Any array of numbers that can be written by index (a plain array or a typed array). */
@@ -91,6 +91,7 @@ function splitIndices(ds: Dataset, ratios: number[], stratify: boolean, seed: nu
 
 function checkStratify(op: string, ds: Dataset, stratify: boolean): void {
   check(!stratify || ds.task === "classification", op, () => `stratify needs a classification dataset, got the ${ds.task} dataset "${ds.name}"`);
+  check(!stratify || !labelsPerStep(ds), op, () => `stratify needs one label per example; "${ds.name}" labels every step`);
 }
 
 /** Options of `trainTestSplit`. */
@@ -116,7 +117,7 @@ export interface TrainTestSplit<D extends Dataset> {
  * covering every example, each part non-empty, stratified by class by default for classification.
  */
 export function trainTestSplit<D extends Dataset>(ds: D, options: TrainTestSplitOptions = {}): TrainTestSplit<D> {
-  const { trainRatio = 0.8, seed = 0, stratify = ds.task === "classification" } = options;
+  const { trainRatio = 0.8, seed = 0, stratify = ds.task === "classification" && !labelsPerStep(ds) } = options;
   check(trainRatio > 0 && trainRatio < 1, "trainTestSplit", () => `trainRatio must be in (0, 1), got ${trainRatio}`);
   check(ds.n >= 2, "trainTestSplit", () => `needs at least 2 examples to make two parts, got ${ds.n} in "${ds.name}"`);
   checkStratify("trainTestSplit", ds, stratify);
@@ -147,7 +148,7 @@ export interface TrainValTestSplit<D extends Dataset> extends TrainTestSplit<D> 
  * seeded, disjoint, covering, each part non-empty, stratified by default for classification.
  */
 export function trainValTestSplit<D extends Dataset>(ds: D, options: TrainValTestSplitOptions = {}): TrainValTestSplit<D> {
-  const { train = 0.7, val = 0.15, seed = 0, stratify = ds.task === "classification" } = options;
+  const { train = 0.7, val = 0.15, seed = 0, stratify = ds.task === "classification" && !labelsPerStep(ds) } = options;
   check(
     train > 0 && val > 0 && train + val < 1,
     "trainValTestSplit",

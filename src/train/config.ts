@@ -40,6 +40,7 @@ export type DataConfig =
   | { name: "iris"; trainRatio?: number; seed?: number }
   | { name: "csv"; path?: string; text?: string; label?: string; trainRatio?: number; seed?: number }
   | { name: "adding" | "brackets"; examples?: number; length?: number; valRatio?: number; trainRatio?: number; seed?: number }
+  | { name: "reverse"; examples?: number; length?: number; symbols?: number; valRatio?: number; trainRatio?: number; seed?: number }
   | { name: "sines"; examples?: number; length?: number; horizon?: number; noise?: number; valRatio?: number; trainRatio?: number; seed?: number };
 
 export const OPTIMIZERS = ["sgd", "adam", "adamw", "adagrad", "rmsprop", "adadelta"] as const;
@@ -170,6 +171,7 @@ function dataRecord(facts: DatasetFacts): Schema<DataConfig> {
           examples: optional(number({ min: 10, max: 100_000, integer: true })),
           length: optional(number({ min: 2, max: 500, integer: true })),
           ...(facts.name === "sines" ? { horizon: optional(number({ min: 1, max: 50, integer: true })), noise: optional(number({ min: 0, max: 2 })) } : {}),
+          ...(facts.name === "reverse" ? { symbols: optional(number({ min: 2, max: 100, integer: true })) } : {}),
           trainRatio: optional(trainRatio),
           valRatio: optional(number({ min: 0, max: 0.5 })),
           seed,
@@ -180,7 +182,9 @@ function dataRecord(facts: DatasetFacts): Schema<DataConfig> {
         const length = (d as { length?: number }).length;
         if (facts.name === "brackets" && length !== undefined && (length % 2 !== 0 || length > 64))
           place.key("length").fail(`must be even (as many "(" as ")") and at most 64, got ${length}`);
-        if (facts.name !== "brackets" && length !== undefined && length < 4) place.key("length").fail(`must be at least 4, got ${length}`);
+        if ((facts.name === "adding" || facts.name === "sines") && length !== undefined && length < 4)
+          place.key("length").fail(`must be at least 4, got ${length}`);
+        if (facts.name === "reverse" && length !== undefined && length > 200) place.key("length").fail(`must be at most 200, got ${length}`);
       },
     );
   if (facts.name === "csv")

@@ -6,7 +6,7 @@
 
 import type { Backend } from "../backend/backend";
 import { type Batch, batches } from "../data/batches";
-import type { Dataset } from "../data/dataset";
+import { type Dataset, targetSize } from "../data/dataset";
 import type { Module } from "../nn/module";
 import { tensor } from "../ops/creation";
 import { reshape } from "../ops/shape-ops";
@@ -43,9 +43,9 @@ export interface Evaluation {
   n: number;
   classification?: ClassificationScores;
   regression?: RegressionScores;
-  /** Predicted class per example (classification). */
+  /** Predicted class per example, or per step of each example for labels per step (classification). */
   predictions?: Int32Array;
-  /** Class probabilities [n, classes] (classification; [n, 2] for a single-logit binary model). */
+  /** Class probabilities [n (x steps), classes] (classification; [n, 2] for a single-logit binary model). */
   probabilities?: Float32Array;
   /** Model outputs [n, targetDim] (regression). */
   outputs?: Float32Array;
@@ -55,7 +55,10 @@ export interface Evaluation {
 export function uploadBatch(backend: Backend, ds: Dataset, batch: Batch): { x: Tensor; y: Tensor } {
   return withBackend(backend, () => ({
     x: tensor(batch.x, { shape: [batch.size, ...ds.inputShape] }),
-    y: batch.y instanceof Int32Array ? tensor(batch.y, { dtype: "int32" }) : tensor(batch.y, { shape: [batch.size, ds.targetDim ?? 1] }),
+    y:
+      batch.y instanceof Int32Array
+        ? tensor(batch.y, { shape: [batch.size, ...(ds.labelShape ?? [])], dtype: "int32" })
+        : tensor(batch.y, { shape: [batch.size, ds.targetDim ?? 1] }),
   }));
 }
 
@@ -65,7 +68,8 @@ export async function evaluate(model: Module, ds: Dataset, loss: LossFn, options
   model.eval();
   const classification = ds.task === "classification";
   const classes = ds.classes ?? 0;
-  const probabilities = classification ? new Float32Array(ds.n * Math.max(classes, 2)) : null;
+  const labels = targetSize(ds); // per example: 1, or one per step
+  const probabilities = classification ? new Float32Array(ds.n * labels * Math.max(classes, 2)) : null;
   const outputs = classification ? null : new Float32Array(ds.n * (ds.targetDim ?? 1));
   let lossSum = 0;
   try {
@@ -93,8 +97,8 @@ export async function evaluate(model: Module, ds: Dataset, loss: LossFn, options
   if (classification) {
     const probs = probabilities as Float32Array;
     const width = Math.max(classes, 2);
-    const predictions = new Int32Array(ds.n);
-    for (let i = 0; i < ds.n; i++) {
+    const predictions = new Int32Array(ds.n * labels);
+    for (let i = 0; i < predictions.length; i++) {
       let best = 0;
       for (let c = 1; c < width; c++) if (probs[i * width + c] > probs[i * width + best]) best = c;
       predictions[i] = best;

@@ -7,7 +7,7 @@ import { parseCsv, parseCsvChunks } from "../data/csv";
 import type { Dataset } from "../data/dataset";
 import { IMAGE_DATASET_NAMES, type ImageDatasetName, loadImageDataset } from "../data/image-datasets";
 import { iris } from "../data/iris";
-import { addingProblem, bracketStrings, sineForecast } from "../data/sequences";
+import { addingProblem, bracketStrings, reversedStrings, sineForecast } from "../data/sequences";
 import { trainTestSplit } from "../data/splits";
 import { makePoints, type PointDatasetName } from "../data/synthetic";
 import { Adadelta } from "../optim/adadelta";
@@ -44,15 +44,17 @@ export async function makeData(config: DataConfig, read?: (path: string) => Asyn
     const split = trainTestSplit(all, { trainRatio: 1 - c.valRatio, seed });
     return { train: split.train, val: split.test, test };
   }
-  if (config.name === "adding" || config.name === "sines" || config.name === "brackets") {
-    const c = config as Extract<DataConfig, { name: "adding" | "sines" | "brackets" }>;
+  if (config.name === "adding" || config.name === "sines" || config.name === "brackets" || config.name === "reverse") {
+    const c = config as Extract<DataConfig, { name: "adding" | "sines" | "brackets" | "reverse" }>;
     const options = { examples: c.examples, length: c.length, seed };
     const ds =
       c.name === "adding"
         ? addingProblem(options)
         : c.name === "sines"
           ? sineForecast({ ...options, ...(c as { horizon?: number; noise?: number }) })
-          : bracketStrings(options);
+          : c.name === "brackets"
+            ? bracketStrings(options)
+            : reversedStrings({ ...options, symbols: (c as { symbols?: number }).symbols });
     const split = trainTestSplit(ds, { trainRatio: c.trainRatio ?? 0.8, seed });
     if (!c.valRatio) return split;
     const rest = trainTestSplit(split.train, { trainRatio: 1 - c.valRatio, seed: seed + 1 });

@@ -4,7 +4,7 @@
  */
 import { check } from "../errors";
 import { binaryCrossEntropyWithLogits, crossEntropy, huberLoss, l1Loss, mseLoss, multiMarginLoss } from "../nn/functional/losses";
-import { reshape } from "../ops/shape-ops";
+import { permute, reshape } from "../ops/shape-ops";
 import { cast } from "../ops/unary-api";
 import type { Tensor } from "../tensor/tensor";
 import { LOSSES, type LossName } from "./loss-names";
@@ -15,7 +15,8 @@ export type LossFn = (output: Tensor, target: Tensor) => Tensor;
 export function lossByName(name: LossName, options: { labelSmoothing?: number; delta?: number } = {}): LossFn {
   switch (name) {
     case "crossEntropy":
-      return (out, y) => crossEntropy(out, y, { labelSmoothing: options.labelSmoothing ?? 0 });
+      // A label per step: the model's [B, T, classes] scores, as PyTorch's [B, classes, T] layout.
+      return (out, y) => crossEntropy(y.rank === 2 && out.rank === 3 ? permute(out, [0, 2, 1]) : out, y, { labelSmoothing: options.labelSmoothing ?? 0 });
     case "bceWithLogits":
       // One logit per example for two classes: the targets are the class indices as 0/1.
       return (out, y) => binaryCrossEntropyWithLogits(reshape(out, [-1]), y.dtype === "int32" ? cast(y, "float32") : reshape(y, [-1]));

@@ -114,6 +114,22 @@ export function defaultConfigFor(data: DataName | DataConfig): ExperimentConfig 
   if (facts.family === "sequences") {
     // A recurrent network reads the sequence; its last step answers (a GRU forecasts, an LSTM remembers).
     const horizon = (dataConfig as { horizon?: number }).horizon ?? 1;
+    if (name === "reverse") {
+      const symbols = (dataConfig as { symbols?: number }).symbols ?? facts.classes ?? 8;
+      const layers: LayerSpec[] = [
+        { type: "embedding", vocab: symbols, dim: 32 },
+        { type: "positional" },
+        { type: "transformer", heads: 4, feedforward: 64, dropout: 0 },
+        { type: "linear", units: symbols },
+      ];
+      return {
+        data: dataConfig,
+        model: { layers },
+        loss: "crossEntropy",
+        optimizer: { name: "adam", lr: 0.003 },
+        training: { epochs: 30, batchSize: 32, seed: 1 },
+      };
+    }
     const head: LayerSpec[] = [{ type: "lastStep" }, { type: "linear", units: facts.task === "classification" ? (facts.classes ?? 2) : horizon }];
     const reader: LayerSpec[] =
       name === "brackets"
