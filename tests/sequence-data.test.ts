@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Backend } from "../src/backend/backend";
 import { inputShapeOf } from "../src/data/catalog";
 import { targetSize, validateDataset } from "../src/data/dataset";
+import { nameCharacters, nameGenders, sampleFrom, sampleNames } from "../src/data/names";
 import { addingProblem, bracketStrings, isBalanced, reversedStrings, sineForecast } from "../src/data/sequences";
 import { trainTestSplit } from "../src/data/splits";
 import { parseConfig } from "../src/train/config";
@@ -87,6 +88,42 @@ describe("sequence datasets", () => {
     expect([splits.train.n, splits.val?.n, splits.test.n]).toEqual([32, 8, 10]);
     expect(splits.test.y.length).toBe(70);
     expect(() => trainTestSplit(ds, { stratify: true })).toThrow('stratify needs one label per example; "reverse" labels every step');
+  });
+
+  it("names: real first names as character tokens, for gender classification and a character model", async () => {
+    const genders = await nameGenders();
+    const decode = (ds: Awaited<ReturnType<typeof nameGenders>>, e: number, T: number) =>
+      [...ds.x.subarray(e * T, (e + 1) * T)].map((t) => (ds.vocabulary as string[])[t]).join("");
+    expect([genders.n, genders.inputShape, genders.classNames, genders.vocabulary?.length]).toEqual([8003, [15], ["female", "male"], 28]);
+    const spelled = Array.from({ length: genders.n }, (_, e) => decode(genders, e, 15).trimStart());
+    expect(spelled.every((n) => /^[a-z-]+$/.test(n))).toBe(true); // padded at the front only
+    const byLabel = [0, 1].map((c) => new Set(spelled.filter((_, e) => genders.y[e] === c)));
+    expect(byLabel[0].has("abigail") && byLabel[1].has("abraham")).toBe(true);
+    expect([...byLabel[0]].some((n) => byLabel[1].has(n))).toBe(false); // names on both lists are left out
+    const model = await nameCharacters();
+    expect([model.n, model.inputShape, model.labelShape, model.classes, model.vocabulary?.[0]]).toEqual([8422, [16], [16], 28, "."]);
+    for (const e of [0, 100, 5000]) {
+      const input = decode(model, e, 16);
+      const labels = [...model.y.subarray(e * 16, (e + 1) * 16)].map((t) => (model.vocabulary as string[])[t]).join("");
+      expect(input.startsWith(".")).toBe(true);
+      expect(labels.slice(0, 15)).toBe(input.slice(1)); // the labels are the inputs one step ahead
+      expect(labels.replace(/\.+$/, "")).toBe(input.slice(1).replace(/\.+$/, ""));
+    }
+    expect((await nameGenders({ examples: 100, seed: 4 })).n).toBe(100);
+  });
+
+  it("samples names from a model's scores at a temperature", async () => {
+    expect(sampleFrom([0, 10, 0], 0.1, 0.5)).toBe(1); // cold: the best almost surely
+    expect([0.1, 0.5, 0.9].map((u) => sampleFrom([0, 1, 0], 100, u))).toEqual([0, 1, 2]); // hot: nearly uniform
+    // A fake model that spells "ab" and then ends: scores [16, vocab] favour one token per step.
+    const vocab = [".", "a", "b"];
+    const scores = async (tokens: Float32Array) => {
+      const out = new Float32Array(16 * 3);
+      for (let t = 0; t < 16; t++) out[t * 3 + (t === 0 ? 1 : t === 1 && tokens[1] === 1 ? 2 : 0)] = 20;
+      return out;
+    };
+    expect(await sampleNames(scores, vocab, { count: 3, temperature: 0.5 })).toEqual(["ab", "ab", "ab"]);
+    await expect(sampleNames(scores, vocab, { temperature: 0 })).rejects.toThrow("temperature must be in (0, 10]");
   });
 
   it("reads sequence configs, with their settings checked and a validation split", async () => {

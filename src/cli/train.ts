@@ -40,6 +40,7 @@ import { evaluateWith } from "../train/trainer";
 import { deviceLossForTests, lostDeviceReason, reportLostDevice } from "./device-loss";
 import { EpochSaver } from "./epoch-saver";
 import { applyTrainingFlags, type Flags, parseFlags, prepareOutputs } from "./flags";
+import { describeSamples, isCharacterModel } from "./sample-names";
 import { startDevice } from "./start-device";
 import { trainGenerative } from "./train-generative";
 
@@ -107,6 +108,8 @@ async function main(): Promise<void> {
     console.log(`resumed from ${flags.resume}`);
   }
   const trainer = makeExperimentTrainer(config, splits, built.model);
+  const characters = isCharacterModel(splits.train);
+  if (characters) console.log(`sampled names before training:\n  ${await describeSamples(built.model, backend, splits.train)}`);
   const perEpoch = Math.ceil(splits.train.n / t.batchSize);
   // On a terminal the bar redraws in place (at most 5 times a second); into a file or pipe it
   // prints a line every tenth of an epoch instead.
@@ -154,6 +157,7 @@ async function main(): Promise<void> {
   console.log(`${end.reason}: ${end.message} (${seconds.toFixed(1)} s)`);
   const test = await evaluateWith(trainer, splits.test);
   console.log(`test: ${describeScores(test)}`);
+  if (characters) console.log(`sampled names:\n  ${await describeSamples(built.model, backend, splits.train)}`);
   if (test.classification && (splits.test.classes ?? 0) <= 10) {
     console.log("confusion matrix (rows: true class, columns: predicted):");
     for (const row of test.classification.confusion) console.log(`  ${row.map((v) => String(v).padStart(5)).join("")}`);

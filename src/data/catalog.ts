@@ -81,6 +81,19 @@ const sequence = (
   defaults: { name, examples: 2000, length: inputShape[0], valRatio: 0.1 },
 });
 
+/** A text set: names as character tokens (the length is fixed by the longest name). */
+const text = (name: "names" | "names-lm", label: string, description: string, inputShape: number[], classes: number): DatasetFacts => ({
+  name,
+  label,
+  description,
+  group: "Sequences",
+  family: "sequences",
+  task: "classification",
+  inputShape,
+  classes,
+  defaults: { name, valRatio: 0.1 },
+});
+
 /** Every dataset, in picker order. */
 export const DATASETS: readonly DatasetFacts[] = [
   point("circle", "Circle", "A disc inside a ring: two classes", "classification", { points: 500, noise: 0.05 }),
@@ -116,6 +129,8 @@ export const DATASETS: readonly DatasetFacts[] = [
   sequence("sines", "Sine forecast", "Predict the next value of a noisy sum of two sine waves", "regression", [40, 1]),
   sequence("brackets", "Balanced brackets", "Is every bracket closed in order? Counting is not enough", "classification", [16], 2),
   sequence("reverse", "Reverse a string", "Output the input backwards, step by step: where attention shines", "classification", [12], 8),
+  text("names", "Names: female or male?", "8,003 English first names, letter by letter: a real text classification", [15], 2),
+  text("names-lm", "Names: invent new ones", "A character-level language model of 8,422 first names (makemore)", [16], 28),
 ];
 
 /** Every dataset name, in picker order. */

@@ -22,6 +22,8 @@ export interface Dataset {
   classNames?: string[];
   /** Regression only (1 for the 2-D regression sets). */
   targetDim?: number;
+  /** Token sets: the character (or word) each input token stands for. */
+  vocabulary?: string[];
   /** Names of the feature columns of tabular sets (Iris, CSV), in order. */
   featureNames?: string[];
 }

@@ -41,6 +41,7 @@ export type DataConfig =
   | { name: "csv"; path?: string; text?: string; label?: string; trainRatio?: number; seed?: number }
   | { name: "adding" | "brackets"; examples?: number; length?: number; valRatio?: number; trainRatio?: number; seed?: number }
   | { name: "reverse"; examples?: number; length?: number; symbols?: number; valRatio?: number; trainRatio?: number; seed?: number }
+  | { name: "names" | "names-lm"; examples?: number; valRatio?: number; trainRatio?: number; seed?: number }
   | { name: "sines"; examples?: number; length?: number; horizon?: number; noise?: number; valRatio?: number; trainRatio?: number; seed?: number };
 
 export const OPTIMIZERS = ["sgd", "adam", "adamw", "adagrad", "rmsprop", "adadelta"] as const;
@@ -169,7 +170,7 @@ function dataRecord(facts: DatasetFacts): Schema<DataConfig> {
         {
           name,
           examples: optional(number({ min: 10, max: 100_000, integer: true })),
-          length: optional(number({ min: 2, max: 500, integer: true })),
+          ...(facts.name === "names" || facts.name === "names-lm" ? {} : { length: optional(number({ min: 2, max: 500, integer: true })) }),
           ...(facts.name === "sines" ? { horizon: optional(number({ min: 1, max: 50, integer: true })), noise: optional(number({ min: 0, max: 2 })) } : {}),
           ...(facts.name === "reverse" ? { symbols: optional(number({ min: 2, max: 100, integer: true })) } : {}),
           trainRatio: optional(trainRatio),

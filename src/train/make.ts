@@ -7,6 +7,7 @@ import { parseCsv, parseCsvChunks } from "../data/csv";
 import type { Dataset } from "../data/dataset";
 import { IMAGE_DATASET_NAMES, type ImageDatasetName, loadImageDataset } from "../data/image-datasets";
 import { iris } from "../data/iris";
+import { nameCharacters, nameGenders } from "../data/names";
 import { addingProblem, bracketStrings, reversedStrings, sineForecast } from "../data/sequences";
 import { trainTestSplit } from "../data/splits";
 import { makePoints, type PointDatasetName } from "../data/synthetic";
@@ -44,6 +45,11 @@ export async function makeData(config: DataConfig, read?: (path: string) => Asyn
     const split = trainTestSplit(all, { trainRatio: 1 - c.valRatio, seed });
     return { train: split.train, val: split.test, test };
   }
+  if (config.name === "names" || config.name === "names-lm") {
+    const c = config as Extract<DataConfig, { name: "names" | "names-lm" }>;
+    const ds = await (c.name === "names" ? nameGenders : nameCharacters)({ examples: c.examples, seed });
+    return sequenceSplits(ds, c, seed);
+  }
   if (config.name === "adding" || config.name === "sines" || config.name === "brackets" || config.name === "reverse") {
     const c = config as Extract<DataConfig, { name: "adding" | "sines" | "brackets" | "reverse" }>;
     const options = { examples: c.examples, length: c.length, seed };
@@ -55,10 +61,7 @@ export async function makeData(config: DataConfig, read?: (path: string) => Asyn
           : c.name === "brackets"
             ? bracketStrings(options)
             : reversedStrings({ ...options, symbols: (c as { symbols?: number }).symbols });
-    const split = trainTestSplit(ds, { trainRatio: c.trainRatio ?? 0.8, seed });
-    if (!c.valRatio) return split;
-    const rest = trainTestSplit(split.train, { trainRatio: 1 - c.valRatio, seed: seed + 1 });
-    return { train: rest.train, val: rest.test, test: split.test };
+    return sequenceSplits(ds, c, seed);
   }
   let ds: Dataset;
   if (config.name === "iris") ds = iris();
@@ -74,6 +77,14 @@ export async function makeData(config: DataConfig, read?: (path: string) => Asyn
   const ratio = (config as { trainRatio?: number }).trainRatio ?? 0.8;
   const split = trainTestSplit(ds, { trainRatio: ratio, seed });
   return { train: split.train, test: split.test };
+}
+
+/** Train and test parts (trainRatio), and a validation part of the training one (valRatio). */
+function sequenceSplits(ds: Dataset, c: { trainRatio?: number; valRatio?: number }, seed: number): Splits {
+  const split = trainTestSplit(ds, { trainRatio: c.trainRatio ?? 0.8, seed });
+  if (!c.valRatio) return split;
+  const rest = trainTestSplit(split.train, { trainRatio: 1 - c.valRatio, seed: seed + 1 });
+  return { train: rest.train, val: rest.test, test: split.test };
 }
 
 const num = (o: Record<string, unknown>, key: string) => (typeof o[key] === "number" ? (o[key] as number) : undefined);

@@ -131,13 +131,28 @@ export function defaultConfigFor(data: DataName | DataConfig): ExperimentConfig 
       };
     }
     const head: LayerSpec[] = [{ type: "lastStep" }, { type: "linear", units: facts.task === "classification" ? (facts.classes ?? 2) : horizon }];
-    const reader: LayerSpec[] =
-      name === "brackets"
-        ? [
-            { type: "embedding", vocab: 2, dim: 8 },
-            { type: "lstm", units: 32 },
-          ]
-        : [{ type: name === "sines" ? "gru" : "lstm", units: 32 }];
+    if (name === "names-lm") {
+      const vocab = facts.classes ?? 28;
+      const layers: LayerSpec[] = [
+        { type: "embedding", vocab, dim: 32 },
+        { type: "lstm", units: 128 },
+        { type: "linear", units: vocab },
+      ];
+      return {
+        data: dataConfig,
+        model: { layers },
+        loss: "crossEntropy",
+        optimizer: { name: "adam", lr: 0.005 },
+        training: { epochs: 20, batchSize: 64, seed: 1 },
+      };
+    }
+    const tokens = name === "brackets" ? 2 : name === "names" ? 28 : 0; // token sets: their vocabulary
+    const reader: LayerSpec[] = tokens
+      ? [
+          { type: "embedding", vocab: tokens, dim: 16 },
+          { type: "lstm", units: 64 },
+        ]
+      : [{ type: name === "sines" ? "gru" : "lstm", units: 32 }];
     return {
       data: dataConfig,
       model: { layers: [...reader, ...head] },
