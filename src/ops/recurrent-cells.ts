@@ -1,6 +1,6 @@
 /**
  * Fused recurrent cells: a time step's gate math as one kernel (and its gradient as one more), not
- * a dozen elementwise dispatches. The matmuls stay outside: the input projection of every step is
+ * a dozen elementwise dispatches (WGSL, and WebAssembly SIMD in src/backend/wasm/kernels/recurrent.ts). The matmuls stay outside: the input projection of every step is
  * one GEMM before the recurrence, the hidden projection one per step (src/nn/functional/recurrent.ts).
  *
  *   LSTM step: gates [B, 4H] = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh (order i, f, g, o), c [B, H]:
@@ -105,6 +105,9 @@ export const lstmCellOp = defineOp({
   gpu(ctx, [gates, c], [h, cNext]) {
     dispatchCell(ctx, "lstmCell", lstmCellWgsl, [gates, c, h, cNext], 2, c.shape[0], c.shape[1]);
   },
+  wasm(ctx, [gates, c], [h, cNext]) {
+    ctx.kernels.lstmCell(c.shape[0], c.shape[1], gates.offset, c.offset, h.offset, cNext.offset);
+  },
   vjp: ({ inputs: [gates, c], dy, grads }) => apply(lstmCellBackwardOp, [gates, c, dy, grads[1] ?? zerosLike(c)], {}),
   test: { cases: CASES(4) },
 });
@@ -135,6 +138,9 @@ export const lstmCellBackwardOp = defineOp({
   },
   gpu(ctx, [gates, c, dh, dcNext], [dGates, dc]) {
     dispatchCell(ctx, "lstmCellBackward", lstmCellBackwardWgsl, [gates, c, dh, dcNext, dGates, dc], 2, c.shape[0], c.shape[1]);
+  },
+  wasm(ctx, [gates, c, dh, dcNext], [dGates, dc]) {
+    ctx.kernels.lstmCellBackward(c.shape[0], c.shape[1], gates.offset, c.offset, dh.offset, dcNext.offset, dGates.offset, dc.offset);
   },
   test: {
     cases: [
@@ -183,6 +189,9 @@ export const gruCellOp = defineOp({
   gpu(ctx, [gi, gh, h], [hNext]) {
     dispatchCell(ctx, "gruCell", gruCellWgsl, [gi, gh, h, hNext], 1, h.shape[0], h.shape[1]);
   },
+  wasm(ctx, [gi, gh, h], [hNext]) {
+    ctx.kernels.gruCell(h.shape[0], h.shape[1], gi.offset, gh.offset, h.offset, hNext.offset);
+  },
   vjp: ({ inputs: [gi, gh, h], dy }) => apply(gruCellBackwardOp, [gi, gh, h, dy], {}),
   test: { cases: CASES(3).map(({ inputs: [g, s] }) => ({ inputs: [g, g, s] })) },
 });
@@ -219,6 +228,9 @@ export const gruCellBackwardOp = defineOp({
   },
   gpu(ctx, [gi, gh, h, dhNext], [dgi, dgh, dh]) {
     dispatchCell(ctx, "gruCellBackward", gruCellBackwardWgsl, [gi, gh, h, dhNext, dgi, dgh, dh], 3, h.shape[0], h.shape[1]);
+  },
+  wasm(ctx, [gi, gh, h, dhNext], [dgi, dgh, dh]) {
+    ctx.kernels.gruCellBackward(h.shape[0], h.shape[1], gi.offset, gh.offset, h.offset, dhNext.offset, dgi.offset, dgh.offset, dh.offset);
   },
   test: {
     cases: [

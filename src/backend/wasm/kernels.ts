@@ -14,6 +14,7 @@ import { addDirectConvFunctions, type DirectConvArgs } from "./kernels/conv-dire
 import { addElementwiseFunctions, type Mode } from "./kernels/elementwise";
 import { addGemmFunctions } from "./kernels/gemm";
 import { addPoolFunctions, type PoolArgs } from "./kernels/pool";
+import { addRecurrentFunctions } from "./kernels/recurrent";
 import { addReduceFunctions } from "./kernels/reduce";
 import { addSgdFunctions } from "./kernels/sgd";
 import { addSoftmaxFunctions } from "./kernels/softmax";
@@ -72,6 +73,11 @@ export interface WasmKernels {
   /** softmax or logSoftmax (log = 1) over rows of D contiguous floats, and their gradients (src/backend/wasm/kernels/softmax.ts). */
   softmaxRows(x: number, y: number, rows: number, D: number, log: number): void;
   softmaxBackwardRows(dy: number, y: number, dx: number, rows: number, D: number, log: number): void;
+  /** The fused LSTM and GRU steps and their gradients over rows of H units (src/backend/wasm/kernels/recurrent.ts). */
+  lstmCell(rows: number, H: number, gates: number, c: number, h: number, cNext: number): void;
+  lstmCellBackward(rows: number, H: number, gates: number, c: number, dh: number, dcNext: number, dGates: number, dc: number): void;
+  gruCell(rows: number, H: number, gi: number, gh: number, h: number, hNext: number): void;
+  gruCellBackward(rows: number, H: number, gi: number, gh: number, h: number, dhNext: number, dgi: number, dgh: number, dh: number): void;
   /** The sum of n contiguous floats (src/backend/wasm/kernels/reduce.ts). */
   sumRun(at: number, n: number): number;
 }
@@ -95,6 +101,7 @@ export async function compileKernels(memory: WebAssembly.Memory, shared = false)
   addElementwiseFunctions(builder);
   addPoolFunctions(builder);
   addAvgPoolFunctions(builder);
+  addRecurrentFunctions(builder);
   addReduceFunctions(builder);
   addSgdFunctions(builder);
   addSoftmaxFunctions(builder);
