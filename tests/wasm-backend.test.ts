@@ -264,3 +264,36 @@ describe("wasm transcendental kernels", () => {
     console.log(`wasm ${name}: worst relative error ${worst.toExponential(2)}`);
   });
 });
+
+describe("wasm reductions", () => {
+  /** The reference's scan: from the first value, a later one replaces it only when it beats it. */
+  const scan = (xs: ArrayLike<number>, max: boolean) => {
+    let best = xs[0];
+    for (let i = 1; i < xs.length; i++) if (max ? xs[i] > best : xs[i] < best) best = xs[i];
+    return best;
+  };
+
+  it("max and min over contiguous runs find what the reference finds, a NaN counting only in first place", () => {
+    const cases: number[][] = [
+      [3],
+      [1, -2, 7, 4, 0.5],
+      [-1, -5, -3, -2, -9, -4, -8, -7, -6], // a group of four, another, and a tail
+      [Number.NaN, 1, 9, -9, 2],
+      [1, Number.NaN, 9, -9, 2, Number.NaN, 0, 3, Number.NaN],
+      [2, 2, 2, 2, Number.NaN],
+      [0, Number.NaN, 0, 0, 0, 50, 0, 0, -50], // a NaN must not hide a later extreme in its lane
+      [-0, 0, -0, 0],
+      Array.from(values(1031, 9)),
+    ];
+    for (const xs of cases)
+      for (const max of [true, false]) {
+        const got = kernels.extremeRun(put(Float32Array.from(xs)), xs.length, max ? 1 : 0);
+        const want = Math.fround(scan(xs, max));
+        const what = `${max ? "max" : "min"} of [${xs.slice(0, 9)}]`;
+        if (Number.isNaN(want)) expect(got, what).toBeNaN();
+        else if (want === 0)
+          expect(Math.abs(got), what).toBe(0); // +0 and -0 alike
+        else expect(got, what).toBe(want);
+      }
+  });
+});

@@ -113,6 +113,31 @@ function sumOnWasm(ctx: WasmContext, x: WasmTensor, out: WasmTensor, dims: numbe
   return false;
 }
 
+/**
+ * max or min on the wasm backend when the innermost reduced dim is contiguous: each output takes the
+ * extreme of its contiguous runs (the kernels' extremeRun), combined in order as the reference
+ * scans them (a NaN counts only when it comes first); other layouts run the reference.
+ */
+function extremeOnWasm(ctx: WasmContext, x: WasmTensor, out: WasmTensor, dims: number[], max: boolean): false | undefined {
+  const p = reducePlan(x.shape, dims);
+  const r = p.redShape.length - 1;
+  if (p.nRed === 0 || p.nOut === 0 || r < 0 || p.redStrides[r] !== 1) return false;
+  const run = p.redShape[r];
+  const outer = walkOffsets(p.redShape.slice(0, r), p.redStrides.slice(0, r));
+  const kept = walkOffsets(p.keptShape, p.keptStrides);
+  const result = new Float32Array(p.nOut);
+  for (let o = 0; o < p.nOut; o++) {
+    let best = Number.NaN;
+    outer.forEach((off, k) => {
+      const v = ctx.kernels.extremeRun(x.offset + (kept[o] + off) * 4, run, max ? 1 : 0);
+      if (k === 0 || (max ? v > best : v < best)) best = v;
+    });
+    result[o] = best;
+  }
+  ctx.heap.f32(out.offset, p.nOut).set(result);
+  return undefined;
+}
+
 function reduceOp(name: ReduceMode, vjp?: OpDef<ReduceAttrs>["vjp"]): OpDef<ReduceAttrs> {
   const mode = MODE_CODE[name];
   const isArg = mode >= 3;
@@ -142,8 +167,13 @@ function reduceOp(name: ReduceMode, vjp?: OpDef<ReduceAttrs>["vjp"]): OpDef<Redu
         out.data[o] = isArg ? bestIndex : best * scale;
       }
     },
-    // sum and mean have a wasm path; max, min and the arg- reductions run their reference there.
-    wasm: mode === 0 ? (ctx, [x], [out], { dims }) => sumOnWasm(ctx, x, out, dims, name === "mean") : undefined,
+    // sum, mean, max and min have a wasm path; the arg- reductions run their reference there.
+    wasm:
+      mode === 0
+        ? (ctx, [x], [out], { dims }) => sumOnWasm(ctx, x, out, dims, name === "mean")
+        : mode === 1 || mode === 2
+          ? (ctx, [x], [out], { dims }) => extremeOnWasm(ctx, x, out, dims, mode === 1)
+          : undefined,
     gpu(ctx, [x], [out], { dims }) {
       const p = reducePlan(x.shape, dims);
       check(p.keptShape.length <= 8 && p.redShape.length <= 8, name, () => "more than 8 dims after merging");

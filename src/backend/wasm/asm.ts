@@ -307,6 +307,14 @@ export class Code {
   f32x4_min(): this {
     return this.simd(0xe8);
   }
+  /** a < b ? b : a per lane (the first operand's NaN kept, the second's ignored). */
+  f32x4_pmax(): this {
+    return this.simd(0xeb);
+  }
+  /** b < a ? b : a per lane (the first operand's NaN kept, the second's ignored). */
+  f32x4_pmin(): this {
+    return this.simd(0xea);
+  }
   f32x4_abs(): this {
     return this.simd(0xe0);
   }

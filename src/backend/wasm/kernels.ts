@@ -78,8 +78,9 @@ export interface WasmKernels {
   lstmCellBackward(rows: number, H: number, gates: number, c: number, dh: number, dcNext: number, dGates: number, dc: number): void;
   gruCell(rows: number, H: number, gi: number, gh: number, h: number, hNext: number): void;
   gruCellBackward(rows: number, H: number, gi: number, gh: number, h: number, dhNext: number, dgi: number, dgh: number, dh: number): void;
-  /** The sum of n contiguous floats (src/backend/wasm/kernels/reduce.ts). */
+  /** The sum of n contiguous floats, and their largest (max 1) or smallest (src/backend/wasm/kernels/reduce.ts). */
   sumRun(at: number, n: number): number;
+  extremeRun(at: number, n: number, max: number): number;
 }
 
 export interface CompiledKernels {
