@@ -182,6 +182,29 @@ describe("presets", () => {
     expect(matchPreset(updateLayer(defaultModel(POINTS, 3), [0], { units: 5 }), POINTS, 3)).toBeUndefined();
   });
 
+  it("fit sequence data: tokens start with an embedding, a label per step keeps the steps", () => {
+    const sequences = [
+      { input: [20, 2], data: { vocab: 0, perStep: false }, out: (n: number) => [n] },
+      { input: [16], data: { vocab: 28, perStep: false }, out: (n: number) => [n] },
+      { input: [16], data: { vocab: 28, perStep: true }, out: (n: number) => [16, n] },
+      { input: [12, 3], data: { vocab: 0, perStep: true }, out: (n: number) => [12, n] },
+    ];
+    for (const { input, data, out } of sequences) {
+      const presets = presetsFor(input, data);
+      expect(presets.map((p) => p.id)).toEqual(["seq-rnn", "seq-lstm", "seq-gru", "seq-cnn", "seq-transformer"]);
+      expect(dataKind(input, data)).toBe("sequences");
+      for (const preset of presets) {
+        const spec = parseModelSpec(presetSpec(preset, 5));
+        const analysis = analyzeModel(spec, input);
+        expect(analysis.error, `${preset.id} on ${input}`).toBeNull();
+        expect(analysis.outputShape).toEqual(out(5));
+        expect(spec.layers[0].type === "embedding").toBe(data.vocab > 0);
+        expect(matchPreset(spec, input, 5, data)?.id).toBe(preset.id);
+      }
+      expect(defaultModel(input, 5, data)).toEqual(presetSpec(presets.find((p) => p.id === DEFAULT_PRESET.sequences)!, 5));
+    }
+  });
+
   it("LeNet-5 has the classic 61,706 parameters on MNIST", () => {
     const lenet = MODEL_PRESETS.find((p) => p.id === "lenet")!;
     expect(analyzeModel(presetSpec(lenet, 10), IMAGE).totalParams).toBe(61_706);

@@ -29,6 +29,10 @@ export interface DatasetFacts {
   classes?: number;
   /** The data config a first pick gets (before the seed). */
   defaults: DataConfig;
+  /** Token sets: the size of their vocabulary (undefined: their examples are numbers). */
+  tokens?: number;
+  /** Sequence sets labelled step by step. */
+  perStep?: boolean;
 }
 
 const point = (
@@ -127,10 +131,14 @@ export const DATASETS: readonly DatasetFacts[] = [
   image("fashion-mnist", "Fashion-MNIST", "Clothes and shoes, 28×28 grey, 10 classes"),
   sequence("adding", "Adding problem", "Sum the two marked values of a long sequence: long-range memory", "regression", [30, 2]),
   sequence("sines", "Sine forecast", "Predict the next value of a noisy sum of two sine waves", "regression", [40, 1]),
-  sequence("brackets", "Balanced brackets", "Is every bracket closed in order? Counting is not enough", "classification", [16], 2),
-  sequence("reverse", "Reverse a string", "Output the input backwards, step by step: where attention shines", "classification", [12], 8),
-  text("names", "Names: female or male?", "8,003 English first names, letter by letter: a real text classification", [15], 2),
-  text("names-lm", "Names: invent new ones", "A character-level language model of 8,422 first names (makemore)", [16], 28),
+  { ...sequence("brackets", "Balanced brackets", "Is every bracket closed in order? Counting is not enough", "classification", [16], 2), tokens: 2 },
+  {
+    ...sequence("reverse", "Reverse a string", "Output the input backwards, step by step: where attention shines", "classification", [12], 8),
+    tokens: 8,
+    perStep: true,
+  },
+  { ...text("names", "Names: female or male?", "8,003 English first names, letter by letter: a real text classification", [15], 2), tokens: 28 },
+  { ...text("names-lm", "Names: invent new ones", "A character-level language model of 8,422 first names (makemore)", [16], 28), tokens: 28, perStep: true },
 ];
 
 /** Every dataset name, in picker order. */
@@ -154,6 +162,12 @@ export function inputShapeOf(data: DataConfig): number[] | undefined {
   const length = (data as { length?: number }).length;
   if (facts.family !== "sequences" || length === undefined || !facts.inputShape) return facts.inputShape;
   return [length, ...facts.inputShape.slice(1)];
+}
+
+/** The vocabulary size of a token set under `data`'s settings (0: its examples are numbers). */
+export function tokensOf(data: DataConfig): number {
+  const facts = datasetFacts(data.name);
+  return facts.tokens === undefined ? 0 : ((data as { symbols?: number }).symbols ?? facts.tokens);
 }
 
 /** How many classes `data` has, as its config says (undefined: regression, or a CSV, whose label column decides). */

@@ -101,7 +101,7 @@ export function bracketStrings(options: SequenceOptions = {}): ClassificationSet
     x.set(tokens, e * T);
     y[e] = balanced;
   }
-  return { name: "brackets", task: "classification", inputShape: [T], x, y, n, classes: 2, classNames: ["unbalanced", "balanced"] };
+  return { name: "brackets", task: "classification", inputShape: [T], x, y, n, classes: 2, classNames: ["unbalanced", "balanced"], vocabulary: ["(", ")"] };
 }
 
 /** Reversal: [n, T] tokens from `symbols` (default 8), labelled step by step with the reversed string. */
@@ -116,7 +116,7 @@ export function reversedStrings(options: SequenceOptions & { symbols?: number } 
     for (let t = 0; t < T; t++) y[e * T + t] = x[e * T + T - 1 - t];
   }
   const classNames = Array.from({ length: symbols }, (_, k) => String.fromCharCode(65 + (k % 26)) + (k >= 26 ? String(Math.floor(k / 26)) : ""));
-  return { name: "reverse", task: "classification", inputShape: [T], labelShape: [T], x, y, n, classes: symbols, classNames };
+  return { name: "reverse", task: "classification", inputShape: [T], labelShape: [T], x, y, n, classes: symbols, classNames, vocabulary: classNames };
 }
 
 /** Whether no prefix of the string closes more brackets than it opens (and all are closed). */

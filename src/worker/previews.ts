@@ -4,7 +4,7 @@
  */
 import type { Backend } from "../backend/backend";
 import { gatherBatch } from "../data/batches";
-import type { Dataset } from "../data/dataset";
+import { type Dataset, targetSize } from "../data/dataset";
 import { tensor } from "../ops/creation";
 import { noGrad, tidy, withBackend } from "../tensor/engine";
 import type { ExperimentConfig } from "../train/config";
@@ -56,6 +56,7 @@ export function datasetPreview(splits: Splits): DatasetPreview {
       testSize: test.n,
     };
   }
+  if (train.vocabulary || train.inputShape.length === 2) return sequencePreview(train, trainSize, test.n);
   const features = train.inputShape[0];
   const rows = Math.min(PREVIEW_ROWS, train.n);
   const targets = train.task === "classification" ? 1 : (train.targetDim ?? 1);
@@ -120,4 +121,52 @@ export async function augmentedPreview(
   const values = await out.data();
   out.dispose();
   return { type: "augmented", channels, height, width, pixels: toPixels(values), originals: toPixels(batch.x) };
+}
+
+/** Examples of a sequence set shown in the preview. */
+const PREVIEW_SEQUENCES = 6;
+
+/** The first examples of a sequence set: text for tokens (padding dropped), the first feature's values for steps of numbers. */
+function sequencePreview(train: Dataset, trainSize: number, testSize: number): DatasetPreview {
+  const T = train.inputShape[0];
+  const perExample = train.inputShape.reduce((a, b) => a * b, 1);
+  const labels = targetSize(train);
+  const vocabulary = train.vocabulary;
+  // Token sets pad with their first token: a blank (dropped) or the boundary "." of a language
+  // model (one kept where the padding begins, the rest dropped).
+  const spell = (tokens: ArrayLike<number>) =>
+    Array.from(tokens, (t) => (vocabulary as string[])[t] ?? "?")
+      .join("")
+      .trim()
+      .replace(/(?<=[^.])\.\.+$/, ".");
+  const examples = Array.from({ length: Math.min(PREVIEW_SEQUENCES, train.n) }, (_, e) => {
+    const x = train.x.subarray(e * perExample, (e + 1) * perExample);
+    const y = train.y.subarray(e * labels, (e + 1) * labels);
+    const target =
+      train.task === "regression"
+        ? Array.from(y, (v) => v.toFixed(2)).join(", ")
+        : labels > 1
+          ? vocabulary
+            ? spell(Array.from(y, (label) => label))
+            : Array.from(y, (label) => train.classNames?.[label] ?? label).join(" ")
+          : (train.classNames?.[y[0]] ?? String(y[0]));
+    if (vocabulary) return { text: spell(x), target };
+    const features = train.inputShape[1] ?? 1;
+    // A feature named "marker" (the adding problem's) marks steps: shown as dots on the line.
+    const marker = train.featureNames?.indexOf("marker") ?? -1;
+    const marks = marker > 0 ? Array.from({ length: T }, (_, t) => t).filter((t) => x[t * features + marker] !== 0) : [];
+    return { values: Array.from({ length: T }, (_, t) => x[t * features]), marks, target };
+  });
+  return {
+    kind: "sequences",
+    inputShape: [...train.inputShape],
+    examples,
+    classNames: [...(train.classNames ?? [])],
+    targetDim: train.targetDim ?? 1,
+    perStep: labels > 1 && train.task === "classification",
+    vocabulary: vocabulary?.length ?? 0,
+    featureNames: [...(train.featureNames ?? [])],
+    trainSize,
+    testSize,
+  };
 }

@@ -87,7 +87,25 @@ export type DatasetPreview =
       trainSize: number;
       testSize: number;
     }
-  | { kind: "table"; columns: string[]; rows: number[][]; labels: number[]; classNames: string[]; trainSize: number; testSize: number };
+  | { kind: "table"; columns: string[]; rows: number[][]; labels: number[]; classNames: string[]; trainSize: number; testSize: number }
+  | {
+      kind: "sequences";
+      /** One example's shape: [time] for tokens, [time, features] for steps of numbers. */
+      inputShape: number[];
+      /** The first few training examples: their text (tokens) or each step's first feature (numbers, with the marked steps), and their target in words. */
+      examples: { text?: string; values?: number[]; marks?: number[]; target: string }[];
+      /** Classification: the class (token) names. */
+      classNames: string[];
+      /** Regression: values per target (a forecast's horizon). */
+      targetDim: number;
+      /** Whether each step has its own label (a sequence to sequence). */
+      perStep: boolean;
+      /** Tokens: how many there are (0: steps of numbers). */
+      vocabulary: number;
+      featureNames: string[];
+      trainSize: number;
+      testSize: number;
+    };
 
 /** Per-step numbers, batched: the worker posts at most ~20 of these messages a second. */
 export interface StepBatch {

@@ -49,7 +49,7 @@ import {
   shapeAt,
   updateLayer,
 } from "./model-edit";
-import { dataKind, MODEL_PRESETS, matchPreset, presetSpec, presetsFor } from "./model-presets";
+import { dataKind, matchPreset, presetSpec, presetsFor, type SequenceData } from "./model-presets";
 
 /** The detail of `spec-change`: the new model and whether it builds for the data. */
 export interface SpecChangeDetail {
@@ -103,8 +103,14 @@ function compare(a: LayerPath, b: LayerPath): number {
   return a.length - b.length;
 }
 
-const describeInput = (shape: number[]) =>
-  shape.length === 3 ? `image, ${shape[0]} ${shape[0] === 1 ? "channel" : "channels"}` : `${shape[0]} ${shape[0] === 1 ? "feature" : "features"}`;
+const describeInput = (shape: number[], sequence: SequenceData | null) =>
+  sequence?.vocab
+    ? `${shape[0]} tokens of ${sequence.vocab}`
+    : shape.length === 2
+      ? `${shape[0]} steps × ${shape[1]}`
+      : shape.length === 3
+        ? `image, ${shape[0]} ${shape[0] === 1 ? "channel" : "channels"}`
+        : `${shape[0]} ${shape[0] === 1 ? "feature" : "features"}`;
 
 @customElement("dl-model-builder")
 export class ModelBuilder extends LitElement {
@@ -126,6 +132,8 @@ export class ModelBuilder extends LitElement {
   @property({ attribute: "input-label" }) inputLabel = "Input";
   /** Offer the image layers (convolutions, pooling) whatever the input's rank. */
   @property({ type: Boolean }) images = false;
+  /** Sequence data (its vocabulary, 0 for steps of numbers, and whether every step has a label): sequence layers and presets. */
+  @property({ attribute: false }) sequence: SequenceData | null = null;
   /** How the model trains, for the memory estimate under the total (none: no estimate). */
   @property({ attribute: false }) training: { batchSize: number; stateValues: number; budget: MemoryBudget } | null = null;
 
@@ -221,7 +229,7 @@ export class ModelBuilder extends LitElement {
   }
 
   private loadPreset(e: Event): void {
-    const preset = MODEL_PRESETS.find((p) => p.id === (e.target as HTMLSelectElement).value);
+    const preset = presetsFor(this.inputShape, this.sequence).find((p) => p.id === (e.target as HTMLSelectElement).value);
     if (preset) this.commit({ ...presetSpec(preset, this.outputSize), ...(this.spec.init ? { init: this.spec.init } : {}) });
   }
 
@@ -262,8 +270,8 @@ export class ModelBuilder extends LitElement {
     const { spec, analysis } = this;
     // With a free output every layer is a row and "Add layer" appends; else the last is the managed output.
     const last = this.freeOutput ? spec.layers.length : spec.layers.length - 1;
-    const presets = presetsFor(this.inputShape);
-    const match = matchPreset(spec, this.inputShape, this.outputSize);
+    const presets = presetsFor(this.inputShape, this.sequence);
+    const match = matchPreset(spec, this.inputShape, this.outputSize, this.sequence);
     const error = analysis.error;
     return html`
       ${this.freeOutput ? nothing : this.toolbar(match, presets)}
@@ -274,7 +282,7 @@ export class ModelBuilder extends LitElement {
           <div class="head">
             <span class="badge" aria-hidden="true">In</span>
             <span class="num"></span>
-            <span class="name">${this.inputLabel} ${this.freeOutput ? nothing : html`<small>${describeInput(this.inputShape)}</small>`}</span>
+            <span class="name">${this.inputLabel} ${this.freeOutput ? nothing : html`<small>${describeInput(this.inputShape, this.sequence)}</small>`}</span>
             <span class="shape" title="Shape of one example">${formatShape(this.inputShape)}</span>
             <span class="params"></span>
           </div>
@@ -335,7 +343,7 @@ export class ModelBuilder extends LitElement {
           <span>Preset</span>
           <select data-testid="preset" ?disabled=${this.disabled} @change=${this.loadPreset}>
             ${match ? nothing : html`<option value="" selected disabled>Custom model</option>`}
-            ${presets.map((p) => html`<option value=${p.id} ?selected=${p === match}>${p.label}</option>`)}
+            ${presets.map((p) => html`<option value=${p.id} ?selected=${p.id === match?.id}>${p.label}</option>`)}
           </select>
         </label>
         <p class="about">${match?.description ?? "Your own model: edit any layer, or start again from a preset."}</p>
@@ -361,6 +369,7 @@ export class ModelBuilder extends LitElement {
       .input=${shapeAt(this.analysis, at, this.inputShape)}
       where=${where}
       ?images=${this.images || dataKind(this.inputShape) === "images"}
+      ?sequences=${this.sequence !== null}
       @pick=${(e: CustomEvent<LayerKind>) => this.add(e.detail)}
       @menu-close=${this.closeMenu}
     ></dl-layer-menu>`;

@@ -1,13 +1,20 @@
 /**
  * Named starting models for the model builder: for points and tables (vector inputs) a linear model,
  * a TensorFlow-Playground-like tanh MLP and ReLU MLPs; for images an MLP, LeNet-5 and a small
- * residual CNN. A preset is the hidden part of a model; presetSpec() appends the output layer sized
+ * residual CNN; for sequences an RNN, an LSTM, a GRU, a 1-D CNN and a tiny transformer, fitted to
+ * the data (an embedding for tokens; the steps kept when every step has a label). A preset is the hidden part of a model; presetSpec() appends the output layer sized
  * to the task, as the builder manages it.
  */
 import type { LayerSpec, ModelSpec } from "../../nn/spec";
 
-/** Vector inputs ([features]: 2-D points, Iris, a CSV) or images ([channels, height, width]). */
-export type DataKind = "points" | "images";
+/** Vector inputs ([features]: 2-D points, Iris, a CSV), images ([channels, height, width]) or sequences. */
+export type DataKind = "points" | "images" | "sequences";
+
+/** What the builder knows of sequence data: its vocabulary (0: steps of numbers) and whether every step has a label. */
+export interface SequenceData {
+  vocab: number;
+  perStep: boolean;
+}
 
 export interface ModelPreset {
   id: string;
@@ -109,14 +116,72 @@ export const MODEL_PRESETS: ModelPreset[] = [
   },
 ];
 
+/**
+ * The sequence presets, for the data at hand: token sets start with an embedding, and a model that
+ * labels every step keeps the steps where one that labels the sequence reads the last (or the mean).
+ */
+const SEQUENCE_PRESETS: { id: string; label: string; description: string; layers: (d: SequenceData) => LayerSpec[] }[] = [
+  {
+    id: "seq-rnn",
+    label: "RNN · 64",
+    description: "A plain recurrent layer: quick, but its gradient fades over long spans (try the adding problem).",
+    layers: (d) => [...embed(d), { type: "rnn", units: 64 }, ...readOut(d, "lastStep")],
+  },
+  {
+    id: "seq-lstm",
+    label: "LSTM · 64",
+    description: "Gates around a cell state carry information, and the gradient, across long spans.",
+    layers: (d) => [...embed(d), { type: "lstm", units: 64 }, ...readOut(d, "lastStep")],
+  },
+  {
+    id: "seq-gru",
+    label: "GRU · 64",
+    description: "Two gates instead of the LSTM's three: lighter, and often as good.",
+    layers: (d) => [...embed(d), { type: "gru", units: 64 }, ...readOut(d, "lastStep")],
+  },
+  {
+    id: "seq-cnn",
+    label: "1-D CNN",
+    description: "Filters slide along time and spot short patterns wherever they occur; no recurrence.",
+    layers: (d) => [
+      ...embed(d),
+      { type: "conv1d", filters: 32, kernel: 5, padding: "same" },
+      relu,
+      { type: "conv1d", filters: 32, kernel: 5, padding: "same" },
+      relu,
+      ...readOut(d, "meanOverTime"),
+    ],
+  },
+  {
+    id: "seq-transformer",
+    label: "Tiny transformer",
+    description: "Positions, then self-attention: every step looks at every other. Make it causal to predict the next step.",
+    layers: (d) => [
+      ...(d.vocab ? embed(d) : [{ type: "linear", units: 32 } as LayerSpec]),
+      { type: "positional" },
+      { type: "transformer", heads: 4, feedforward: 64, dropout: 0.1 },
+      ...readOut(d, "meanOverTime"),
+    ],
+  },
+];
+
+/** Token sets first look their tokens up. */
+const embed = (d: SequenceData): LayerSpec[] => (d.vocab ? [{ type: "embedding", vocab: d.vocab, dim: 32 }] : []);
+/** A label per sequence reads one vector out of the steps; a label per step keeps them. */
+const readOut = (d: SequenceData, how: "lastStep" | "meanOverTime"): LayerSpec[] => (d.perStep ? [] : [{ type: how }]);
+
 /** The preset each kind of data starts with. */
-export const DEFAULT_PRESET: Record<DataKind, string> = { points: "relu-mlp", images: "lenet" };
+export const DEFAULT_PRESET: Record<DataKind, string> = { points: "relu-mlp", images: "lenet", sequences: "seq-lstm" };
 
-/** Images have three dims (channels, height, width); everything else is a vector of features. */
-export const dataKind = (inputShape: number[]): DataKind => (inputShape.length === 3 ? "images" : "points");
+/** Images have three dims (channels, height, width); sequence data say so; everything else is a vector of features. */
+export const dataKind = (inputShape: number[], sequence?: SequenceData | null): DataKind =>
+  sequence ? "sequences" : inputShape.length === 3 ? "images" : "points";
 
-/** The presets that fit data of `inputShape`. */
-export const presetsFor = (inputShape: number[]) => MODEL_PRESETS.filter((p) => p.kind === dataKind(inputShape));
+/** The presets that fit data of `inputShape` (and `sequence`, for sequence data). */
+export function presetsFor(inputShape: number[], sequence?: SequenceData | null): ModelPreset[] {
+  if (sequence) return SEQUENCE_PRESETS.map((p) => ({ id: p.id, label: p.label, description: p.description, kind: "sequences", layers: p.layers(sequence) }));
+  return MODEL_PRESETS.filter((p) => p.kind === dataKind(inputShape));
+}
 
 /** The preset's full model: its layers and an output Linear of `outputSize` units. */
 export function presetSpec(preset: ModelPreset, outputSize: number): ModelSpec {
@@ -124,13 +189,13 @@ export function presetSpec(preset: ModelPreset, outputSize: number): ModelSpec {
 }
 
 /** The default model for data of `inputShape` and a task with `outputSize` outputs. */
-export function defaultModel(inputShape: number[], outputSize: number): ModelSpec {
-  const id = DEFAULT_PRESET[dataKind(inputShape)];
-  return presetSpec(MODEL_PRESETS.find((p) => p.id === id)!, outputSize);
+export function defaultModel(inputShape: number[], outputSize: number, sequence?: SequenceData | null): ModelSpec {
+  const id = DEFAULT_PRESET[dataKind(inputShape, sequence)];
+  return presetSpec(presetsFor(inputShape, sequence).find((p) => p.id === id)!, outputSize);
 }
 
 /** The preset whose layers `spec` has (whatever its initialisation), if any; edits make it a custom model. */
-export function matchPreset(spec: ModelSpec, inputShape: number[], outputSize: number): ModelPreset | undefined {
+export function matchPreset(spec: ModelSpec, inputShape: number[], outputSize: number, sequence?: SequenceData | null): ModelPreset | undefined {
   const json = JSON.stringify(spec.layers);
-  return presetsFor(inputShape).find((p) => JSON.stringify(presetSpec(p, outputSize).layers) === json);
+  return presetsFor(inputShape, sequence).find((p) => JSON.stringify(presetSpec(p, outputSize).layers) === json);
 }

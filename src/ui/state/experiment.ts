@@ -4,7 +4,7 @@
  * This is what the URL, the autosave and experiment files hold. parseExperiment() is the one way in
  * for untrusted JSON: it migrates older versions, validates every field and names what is wrong.
  */
-import { classesOf, DATA_NAMES, type DataName, datasetFacts, defaultDataConfig, isDataName } from "../../data/catalog";
+import { classesOf, DATA_NAMES, type DataName, datasetFacts, defaultDataConfig, inputShapeOf, isDataName, tokensOf } from "../../data/catalog";
 import { parseCsv } from "../../data/csv";
 import { type GenerativeConfig, generativeConfigSchema } from "../../generative/config";
 import { GENERATIVE_PRESETS } from "../../generative/presets";
@@ -12,6 +12,7 @@ import type { LayerSpec } from "../../nn/spec";
 import { checkDepth, excerpt, list, Place, record, required, type Schema, SchemaError, text, validate } from "../../schema/schema";
 import { configSchema, type DataConfig, type ExperimentConfig, optimizerSchema } from "../../train/config";
 import type { RaceEntry } from "../../worker/protocol";
+import { type ModelPreset, presetSpec, presetsFor } from "../builder/model-presets";
 
 /** The version this playground writes; older ones are migrated on the way in. */
 export const EXPERIMENT_VERSION = 1;
@@ -112,53 +113,17 @@ export function defaultConfigFor(data: DataName | DataConfig): ExperimentConfig 
     };
   }
   if (facts.family === "sequences") {
-    // A recurrent network reads the sequence; its last step answers (a GRU forecasts, an LSTM remembers).
-    const horizon = (dataConfig as { horizon?: number }).horizon ?? 1;
-    if (name === "reverse") {
-      const symbols = (dataConfig as { symbols?: number }).symbols ?? facts.classes ?? 8;
-      const layers: LayerSpec[] = [
-        { type: "embedding", vocab: symbols, dim: 32 },
-        { type: "positional" },
-        { type: "transformer", heads: 4, feedforward: 64, dropout: 0 },
-        { type: "linear", units: symbols },
-      ];
-      return {
-        data: dataConfig,
-        model: { layers },
-        loss: "crossEntropy",
-        optimizer: { name: "adam", lr: 0.003 },
-        training: { epochs: 30, batchSize: 32, seed: 1 },
-      };
-    }
-    const head: LayerSpec[] = [{ type: "lastStep" }, { type: "linear", units: facts.task === "classification" ? (facts.classes ?? 2) : horizon }];
-    if (name === "names-lm") {
-      const vocab = facts.classes ?? 28;
-      const layers: LayerSpec[] = [
-        { type: "embedding", vocab, dim: 32 },
-        { type: "lstm", units: 128 },
-        { type: "linear", units: vocab },
-      ];
-      return {
-        data: dataConfig,
-        model: { layers },
-        loss: "crossEntropy",
-        optimizer: { name: "adam", lr: 0.005 },
-        training: { epochs: 20, batchSize: 64, seed: 1 },
-      };
-    }
-    const tokens = name === "brackets" ? 2 : name === "names" ? 28 : 0; // token sets: their vocabulary
-    const reader: LayerSpec[] = tokens
-      ? [
-          { type: "embedding", vocab: tokens, dim: 16 },
-          { type: "lstm", units: 64 },
-        ]
-      : [{ type: name === "sines" ? "gru" : "lstm", units: 32 }];
+    // The builder's sequence presets: a transformer reverses strings, a GRU forecasts, an LSTM the rest.
+    const sequence = { vocab: tokensOf(dataConfig), perStep: facts.perStep ?? false };
+    const id = name === "reverse" ? "seq-transformer" : name === "sines" ? "seq-gru" : "seq-lstm";
+    const preset = presetsFor(inputShapeOf(dataConfig) ?? [], sequence).find((p) => p.id === id) as ModelPreset;
+    const outputs = facts.task === "classification" ? (classesOf(dataConfig) ?? 2) : ((dataConfig as { horizon?: number }).horizon ?? 1);
     return {
       data: dataConfig,
-      model: { layers: [...reader, ...head] },
+      model: presetSpec(preset, outputs),
       loss: facts.task === "classification" ? "crossEntropy" : "mse",
-      optimizer: { name: "adam", lr: 0.01 },
-      training: { epochs: 30, batchSize: 32, seed: 1 },
+      optimizer: { name: "adam", lr: 0.005 },
+      training: { epochs: 30, batchSize: 32, seed: 1, clipGradNorm: 1 },
     };
   }
   // MNIST and Fashion-MNIST: the catalog's subset, small enough to train on a CPU-emulated GPU.

@@ -25,6 +25,7 @@ import type {
   TestReport,
   WorkerEvent,
 } from "../../worker/protocol";
+import type { SequenceData } from "../builder/model-presets";
 import { isLiveChange } from "../train/hyperparams";
 import { defaultConfigFor, ExperimentError } from "./experiment";
 import { Feed } from "./feed";
@@ -183,13 +184,25 @@ export class TrainSlice {
     if (p?.kind === "images") return [p.channels, p.height, p.width];
     if (p?.kind === "table") return [p.columns.length];
     if (p?.kind === "points") return [2];
+    if (p?.kind === "sequences") return p.inputShape;
     return (this.config ? inputShapeOf(this.config.data) : undefined) ?? [2];
   }
 
+  /** Sequence data as the builder needs them (vocabulary, a label per step), from the preview; null for other data. */
+  get sequenceData(): SequenceData | null {
+    const p = this.state.preview;
+    if (p?.kind !== "sequences") return null;
+    const known = this.sequenceFacts;
+    if (known?.vocab === p.vocabulary && known.perStep === p.perStep) return known; // the same object while the data are the same
+    this.sequenceFacts = { vocab: p.vocabulary, perStep: p.perStep };
+    return this.sequenceFacts;
+  }
+  private sequenceFacts: SequenceData | null = null;
+
   /** The model's output size the task needs (classes, or 1 value). */
   get outputSize(): number {
-    if (this.task === "regression") return 1;
     const p = this.state.preview;
+    if (this.task === "regression") return p?.kind === "sequences" ? p.targetDim : 1;
     if (p?.kind === "points") return p.classes;
     if (p?.classNames.length) return p.classNames.length;
     const known = this.config && classesOf(this.config.data); // before the preview of new data arrives

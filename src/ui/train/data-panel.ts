@@ -18,9 +18,7 @@ import "./csv-upload";
 import "./data-preview";
 
 /** The picker's groups, in menu order. */
-// The sequence sets train from the CLI; the page offers them once its sequence views exist (issue 12).
-const OFFERED = DATASETS.filter((d) => d.family !== "sequences");
-const GROUPS = [...new Set(OFFERED.map((d) => d.group))].map((group) => ({ group, sets: OFFERED.filter((d) => d.group === group) }));
+const GROUPS = [...new Set(DATASETS.map((d) => d.group))].map((group) => ({ group, sets: DATASETS.filter((d) => d.group === group) }));
 
 /** Sizes offered for the image splits (blank: the whole split). */
 const TRAIN_LIMITS = [1000, 5000, 10000, 20000];

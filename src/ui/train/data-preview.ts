@@ -2,10 +2,11 @@
  * <dl-data-preview>: what the chosen dataset looks like, from the DatasetPreview the worker posts.
  * 2-D points as a scatter (train filled, test outlined; classes in CLASS_COLORS, a regression
  * target on a diverging scale), images as a grid of crisp upscaled thumbnails with their class
- * names, tables as their first rows with the label column. Also exports the thumbnail helper the
+ * names, tables as their first rows with the label column, sequences as their first examples (text,
+ * or a line over time) with their targets. Also exports the thumbnail helper the
  * data panel uses for its augmented batch.
  */
-import { css, html, LitElement, type PropertyValues } from "lit";
+import { css, html, LitElement, type PropertyValues, svg } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
 import type { DatasetPreview } from "../../worker/protocol";
 import { resultStyles } from "../results/base-styles";
@@ -15,6 +16,7 @@ import { CLASS_COLORS } from "../theme";
 type PointsPreview = Extract<DatasetPreview, { kind: "points" }>;
 type ImagesPreview = Extract<DatasetPreview, { kind: "images" }>;
 type TablePreview = Extract<DatasetPreview, { kind: "table" }>;
+type SequencesPreview = Extract<DatasetPreview, { kind: "sequences" }>;
 
 /** Images shown in the grid, and table rows shown. */
 const MAX_IMAGES = 24;
@@ -49,6 +51,26 @@ export function imageUrls(pixels: Uint8Array, channels: number, height: number, 
   }
   thumbnails.set(pixels, urls);
   return urls;
+}
+
+/** A series as a small line over its steps (the first feature), scaled to its own range; `marks` as dots. */
+function sparkline(values: number[], marks: number[]) {
+  const [w, h] = [160, 28];
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const span = high - low || 1;
+  const at = (t: number) => [(t / Math.max(values.length - 1, 1)) * w, h - 3 - ((values[t] - low) / span) * (h - 6)];
+  const points = values
+    .map((_, t) =>
+      at(t)
+        .map((v) => v.toFixed(1))
+        .join(","),
+    )
+    .join(" ");
+  const label = `A series of ${values.length} steps${marks.length ? `, steps ${marks.join(" and ")} marked` : ""}`;
+  return svg`<svg class="spark" viewBox="0 0 ${w} ${h}" width=${w} height=${h} role="img" aria-label=${label}>
+    <polyline points=${points} />${marks.map((t) => svg`<circle cx=${at(t)[0].toFixed(1)} cy=${at(t)[1].toFixed(1)} r="3" />`)}
+  </svg>`;
 }
 
 /** The diverging colour of a regression target t in [-1, 1]: orange below zero, blue above. */
@@ -182,6 +204,54 @@ export class DataPreview extends LitElement {
         color: var(--muted);
         margin-top: 8px;
       }
+      ol.sequences {
+        list-style: none;
+        margin: 0;
+        padding: 8px 10px;
+        display: grid;
+        gap: 6px;
+        border: 1px solid var(--border);
+        border-radius: 10px;
+        background: var(--surface-2);
+      }
+      ol.sequences li {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        min-width: 0;
+        font-size: 12px;
+      }
+      ol.sequences code {
+        font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      code.tokens {
+        color: var(--text);
+        letter-spacing: 0.04em;
+      }
+      code.target {
+        color: var(--accent);
+        flex: 1;
+        min-width: 0;
+      }
+      .arrow {
+        color: var(--muted);
+        flex: none;
+      }
+      svg.spark {
+        flex: none;
+      }
+      svg.spark circle {
+        fill: var(--warn);
+      }
+      svg.spark polyline {
+        fill: none;
+        stroke: var(--accent);
+        stroke-width: 1.5;
+        stroke-linejoin: round;
+      }
       .empty {
         aspect-ratio: 2;
         font-size: 12.5px;
@@ -305,10 +375,35 @@ export class DataPreview extends LitElement {
     `;
   }
 
+  /** A few examples: text for tokens, a line over time for numbers; each with its target. */
+  private renderSequences(p: SequencesPreview) {
+    const [T, F] = p.inputShape;
+    const regression = p.classNames.length === 0;
+    const input = F === undefined ? `${T} tokens` : `${T} steps × ${F} ${F === 1 ? "value" : "values"}`;
+    const task = regression
+      ? `predict ${p.targetDim === 1 ? "a value" : `${p.targetDim} values`}`
+      : p.perStep
+        ? "a label per step"
+        : `${p.classNames.length} classes`;
+    return html`
+      <ol class="sequences" aria-label="Training examples">
+        ${p.examples.map(
+          (e) => html`<li>
+            ${e.text !== undefined ? html`<code class="tokens">${e.text}</code>` : sparkline(e.values ?? [], e.marks ?? [])}
+            <span class="arrow" aria-hidden="true">→</span>
+            <code class="target">${e.target}</code>
+          </li>`,
+        )}
+      </ol>
+      <div class="meta">${input} · ${task} · ${count(p.trainSize)} train / ${count(p.testSize)} test</div>
+    `;
+  }
+
   override render() {
     const p = this.preview;
     if (!p) return html`<div class="empty">Preparing the data…</div>`;
     if (p.kind === "points") return this.renderPoints(p);
+    if (p.kind === "sequences") return this.renderSequences(p);
     return p.kind === "images" ? this.renderImages(p) : this.renderTable(p);
   }
 }

@@ -155,7 +155,7 @@ export class TrainTab extends LitElement {
           </section>
         </aside>
         <section class="card builder" aria-label="Model"><h2>Model · ${s.layers.length ? `${s.layers.length} layers` : "the model"}</h2>
-          <dl-model-builder data-testid="train-builder" .spec=${c.model} .inputShape=${train.inputShape} .outputSize=${train.outputSize} .task=${train.task} ?disabled=${s.status === "running"}
+          <dl-model-builder data-testid="train-builder" .spec=${c.model} .inputShape=${train.inputShape} .outputSize=${train.outputSize} .task=${train.task} .sequence=${train.sequenceData} ?disabled=${s.status === "running"}
             .training=${{ batchSize: c.training.batchSize, stateValues: optimizerStateValues(c.optimizer), budget: train.memoryBudget }}
             @spec-change=${(ev: HTMLElementEventMap["spec-change"]) => train.setModel(ev.detail.spec)}></dl-model-builder>
         </section>
