@@ -30,10 +30,11 @@ import { EvalView } from "./eval-view";
 import { featureMaps, insideReport } from "./inside";
 import { LoopSession } from "./loop-session";
 import { errorMessage, type Post } from "./post";
-import { augmentedPreview, datasetPreview, exampleImages, isImages, isPoints } from "./previews";
+import { augmentedPreview, datasetPreview, exampleImages, isImages, isPoints, isSequences } from "./previews";
 import type { RunSnapshot } from "./protocol";
 import { boundaryExtent, boundaryReport, scoreOf, testReport, trainScoreSet } from "./reports";
 import { describeData, restoreRun, resumeOptimizer, snapshotRun } from "./run-snapshot";
+import { sequenceInside } from "./sequence-inside";
 import { StepBuffer } from "./step-stream";
 import { applyTune, type Tune } from "./tune";
 
@@ -321,7 +322,11 @@ export class ExperimentSession extends LoopSession<Trainer> {
     if (kind === "boundary") {
       if (this.extent !== null) post({ type: "boundary", ...(await boundaryReport(this.view, backend, this.splits.train, this.extent, step)) });
     } else if (kind === "test") post({ type: "test", ...testReport(await this.evaluate(this.splits.test), this.splits.test, step) });
-    else post({ type: "inside", ...(await insideReport(this.built.model, backend, this.splits.train.inputShape, step, step > 0)) });
+    else {
+      const inside = await insideReport(this.built.model, backend, this.splits.train.inputShape, step, step > 0);
+      if (isSequences(this.splits.test)) inside.sequence = await sequenceInside(this.built.model, backend, this.splits.test, this.loop.options.loss, step);
+      post({ type: "inside", ...inside });
+    }
   }
 
   private evaluate(ds: Dataset): Promise<Evaluation> {

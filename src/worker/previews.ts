@@ -56,7 +56,7 @@ export function datasetPreview(splits: Splits): DatasetPreview {
       testSize: test.n,
     };
   }
-  if (train.vocabulary || train.inputShape.length === 2) return sequencePreview(train, trainSize, test.n);
+  if (isSequences(train)) return sequencePreview(train, trainSize, test.n);
   const features = train.inputShape[0];
   const rows = Math.min(PREVIEW_ROWS, train.n);
   const targets = train.task === "classification" ? 1 : (train.targetDim ?? 1);
@@ -122,6 +122,9 @@ export async function augmentedPreview(
   out.dispose();
   return { type: "augmented", channels, height, width, pixels: toPixels(values), originals: toPixels(batch.x) };
 }
+
+/** Whether `ds` holds sequences: tokens, or steps of numbers [time, features]. */
+export const isSequences = (ds: Dataset) => ds.vocabulary !== undefined || ds.inputShape.length === 2;
 
 /** Examples of a sequence set shown in the preview. */
 const PREVIEW_SEQUENCES = 6;

@@ -172,6 +172,25 @@ export interface InsideReport {
   layers: { name: string; gradNorm: number; weightNorm: number; histogram: { min: number; max: number; counts: Int32Array } }[];
   /** First layer's filters: conv2d [filters, channels, k, k], or linear units reshaped to the image (images only). */
   filters?: { count: number; channels: number; height: number; width: number; values: Float32Array };
+  /** Sequence models: one test example seen from the inside (src/worker/sequence-inside.ts). */
+  sequence?: SequenceInside;
+}
+
+/** One test sequence inside the model: states, gates and attention over its steps, and the gradient by step. */
+export interface SequenceInside {
+  step: number;
+  /** The test example shown. */
+  index: number;
+  /** Each step's name: its token, or its number. */
+  steps: string[];
+  /** |dloss/dx_t| per step over a batch of test examples (for tokens: their embedded vectors). */
+  gradient: Float32Array;
+  /** The first recurrent layer's output at every step, [T, units] (both directions side by side). */
+  hidden?: { layer: string; units: number; values: Float32Array };
+  /** An LSTM's input, forget and output gates and cell state, [4, T, units] (first layer, forward direction). */
+  gates?: { units: number; values: Float32Array };
+  /** The first attention's weights, [heads, T (queries), T (keys)]. */
+  attention?: { layer: string; heads: number; values: Float32Array };
 }
 
 /** Feature maps of one test image after each conv (or pooling) layer. */
