@@ -2,7 +2,9 @@
  * Sequence data in the playground, on the wasm backend (the WGSL recurrent kernels are tested by the
  * registry suites): the data panel previews token strings and series (the adding problem's marked
  * steps as dots), the builder starts from the data's sequence preset and offers the sequence layers,
- * and an LSTM learns balanced brackets to 90% test accuracy, drawn in the results. No console errors.
+ * and an LSTM learns balanced brackets to 90% test accuracy; inside the sequence, the gradient by
+ * step, the hidden state and the LSTM's gates are drawn, and a transformer's attention per head on
+ * string reversal. No console errors.
  */
 import { expect, it } from "vitest";
 import { accessibilityProblems, appNumber, open, useSession } from "./browser";
@@ -30,7 +32,17 @@ it("previews sequences, builds from the sequence presets and trains an LSTM on b
   expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByTestId("play").click();
   await expect.poll(() => appNumber(page, "data-test-accuracy"), { timeout: 240_000, interval: 1000 }).toBeGreaterThanOrEqual(0.9);
-  await page.getByTestId("play").click(); // pause
+  await page.getByTestId("play").click(); // pause: the inside report follows
+  // Inside the sequence: the gradient over the 16 steps, the LSTM's hidden state and its four gate maps.
+  await expect.poll(() => page.getByTestId("step-gradients").locator("span").count(), { timeout: 60_000 }).toBe(16);
+  expect(await page.getByTestId("hidden-state").isVisible()).toBe(true);
+  expect(await page.getByTestId("lstm-gates").locator("figure").count()).toBe(4);
   await page.screenshot({ path: "test-results/sequences-brackets.png", fullPage: true });
+  // A transformer on string reversal: one attention map per head.
+  await page.getByTestId("dataset").selectOption("reverse");
+  await loaded();
+  expect(await builder.getByTestId("preset").locator("option:checked").textContent()).toBe("Tiny transformer");
+  await expect.poll(() => page.getByTestId("attention-maps").locator("figure").count(), { timeout: 60_000 }).toBe(4);
+  await page.screenshot({ path: "test-results/sequences-reverse.png", fullPage: true });
   expect(errors).toEqual([]);
 }, 400_000);

@@ -10,6 +10,7 @@ import "./metric-chart";
 import "./prediction-grid";
 import "./race-table";
 import "./roc-chart";
+import "./sequence-view";
 
 export type { BoundaryPlot } from "./boundary-plot";
 export type { ConfusionMatrix } from "./confusion-matrix";
@@ -21,4 +22,5 @@ export type { ImageShape } from "./pixels";
 export type { PredictionGrid } from "./prediction-grid";
 export type { RaceTable } from "./race-table";
 export type { Roc, RocChart } from "./roc-chart";
+export type { SequenceView } from "./sequence-view";
 export type { TestGrid } from "./test-grid";

@@ -134,6 +134,11 @@ export class ResultsView extends LitElement {
               </section>`
             : nothing
         }
+        ${
+          p?.kind === "sequences"
+            ? html`<section class="card wide"><h2>Inside the sequence</h2><dl-sequence-view .report=${s.inside?.sequence ?? null}></dl-sequence-view></section>`
+            : nothing
+        }
         <section class="card wide"><h2>Layers</h2><dl-layer-stats .inside=${s.inside}></dl-layer-stats></section>
       </div>
     `;

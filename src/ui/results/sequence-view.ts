@@ -1,0 +1,210 @@
+/**
+ * <dl-sequence-view>: one test sequence seen from inside the model, from the worker's SequenceInside
+ * report. The gradient by input step as bars on a log scale (through a plain RNN the early steps'
+ * bars shrink by decades: the vanishing gradient); the first recurrent layer's hidden state as a
+ * heatmap of units over steps (blue positive, orange negative); an LSTM's input, forget and output
+ * gates (0 to 1) and cell state; and each attention head's weights, query steps over key steps. The
+ * steps are labelled with their tokens (or numbers).
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, property } from "lit/decorators.js";
+import type { SequenceInside } from "../../worker/protocol";
+import { resultStyles } from "./base-styles";
+
+/** Background of the cards, which the heatmaps fade into. */
+const BASE = [15, 23, 42];
+const BLUE = [59, 130, 246];
+const ORANGE = [249, 115, 22];
+const CYAN = [56, 189, 248];
+
+const mix = (to: number[], k: number) => to.map((c, i) => Math.round(BASE[i] + (c - BASE[i]) * Math.max(0, Math.min(1, k))));
+
+/**
+ * A heatmap of `values` [rows, cols] (row-major) as a PNG data URL, one pixel per cell: diverging
+ * (blue above 0, orange below, by |v| / max|v|) or sequential over [0, 1].
+ */
+function heatmapUrl(values: ArrayLike<number>, rows: number, cols: number, scale: "diverging" | "unit"): string {
+  const canvas = document.createElement("canvas");
+  canvas.width = cols;
+  canvas.height = rows;
+  const ctx = canvas.getContext("2d");
+  if (!ctx) return "";
+  let peak = 0;
+  for (let i = 0; i < rows * cols; i++) if (Number.isFinite(values[i])) peak = Math.max(peak, Math.abs(values[i]));
+  const image = ctx.createImageData(cols, rows);
+  for (let i = 0; i < rows * cols; i++) {
+    const v = values[i];
+    const rgb = scale === "unit" ? mix(CYAN, v) : mix(v >= 0 ? BLUE : ORANGE, peak ? Math.abs(v) / peak : 0);
+    image.data.set([...rgb, 255], 4 * i);
+  }
+  ctx.putImageData(image, 0, 0);
+  return canvas.toDataURL();
+}
+
+/** [T, U] (steps, units) as [U, T]: units down, steps across. */
+function unitsOverSteps(values: ArrayLike<number>, steps: number, units: number, offset = 0): Float32Array {
+  const out = new Float32Array(units * steps);
+  for (let t = 0; t < steps; t++) for (let u = 0; u < units; u++) out[u * steps + t] = values[offset + t * units + u];
+  return out;
+}
+
+const GATES = ["input gate", "forget gate", "output gate", "cell state"];
+
+@customElement("dl-sequence-view")
+export class SequenceView extends LitElement {
+  static override styles = [
+    resultStyles,
+    css`
+      :host {
+        display: grid;
+        gap: 14px;
+      }
+      h3 {
+        margin: 0 0 6px;
+        font-size: 13px;
+        font-weight: 600;
+      }
+      h3 small {
+        font-weight: 400;
+        color: var(--muted);
+      }
+      .maps {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 12px;
+      }
+      figure {
+        margin: 0;
+        min-width: 0;
+      }
+      figcaption {
+        font-size: 11px;
+        color: var(--muted);
+        margin-top: 3px;
+      }
+      img.heat {
+        display: block;
+        image-rendering: pixelated;
+        border-radius: 4px;
+        border: 1px solid var(--border);
+      }
+      .axis {
+        display: grid;
+        font: 10px ui-monospace, "SF Mono", Menlo, Consolas, monospace;
+        color: var(--muted);
+        text-align: center;
+        overflow: hidden;
+      }
+      .bars {
+        display: flex;
+        align-items: flex-end;
+        gap: 2px;
+        height: 70px;
+        border-bottom: 1px solid var(--border);
+      }
+      .bars span {
+        flex: 1;
+        background: var(--accent);
+        border-radius: 2px 2px 0 0;
+        min-height: 1px;
+      }
+      .note {
+        font-size: 11.5px;
+        color: var(--muted);
+        margin: 4px 0 0;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) report: SequenceInside | null = null;
+
+  /** Step labels under a map `width` pixels wide. */
+  private axis(steps: string[], width: number) {
+    return html`<div class="axis" style="width:${width}px;grid-template-columns:repeat(${steps.length}, 1fr)" aria-hidden="true">
+      ${steps.map((s) => html`<span>${s === " " ? "·" : s}</span>`)}
+    </div>`;
+  }
+
+  private gradient(r: SequenceInside) {
+    const g = Array.from(r.gradient);
+    const positive = g.filter((v) => v > 0);
+    if (!positive.length) return html`<p class="note">The gradient by step appears once the loss depends on the inputs.</p>`;
+    const [low, high] = [Math.min(...positive), Math.max(...positive)];
+    const decades = Math.max(Math.log10(high / low), 1e-9);
+    const width = Math.max(240, 16 * g.length);
+    const ratio = g[0] > 0 && g[g.length - 1] > 0 ? g[0] / g[g.length - 1] : Number.NaN;
+    return html`
+      <h3>Gradient by input step <small>|∂loss/∂x<sub>t</sub>| over 32 test sequences, log scale, ${low.toExponential(1)} to ${high.toExponential(1)}</small></h3>
+      <div class="bars" style="width:${width}px" data-testid="step-gradients" role="img"
+        aria-label=${`Gradient by step, from ${g[0].toExponential(1)} at the first step to ${g[g.length - 1].toExponential(1)} at the last`}>
+        ${g.map((v) => html`<span style="height:${v > 0 ? (8 + (92 * Math.log10(v / low)) / decades).toFixed(1) : 0}%" title=${v.toExponential(2)}></span>`)}
+      </div>
+      ${this.axis(r.steps, width)}
+      ${Number.isFinite(ratio) ? html`<p class="note">The first step moves the loss ${ratio >= 1 ? `${ratio.toPrecision(2)}×` : `1/${(1 / ratio).toPrecision(2)} as much as`} the last.</p>` : nothing}
+    `;
+  }
+
+  private hiddenState(r: SequenceInside) {
+    const h = r.hidden;
+    if (!h) return nothing;
+    const T = r.steps.length;
+    /** A units-over-steps map `width` wide, at most 120 pixels tall. */
+    const map = (values: ArrayLike<number>, units: number, scale: "diverging" | "unit", label: string, width: number, testid?: string) => html`<figure>
+      <img class="heat" data-testid=${testid ?? nothing} alt=${label} src=${heatmapUrl(values, units, T, scale)} width=${width} height=${Math.min(120, Math.max(units * 3, 24))} />
+      ${this.axis(r.steps, width)}
+      <figcaption>${label}</figcaption>
+    </figure>`;
+    const wide = Math.max(6, Math.min(16, Math.floor(480 / T))) * T;
+    const narrow = Math.max(4, Math.min(10, Math.floor(230 / T))) * T;
+    const gates = r.gates;
+    return html`
+      <h3>Hidden state <small>${h.layer}: ${h.units} units (rows) × ${T} steps</small></h3>
+      <div class="maps">${map(unitsOverSteps(h.values, T, h.units), h.units, "diverging", "hidden state h", wide, "hidden-state")}</div>
+      ${
+        gates
+          ? html`<h3>LSTM gates <small>what each unit lets in, keeps and lets out at each step (dark 0, bright 1)</small></h3>
+            <div class="maps" data-testid="lstm-gates">
+              ${GATES.map((name, g) => map(unitsOverSteps(gates.values, T, gates.units, g * T * gates.units), gates.units, g < 3 ? "unit" : "diverging", name, narrow))}
+            </div>`
+          : nothing
+      }
+    `;
+  }
+
+  private attention(r: SequenceInside) {
+    const a = r.attention;
+    if (!a) return nothing;
+    const T = r.steps.length;
+    const cell = Math.max(6, Math.min(14, Math.floor(220 / T)));
+    return html`
+      <h3>Attention <small>${a.layer}: each row is a step (query) spreading its attention over the steps (keys)</small></h3>
+      <div class="maps" data-testid="attention-maps">
+        ${Array.from(
+          { length: a.heads },
+          (_, head) => html`<figure>
+            <img class="heat" alt=${`attention of head ${head + 1}`} src=${heatmapUrl(a.values.subarray(head * T * T, (head + 1) * T * T), T, T, "unit")} width=${T * cell} height=${T * cell} />
+            ${this.axis(r.steps, T * cell)}
+            <figcaption>head ${head + 1}</figcaption>
+          </figure>`,
+        )}
+      </div>
+    `;
+  }
+
+  override render() {
+    const r = this.report;
+    if (!r) return html`<p class="note">The view inside the sequence appears with the first report.</p>`;
+    return html`
+      <p class="note">Test sequence ${r.index + 1} at step ${r.step.toLocaleString("en-US")}${r.steps.some((s) => !/^\d+$/.test(s)) ? html`: <code>${r.steps.join("").trim()}</code>` : nothing}</p>
+      <div>${this.gradient(r)}</div>
+      ${r.hidden ? html`<div>${this.hiddenState(r)}</div>` : nothing}
+      ${r.attention ? html`<div>${this.attention(r)}</div>` : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "dl-sequence-view": SequenceView;
+  }
+}
