@@ -34,6 +34,12 @@ it("an LSTM's gates give back its hidden state, and the gradient by step covers 
   expect(r.gradient.length).toBe(9);
   expect(r.gradient.every((g) => g >= 0 && Number.isFinite(g))).toBe(true);
   expect(r.attention).toBeUndefined();
+  expect(r.output.kind).toBe("values");
+  if (r.output.kind === "values") {
+    expect(r.output.series).toEqual(Array.from({ length: 9 }, (_, t) => test.x[(3 * 9 + t) * 2]));
+    expect(r.output.truth).toEqual([test.y[3]]);
+    expect(r.output.predicted).toHaveLength(1);
+  }
   model.dispose();
 });
 
@@ -70,5 +76,33 @@ it("attention weights are distributions over the keys, none ahead when causal; t
   expect(r.gates).toBeUndefined();
   expect(r.gradient.length).toBe(15);
   expect(r.gradient.some((g) => g > 0)).toBe(true);
+  expect(r.output.kind).toBe("class");
+  if (r.output.kind === "class") {
+    expect(r.output.classNames).toEqual(["female", "male"]);
+    expect(r.output.truth).toBe(test.y[0]);
+    expect(r.output.probabilities[0] + r.output.probabilities[1]).toBeCloseTo(1, 6);
+  }
+  model.dispose();
+});
+
+it("a label per step comes back spelled, step by step", async () => {
+  const { reversedStrings } = await import("../src/data/sequences");
+  const test = reversedStrings({ examples: 10, length: 6, symbols: 4, seed: 5 });
+  const spec: ModelSpec = {
+    layers: [
+      { type: "embedding", vocab: 4, dim: 8 },
+      { type: "lstm", units: 6 },
+      { type: "linear", units: 4 },
+    ],
+  };
+  const { model } = withBackend(cpu32, () => buildModel(spec, [6]));
+  const r = await sequenceInside(model, cpu32, test, lossByName("crossEntropy"), 0, 2);
+  expect(r.steps).toEqual(Array.from(test.x.subarray(12, 18), (t) => test.classNames[t]));
+  expect(r.output.kind).toBe("steps");
+  if (r.output.kind === "steps") {
+    expect(r.output.truth).toEqual([...r.steps].reverse()); // the reversal
+    expect(r.output.predicted.every((p) => test.classNames.includes(p))).toBe(true);
+  }
+  expect(r.gates?.values.length).toBe(4 * 6 * 6);
   model.dispose();
 });

@@ -191,7 +191,18 @@ export interface SequenceInside {
   gates?: { units: number; values: Float32Array };
   /** The first attention's weights, [heads, T (queries), T (keys)]. */
   attention?: { layer: string; heads: number; values: Float32Array };
+  /** What the model makes of the example. */
+  output: SequenceOutput;
 }
+
+/** The model's answer for one example, as its task reads. */
+export type SequenceOutput =
+  /** A forecast or a value: the series (first feature), the true targets and the model's. */
+  | { kind: "values"; series: number[]; truth: number[]; predicted: number[] }
+  /** One label: each class's probability and the true class. */
+  | { kind: "class"; probabilities: number[]; truth: number; classNames: string[] }
+  /** A label per step: the predicted and the true labels, spelled. */
+  | { kind: "steps"; predicted: string[]; truth: string[] };
 
 /** Feature maps of one test image after each conv (or pooling) layer. */
 export interface FeatureMapsReport {

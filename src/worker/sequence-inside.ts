@@ -6,7 +6,9 @@
  *   inputs step by step (their h = o tanh(c) is the layer's own output, which the tests check);
  * - the first attention's weights per head (query step x key step);
  * - how much each step's input still moves the loss, |dloss/dx_t| over a batch of test examples
- *   (for tokens: with respect to their embedded vectors) — the vanishing gradient made visible.
+ *   (for tokens: with respect to their embedded vectors) — the vanishing gradient made visible;
+ * - what the model answers for the example: a forecast beside the truth, class probabilities, or a
+ *   label per step.
  */
 import type { Backend } from "../backend/backend";
 import type { Dataset } from "../data/dataset";
@@ -20,7 +22,7 @@ import { noGrad, tidy, withBackend } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
 import type { LossFn } from "../train/objectives";
 import { inputGradientByStep } from "../train/step-gradients";
-import type { SequenceInside } from "./protocol";
+import type { SequenceInside, SequenceOutput } from "./protocol";
 
 /** Test examples the gradient by step averages over. */
 const GRADIENT_EXAMPLES = 32;
@@ -32,7 +34,13 @@ export async function sequenceInside(model: Sequential, backend: Backend, test: 
   const T = test.inputShape[0];
   const perExample = test.inputShape.reduce((a, b) => a * b, 1);
   const example = test.x.subarray(index * perExample, (index + 1) * perExample);
-  const report: SequenceInside = { step, index, steps: labelsOf(test, example), gradient: await gradientByStep(model, backend, test, loss) };
+  const report: SequenceInside = {
+    step,
+    index,
+    steps: labelsOf(test, example),
+    gradient: await gradientByStep(model, backend, test, loss),
+    output: await outputOf(model, backend, test, index),
+  };
   const wasTraining = model.training;
   model.eval();
   try {
@@ -70,6 +78,42 @@ export async function sequenceInside(model: Sequential, backend: Backend, test: 
     model.train(wasTraining);
   }
   return report;
+}
+
+/** The model's answer for test example `index`, read as its task reads it. */
+async function outputOf(model: Sequential, backend: Backend, test: Dataset, index: number): Promise<SequenceOutput> {
+  const perExample = test.inputShape.reduce((a, b) => a * b, 1);
+  const labels = targetSize(test);
+  const x = test.x.subarray(index * perExample, (index + 1) * perExample);
+  const truth = Array.from(test.y.subarray(index * labels, (index + 1) * labels));
+  const wasTraining = model.training;
+  model.eval();
+  const out = withBackend(backend, () => noGrad(() => tidy(() => model.forward(tensor(x, { shape: [1, ...test.inputShape] })))));
+  model.train(wasTraining);
+  const values = Array.from(await out.data());
+  out.dispose();
+  if (test.task === "regression") {
+    const features = test.inputShape[1] ?? 1;
+    return { kind: "values", series: Array.from({ length: test.inputShape[0] }, (_, t) => x[t * features]), truth, predicted: values };
+  }
+  const classes = test.classes ?? 2;
+  const names = test.classNames ?? [];
+  if (labels > 1) {
+    // A label per step: the best class at each step.
+    const predicted = Array.from({ length: labels }, (_, t) => {
+      const scores = values.slice(t * classes, (t + 1) * classes);
+      return names[scores.indexOf(Math.max(...scores))] ?? "?";
+    });
+    return { kind: "steps", predicted, truth: truth.map((c) => names[c] ?? String(c)) };
+  }
+  if (values.length === 1) {
+    const p = 1 / (1 + Math.exp(-values[0])); // one logit for two classes
+    return { kind: "class", probabilities: [1 - p, p], truth: truth[0], classNames: [...names] };
+  }
+  const peak = Math.max(...values);
+  const e = values.map((v) => Math.exp(v - peak));
+  const total = e.reduce((a, b) => a + b, 0);
+  return { kind: "class", probabilities: e.map((v) => v / total), truth: truth[0], classNames: [...names] };
 }
 
 /** The steps' names on the axes: tokens spelled by the vocabulary, else step numbers. */

@@ -37,12 +37,14 @@ it("previews sequences, builds from the sequence presets and trains an LSTM on b
   await expect.poll(() => page.getByTestId("step-gradients").locator("span").count(), { timeout: 60_000 }).toBe(16);
   expect(await page.getByTestId("hidden-state").isVisible()).toBe(true);
   expect(await page.getByTestId("lstm-gates").locator("figure").count()).toBe(4);
+  expect(await page.getByTestId("sequence-prediction").textContent()).toMatch(/(unbalanced|balanced) ✓/);
   await page.screenshot({ path: "test-results/sequences-brackets.png", fullPage: true });
   // A transformer on string reversal: one attention map per head.
   await page.getByTestId("dataset").selectOption("reverse");
   await loaded();
   expect(await builder.getByTestId("preset").locator("option:checked").textContent()).toBe("Tiny transformer");
   await expect.poll(() => page.getByTestId("attention-maps").locator("figure").count(), { timeout: 60_000 }).toBe(4);
+  expect(await page.getByTestId("sequence-prediction").locator("b").count()).toBe(24); // 12 predicted, 12 true
   await page.screenshot({ path: "test-results/sequences-reverse.png", fullPage: true });
   expect(errors).toEqual([]);
 }, 400_000);

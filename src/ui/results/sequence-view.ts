@@ -3,10 +3,11 @@
  * report. The gradient by input step as bars on a log scale (through a plain RNN the early steps'
  * bars shrink by decades: the vanishing gradient); the first recurrent layer's hidden state as a
  * heatmap of units over steps (blue positive, orange negative); an LSTM's input, forget and output
- * gates (0 to 1) and cell state; and each attention head's weights, query steps over key steps. The
+ * gates (0 to 1) and cell state; each attention head's weights, query steps over key steps; and
+ * the model's answer (a forecast beside the truth, class probabilities, or a label per step). The
  * steps are labelled with their tokens (or numbers).
  */
-import { css, html, LitElement, nothing } from "lit";
+import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import type { SequenceInside } from "../../worker/protocol";
 import { resultStyles } from "./base-styles";
@@ -49,6 +50,24 @@ function unitsOverSteps(values: ArrayLike<number>, steps: number, units: number,
 }
 
 const GATES = ["input gate", "forget gate", "output gate", "cell state"];
+
+/** The observed series, then the true continuation (line) and the forecast (dots), on one scale. */
+function forecastChart(series: number[], truth: number[], predicted: number[]) {
+  const [w, h] = [420, 90];
+  const all = [...series, ...truth, ...predicted].filter(Number.isFinite);
+  const [low, high] = [Math.min(...all), Math.max(...all)];
+  const span = high - low || 1;
+  const n = series.length + truth.length;
+  const x = (t: number) => ((t / Math.max(n - 1, 1)) * (w - 8) + 4).toFixed(1);
+  const y = (v: number) => (h - 6 - ((v - low) / span) * (h - 12)).toFixed(1);
+  const line = (values: number[], from: number) => values.map((v, k) => `${x(from + k)},${y(v)}`).join(" ");
+  return svg`<svg class="forecast" viewBox="0 0 ${w} ${h}" width=${w} height=${h} role="img" data-testid="forecast"
+      aria-label="The series, its true continuation and the model's forecast">
+    <polyline class="seen" points=${line(series, 0)} />
+    <polyline class="truth" points=${line([series[series.length - 1], ...truth], series.length - 1)} />
+    ${predicted.map((v, k) => svg`<circle cx=${x(series.length + k)} cy=${y(v)} r="3" />`)}
+  </svg>`;
+}
 
 @customElement("dl-sequence-view")
 export class SequenceView extends LitElement {
@@ -112,6 +131,68 @@ export class SequenceView extends LitElement {
         font-size: 11.5px;
         color: var(--muted);
         margin: 4px 0 0;
+      }
+      .probs {
+        display: grid;
+        grid-template-columns: max-content minmax(80px, 260px) max-content;
+        gap: 4px 8px;
+        align-items: center;
+        font-size: 12px;
+      }
+      .probs .bar {
+        height: 8px;
+        background: var(--surface-2);
+        border-radius: 4px;
+        overflow: hidden;
+      }
+      .probs .bar i {
+        display: block;
+        height: 100%;
+        background: var(--muted);
+      }
+      .probs .bar i.true {
+        background: var(--accent);
+      }
+      .probs .pct {
+        color: var(--muted);
+        font-variant-numeric: tabular-nums;
+      }
+      .steps {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 2px 8px;
+        font-size: 12px;
+        align-items: baseline;
+      }
+      .steps .label {
+        color: var(--muted);
+        font-size: 11px;
+      }
+      .steps code {
+        font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace;
+        letter-spacing: 0.08em;
+      }
+      .steps b {
+        font-weight: 500;
+      }
+      .steps b.ok {
+        color: var(--good, #34d399);
+      }
+      .steps b.miss {
+        color: var(--bad, #f87171);
+      }
+      svg.forecast polyline {
+        fill: none;
+        stroke-width: 1.5;
+      }
+      svg.forecast polyline.seen {
+        stroke: var(--muted);
+      }
+      svg.forecast polyline.truth {
+        stroke: var(--accent);
+      }
+      svg.forecast circle {
+        fill: var(--warn);
       }
     `,
   ];
@@ -191,11 +272,42 @@ export class SequenceView extends LitElement {
     `;
   }
 
+  /** What the model answers for the example: a forecast beside the truth, class probabilities, or labels per step. */
+  private output(r: SequenceInside) {
+    const o = r.output;
+    if (o.kind === "class") {
+      const ranked = o.probabilities
+        .map((p, c) => ({ p, c }))
+        .sort((a, b) => b.p - a.p)
+        .slice(0, 5);
+      return html`<h3>Prediction <small>the model's probability for each class; the true one marked ✓</small></h3>
+        <div class="probs" data-testid="sequence-prediction">
+          ${ranked.map(
+            ({ p, c }) => html`<span class="name">${o.classNames[c] ?? c}${c === o.truth ? " ✓" : ""}</span>
+              <span class="bar"><i style="width:${(100 * p).toFixed(1)}%" class=${c === o.truth ? "true" : ""}></i></span>
+              <span class="pct">${(100 * p).toFixed(1)}%</span>`,
+          )}
+        </div>`;
+    }
+    if (o.kind === "steps") {
+      const right = o.predicted.filter((p, t) => p === o.truth[t]).length;
+      return html`<h3>Prediction <small>a label per step: ${right} of ${o.truth.length} right</small></h3>
+        <div class="steps" data-testid="sequence-prediction">
+          <span class="label">predicted</span><code>${o.predicted.map((p, t) => html`<b class=${p === o.truth[t] ? "ok" : "miss"}>${p}</b>`)}</code>
+          <span class="label">true</span><code>${o.truth.map((p) => html`<b>${p}</b>`)}</code>
+        </div>`;
+    }
+    const format = (values: number[]) => values.map((v) => v.toFixed(2)).join(", ");
+    return html`<h3>Prediction <small>true ${format(o.truth)} · predicted ${format(o.predicted)}</small></h3>
+      ${o.truth.length > 1 ? forecastChart(o.series, o.truth, o.predicted) : nothing}`;
+  }
+
   override render() {
     const r = this.report;
     if (!r) return html`<p class="note">The view inside the sequence appears with the first report.</p>`;
     return html`
       <p class="note">Test sequence ${r.index + 1} at step ${r.step.toLocaleString("en-US")}${r.steps.some((s) => !/^\d+$/.test(s)) ? html`: <code>${r.steps.join("").trim()}</code>` : nothing}</p>
+      <div>${this.output(r)}</div>
       <div>${this.gradient(r)}</div>
       ${r.hidden ? html`<div>${this.hiddenState(r)}</div>` : nothing}
       ${r.attention ? html`<div>${this.attention(r)}</div>` : nothing}
