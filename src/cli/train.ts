@@ -39,12 +39,13 @@ import { type ExperimentConfig, parseConfig } from "../train/config";
 import type { Evaluation } from "../train/evaluate";
 import { buildExperimentModel, experimentLoss, exportPurpose, makeExperimentTrainer } from "../train/experiment";
 import { makeData } from "../train/make";
+import { isCharacterModel } from "../train/sample-text";
 import { inputGradientByStep } from "../train/step-gradients";
 import { evaluateWith } from "../train/trainer";
 import { deviceLossForTests, lostDeviceReason, reportLostDevice } from "./device-loss";
 import { EpochSaver } from "./epoch-saver";
 import { applyTrainingFlags, type Flags, parseFlags, prepareOutputs } from "./flags";
-import { describeSamples, isCharacterModel } from "./sample-names";
+import { describeSamples } from "./sample-names";
 import { startDevice } from "./start-device";
 import { trainGenerative } from "./train-generative";
 

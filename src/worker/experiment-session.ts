@@ -24,6 +24,7 @@ import { type ExperimentConfig, parseConfig } from "../train/config";
 import { type Evaluation, evaluate } from "../train/evaluate";
 import { buildExperimentModel, exportPurpose, makeExperimentTrainer } from "../train/experiment";
 import { makeData, type Splits } from "../train/make";
+import { isCharacterModel, sampleFromModel } from "../train/sample-text";
 import { type EpochEvent, type StepEvent, type StopEvent, Trainer } from "../train/trainer";
 import { estimateEpochSeconds } from "./estimate";
 import { EvalView } from "./eval-view";
@@ -134,6 +135,22 @@ export class ExperimentSession extends LoopSession<Trainer> {
   /** Posts the pixels of the given test images. */
   examples(indices: number[]): void {
     this.options.post({ type: "examples", ...exampleImages(this.splits.test, indices) });
+  }
+
+  /** Posts `count` names drawn from a character model at `temperature`; the trainer waits while they are drawn. */
+  async sample(temperature: number, count: number): Promise<void> {
+    if (!isCharacterModel(this.splits.train)) throw new Error("sampling needs a character model's data (names-lm)");
+    if (!(temperature > 0 && temperature <= 10) || !Number.isInteger(count) || count < 1 || count > 50)
+      throw new Error(`sample: temperature must be in (0, 10] and count a whole number from 1 to 50, got ${temperature} and ${count}`);
+    const trainer = this.loop;
+    trainer.pause();
+    try {
+      await trainer.whenParked(); // eval mode and the weights held still while it draws
+      const names = await sampleFromModel(this.built.model, this.options.backend, this.splits.train, { count, temperature, seed: trainer.step + 1 });
+      this.options.post({ type: "samples", temperature, step: trainer.step, names });
+    } finally {
+      if (this.wantRunning && !this.finished) trainer.resume();
+    }
   }
 
   /** Posts the run as it stands (weights, optimizer, position) for the page's autosave; pauses the trainer while it reads. */

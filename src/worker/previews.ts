@@ -10,6 +10,7 @@ import { noGrad, tidy, withBackend } from "../tensor/engine";
 import type { ExperimentConfig } from "../train/config";
 import { experimentAugment } from "../train/experiment";
 import type { Splits } from "../train/make";
+import { isCharacterModel } from "../train/sample-text";
 import type { DatasetPreview, ExampleImages, WorkerEvent } from "./protocol";
 
 /** Training images in an image preview. */
@@ -168,6 +169,7 @@ function sequencePreview(train: Dataset, trainSize: number, testSize: number): D
     targetDim: train.targetDim ?? 1,
     perStep: labels > 1 && train.task === "classification",
     vocabulary: vocabulary?.length ?? 0,
+    generates: isCharacterModel(train),
     featureNames: [...(train.featureNames ?? [])],
     trainSize,
     testSize,

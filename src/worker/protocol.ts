@@ -45,6 +45,8 @@ export type Command =
   | { type: "tune"; optimizer?: Partial<OptimizerConfig>; regularization?: { l1?: number; l2?: number }; epochs?: number }
   /** The pixels of test images (a confusion-matrix cell's examples). */
   | { type: "examples"; indices: number[] }
+  /** Names drawn from a character model at a temperature (the names-lm data). */
+  | { type: "sample"; temperature: number; count: number }
   /** The run as it stands, for the autosave (answered by a `snapshot` event). */
   | { type: "snapshot" }
   /**
@@ -102,6 +104,8 @@ export type DatasetPreview =
       perStep: boolean;
       /** Tokens: how many there are (0: steps of numbers). */
       vocabulary: number;
+      /** A character model (labels are the next characters): the page can sample text from it. */
+      generates: boolean;
       featureNames: string[];
       trainSize: number;
       testSize: number;
@@ -197,8 +201,8 @@ export interface SequenceInside {
 
 /** The model's answer for one example, as its task reads. */
 export type SequenceOutput =
-  /** A forecast or a value: the series (first feature), the true targets and the model's. */
-  | { kind: "values"; series: number[]; truth: number[]; predicted: number[] }
+  /** A forecast or a value: the series (first feature), the true targets and the model's; `continues`: the targets are the series' next values. */
+  | { kind: "values"; series: number[]; truth: number[]; predicted: number[]; continues: boolean }
   /** One label: each class's probability and the true class. */
   | { kind: "class"; probabilities: number[]; truth: number; classNames: string[] }
   /** A label per step: the predicted and the true labels, spelled. */
@@ -255,6 +259,7 @@ export type WorkerEvent =
   /** About how long an epoch will take on this device, from timed training passes at load. */
   | { type: "estimate"; secondsPerEpoch: number }
   | ({ type: "examples" } & ExampleImages)
+  | { type: "samples"; temperature: number; step: number; names: string[] }
   | { type: "snapshot"; run: RunSnapshot }
   | { type: "dataset"; preview: DatasetPreview }
   | { type: "model"; layers: LayerSummary[]; totalParams: number; outputShape: number[] }

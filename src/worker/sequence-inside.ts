@@ -94,7 +94,8 @@ async function outputOf(model: Sequential, backend: Backend, test: Dataset, inde
   out.dispose();
   if (test.task === "regression") {
     const features = test.inputShape[1] ?? 1;
-    return { kind: "values", series: Array.from({ length: test.inputShape[0] }, (_, t) => x[t * features]), truth, predicted: values };
+    const series = Array.from({ length: test.inputShape[0] }, (_, t) => x[t * features]);
+    return { kind: "values", series, truth, predicted: values, continues: features === 1 }; // one value per step: a forecast
   }
   const classes = test.classes ?? 2;
   const names = test.classNames ?? [];

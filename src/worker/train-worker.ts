@@ -138,6 +138,8 @@ async function handle(command: Command, backend: Backend): Promise<void> {
       return experiment(command).export();
     case "examples":
       return experiment(command).examples(command.indices);
+    case "sample":
+      return experiment(command).sample(command.temperature, command.count);
     case "snapshot":
       return experiment(command).snapshot();
     case "race-play":

@@ -4,7 +4,7 @@
  * steps as dots), the builder starts from the data's sequence preset and offers the sequence layers,
  * and an LSTM learns balanced brackets to 90% test accuracy; inside the sequence, the gradient by
  * step, the hidden state and the LSTM's gates are drawn, and a transformer's attention per head on
- * string reversal. No console errors.
+ * string reversal; a character model of names draws names at a temperature. No console errors.
  */
 import { expect, it } from "vitest";
 import { accessibilityProblems, appNumber, open, useSession } from "./browser";
@@ -46,5 +46,15 @@ it("previews sequences, builds from the sequence presets and trains an LSTM on b
   await expect.poll(() => page.getByTestId("attention-maps").locator("figure").count(), { timeout: 60_000 }).toBe(4);
   expect(await page.getByTestId("sequence-prediction").locator("b").count()).toBe(24); // 12 predicted, 12 true
   await page.screenshot({ path: "test-results/sequences-reverse.png", fullPage: true });
+  // A character model of names: train a little, then draw names at a temperature.
+  await page.getByTestId("dataset").selectOption("names-lm");
+  await loaded();
+  await page.getByTestId("play").click();
+  await expect.poll(() => appNumber(page, "data-step"), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(60);
+  await page.getByTestId("sample").click(); // while training: the trainer waits for the draw
+  await expect.poll(() => page.getByTestId("samples").locator("code").count(), { timeout: 60_000 }).toBe(12);
+  for (const name of await page.getByTestId("samples").locator("code").allTextContents()) expect(name).toMatch(/^([a-z-]+|\(empty\))$/);
+  await page.getByTestId("play").click(); // pause
+  await page.screenshot({ path: "test-results/sequences-names.png", fullPage: true });
   expect(errors).toEqual([]);
 }, 400_000);

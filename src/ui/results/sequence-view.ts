@@ -8,8 +8,9 @@
  * steps are labelled with their tokens (or numbers).
  */
 import { css, html, LitElement, nothing, svg } from "lit";
-import { customElement, property } from "lit/decorators.js";
+import { customElement, property, state } from "lit/decorators.js";
 import type { SequenceInside } from "../../worker/protocol";
+import { fire } from "../events";
 import { resultStyles } from "./base-styles";
 
 /** Background of the cards, which the heatmaps fade into. */
@@ -132,6 +133,24 @@ export class SequenceView extends LitElement {
         color: var(--muted);
         margin: 4px 0 0;
       }
+      .sampler {
+        display: flex;
+        align-items: center;
+        gap: 12px;
+        font-size: 12px;
+        flex-wrap: wrap;
+      }
+      .sampler input {
+        vertical-align: middle;
+        width: 140px;
+      }
+      p.samples {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px 12px;
+        margin: 8px 0 0;
+        font-size: 13px;
+      }
       .probs {
         display: grid;
         grid-template-columns: max-content minmax(80px, 260px) max-content;
@@ -198,6 +217,30 @@ export class SequenceView extends LitElement {
   ];
 
   @property({ attribute: false }) report: SequenceInside | null = null;
+  /** A character model: offer names sampled from it at a temperature. */
+  @property({ type: Boolean }) generates = false;
+  /** The names drawn last. */
+  @property({ attribute: false }) samples: { temperature: number; step: number; names: string[] } | null = null;
+  @state() private _temperature = 0.8;
+
+  /** Names drawn from the model at a temperature: low gives safe, common names; high, wild ones. */
+  private sampler() {
+    const s = this.samples;
+    return html`<h3>Sample names <small>one letter at a time from the model's scores, softened by the temperature</small></h3>
+      <div class="sampler">
+        <label>temperature <b>${this._temperature.toFixed(1)}</b>
+          <input type="range" min="0.1" max="2" step="0.1" .value=${String(this._temperature)} data-testid="temperature"
+            @input=${(e: Event) => (this._temperature = Number((e.target as HTMLInputElement).value))} />
+        </label>
+        <button data-testid="sample" @click=${() => fire(this, "sample-request", { temperature: this._temperature })}>Sample names</button>
+      </div>
+      ${
+        s
+          ? html`<p class="samples" data-testid="samples">${s.names.map((n) => html`<code>${n || "(empty)"}</code>`)}</p>
+            <p class="note">At temperature ${s.temperature.toFixed(1)}, after step ${s.step.toLocaleString("en-US")}.</p>`
+          : nothing
+      }`;
+  }
 
   /** Step labels under a map `width` pixels wide. */
   private axis(steps: string[], width: number) {
@@ -299,14 +342,22 @@ export class SequenceView extends LitElement {
     }
     const format = (values: number[]) => values.map((v) => v.toFixed(2)).join(", ");
     return html`<h3>Prediction <small>true ${format(o.truth)} · predicted ${format(o.predicted)}</small></h3>
-      ${o.truth.length > 1 ? forecastChart(o.series, o.truth, o.predicted) : nothing}`;
+      ${o.continues ? forecastChart(o.series, o.truth, o.predicted) : nothing}`;
   }
 
   override render() {
     const r = this.report;
     if (!r) return html`<p class="note">The view inside the sequence appears with the first report.</p>`;
     return html`
-      <p class="note">Test sequence ${r.index + 1} at step ${r.step.toLocaleString("en-US")}${r.steps.some((s) => !/^\d+$/.test(s)) ? html`: <code>${r.steps.join("").trim()}</code>` : nothing}</p>
+      <p class="note">Test sequence ${r.index + 1} at step ${r.step.toLocaleString("en-US")}${
+        r.steps.some((s) => !/^\d+$/.test(s))
+          ? html`: <code>${r.steps
+              .join("")
+              .trim()
+              .replace(/(?<=[^.])\.\.+$/, ".")}</code>`
+          : nothing
+      }</p>
+      ${this.generates ? html`<div>${this.sampler()}</div>` : nothing}
       <div>${this.output(r)}</div>
       <div>${this.gradient(r)}</div>
       ${r.hidden ? html`<div>${this.hiddenState(r)}</div>` : nothing}
@@ -318,5 +369,9 @@ export class SequenceView extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     "dl-sequence-view": SequenceView;
+  }
+  interface HTMLElementEventMap {
+    /** Names sampled from the character model at this temperature, please. */
+    "sample-request": CustomEvent<{ temperature: number }>;
   }
 }

@@ -198,6 +198,7 @@ export class PlaygroundStore implements SessionHost {
       case "feature-maps":
       case "augmented":
       case "examples":
+      case "samples":
       case "snapshot":
         this.train.receive(event);
         return;

@@ -102,6 +102,8 @@ export interface TrainState {
   deviceLost: { reason: string; gpu: boolean; savedStep: number | null } | null;
   /** The engine's memory at its lowest during the last epoch (live tensors, device buffers and bytes). */
   engineMemory: { tensors: number; buffers: number; bytes: number } | null;
+  /** Names drawn from a character model, at a temperature and step; null before any were asked for. */
+  samples: { temperature: number; step: number; names: string[] } | null;
 }
 
 const INITIAL: TrainState = {
@@ -133,6 +135,7 @@ const INITIAL: TrainState = {
   csvProblem: null,
   deviceLost: null,
   engineMemory: null,
+  samples: null,
 };
 
 /** Which family a dataset belongs to: switching family needs a new model, switching within keeps it. */
@@ -146,7 +149,7 @@ function dataFamily(data: DataConfig): string {
 const RELOAD_DELAY = 250;
 
 /** The worker's reports that describe its session's data (its preview, model and evaluations). */
-const DATA_REPORTS = new Set<WorkerEvent["type"]>(["dataset", "model", "boundary", "test", "inside", "feature-maps", "augmented", "examples"]);
+const DATA_REPORTS = new Set<WorkerEvent["type"]>(["dataset", "model", "boundary", "test", "inside", "feature-maps", "augmented", "examples", "samples"]);
 
 export class TrainSlice {
   state: TrainState = { ...INITIAL };
@@ -327,6 +330,9 @@ export class TrainSlice {
       }
       case "snapshot":
         for (const waiter of this.snapshotWaiters.splice(0)) waiter(event.run);
+        return;
+      case "samples":
+        this.patch({ samples: { temperature: event.temperature, step: event.step, names: event.names } });
         return;
       case "state": {
         const status = event.done ? "done" : event.running ? "running" : (event.step ?? s.step) > 0 ? "paused" : "ready";
@@ -547,6 +553,11 @@ export class TrainSlice {
   requestExamples(indices: number[]): void {
     const missing = indices.filter((i) => !this.state.examples.has(i));
     if (missing.length) this.host.send({ type: "examples", indices: missing.slice(0, 64) });
+  }
+
+  /** Asks the worker for names drawn from the character model at `temperature`. */
+  requestSamples(temperature: number): void {
+    this.host.send({ type: "sample", temperature, count: 12 });
   }
 
   exportWeights(): void {

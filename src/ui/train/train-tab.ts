@@ -164,7 +164,8 @@ export class TrainTab extends LitElement {
           ${s.error ? html`<div class="error" role="alert" data-testid="error">${sentence(s.error)}</div>` : nothing}
           <dl-results .session=${s} .curves=${train.curves} .previous=${train.previous} ?regression=${train.task === "regression"}
             @inspect=${(ev: HTMLElementEventMap["inspect"]) => train.inspect(ev.detail.index)}
-            @examples-request=${(ev: HTMLElementEventMap["examples-request"]) => train.requestExamples(ev.detail.indices)}></dl-results>
+            @examples-request=${(ev: HTMLElementEventMap["examples-request"]) => train.requestExamples(ev.detail.indices)}
+            @sample-request=${(ev: HTMLElementEventMap["sample-request"]) => train.requestSamples(ev.detail.temperature)}></dl-results>
         </div>
       </main>
       <div class="mobile-bar" aria-label="Training controls">
