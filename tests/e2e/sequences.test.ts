@@ -19,6 +19,12 @@ it("previews sequences, builds from the sequence presets and trains an LSTM on b
   await loaded();
   const series = page.locator("dl-data-preview svg.spark").first();
   expect(await series.getAttribute("aria-label")).toMatch(/^A series of 30 steps, steps \d+ and \d+ marked$/);
+  // A longer sequence: the length setting reloads the data, and the model reads 60 steps.
+  await page.getByRole("slider", { name: "Length (steps)" }).fill("60");
+  await page.getByRole("slider", { name: "Length (steps)" }).dispatchEvent("change");
+  await expect.poll(() => series.getAttribute("aria-label"), { timeout: 60_000 }).toMatch(/^A series of 60 steps/);
+  await loaded();
+  expect(await page.getByTestId("train-builder").getByTestId("layer-input").textContent()).toMatch(/60 steps × 2/);
   await page.getByTestId("dataset").selectOption("brackets");
   await loaded();
   const lines = await page.locator("dl-data-preview code.tokens").allTextContents();

@@ -6,7 +6,7 @@
  * an edit the running session cannot take waits, listed beside the Train button; a finished run
  * can be given more epochs; the previous run's curves stay as a faint overlay after a reset.
  */
-import { classesOf, datasetFacts, inputShapeOf } from "../../data/catalog";
+import { classesOf, datasetFacts, inputShapeOf, tokensOf } from "../../data/catalog";
 import { budgetOf, checkTrainingMemory, type MemoryBudget, optimizerStateValues } from "../../nn/resources";
 import { type LayerSummary, summarizeModel } from "../../nn/shapes";
 import type { ModelSpec } from "../../nn/spec";
@@ -142,6 +142,7 @@ const INITIAL: TrainState = {
 function dataFamily(data: DataConfig): string {
   const facts = datasetFacts(data.name);
   if (facts.family === "points") return `points-${facts.task}`;
+  if (facts.family === "sequences") return `${data.name}-${tokensOf(data)}`; // other tokens need another embedding
   return facts.family === "images" ? "images" : data.name;
 }
 

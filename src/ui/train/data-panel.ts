@@ -176,6 +176,23 @@ export class DataPanel extends LitElement {
     `;
   }
 
+  /** A generated sequence set's settings: its length and size, and what the set itself varies. */
+  private renderSequences(c: DataConfig) {
+    const o = c as { examples?: number; length?: number; horizon?: number; noise?: number; symbols?: number };
+    const facts = datasetFacts(c.name);
+    const length = o.length ?? facts.inputShape?.[0] ?? 10;
+    const lengths: Record<string, [number, number, number]> = { adding: [5, 100, 5], sines: [10, 100, 5], brackets: [4, 40, 2], reverse: [4, 30, 1] };
+    const range = lengths[c.name];
+    if (!range) return nothing; // the names: their length is the longest name's
+    return html`
+      ${this.slider("length", "Length (steps)", length, range[0], range[1], range[2], String)}
+      ${this.slider("examples", "Examples", o.examples ?? 2000, 200, 8000, 200, (v) => v.toLocaleString("en-US"))}
+      ${c.name === "sines" ? this.slider("horizon", "Steps to forecast", o.horizon ?? 1, 1, 10, 1, String) : nothing}
+      ${c.name === "sines" ? this.slider("noise", "Noise", o.noise ?? 0.05, 0, 0.5, 0.01, (v) => v.toFixed(2)) : nothing}
+      ${c.name === "reverse" ? this.slider("symbols", "Symbols", o.symbols ?? 8, 2, 26, 1, String) : nothing}
+    `;
+  }
+
   private renderImages(c: Extract<DataConfig, { trainLimit?: number }>) {
     const limit = (key: "trainLimit" | "testLimit", label: string, sizes: number[], all: string) => html`<label>
       ${label}
@@ -225,6 +242,7 @@ export class DataPanel extends LitElement {
         ${usable ? html`<dl-data-preview .preview=${this.preview}></dl-data-preview>` : nothing}
         ${facts.family === "points" && usable ? this.renderPoints(c as Extract<DataConfig, { points?: number }>, facts) : nothing}
         ${facts.family === "images" && usable ? this.renderImages(c as Extract<DataConfig, { trainLimit?: number }>) : nothing}
+        ${facts.family === "sequences" && usable ? this.renderSequences(c) : nothing}
         ${name === "iris" ? this.ratio(c as { trainRatio?: number }) : nothing}
         ${name === "csv" ? this.renderCsv() : nothing}
         ${usable ? this.seed() : nothing}
