@@ -137,6 +137,16 @@ export class ExperimentSession extends LoopSession<Trainer> {
     this.options.post({ type: "examples", ...exampleImages(this.splits.test, indices) });
   }
 
+  /** Follows test sequence `index` inside the model from now on, and reports it at once. */
+  inspectSequence(index: number): Promise<void> {
+    const n = this.splits.test.n;
+    if (!Number.isInteger(index) || index < 0 || index >= n) throw new Error(`sequence-inspect: index ${index} is not a test sequence (0 to ${n - 1})`);
+    this.sequenceIndex = index;
+    return this.queueReports(["inside"]);
+  }
+  /** The test sequence the inside report follows. */
+  private sequenceIndex = 0;
+
   /** Posts `count` names drawn from a character model at `temperature`; the trainer waits while they are drawn. */
   async sample(temperature: number, count: number): Promise<void> {
     if (!isCharacterModel(this.splits.train)) throw new Error("sampling needs a character model's data (names-lm)");
@@ -341,7 +351,8 @@ export class ExperimentSession extends LoopSession<Trainer> {
     } else if (kind === "test") post({ type: "test", ...testReport(await this.evaluate(this.splits.test), this.splits.test, step) });
     else {
       const inside = await insideReport(this.built.model, backend, this.splits.train.inputShape, step, step > 0);
-      if (isSequences(this.splits.test)) inside.sequence = await sequenceInside(this.built.model, backend, this.splits.test, this.loop.options.loss, step);
+      if (isSequences(this.splits.test))
+        inside.sequence = await sequenceInside(this.built.model, backend, this.splits.test, this.loop.options.loss, step, this.sequenceIndex);
       post({ type: "inside", ...inside });
     }
   }

@@ -47,6 +47,8 @@ export type Command =
   | { type: "examples"; indices: number[] }
   /** Names drawn from a character model at a temperature (the names-lm data). */
   | { type: "sample"; temperature: number; count: number }
+  /** The test sequence "Inside the sequence" follows (its report comes at once and with each later one). */
+  | { type: "sequence-inspect"; index: number }
   /** The run as it stands, for the autosave (answered by a `snapshot` event). */
   | { type: "snapshot" }
   /**

@@ -140,6 +140,8 @@ async function handle(command: Command, backend: Backend): Promise<void> {
       return experiment(command).examples(command.indices);
     case "sample":
       return experiment(command).sample(command.temperature, command.count);
+    case "sequence-inspect":
+      return experiment(command).inspectSequence(command.index);
     case "snapshot":
       return experiment(command).snapshot();
     case "race-play":

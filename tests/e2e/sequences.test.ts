@@ -44,6 +44,8 @@ it("previews sequences, builds from the sequence presets and trains an LSTM on b
   expect(await page.getByTestId("hidden-state").isVisible()).toBe(true);
   expect(await page.getByTestId("lstm-gates").locator("figure").count()).toBe(4);
   expect(await page.getByTestId("sequence-prediction").textContent()).toMatch(/(unbalanced|balanced) ✓/);
+  await page.getByTestId("sequence-next").click(); // another test sequence, reported at once
+  await expect.poll(() => page.getByTestId("sequence-index").textContent(), { timeout: 60_000 }).toBe("2");
   await page.screenshot({ path: "test-results/sequences-brackets.png", fullPage: true });
   // A transformer on string reversal: one attention map per head.
   await page.getByTestId("dataset").selectOption("reverse");

@@ -133,6 +133,17 @@ export class SequenceView extends LitElement {
         color: var(--muted);
         margin: 4px 0 0;
       }
+      p.example {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        flex-wrap: wrap;
+      }
+      p.example button.icon {
+        padding: 0 8px;
+        line-height: 20px;
+        font-size: 14px;
+      }
       .sampler {
         display: flex;
         align-items: center;
@@ -217,6 +228,8 @@ export class SequenceView extends LitElement {
   ];
 
   @property({ attribute: false }) report: SequenceInside | null = null;
+  /** How many test sequences there are to step through. */
+  @property({ type: Number }) tests = 1;
   /** A character model: offer names sampled from it at a temperature. */
   @property({ type: Boolean }) generates = false;
   /** The names drawn last. */
@@ -349,14 +362,19 @@ export class SequenceView extends LitElement {
     const r = this.report;
     if (!r) return html`<p class="note">The view inside the sequence appears with the first report.</p>`;
     return html`
-      <p class="note">Test sequence ${r.index + 1} at step ${r.step.toLocaleString("en-US")}${
-        r.steps.some((s) => !/^\d+$/.test(s))
-          ? html`: <code>${r.steps
-              .join("")
-              .trim()
-              .replace(/(?<=[^.])\.\.+$/, ".")}</code>`
-          : nothing
-      }</p>
+      <p class="note example">
+        <button class="icon" aria-label="The previous test sequence" ?disabled=${r.index === 0} data-testid="sequence-previous"
+          @click=${() => fire(this, "sequence-example", { index: r.index - 1 })}>‹</button>
+        <button class="icon" aria-label="The next test sequence" ?disabled=${r.index + 1 >= this.tests} data-testid="sequence-next"
+          @click=${() => fire(this, "sequence-example", { index: r.index + 1 })}>›</button>
+        Test sequence <b data-testid="sequence-index">${r.index + 1}</b> at step ${r.step.toLocaleString("en-US")}${
+          r.steps.some((s) => !/^\d+$/.test(s))
+            ? html`: <code>${r.steps
+                .join("")
+                .trim()
+                .replace(/(?<=[^.])\.\.+$/, ".")}</code>`
+            : nothing
+        }</p>
       ${this.generates ? html`<div>${this.sampler()}</div>` : nothing}
       <div>${this.output(r)}</div>
       <div>${this.gradient(r)}</div>
@@ -373,5 +391,7 @@ declare global {
   interface HTMLElementEventMap {
     /** Names sampled from the character model at this temperature, please. */
     "sample-request": CustomEvent<{ temperature: number }>;
+    /** Show this test sequence inside the model. */
+    "sequence-example": CustomEvent<{ index: number }>;
   }
 }

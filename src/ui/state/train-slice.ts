@@ -556,6 +556,11 @@ export class TrainSlice {
     if (missing.length) this.host.send({ type: "examples", indices: missing.slice(0, 64) });
   }
 
+  /** Shows test sequence `index` inside the model. */
+  inspectSequence(index: number): void {
+    this.host.send({ type: "sequence-inspect", index });
+  }
+
   /** Asks the worker for names drawn from the character model at `temperature`. */
   requestSamples(temperature: number): void {
     this.host.send({ type: "sample", temperature, count: 12 });
