@@ -41,10 +41,27 @@ export class App extends LitElement {
   /** Weights ↓ was pressed before any training: the banner asks first. */
   @state() private _confirmUntrained = false;
 
+  /** The animation frame that will draw the worker's latest reports, while one is pending. */
+  private frame = 0;
+
   constructor() {
     super();
     new ContextProvider(this, { context: storeContext, initialValue: this.store });
-    this.store.subscribe(() => this.requestUpdate());
+    // Drawn as the elements below are (src/ui/state/store-controller.ts): the worker's reports at
+    // the next frame, the page's own changes at once. The facts the flows read (data-test-step...)
+    // then never run ahead of what is on screen: a report is drawn in the frame that states it.
+    this.store.subscribe((fromWorker) => {
+      if (!fromWorker) {
+        cancelAnimationFrame(this.frame);
+        this.frame = 0;
+        this.requestUpdate();
+        return;
+      }
+      this.frame ||= requestAnimationFrame(() => {
+        this.frame = 0;
+        this.requestUpdate();
+      });
+    });
   }
 
   override connectedCallback(): void {
