@@ -67,22 +67,6 @@ export type LayerSpec =
   | { type: "lastStep" }
   | { type: "meanOverTime" };
 
-/** The layer types that read or make sequences ([time, features]). */
-export const SEQUENCE_LAYERS = [
-  "embedding",
-  "rnn",
-  "lstm",
-  "gru",
-  "conv1d",
-  "maxPool1d",
-  "avgPool1d",
-  "positional",
-  "attention",
-  "transformer",
-  "lastStep",
-  "meanOverTime",
-] as const;
-
 export type LayerType = LayerSpec["type"];
 
 /** Every layer type (own keys: a type named "constructor" is not one). */
