@@ -27,20 +27,18 @@ import { createReadStream, mkdirSync, readFileSync, writeFileSync } from "node:f
 import { dirname, join } from "node:path";
 import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
-import { type Dataset, featureSize, targetSize } from "../data/dataset";
+import { type Dataset, featureSize } from "../data/dataset";
 import "../functional"; // installs the Tensor methods and backward()
 import { isGenerativeConfig } from "../generative/config";
 import { loadWeightsInto, saveModel } from "../io/checkpoint";
 import { exportPyTorchScript } from "../io/pytorch-export";
-import type { Module } from "../nn/module";
-import { tensor } from "../ops/creation";
-import { withBackend } from "../tensor/engine";
+import type { Sequential } from "../nn/layers";
 import { type ExperimentConfig, parseConfig } from "../train/config";
 import type { Evaluation } from "../train/evaluate";
 import { buildExperimentModel, experimentLoss, exportPurpose, makeExperimentTrainer } from "../train/experiment";
 import { makeData } from "../train/make";
 import { isCharacterModel } from "../train/sample-text";
-import { inputGradientByStep } from "../train/step-gradients";
+import { gradientByStep } from "../train/step-gradients";
 import { evaluateWith } from "../train/trainer";
 import { deviceLossForTests, lostDeviceReason, reportLostDevice } from "./device-loss";
 import { EpochSaver } from "./epoch-saver";
@@ -204,17 +202,10 @@ async function main(): Promise<void> {
 }
 
 /** ‖∂loss/∂x_t‖ at five steps over 64 test sequences: how far back the trained model's loss still reaches. */
-async function describeStepGradients(model: Module, backend: Backend, config: ExperimentConfig, test: Dataset): Promise<string> {
+async function describeStepGradients(model: Sequential, backend: Backend, config: ExperimentConfig, test: Dataset): Promise<string> {
   const batch = Math.min(64, test.n);
-  const [T, F] = test.inputShape;
-  const labels = test.y.subarray(0, batch * targetSize(test));
-  const y = withBackend(backend, () =>
-    labels instanceof Int32Array
-      ? tensor(labels, { shape: [batch, ...(test.labelShape ?? [])], dtype: "int32" })
-      : tensor(labels, { shape: [batch, test.targetDim ?? 1] }),
-  );
-  const g = await inputGradientByStep(model, backend, experimentLoss(config), test.x.subarray(0, batch * T * F) as Float32Array, [batch, T, F], y);
-  y.dispose();
+  const T = test.inputShape[0];
+  const g = await gradientByStep(model, backend, test, experimentLoss(config), batch);
   const steps = [...new Set([0, Math.round((T - 1) / 4), Math.round((T - 1) / 2), Math.round((3 * (T - 1)) / 4), T - 1])];
   return `gradient of the loss by input step, |dloss/dx_t| over ${batch} test sequences: ${steps.map((t) => `t=${t} ${g[t].toExponential(2)}`).join(", ")}`;
 }

@@ -11,17 +11,15 @@
  *   label per step.
  */
 import type { Backend } from "../backend/backend";
-import type { Dataset } from "../data/dataset";
-import { targetSize } from "../data/dataset";
+import { type Dataset, targetSize } from "../data/dataset";
 import { MultiheadAttention, TransformerEncoderLayer } from "../nn/attention";
-import { Embedding, Sequential } from "../nn/layers";
-import type { Module } from "../nn/module";
+import type { Sequential } from "../nn/layers";
 import { GRU, LSTM, RNN } from "../nn/recurrent";
 import { tensor } from "../ops/creation";
 import { noGrad, tidy, withBackend } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
 import type { LossFn } from "../train/objectives";
-import { inputGradientByStep } from "../train/step-gradients";
+import { gradientByStep } from "../train/step-gradients";
 import type { SequenceInside, SequenceOutput } from "./protocol";
 
 /** Test examples the gradient by step averages over. */
@@ -38,7 +36,7 @@ export async function sequenceInside(model: Sequential, backend: Backend, test: 
     step,
     index,
     steps: labelsOf(test, example),
-    gradient: await gradientByStep(model, backend, test, loss),
+    gradient: await gradientByStep(model, backend, test, loss, GRADIENT_EXAMPLES),
     output: await outputOf(model, backend, test, index),
   };
   const wasTraining = model.training;
@@ -157,28 +155,4 @@ export async function lstmGates(layer: LSTM, input: Float32Array, T: number): Pr
     }
   }
   return { units: H, values };
-}
-
-/** |dloss/dx_t| over up to 32 test examples; for a model that embeds tokens, with respect to the embedded vectors. */
-async function gradientByStep(model: Sequential, backend: Backend, test: Dataset, loss: LossFn): Promise<Float32Array> {
-  const n = Math.min(GRADIENT_EXAMPLES, test.n);
-  const perExample = test.inputShape.reduce((a, b) => a * b, 1);
-  const labels = targetSize(test);
-  const y = withBackend(backend, () =>
-    test.y instanceof Int32Array
-      ? tensor(test.y.subarray(0, n * labels), { shape: [n, ...(test.labelShape ?? [])], dtype: "int32" })
-      : tensor(test.y.subarray(0, n * labels), { shape: [n, test.targetDim ?? 1] }),
-  );
-  try {
-    const x = test.x.subarray(0, n * perExample) as Float32Array;
-    const [first, ...rest] = model.layers;
-    if (!(first instanceof Embedding)) return await inputGradientByStep(model, backend, loss, x, [n, ...test.inputShape], y);
-    const embedded = noGrad(() => withBackend(backend, () => first.forward(tensor(x, { shape: [n, ...test.inputShape] }))));
-    const vectors = Float32Array.from(await embedded.data());
-    const shape = embedded.shape;
-    embedded.dispose();
-    return await inputGradientByStep(new Sequential(...rest) as Module, backend, loss, vectors, shape, y);
-  } finally {
-    y.dispose();
-  }
 }

@@ -381,6 +381,17 @@ function convolutionFields(words: { kernel: string; stride: string; padding: str
   ];
 }
 
+/** An optional setting picked from `options` ([value, label]); the first is the engine's default. */
+const choice = (name: string, label: string, options: [string, string][], hint: string): Field => ({
+  name,
+  label,
+  kind: "select",
+  required: false,
+  fallback: options[0][0],
+  options: options.map(([value, text]) => ({ value, label: text })),
+  hint,
+});
+
 const dropoutRate: Field = { name: "dropout", label: "dropout", kind: "number", required: false, fallback: 0, min: 0, max: 0.9, step: 0.05, hint: "" };
 const recurrentFields: Field[] = [
   count("units", "units", 1024, "The size of the hidden state carried from step to step."),
@@ -467,18 +478,15 @@ const FIELDS: Record<Exclude<LayerType, "activation">, Field[]> = {
   ],
   rnn: [
     ...recurrentFields,
-    {
-      name: "nonlinearity",
-      label: "function",
-      kind: "select",
-      required: false,
-      fallback: "tanh",
-      options: [
-        { value: "tanh", label: "tanh" },
-        { value: "relu", label: "ReLU" },
+    choice(
+      "nonlinearity",
+      "function",
+      [
+        ["tanh", "tanh"],
+        ["relu", "ReLU"],
       ],
-      hint: "The squashing function of the hidden state.",
-    },
+      "The squashing function of the hidden state.",
+    ),
   ],
   lstm: recurrentFields,
   gru: recurrentFields,
@@ -500,36 +508,30 @@ const FIELDS: Record<Exclude<LayerType, "activation">, Field[]> = {
     whole("padding", "padding", "Zeros at both ends, at most half the kernel."),
   ],
   positional: [
-    {
-      name: "kind",
-      label: "kind",
-      kind: "select",
-      required: false,
-      fallback: "sinusoidal",
-      options: [
-        { value: "sinusoidal", label: "sinusoidal" },
-        { value: "learned", label: "learned" },
+    choice(
+      "kind",
+      "kind",
+      [
+        ["sinusoidal", "sinusoidal"],
+        ["learned", "learned"],
       ],
-      hint: "Sinusoidal: fixed waves of many wavelengths (the transformer paper's); learned: one trained vector per position.",
-    },
+      "Sinusoidal: fixed waves of many wavelengths (the transformer paper's); learned: one trained vector per position.",
+    ),
   ],
   attention: [heads, causal, { ...dropoutRate, hint: "Dropout on the attention weights while training." }],
   transformer: [
     heads,
     count("feedforward", "feed-forward", 8192, "Width of the feed-forward block's hidden layer (often 4x the features)."),
     { ...dropoutRate, fallback: 0.1, hint: "Dropout after attention and in the feed-forward block while training." },
-    {
-      name: "activation",
-      label: "function",
-      kind: "select",
-      required: false,
-      fallback: "relu",
-      options: [
-        { value: "relu", label: "ReLU" },
-        { value: "gelu", label: "GELU" },
+    choice(
+      "activation",
+      "function",
+      [
+        ["relu", "ReLU"],
+        ["gelu", "GELU"],
       ],
-      hint: "The feed-forward block's non-linearity.",
-    },
+      "The feed-forward block's non-linearity.",
+    ),
     {
       name: "normFirst",
       label: "norm first",
@@ -578,18 +580,15 @@ export function fieldsOf(layer: LayerSpec): Field[] {
   if (layer.fn === "gelu")
     return [
       fn,
-      {
-        name: "approximate",
-        label: "form",
-        kind: "select",
-        required: false,
-        fallback: "none",
-        options: [
-          { value: "none", label: "exact" },
-          { value: "tanh", label: "tanh approx." },
+      choice(
+        "approximate",
+        "form",
+        [
+          ["none", "exact"],
+          ["tanh", "tanh approx."],
         ],
-        hint: "Exact GELU uses the Gaussian CDF; the tanh approximation (GPT-2, BERT) is a little cheaper.",
-      },
+        "Exact GELU uses the Gaussian CDF; the tanh approximation (GPT-2, BERT) is a little cheaper.",
+      ),
     ];
   return [fn];
 }
