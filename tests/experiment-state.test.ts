@@ -16,7 +16,9 @@ import { manualSeed } from "../src/tensor/random";
 import { makeData, makeOptimizer } from "../src/train/make";
 import { lossByName } from "../src/train/objectives";
 import { Trainer } from "../src/train/trainer";
+import { presetSpec, presetsFor } from "../src/ui/builder/model-presets";
 import { pairProblem, presetOf } from "../src/ui/generative/generative-config";
+import { architectureEntries, describeEntry, withoutModels } from "../src/ui/race/race-entries";
 import { Autosave, type ExperimentStore, indexedDbStore, loadAutosave, openExperiment } from "../src/ui/state/autosave";
 import {
   defaultConfigFor,
@@ -163,7 +165,8 @@ describe("experiment", () => {
       [bad((e) => e.race.push({ label: "X", optimizer: { name: "lion", lr: 0.1 } } as never)), /race 4 optimizer\.name: "lion" is not an optimizer/],
       [bad((e) => Object.assign(e.race[1].optimizer, { momentum: "lots" })), /race 2 optimizer\.momentum/],
       [bad((e) => Object.assign(e.race[0], { label: "" })), /race 1 label/],
-      [bad((e) => e.race.push(...Array.from({ length: MAX_RACE_ENTRIES }, () => e.race[0]))), /race: expected a list of 1 to 6 optimizers, got 9/],
+      [bad((e) => e.race.push(...Array.from({ length: MAX_RACE_ENTRIES }, () => e.race[0]))), /race: expected a list of 1 to 6 entries, got 9/],
+      [bad((e) => Object.assign(e.race[0], { model: { layers: [{ type: "dense" }] } })), /race 1 model: layer 1 type: "dense" is not a layer type/],
       [bad((e) => Object.assign(e, { extra: 1 })), /unknown field "extra"/],
       [bad((e) => Object.assign(e, { version: 9 })), /version 9 comes from a newer playground/],
       [bad((e) => Object.assign(e, { version: "1" })), /version must be a whole number/],
@@ -175,6 +178,23 @@ describe("experiment", () => {
       expect(() => parseExperiment(value)).toThrow(ExperimentError);
       expect(() => parseExperiment(value)).toThrow(pattern);
     }
+  });
+
+  it("keeps an architecture race: one entry per preset for the data, each with its model and the Train tab's optimizer", () => {
+    const e = defaultExperiment();
+    const presets = presetsFor([2]);
+    e.race = architectureEntries(presets, 3, e.config.optimizer, MAX_RACE_ENTRIES);
+    expect(e.race.map((r) => r.label)).toEqual(presets.map((p) => `${p.label} — Adam · lr ${e.config.optimizer.lr}`));
+    expect(e.race[1].model).toEqual(presetSpec(presets[1], 3));
+    expect(parseExperiment(structuredClone(e))).toEqual(e);
+    // New data: the entries keep their optimizers and train the Train tab's model again.
+    expect(withoutModels(e.race)).toEqual(e.race.map((r) => ({ label: describeEntry(r.optimizer), optimizer: r.optimizer })));
+    const sequence = architectureEntries(presetsFor([30, 2], { vocab: 0, perStep: false }), 1, { name: "sgd", lr: 0.1, momentum: 0.9 }, 3);
+    expect(sequence.map((r) => r.label)).toEqual([
+      "RNN · 64 — SGD + momentum 0.9 · lr 0.1",
+      "LSTM · 64 — SGD + momentum 0.9 · lr 0.1",
+      "GRU · 64 — SGD + momentum 0.9 · lr 0.1",
+    ]);
   });
 
   it("shows the train tab for an unknown tab, and fills in a missing race", () => {

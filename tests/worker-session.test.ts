@@ -9,6 +9,7 @@
 import { describe, expect, it } from "vitest";
 import type { Backend } from "../src/backend/backend";
 import { loadModel } from "../src/io/checkpoint";
+import type { ModelSpec } from "../src/nn/spec";
 import { memory, withBackend } from "../src/tensor/engine";
 import type { ExperimentConfig } from "../src/train/config";
 import { evaluate } from "../src/train/evaluate";
@@ -501,5 +502,48 @@ describe.each(backends)("optimizer race on %s", (_, getBackend) => {
       await race.dispose();
       expect(memory().tensors).toBe(before);
     });
+  });
+});
+
+describe("architecture race", () => {
+  it("races an RNN, an LSTM and a GRU on the adding problem in lock-step, each entry with its own model", async () => {
+    const r = recorder();
+    const config: ExperimentConfig = {
+      name: "adding race",
+      data: { name: "adding", examples: 96, length: 8, valRatio: 0.25, seed: 2 },
+      model: { layers: [{ type: "lstm", units: 8 }, { type: "lastStep" }, { type: "linear", units: 1 }] },
+      loss: "mse",
+      optimizer: { name: "adam", lr: 0.01 },
+      training: { epochs: 2, batchSize: 16, seed: 5 },
+    };
+    const cell = (type: "rnn" | "lstm" | "gru") => ({ layers: [{ type, units: 8 }, { type: "lastStep" }, { type: "linear", units: 1 }] }) as ModelSpec;
+    const entries: RaceEntry[] = [
+      { label: "RNN", optimizer: { name: "adam", lr: 0.01 }, model: cell("rnn") },
+      { label: "LSTM", optimizer: { name: "adam", lr: 0.01 }, model: cell("lstm") },
+      { label: "GRU", optimizer: { name: "adam", lr: 0.01 }, model: cell("gru") },
+      { label: "LSTM, SGD", optimizer: { name: "sgd", lr: 0.1 } }, // the config's model: the LSTM, from the same weights
+    ];
+    const before = memory().tensors;
+    const race = await RaceSession.load(config, entries, { backend: cpu32, post: r.post });
+    const initial = r.of("race-epoch").map((e) => e.val.loss);
+    expect(initial).toHaveLength(4);
+    expect(new Set(initial.slice(0, 3)).size).toBe(3); // three architectures, three starting points
+    expect(initial[3]).toBe(initial[1]); // same architecture, same initial weights
+    race.play();
+    await r.until(r.finished);
+    expect(r.last("state")).toMatchObject({ race: true, done: true, reason: "raced 2 epochs" });
+    const perEpoch = Math.ceil((await makeData(config.data)).train.n / 16);
+    for (const entry of [0, 1, 2, 3]) {
+      const steps = r.of("race-steps").flatMap((p) => (p.entry === entry ? Array.from(p.steps) : []));
+      expect(steps).toEqual(Array.from({ length: 2 * perEpoch }, (_, i) => i + 1));
+    }
+    await race.dispose();
+    expect(memory().tensors).toBe(before);
+    await expect(
+      RaceSession.load(config, [{ label: "conv", optimizer: { name: "adam", lr: 0.01 }, model: { layers: [{ type: "conv2d", filters: 2, kernel: 3 }] } }], {
+        backend: cpu32,
+        post: () => {},
+      }),
+    ).rejects.toThrow(/race entry "conv": .*layer 1 conv2d/);
   });
 });

@@ -8,7 +8,7 @@ import * as dl from "../index";
 import { withBackend } from "../tensor/engine";
 import { randomArray } from "./check";
 import { type Jax, type JaxLoss, jaxTrainStep, transposed } from "./cpu-peers";
-import { oursWorkload } from "./ours";
+import { trainStepWorkload } from "./ours";
 import { type Tf, tfjsWorkload } from "./tfjs";
 import type { Workload } from "./timing";
 
@@ -68,25 +68,7 @@ export async function oursLenet(gpu: Backend, batch: number): Promise<Made> {
       });
       return dl.crossEntropy(h, y);
     };
-    const first = dl.noGrad(forward);
-    const firstLoss = await first.item();
-    first.dispose();
-    const step = oursWorkload(gpu, () => {
-      opt.zeroGrad();
-      const loss = forward();
-      loss.backward();
-      opt.step();
-      return loss;
-    });
-    return {
-      ...step,
-      firstLoss,
-      dispose() {
-        step.dispose();
-        opt.dispose();
-        dl.dispose([...params, x, y]);
-      },
-    };
+    return trainStepWorkload(gpu, opt, forward, () => dl.dispose([...params, x, y]));
   });
 }
 

@@ -38,6 +38,38 @@ export function oursWorkload(gpu: Backend, make: () => dl.Tensor): Workload & { 
   };
 }
 
+/**
+ * One optimizer step per run of `loss` (zeroGrad, backward, step), with the first loss measured
+ * before anything is timed (the engines' first losses must agree); `dispose` frees the optimizer and
+ * whatever `free` lists.
+ */
+export async function trainStepWorkload(
+  gpu: Backend,
+  opt: dl.optim.Optimizer,
+  loss: () => dl.Tensor,
+  free: () => void,
+): Promise<Workload & { dispose(): void; firstLoss: number }> {
+  const first = dl.noGrad(loss);
+  const firstLoss = await first.item();
+  first.dispose();
+  const step = oursWorkload(gpu, () => {
+    opt.zeroGrad();
+    const l = loss();
+    l.backward();
+    opt.step();
+    return l;
+  });
+  return {
+    ...step,
+    firstLoss,
+    dispose: () => {
+      step.dispose();
+      opt.dispose();
+      free();
+    },
+  };
+}
+
 export function matmulReference(a: Float32Array, b: Float32Array, n: number, index: number): number {
   const row = Math.floor(index / n);
   const col = index % n;
@@ -153,24 +185,6 @@ export async function oursMlp(gpu: Backend, m: MlpShape): Promise<Workload & { d
       }
       return m.loss === "mse" ? dl.mseLoss(h, target) : dl.crossEntropy(h, target);
     };
-    const first = dl.noGrad(() => forward());
-    const firstLoss = await first.item();
-    first.dispose();
-    const step = oursWorkload(gpu, () => {
-      opt.zeroGrad();
-      const loss = forward();
-      loss.backward();
-      opt.step();
-      return loss;
-    });
-    return {
-      ...step,
-      firstLoss,
-      dispose: () => {
-        step.dispose();
-        opt.dispose();
-        for (const t of [...params, x, target]) t.dispose();
-      },
-    };
+    return trainStepWorkload(gpu, opt, forward, () => dl.dispose([...params, x, target]));
   });
 }

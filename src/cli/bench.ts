@@ -22,6 +22,7 @@ import { type Jax, jaxConv, jaxMatmul, jaxMlp, type ReadBack, startJax, startJax
 import { jaxDcgan, oursDcgan, tfjsDcgan } from "../bench/dcgan";
 import { jaxLenet, oursLenet, tfjsLenet } from "../bench/lenet";
 import { type ConvShape, type MlpShape, oursConv, oursMatmul, oursMlp } from "../bench/ours";
+import { oursLstm, oursTransformer, tfjsLstm } from "../bench/sequence";
 import { startTfjs, type Tf, tfjsConv, tfjsMatmul, tfjsMlp } from "../bench/tfjs";
 import { type Timing, time, type Workload } from "../bench/timing";
 
@@ -59,7 +60,8 @@ interface Case {
   /** Floating-point operations per iteration (0 for training steps, reported as steps/s). */
   flops: number;
   ours: (backend: Backend) => Promise<Made>;
-  tfjs: (tf: Tf) => Promise<Made>;
+  /** TF.js's side, or why it has none. */
+  tfjs: ((tf: Tf) => Promise<Made>) | { lacks: string };
   /** jax-js's wasm device (the CPU section), where written; with `jaxOnWebGPU`, its webgpu device too. */
   jax?: (jax: Jax, readBack: ReadBack) => Promise<Made>;
   jaxOnWebGPU?: boolean;
@@ -115,6 +117,18 @@ const CASES: Case[] = [
     ours: (g: Backend) => oursLenet(g, 64),
     tfjs: (tf: Tf) => tfjsLenet(tf, 64),
     jax: (jax: Jax) => jaxLenet(jax, 64),
+  },
+  {
+    name: "LSTM 32 steps x 32 -> 128, batch 32, Adam step",
+    flops: 0,
+    ours: (g: Backend) => oursLstm(g),
+    tfjs: (tf: Tf) => tfjsLstm(tf),
+  },
+  {
+    name: "transformer encoder d64 2 heads, 64 tokens, batch 32, Adam step",
+    flops: 0,
+    ours: (g: Backend) => oursTransformer(g),
+    tfjs: { lacks: "TF.js has no attention layer" },
   },
   {
     name: "DCGAN MNIST, batch 64, D+G iteration",
@@ -177,7 +191,7 @@ async function cpuSection(args: Args): Promise<void> {
         return { skipped: (e as Error).message.slice(0, 60) };
       }
     };
-    const theirs = tf ? await peer(() => c.tfjs(tf)) : null;
+    const theirs = !tf ? null : "lacks" in c.tfjs ? { skipped: c.tfjs.lacks } : await peer(() => (c.tfjs as (tf: Tf) => Promise<Made>)(tf));
     const jaxs = c.jax ? await peer(() => (c.jax as NonNullable<Case["jax"]>)(jax, "each step")) : null;
     for (const [peerName, t] of [
       ["TF.js", theirs],
@@ -228,7 +242,7 @@ async function main() {
     };
     const mine = await run("ours", () => c.ours(ours));
     if (args.profile && !("skipped" in mine)) await printProfile(ours, await c.ours(ours));
-    const theirs = tf ? await run("tfjs", () => c.tfjs(tf)) : null;
+    const theirs = !tf ? null : "lacks" in c.tfjs ? { skipped: c.tfjs.lacks } : await run("tfjs", () => (c.tfjs as (tf: Tf) => Promise<Made>)(tf));
     const jaxs = jax && c.jax && c.jaxOnWebGPU ? await run("jax", () => (c.jax as NonNullable<Case["jax"]>)(jax, "at sync")) : null;
     for (const peer of [theirs, jaxs]) {
       if (c.flops !== 0 || !peer || !("firstLoss" in peer) || !("firstLoss" in mine)) continue;

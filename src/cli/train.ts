@@ -27,8 +27,9 @@ import { createReadStream, mkdirSync, readFileSync, writeFileSync } from "node:f
 import { dirname, join } from "node:path";
 import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
-import { type Dataset, featureSize } from "../data/dataset";
+import { type ClassificationSet, type Dataset, featureSize } from "../data/dataset";
 import "../functional"; // installs the Tensor methods and backward()
+import { unigramBits } from "../data/text-corpora";
 import { isGenerativeConfig } from "../generative/config";
 import { loadWeightsInto, saveModel } from "../io/checkpoint";
 import { exportPyTorchScript } from "../io/pytorch-export";
@@ -40,10 +41,10 @@ import { makeData } from "../train/make";
 import { isCharacterModel } from "../train/sample-text";
 import { gradientByStep } from "../train/step-gradients";
 import { evaluateWith } from "../train/trainer";
+import { describeSamples } from "./describe-samples";
 import { deviceLossForTests, lostDeviceReason, reportLostDevice } from "./device-loss";
 import { EpochSaver } from "./epoch-saver";
 import { applyTrainingFlags, type Flags, parseFlags, prepareOutputs } from "./flags";
-import { describeSamples } from "./sample-names";
 import { startDevice } from "./start-device";
 import { trainGenerative } from "./train-generative";
 
@@ -112,7 +113,12 @@ async function main(): Promise<void> {
   }
   const trainer = makeExperimentTrainer(config, splits, built.model);
   const characters = isCharacterModel(splits.train);
-  if (characters) console.log(`sampled names before training:\n  ${await describeSamples(built.model, backend, splits.train)}`);
+  if (characters) {
+    const bits = unigramBits(splits.train as ClassificationSet);
+    console.log(`unigram entropy of the training characters: ${bits.toFixed(3)} bits per character (the best a model that ignores the context can do)`);
+    console.log(`sampled before training:\n  ${await describeSamples(built.model, backend, splits.train)}`);
+  }
+  const bitsPerCharacter = (e: Evaluation) => (characters ? `  ${(e.loss / Math.LN2).toFixed(3)} bits/char` : "");
   const perEpoch = Math.ceil(splits.train.n / t.batchSize);
   // On a terminal the bar redraws in place (at most 5 times a second); into a file or pipe it
   // prints a line every tenth of an epoch instead.
@@ -142,7 +148,7 @@ async function main(): Promise<void> {
   trainer.on("epoch", (e) => {
     void saver.epoch(e.epoch);
     if (!flags.quiet && tty) process.stderr.write("\r\x1b[K");
-    const val = e.val ? `  ${splits.val ? "val" : "test"} ${describeScores(e.val)}` : "";
+    const val = e.val ? `  ${splits.val ? "val" : "test"} ${describeScores(e.val)}${bitsPerCharacter(e.val)}` : "";
     console.log(
       `epoch ${e.epoch}/${t.epochs}  train loss ${e.trainLoss.toFixed(4)}${val}  lr ${e.lr.toPrecision(3)}  ${e.seconds.toFixed(1)} s (${e.stepsPerSecond.toFixed(1)} steps/s)`,
     );
@@ -159,8 +165,8 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - runStarted) / 1000;
   console.log(`${end.reason}: ${end.message} (${seconds.toFixed(1)} s)`);
   const test = await evaluateWith(trainer, splits.test);
-  console.log(`test: ${describeScores(test)}`);
-  if (characters) console.log(`sampled names:\n  ${await describeSamples(built.model, backend, splits.train)}`);
+  console.log(`test: ${describeScores(test)}${bitsPerCharacter(test)}`);
+  if (characters) console.log(`sampled after training:\n  ${await describeSamples(built.model, backend, splits.train)}`);
   if (splits.test.inputShape.length === 2 && !splits.test.vocabulary) console.log(await describeStepGradients(built.model, backend, config, splits.test));
   if (test.classification && (splits.test.classes ?? 0) <= 10) {
     console.log("confusion matrix (rows: true class, columns: predicted):");

@@ -86,7 +86,7 @@ const sequence = (
 });
 
 /** A text set: names as character tokens (the length is fixed by the longest name). */
-const text = (name: "names" | "names-lm", label: string, description: string, inputShape: number[], classes: number): DatasetFacts => ({
+const text = (name: "names" | "names-lm" | "moby-dick" | "spam", label: string, description: string, inputShape: number[], classes: number): DatasetFacts => ({
   name,
   label,
   description,
@@ -139,6 +139,17 @@ export const DATASETS: readonly DatasetFacts[] = [
   },
   { ...text("names", "Names: female or male?", "8,003 English first names, letter by letter: a real text classification", [15], 2), tokens: 28 },
   { ...text("names-lm", "Names: invent new ones", "A character-level language model of 8,422 first names (makemore)", [16], 28), tokens: 28, perStep: true },
+  {
+    ...text("moby-dick", "Moby-Dick: write like Melville", "A character-level language model of the novel: 1.2 million characters", [64], 36),
+    defaults: { name: "moby-dick", examples: 4000, length: 64, valRatio: 0.05 },
+    tokens: 36,
+    perStep: true,
+  },
+  {
+    ...text("spam", "Spam or ham?", "5,759 real emails (SpamAssassin), word by word: subject and first lines", [40], 2),
+    defaults: { name: "spam", length: 40, vocabulary: 2000, valRatio: 0.1 },
+    tokens: 2000,
+  },
 ];
 
 /** Every dataset name, in picker order. */
@@ -167,7 +178,8 @@ export function inputShapeOf(data: DataConfig): number[] | undefined {
 /** The vocabulary size of a token set under `data`'s settings (0: its examples are numbers). */
 export function tokensOf(data: DataConfig): number {
   const facts = datasetFacts(data.name);
-  return facts.tokens === undefined ? 0 : ((data as { symbols?: number }).symbols ?? facts.tokens);
+  const { symbols, vocabulary } = data as { symbols?: number; vocabulary?: number };
+  return facts.tokens === undefined ? 0 : (symbols ?? vocabulary ?? facts.tokens);
 }
 
 /** How many classes `data` has, as its config says (undefined: regression, or a CSV, whose label column decides). */

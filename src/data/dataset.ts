@@ -24,6 +24,8 @@ export interface Dataset {
   targetDim?: number;
   /** Token sets: the character (or word) each input token stands for. */
   vocabulary?: string[];
+  /** A character model's data (labels: the next characters): how text is drawn from it, names one by one or a passage going on. */
+  sampleAs?: "names" | "text";
   /** Names of the feature columns of tabular sets (Iris, CSV), in order. */
   featureNames?: string[];
 }

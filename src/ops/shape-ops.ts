@@ -1,12 +1,13 @@
 /**
- * Shape and data-movement ops: reshape (a view: no copy), permute, expand, slice, pad, cat, and the
- * PyTorch conveniences built on them (transpose, squeeze, unsqueeze, flatten, stack, narrow).
+ * Shape and data-movement ops: reshape (a view: no copy), permute, expand, slice, pad, cat, unbind,
+ * and the PyTorch conveniences built on them (transpose, squeeze, unsqueeze, flatten, stack, narrow).
  * All copies go through one strided-copy kernel; each op's gradient is another movement op.
  */
 import { check, fmtShape } from "../errors";
 import { apply, apply1 } from "../tensor/engine";
 import { broadcastStrides, inferReshape, normalizeDim, sizeOf, stridesOf } from "../tensor/shape";
 import type { Tensor } from "../tensor/tensor";
+import { zerosLike } from "./creation";
 import { copyOnCpu, copyOnGpu, copyOnWasm, fillOnGpu } from "./kernels/copy";
 import { defineOp, type OpDef, type OpTable } from "./op";
 
@@ -192,6 +193,53 @@ function padCopy(from: number[], to: number[], before: number[]) {
   return { shape: from, srcStrides: stridesOf(from), dstStrides: strides, srcOffset: 0, dstOffset: before.reduce((o, b, i) => o + b * strides[i], 0) };
 }
 
+/**
+ * Splits x along `dim` into its x.shape[dim] slices, that dim removed (torch.unbind): one op, so
+ * that a loop over time steps does not pad each step's gradient back to the whole sequence.
+ * d/dx: the slices' gradients stacked back (zeros where a slice got none).
+ */
+export const unbindOp = defineOp<{ dim: number }>({
+  name: "unbind",
+  infer([x], { dim }) {
+    check(Number.isInteger(dim) && dim >= 0 && dim < x.shape.length, "unbind", () => `dim ${dim} is not a dim of ${fmtShape(x.shape)}`);
+    check(x.shape[dim] > 0, "unbind", () => `dim ${dim} of ${fmtShape(x.shape)} is empty`);
+    const shape = x.shape.filter((_, i) => i !== dim);
+    return Array.from({ length: x.shape[dim] }, () => ({ shape: [...shape], dtype: x.dtype }));
+  },
+  cpu([x], ys, { dim }) {
+    for (const [k, y] of ys.entries()) copyOnCpu(x.data, y.data, unbindCopy(x.shape, dim, k));
+  },
+  gpu(ctx, [x], ys, { dim }) {
+    for (const [k, y] of ys.entries()) copyOnGpu(ctx, x.binding, y.binding, unbindCopy(x.shape, dim, k));
+  },
+  wasm(ctx, [x], ys, { dim }) {
+    for (const [k, y] of ys.entries()) copyOnWasm(ctx, x, y, unbindCopy(x.shape, dim, k));
+  },
+  vjp: ({ outputs, grads, attrs: { dim } }) => [
+    stack(
+      grads.map((g, k) => g ?? zerosLike(outputs[k])),
+      dim,
+    ),
+  ],
+  test: {
+    cases: [
+      { inputs: [[3, 4]], attrs: { dim: 0 } },
+      { inputs: [[2, 5, 3]], attrs: { dim: 1 } },
+      { inputs: [[2, 3, 1]], attrs: { dim: 2 } },
+    ],
+  },
+});
+
+/** Slice k of `dim` as a copy plan (the output has `dim` removed; its strides are the same as keeping it of size 1). */
+function unbindCopy(shape: number[], dim: number, k: number) {
+  const size = shape.map((d, i) => (i === dim ? 1 : d));
+  return sliceCopy(
+    shape,
+    shape.map((_, i) => (i === dim ? k : 0)),
+    size,
+  );
+}
+
 /** Joins tensors along `dim`. d/dx_k: the slice of dy that x_k filled. */
 export const catOp = defineOp<{ dim: number }>({
   name: "cat",
@@ -331,6 +379,11 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   return apply(catOp, tensors, { dim: normalizeDim("cat", dim, tensors[0].rank) })[0];
 }
 
+/** The slices of x along `dim`, that dim removed (torch.unbind). */
+export function unbind(x: Tensor, dim = 0): Tensor[] {
+  return apply(unbindOp, [x], { dim: normalizeDim("unbind", dim, x.rank) });
+}
+
 /** Stacks same-shape tensors along a new dim. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   check(tensors.length > 0, "stack", () => "expected at least one tensor");
@@ -386,6 +439,7 @@ export const shapeOps = {
   slice: sliceOp,
   pad: padOp,
   cat: catOp,
+  unbind: unbindOp,
 } satisfies OpTable;
 
 declare module "./op" {

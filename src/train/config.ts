@@ -42,6 +42,8 @@ export type DataConfig =
   | { name: "adding" | "brackets"; examples?: number; length?: number; valRatio?: number; trainRatio?: number; seed?: number }
   | { name: "reverse"; examples?: number; length?: number; symbols?: number; valRatio?: number; trainRatio?: number; seed?: number }
   | { name: "names" | "names-lm"; examples?: number; valRatio?: number; trainRatio?: number; seed?: number }
+  | { name: "moby-dick"; examples?: number; length?: number; valRatio?: number; seed?: number }
+  | { name: "spam"; examples?: number; length?: number; vocabulary?: number; valRatio?: number; seed?: number }
   | { name: "sines"; examples?: number; length?: number; horizon?: number; noise?: number; valRatio?: number; trainRatio?: number; seed?: number };
 
 export const OPTIMIZERS = ["sgd", "adam", "adamw", "adagrad", "rmsprop", "adadelta"] as const;
@@ -173,7 +175,9 @@ function dataRecord(facts: DatasetFacts): Schema<DataConfig> {
           ...(facts.name === "names" || facts.name === "names-lm" ? {} : { length: optional(number({ min: 2, max: 500, integer: true })) }),
           ...(facts.name === "sines" ? { horizon: optional(number({ min: 1, max: 50, integer: true })), noise: optional(number({ min: 0, max: 2 })) } : {}),
           ...(facts.name === "reverse" ? { symbols: optional(number({ min: 2, max: 100, integer: true })) } : {}),
-          trainRatio: optional(trainRatio),
+          ...(facts.name === "spam" ? { vocabulary: optional(number({ min: 10, max: 20_000, integer: true })) } : {}),
+          // The corpora come split by their builder (test text never overlaps training text).
+          ...(facts.name === "moby-dick" || facts.name === "spam" ? {} : { trainRatio: optional(trainRatio) }),
           valRatio: optional(number({ min: 0, max: 0.5 })),
           seed,
         },
@@ -185,7 +189,8 @@ function dataRecord(facts: DatasetFacts): Schema<DataConfig> {
           place.key("length").fail(`must be even (as many "(" as ")") and at most 64, got ${length}`);
         if ((facts.name === "adding" || facts.name === "sines") && length !== undefined && length < 4)
           place.key("length").fail(`must be at least 4, got ${length}`);
-        if (facts.name === "reverse" && length !== undefined && length > 200) place.key("length").fail(`must be at most 200, got ${length}`);
+        if ((facts.name === "reverse" || facts.name === "spam") && length !== undefined && length > 200)
+          place.key("length").fail(`must be at most 200, got ${length}`);
       },
     );
   if (facts.name === "csv")

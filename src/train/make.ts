@@ -11,6 +11,7 @@ import { nameCharacters, nameGenders } from "../data/names";
 import { addingProblem, bracketStrings, reversedStrings, sineForecast } from "../data/sequences";
 import { trainTestSplit } from "../data/splits";
 import { makePoints, type PointDatasetName } from "../data/synthetic";
+import { mobyDick, spamEmails } from "../data/text-corpora";
 import { Adadelta } from "../optim/adadelta";
 import { Adagrad } from "../optim/adagrad";
 import { Adam, AdamW } from "../optim/adam";
@@ -49,6 +50,13 @@ export async function makeData(config: DataConfig, read?: (path: string) => Asyn
     const c = config as Extract<DataConfig, { name: "names" | "names-lm" }>;
     const ds = await (c.name === "names" ? nameGenders : nameCharacters)({ examples: c.examples, seed });
     return sequenceSplits(ds, c, seed);
+  }
+  if (config.name === "moby-dick" || config.name === "spam") {
+    const c = config as Extract<DataConfig, { name: "moby-dick" | "spam" }>;
+    const { train, test } = await (c.name === "moby-dick" ? mobyDick : spamEmails)({ ...c, seed });
+    if (!c.valRatio) return { train, test };
+    const rest = trainTestSplit(train, { trainRatio: 1 - c.valRatio, seed: seed + 1 });
+    return { train: rest.train, val: rest.test, test };
   }
   if (config.name === "adding" || config.name === "sines" || config.name === "brackets" || config.name === "reverse") {
     const c = config as Extract<DataConfig, { name: "adding" | "sines" | "brackets" | "reverse" }>;

@@ -19,7 +19,7 @@ import { clause } from "./words";
 /** The tabs in the header, in order (the surfaces live inside the race tab). */
 const TABS: { id: Exclude<Tab, "surfaces">; label: string }[] = [
   { id: "train", label: "Train" },
-  { id: "race", label: "Optimizer race" },
+  { id: "race", label: "Race" },
   { id: "generative", label: "Generative" },
 ];
 

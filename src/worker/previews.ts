@@ -5,6 +5,7 @@
 import type { Backend } from "../backend/backend";
 import { gatherBatch } from "../data/batches";
 import { type Dataset, targetSize } from "../data/dataset";
+import { spell } from "../data/spell";
 import { tensor } from "../ops/creation";
 import { noGrad, tidy, withBackend } from "../tensor/engine";
 import type { ExperimentConfig } from "../train/config";
@@ -136,13 +137,7 @@ function sequencePreview(train: Dataset, trainSize: number, testSize: number): D
   const perExample = train.inputShape.reduce((a, b) => a * b, 1);
   const labels = targetSize(train);
   const vocabulary = train.vocabulary;
-  // Token sets pad with their first token: a blank (dropped) or the boundary "." of a language
-  // model (one kept where the padding begins, the rest dropped).
-  const spell = (tokens: ArrayLike<number>) =>
-    Array.from(tokens, (t) => (vocabulary as string[])[t] ?? "?")
-      .join("")
-      .trim()
-      .replace(/(?<=[^.])\.\.+$/, ".");
+  const spelled = (tokens: ArrayLike<number>) => spell(Array.from(tokens, (t) => (vocabulary as string[])[t] ?? "?"));
   const examples = Array.from({ length: Math.min(PREVIEW_SEQUENCES, train.n) }, (_, e) => {
     const x = train.x.subarray(e * perExample, (e + 1) * perExample);
     const y = train.y.subarray(e * labels, (e + 1) * labels);
@@ -151,10 +146,10 @@ function sequencePreview(train: Dataset, trainSize: number, testSize: number): D
         ? Array.from(y, (v) => v.toFixed(2)).join(", ")
         : labels > 1
           ? vocabulary
-            ? spell(Array.from(y, (label) => label))
+            ? spelled(Array.from(y, (label) => label))
             : Array.from(y, (label) => train.classNames?.[label] ?? label).join(" ")
           : (train.classNames?.[y[0]] ?? String(y[0]));
-    if (vocabulary) return { text: spell(x), target };
+    if (vocabulary) return { text: spelled(x), target };
     const features = train.inputShape[1] ?? 1;
     // A feature named "marker" (the adding problem's) marks steps: shown as dots on the line.
     const marker = train.featureNames?.indexOf("marker") ?? -1;
@@ -169,7 +164,7 @@ function sequencePreview(train: Dataset, trainSize: number, testSize: number): D
     targetDim: train.targetDim ?? 1,
     perStep: labels > 1 && train.task === "classification",
     vocabulary: vocabulary?.length ?? 0,
-    generates: isCharacterModel(train),
+    generates: isCharacterModel(train) ? (train.sampleAs ?? null) : null,
     featureNames: [...(train.featureNames ?? [])],
     trainSize,
     testSize,

@@ -6,14 +6,16 @@
  */
 import type { BackendChoice, BackendKind } from "../backend/backend";
 import type { LayerSummary } from "../nn/shapes";
+import type { ModelSpec } from "../nn/spec";
 import type { OptimizerState } from "../optim/optimizer";
 import type { ExperimentConfig, OptimizerConfig } from "../train/config";
 import type { GenerativeCommand, GenerativeEvent } from "./generative-protocol";
 
-/** One optimizer entry of a race: its label in legends and tables, and its settings. */
+/** One entry of a race: its label in legends and tables, its optimizer, and the model it trains when it is not the config's (an architecture race). */
 export interface RaceEntry {
   label: string;
   optimizer: OptimizerConfig;
+  model?: ModelSpec;
 }
 
 /**
@@ -45,7 +47,7 @@ export type Command =
   | { type: "tune"; optimizer?: Partial<OptimizerConfig>; regularization?: { l1?: number; l2?: number }; epochs?: number }
   /** The pixels of test images (a confusion-matrix cell's examples). */
   | { type: "examples"; indices: number[] }
-  /** Names drawn from a character model at a temperature (the names-lm data). */
+  /** Names or passages drawn from a character model at a temperature (the names-lm and moby-dick data). */
   | { type: "sample"; temperature: number; count: number }
   /** The test sequence "Inside the sequence" follows (its report comes at once and with each later one). */
   | { type: "sequence-inspect"; index: number }
@@ -106,8 +108,8 @@ export type DatasetPreview =
       perStep: boolean;
       /** Tokens: how many there are (0: steps of numbers). */
       vocabulary: number;
-      /** A character model (labels are the next characters): the page can sample text from it. */
-      generates: boolean;
+      /** A character model (labels are the next characters): the page can sample names or passages from it. */
+      generates: "names" | "text" | null;
       featureNames: string[];
       trainSize: number;
       testSize: number;

@@ -1,8 +1,10 @@
 /**
- * An optimizer race: one model architecture trained under several optimizers side by side, from
- * IDENTICAL initial weights (the model is built once with the config's seed and its state dict
- * copied into every other copy) on the same batches in the same order (the config's seed), so the
- * curves differ only by the optimizer.
+ * A race: one model architecture trained under several optimizers side by side, or several
+ * architectures (an RNN, an LSTM, a GRU, a transformer...) each with its own optimizer, on the same
+ * batches in the same order (the config's seed). Entries of one architecture start from IDENTICAL
+ * initial weights (built once with the config's seed, the state dict copied into the others), so an
+ * optimizer race's curves differ only by the optimizer; different architectures are each built
+ * with the config's seed.
  *
  * It runs its own small lock-step loop rather than one Trainer per entry: each tick uploads the
  * batch (and augments it) once, records one step of every model on it and submits them together,
@@ -89,11 +91,13 @@ export class RaceSession {
    */
   static async load(config: unknown, entries: RaceEntry[], options: SessionOptions): Promise<RaceSession> {
     const parsed = parseConfig(structuredClone(config));
-    if (!Array.isArray(entries) || entries.length === 0) throw new Error("race: give at least one optimizer to race");
-    const optimizers = entries.map((entry, i) => {
+    if (!Array.isArray(entries) || entries.length === 0) throw new Error("race: give at least one entry to race");
+    // Each entry is the config with its own optimizer and, racing architectures, its own model.
+    const configs = entries.map((entry, i) => {
       const label = typeof entry?.label === "string" ? entry.label : `entry ${i + 1}`;
       try {
-        return { label, optimizer: parseConfig({ ...parsed, optimizer: structuredClone(entry.optimizer) }).optimizer };
+        const own = { optimizer: structuredClone(entry.optimizer ?? parsed.optimizer), model: structuredClone(entry.model ?? parsed.model) };
+        return { label, config: parseConfig({ ...parsed, ...own }) };
       } catch (e) {
         throw new Error(`race entry "${label}": ${(e as Error).message}`);
       }
@@ -101,25 +105,40 @@ export class RaceSession {
     const splits = await makeData(parsed.data, options.read);
     const { backend } = options;
     const inputShape = splits.train.inputShape;
-    const models = [buildExperimentModel(parsed, inputShape, backend, optimizers.length).model]; // memory checked for every racer
+    const models: Module[] = [];
     const racers: Racer[] = [];
     try {
-      const state = new Map<string, { shape: number[]; data: Float32Array }>();
-      for (const [name, t] of models[0].stateDict()) state.set(name, { shape: t.shape, data: (await t.data()) as Float32Array });
-      for (let i = 1; i < optimizers.length; i++) {
-        const model = withBackend(backend, () => buildModel(parsed.model, inputShape).model);
+      // Entries of the same architecture start from the same weights: the first of them is built
+      // with the config's seed (its memory checked for all of them) and copied into the others.
+      const firstOf = new Map<string, { model: Module; state: Map<string, { shape: number[]; data: Float32Array }> }>();
+      for (const { label, config: c } of configs) {
+        const key = JSON.stringify(c.model);
+        let first = firstOf.get(key);
+        let model: Module;
+        if (first) {
+          model = withBackend(backend, () => buildModel(c.model, inputShape).model);
+          model.loadStateDict(first.state);
+        } else {
+          const copies = configs.filter((o) => JSON.stringify(o.config.model) === key).length;
+          try {
+            model = buildExperimentModel(c, inputShape, backend, copies).model;
+          } catch (e) {
+            throw new Error(`race entry "${label}": ${(e as Error).message}`);
+          }
+          first = { model, state: new Map() };
+          for (const [name, t] of model.stateDict()) first.state.set(name, { shape: t.shape, data: (await t.data()) as Float32Array });
+          firstOf.set(key, first);
+        }
         models.push(model);
-        model.loadStateDict(state);
-      }
-      for (const [i, { label, optimizer }] of optimizers.entries())
         racers.push({
           label,
-          model: models[i],
-          ...makeExperimentOptimizer(parsed, models[i], optimizer),
+          model,
+          ...makeExperimentOptimizer(c, model, c.optimizer),
           steps: new StepBuffer(),
           diverged: false,
           rule: new ExplodingLossRule(),
         });
+      }
     } catch (e) {
       for (const r of racers) r.optimizer.dispose();
       for (const m of models) m.dispose();
@@ -177,7 +196,7 @@ export class RaceSession {
   private async runLoop(): Promise<void> {
     const t = this.config.training;
     while (this.epoch < t.epochs && !this.disposed) {
-      const minLast = hasBatchNorm(this.racers[0].model) ? 2 : 1; // batch norm cannot train on one example
+      const minLast = this.racers.some((r) => hasBatchNorm(r.model)) ? 2 : 1; // batch norm cannot train on one example
       for (const batch of batches(this.splits.train, { batchSize: t.batchSize, seed: trainingSeed(this.config), epoch: this.epoch, minLast })) {
         await this.waitWhilePaused();
         if (this.disposed) return;

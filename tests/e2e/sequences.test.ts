@@ -4,7 +4,10 @@
  * steps as dots), the builder starts from the data's sequence preset and offers the sequence layers,
  * and an LSTM learns balanced brackets to 90% test accuracy; inside the sequence, the gradient by
  * step, the hidden state and the LSTM's gates are drawn, and a transformer's attention per head on
- * string reversal; a character model of names draws names at a temperature. No console errors.
+ * string reversal; a character model of names draws names at a temperature, and one of Moby-Dick
+ * passages that change as it trains. The adding problem's architecture race (RNN, LSTM, GRU, 1-D
+ * CNN, transformer in lock-step) draws a curve per entry, the LSTM's gradient reaches back over all
+ * 30 steps and its gate heatmaps change as it trains. No console errors.
  */
 import { expect, it } from "vitest";
 import { accessibilityProblems, appNumber, open, useSession } from "./browser";
@@ -66,3 +69,57 @@ it("previews sequences, builds from the sequence presets and trains an LSTM on b
   await page.screenshot({ path: "test-results/sequences-names.png", fullPage: true });
   expect(errors).toEqual([]);
 }, 400_000);
+
+it("races RNN, LSTM, GRU, 1-D CNN and transformer on the adding problem, and samples Moby-Dick as it learns", async () => {
+  const { page, errors } = await open(session(), "", undefined, "wasm");
+  const loaded = () => expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
+  await loaded();
+  await page.getByTestId("dataset").selectOption("adding");
+  await loaded();
+  await page.getByTestId("tab-race").click();
+  const race = page.locator("dl-race-tab");
+  await race.getByTestId("race-architectures").click();
+  const labels = await race.locator(".entry .name").allTextContents();
+  expect(labels.map((l) => l.split(" — ")[0])).toEqual(["RNN · 64", "LSTM · 64", "GRU · 64", "1-D CNN", "Tiny transformer"]);
+  expect(await race.getByTestId("race-model-1").locator("option:checked").textContent()).toBe("LSTM · 64");
+  await race.getByTestId("race-start").click();
+  await expect.poll(() => appNumber(page, "data-race-epochs"), { timeout: 240_000, interval: 500 }).toBeGreaterThanOrEqual(15); // epoch 0 and two more, each entry
+  await race.getByTestId("race-start").click(); // pause
+  expect(await race.getByTestId("metric-chart-loss").getAttribute("data-series")).toBe("5");
+  expect(await race.getByTestId("metric-chart-accuracy").count()).toBe(0); // a regression task: no accuracy to race
+  expect(await race.getByTestId("race-table").getAttribute("data-rows")).toBe("5");
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.screenshot({ path: "test-results/sequences-race.png", fullPage: true });
+  // The LSTM in the Train tab: its gradient by step covers every one of the 30 steps.
+  await page.getByTestId("tab-train").click();
+  await page.getByTestId("play").click();
+  await expect.poll(() => appNumber(page, "data-step"), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(40);
+  await page.getByTestId("play").click();
+  await expect.poll(() => page.getByTestId("step-gradients").locator("span").count(), { timeout: 60_000 }).toBe(30);
+  // The gate heatmaps follow the training: drawn again, different, after more steps.
+  const forgetGate = () => page.getByTestId("lstm-gates").locator("img").nth(1).getAttribute("src");
+  const gatesBefore = await forgetGate();
+  const stepBefore = await appNumber(page, "data-step");
+  await page.getByTestId("play").click();
+  await expect.poll(() => appNumber(page, "data-step"), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(stepBefore + 40);
+  await page.getByTestId("play").click();
+  await expect.poll(forgetGate, { timeout: 60_000 }).not.toBe(gatesBefore);
+  // Moby-Dick: passages drawn before training are noise; after some training they change.
+  await page.getByTestId("dataset").selectOption("moby-dick");
+  await loaded();
+  const passages = () => page.getByTestId("samples").locator("code").allTextContents();
+  await page.getByTestId("sample").click();
+  await expect.poll(async () => (await passages()).length, { timeout: 60_000 }).toBe(2);
+  const before = await passages();
+  for (const p of before) expect(p).toMatch(/^[a-z .,;:!?'"-]{160}$/);
+  await page.getByTestId("play").click();
+  await expect.poll(() => appNumber(page, "data-step"), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(60);
+  await page.getByTestId("sample").click();
+  await expect.poll(passages, { timeout: 60_000 }).not.toEqual(before); // drawn again, from the trained model
+  const after = await passages();
+  expect(after).toHaveLength(2);
+  for (const p of after) expect(p).toMatch(/^[a-z .,;:!?'"-]{160}$/);
+  await page.getByTestId("play").click(); // pause
+  await page.screenshot({ path: "test-results/sequences-moby.png", fullPage: true });
+  expect(errors).toEqual([]);
+}, 500_000);

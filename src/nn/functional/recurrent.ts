@@ -15,7 +15,7 @@ import { add } from "../../ops/binary";
 import { zeros } from "../../ops/creation";
 import { linear } from "../../ops/matmul";
 import { gruCellOp, lstmCellOp } from "../../ops/recurrent-cells";
-import { reshape, slice, stack } from "../../ops/shape-ops";
+import { stack, unbind } from "../../ops/shape-ops";
 import { relu, tanh } from "../../ops/unary-api";
 import { apply, apply1, withBackend } from "../../tensor/engine";
 import type { Tensor } from "../../tensor/tensor";
@@ -43,8 +43,8 @@ function checkWeights(op: string, x: Tensor, w: RecurrentWeights, gates: number)
   return hidden;
 }
 
-/** Row `t` of [B, T, F] as [B, F]. */
-const step = (seq: Tensor, t: number) => reshape(slice(seq, 1, t, t + 1), [seq.shape[0], seq.shape[2]]);
+/** The steps of [B, T, F], each [B, F]: one op, whose gradient stacks the steps' gradients back. */
+const steps = (seq: Tensor) => unbind(seq, 1);
 
 function initial(x: Tensor, hidden: number, given?: Tensor | null): Tensor {
   if (given) {
@@ -78,11 +78,11 @@ export function rnn(
 ): { output: Tensor; hidden: Tensor } {
   const hidden = checkWeights("rnn", x, w, 1);
   const activation = options.nonlinearity === "relu" ? relu : tanh;
-  const projected = linear(x, w.weightIh, w.biasIh); // [B, T, H]
+  const projected = steps(linear(x, w.weightIh, w.biasIh)); // T x [B, H]
   let h = initial(x, hidden, h0);
   const outputs: Tensor[] = []; // by time step
   for (const t of stepsOf(x, options.reverse)) {
-    h = activation(add(step(projected, t), linear(h, w.weightHh, w.biasHh)));
+    h = activation(add(projected[t], linear(h, w.weightHh, w.biasHh)));
     outputs[t] = h;
   }
   return { output: stack(outputs, 1), hidden: h };
@@ -96,12 +96,12 @@ export function lstm(
   options: RecurrentOptions = {},
 ): { output: Tensor; hidden: Tensor; cell: Tensor } {
   const hidden = checkWeights("lstm", x, w, 4);
-  const projected = linear(x, w.weightIh, w.biasIh); // [B, T, 4H]
+  const projected = steps(linear(x, w.weightIh, w.biasIh)); // T x [B, 4H]
   let h = initial(x, hidden, state?.h0);
   let c = initial(x, hidden, state?.c0);
   const outputs: Tensor[] = []; // by time step
   for (const t of stepsOf(x, options.reverse)) {
-    const gates = add(step(projected, t), linear(h, w.weightHh, w.biasHh));
+    const gates = add(projected[t], linear(h, w.weightHh, w.biasHh));
     [h, c] = apply(lstmCellOp, [gates, c], {}); // the gate math, fused
     outputs[t] = h;
   }
@@ -111,11 +111,11 @@ export function lstm(
 /** GRU. Returns the outputs [B, T, H] and the last hidden state. */
 export function gru(x: Tensor, w: RecurrentWeights, h0?: Tensor | null, options: RecurrentOptions = {}): { output: Tensor; hidden: Tensor } {
   const hidden = checkWeights("gru", x, w, 3);
-  const projected = linear(x, w.weightIh, w.biasIh); // [B, T, 3H]
+  const projected = steps(linear(x, w.weightIh, w.biasIh)); // T x [B, 3H]
   let h = initial(x, hidden, h0);
   const outputs: Tensor[] = []; // by time step
   for (const t of stepsOf(x, options.reverse)) {
-    h = apply1(gruCellOp, [step(projected, t), linear(h, w.weightHh, w.biasHh), h], {}); // the gate math, fused
+    h = apply1(gruCellOp, [projected[t], linear(h, w.weightHh, w.biasHh), h], {}); // the gate math, fused
     outputs[t] = h;
   }
   return { output: stack(outputs, 1), hidden: h };

@@ -1,28 +1,27 @@
 /**
- * <dl-race-tab>: the optimizer race on networks. The user lists optimizers (up to six) with their
- * learning rate and momentum; the worker trains the Train tab's model on its data under each, from
- * the same initial weights and in the same batch order, in lock-step. Overlaid loss and accuracy
- * curves and a final table show who wins. Below it, <dl-surface-race> runs the same optimizers on
- * classic 2-D surfaces. It draws the store's race session and calls its intents. Loaded on the
+ * <dl-race-tab>: races on networks. The user lists up to six entries, each an optimizer (with its
+ * learning rate and momentum) and a model: the Train tab's, or one of the builder's presets for the
+ * data (an architecture race: RNN vs LSTM vs GRU vs transformer on a sequence task, MLPs of
+ * different shapes, CNNs). The worker trains every entry on the Train tab's data in the same batch
+ * order, in lock-step; entries of the same model start from the same weights. Overlaid loss and
+ * accuracy curves and a final table show who wins. Below it, <dl-surface-race> runs the optimizers
+ * on classic 2-D surfaces. It draws the store's race session and calls its intents. Loaded on the
  * tab's first visit.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement } from "lit/decorators.js";
+import type { ModelSpec } from "../../nn/spec";
 import { OPTIMIZERS, type OptimizerConfig } from "../../train/config";
 import { defaultOptimizer, OPTIMIZER_LABELS, type OptimizerName } from "../../train/settings";
 import type { RaceEntry } from "../../worker/protocol";
+import { matchPreset, presetSpec, presetsFor } from "../builder/model-presets";
 import "../results/index";
 import { SERIES_COLORS } from "../results/colors";
-import { MAX_RACE_ENTRIES } from "../state/experiment";
+import { defaultRace, MAX_RACE_ENTRIES } from "../state/experiment";
 import { StoreController } from "../state/store-controller";
+import { architectureEntries, raceEntry } from "./race-entries";
 import "./surface-race";
 import { alertStyles, theme } from "../theme";
-
-/** A label that says what an entry is, e.g. "SGD + momentum 0.9 · lr 0.05". */
-export function describeEntry(o: OptimizerConfig): string {
-  const momentum = typeof o.momentum === "number" && o.momentum > 0 ? ` + momentum ${o.momentum}` : "";
-  return `${OPTIMIZER_LABELS[o.name]}${momentum} · lr ${o.lr}`;
-}
 
 const hasMomentum = (name: OptimizerName) => name === "sgd" || name === "rmsprop";
 
@@ -64,6 +63,9 @@ export class RaceTab extends LitElement {
         grid-template-columns: 1.4fr 1fr 1fr;
         gap: 8px;
         grid-column: 2 / 4;
+      }
+      .fields .model {
+        grid-column: 1 / -1;
       }
       .fields label {
         gap: 4px;
@@ -133,16 +135,32 @@ export class RaceTab extends LitElement {
   }
 
   private change(entries: RaceEntry[]): void {
-    this.store.store?.race.setEntries(entries.map((r) => ({ ...r, label: r.label || describeEntry(r.optimizer) })));
+    this.store.store?.race.setEntries(entries);
   }
 
   private control(action: "start" | "play" | "pause"): void {
     this.store.store?.race.control(action);
   }
 
-  private edit(index: number, optimizer: OptimizerConfig): void {
-    const entries = this.entries.map((e, i) => (i === index ? { label: describeEntry(optimizer), optimizer } : e));
-    this.change(entries);
+  /** The Train tab's data as the builder sees it: the presets that fit, and the output size. */
+  private get data() {
+    const train = this.store.store?.train;
+    const inputShape = train?.inputShape ?? [2];
+    const sequence = train?.sequenceData ?? null;
+    const outputSize = train?.outputSize ?? 1;
+    return { presets: presetsFor(inputShape, sequence), outputSize, preset: (model: ModelSpec) => matchPreset(model, inputShape, outputSize, sequence) };
+  }
+
+  /** Entry `index` with a new optimizer or model (undefined model: the Train tab's). */
+  private edit(index: number, optimizer: OptimizerConfig, model = this.entries[index].model): void {
+    const preset = model && this.data.preset(model);
+    this.change(this.entries.map((e, i) => (i === index ? raceEntry(optimizer, model, preset) : e)));
+  }
+
+  private setModel(index: number, presetId: string): void {
+    const { presets, outputSize } = this.data;
+    const preset = presets.find((p) => p.id === presetId);
+    this.edit(index, this.entries[index].optimizer, preset ? presetSpec(preset, outputSize) : undefined);
   }
 
   private setName(index: number, name: OptimizerName): void {
@@ -164,17 +182,38 @@ export class RaceTab extends LitElement {
   }
 
   private add(): void {
-    this.change([...this.entries, { label: describeEntry({ name: "rmsprop", lr: 0.01 }), optimizer: { name: "rmsprop", lr: 0.01 } }]);
+    this.change([...this.entries, raceEntry({ name: "rmsprop", lr: 0.01 })]);
+  }
+
+  /** Every preset that fits the data, each with the Train tab's optimizer. */
+  private raceArchitectures(): void {
+    const optimizer = this.store.store?.experiment?.config.optimizer;
+    const { presets, outputSize } = this.data;
+    if (optimizer) this.change(architectureEntries(presets, outputSize, optimizer, MAX_RACE_ENTRIES));
+  }
+
+  /** Back to racing optimizers: the default entries on the Train tab's model. */
+  private raceOptimizers(): void {
+    this.change(defaultRace());
   }
 
   private renderEntry(entry: RaceEntry, index: number) {
     const o = entry.optimizer;
+    const { presets, preset } = this.data;
+    const chosen = entry.model ? (preset(entry.model)?.id ?? "custom") : "";
     return html`
       <div class="entry" data-testid="race-entry-${index}">
         <span class="swatch" style="background:${SERIES_COLORS[index % SERIES_COLORS.length]}"></span>
         <span class="name">${entry.label}</span>
         <button class="icon" aria-label="Remove ${entry.label} from the race" ?disabled=${this.running || this.entries.length <= 1} @click=${() => this.change(this.entries.filter((_, i) => i !== index))}>✕</button>
         <div class="fields">
+          <label class="model">Model
+            <select data-testid="race-model-${index}" ?disabled=${this.running} @change=${(e: Event) => this.setModel(index, (e.target as HTMLSelectElement).value)}>
+              <option value="" ?selected=${chosen === ""}>The Train tab's model</option>
+              ${presets.map((p) => html`<option value=${p.id} ?selected=${p.id === chosen}>${p.label}</option>`)}
+              ${chosen === "custom" ? html`<option value="custom" selected disabled>A custom model</option>` : nothing}
+            </select>
+          </label>
           <label>Optimizer
             <select ?disabled=${this.running} @change=${(e: Event) => this.setName(index, (e.target as HTMLSelectElement).value as OptimizerName)}>
               ${OPTIMIZERS.map((name) => html`<option value=${name} ?selected=${name === o.name}>${OPTIMIZER_LABELS[name]}</option>`)}
@@ -201,13 +240,22 @@ export class RaceTab extends LitElement {
     if (!store || !e) return nothing;
     const r = store.race.state;
     const started = r.started;
-    const subject = `the Train tab's model on ${e.config.data.name}`;
+    const architectures = this.entries.some((entry) => entry.model);
+    const regression = store.train.task === "regression";
     return html`
       <div class="side">
-        <section class="card" aria-label="Optimizers in the race">
-          <h2>Optimizers</h2>
+        <section class="card" aria-label="Entries in the race">
+          <h2>${architectures ? "Architectures" : "Optimizers"} in the race</h2>
           ${this.entries.map((entry, i) => this.renderEntry(entry, i))}
-          ${this.entries.length < MAX_RACE_ENTRIES ? html`<button ?disabled=${this.running} @click=${this.add} data-testid="race-add">+ Add an optimizer</button>` : nothing}
+          <div class="buttons">
+            ${this.entries.length < MAX_RACE_ENTRIES ? html`<button ?disabled=${this.running} @click=${this.add} data-testid="race-add">+ Add an entry</button>` : nothing}
+            ${
+              architectures
+                ? html`<button ?disabled=${this.running} @click=${this.raceOptimizers} data-testid="race-optimizers">Race optimizers</button>`
+                : html`<button ?disabled=${this.running} @click=${this.raceArchitectures} data-testid="race-architectures"
+                    title="One entry per model preset for ${e.config.data.name}, all with the Train tab's optimizer">Race architectures</button>`
+            }
+          </div>
         </section>
         <section class="card">
           <div class="buttons">
@@ -218,8 +266,14 @@ export class RaceTab extends LitElement {
             ${started ? html`<button @click=${() => this.control("start")} ?disabled=${r.running}>Restart</button>` : nothing}
           </div>
           <p class="note" style="margin-top:12px">
-            Each optimizer trains ${subject} from the same initial weights, on the same batches in the same order, one step
-            each in turn, so the curves differ only by the optimizer.
+            ${
+              architectures
+                ? html`Each entry trains its model on ${e.config.data.name}, on the same batches in the same order, one step each in
+                    turn, so the curves differ only by the architecture and the optimizer. Entries of the same model start from the
+                    same initial weights.`
+                : html`Each optimizer trains the Train tab's model on ${e.config.data.name} from the same initial weights, on the
+                    same batches in the same order, one step each in turn, so the curves differ only by the optimizer.`
+            }
           </p>
           ${store.train.blockedReason ? html`<p class="stale">The race trains the Train tab's model: ${store.train.blockedReason}</p>` : nothing}
           ${r.pausedBecause ? html`<p class="stale" data-testid="race-paused-because">${r.pausedBecause}</p>` : nothing}
@@ -227,8 +281,8 @@ export class RaceTab extends LitElement {
         </section>
       </div>
       <div class="charts">
-        <section class="card"><h2>Race: loss</h2><dl-metric-chart mode="loss" .feed=${store.race.curves}></dl-metric-chart></section>
-        <section class="card"><h2>Race: accuracy</h2><dl-metric-chart mode="accuracy" .feed=${store.race.curves}></dl-metric-chart></section>
+        <section class="card ${regression ? "wide" : ""}"><h2>Race: loss</h2><dl-metric-chart mode="loss" .feed=${store.race.curves}></dl-metric-chart></section>
+        ${regression ? nothing : html`<section class="card"><h2>Race: accuracy</h2><dl-metric-chart mode="accuracy" .feed=${store.race.curves}></dl-metric-chart></section>`}
         <section class="card wide"><h2>Results</h2><dl-race-table .labels=${r.labels} .epochs=${r.epochs} .finished=${r.finished}></dl-race-table></section>
         <section class="card wide"><h2>Optimizers on classic surfaces</h2><dl-surface-race></dl-surface-race></section>
       </div>

@@ -132,7 +132,7 @@ export class RaceTable extends LitElement {
       <div class="scroll"><table>
         <thead>
           <tr>
-            <th scope="col">Optimizer</th>
+            <th scope="col">Entry</th>
             <th scope="col">Train loss</th>
             <th scope="col">Val loss</th>
             ${hasAccuracy ? html`<th scope="col">Val acc.</th>` : nothing}

@@ -136,7 +136,7 @@ export class ResultsView extends LitElement {
         }
         ${
           p?.kind === "sequences"
-            ? html`<section class="card wide"><h2>Inside the sequence</h2><dl-sequence-view .report=${s.inside?.sequence ?? null} ?generates=${p.generates} .samples=${s.samples} .tests=${p.testSize}></dl-sequence-view></section>`
+            ? html`<section class="card wide"><h2>Inside the sequence</h2><dl-sequence-view .report=${s.inside?.sequence ?? null} .generates=${p.generates} .samples=${s.samples} .tests=${p.testSize}></dl-sequence-view></section>`
             : nothing
         }
         <section class="card wide"><h2>Layers</h2><dl-layer-stats .inside=${s.inside}></dl-layer-stats></section>

@@ -9,6 +9,7 @@
  */
 import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
+import { spell } from "../../data/spell";
 import type { SequenceInside } from "../../worker/protocol";
 import { fire } from "../events";
 import { resultStyles } from "./base-styles";
@@ -52,6 +53,9 @@ function unitsOverSteps(values: ArrayLike<number>, steps: number, units: number,
 
 const GATES = ["input gate", "forget gate", "output gate", "cell state"];
 
+/** The width of a view of `steps` steps: whole pixels per step, from `least` to `most`, within `budget` where it can. */
+const stepsWidth = (steps: number, budget: number, least: number, most: number) => Math.max(least, Math.min(most, Math.floor(budget / steps))) * steps;
+
 /** The observed series, then the true continuation (line) and the forecast (dots), on one scale. */
 function forecastChart(series: number[], truth: number[], predicted: number[]) {
   const [w, h] = [420, 90];
@@ -78,6 +82,7 @@ export class SequenceView extends LitElement {
       :host {
         display: grid;
         gap: 14px;
+        min-width: 0;
       }
       h3 {
         margin: 0 0 6px;
@@ -114,6 +119,10 @@ export class SequenceView extends LitElement {
         color: var(--muted);
         text-align: center;
         overflow: hidden;
+      }
+      .axis span {
+        overflow: hidden;
+        white-space: nowrap;
       }
       .bars {
         display: flex;
@@ -161,6 +170,17 @@ export class SequenceView extends LitElement {
         gap: 6px 12px;
         margin: 8px 0 0;
         font-size: 13px;
+      }
+      p.samples.text {
+        flex-direction: column;
+      }
+      p.samples.text code,
+      p.example code {
+        overflow-wrap: anywhere;
+      }
+      p.samples.text code::before {
+        content: "…";
+        color: var(--muted);
       }
       .probs {
         display: grid;
@@ -230,26 +250,27 @@ export class SequenceView extends LitElement {
   @property({ attribute: false }) report: SequenceInside | null = null;
   /** How many test sequences there are to step through. */
   @property({ type: Number }) tests = 1;
-  /** A character model: offer names sampled from it at a temperature. */
-  @property({ type: Boolean }) generates = false;
-  /** The names drawn last. */
+  /** A character model: offer names, or passages going on from a window of the text, sampled from it at a temperature. */
+  @property({ attribute: false }) generates: "names" | "text" | null = null;
+  /** The names or passages drawn last. */
   @property({ attribute: false }) samples: { temperature: number; step: number; names: string[] } | null = null;
   @state() private _temperature = 0.8;
 
-  /** Names drawn from the model at a temperature: low gives safe, common names; high, wild ones. */
+  /** Names or passages drawn from the model at a temperature: low gives safe, common text; high, wild. */
   private sampler() {
     const s = this.samples;
-    return html`<h3>Sample names <small>one letter at a time from the model's scores, softened by the temperature</small></h3>
+    const what = this.generates === "text" ? "text" : "names";
+    return html`<h3>${what === "text" ? "Text" : "Names"} from the model <small>one character at a time from the model's scores, softened by the temperature</small></h3>
       <div class="sampler">
         <label>temperature <b>${this._temperature.toFixed(1)}</b>
           <input type="range" min="0.1" max="2" step="0.1" .value=${String(this._temperature)} data-testid="temperature"
             @input=${(e: Event) => (this._temperature = Number((e.target as HTMLInputElement).value))} />
         </label>
-        <button data-testid="sample" @click=${() => fire(this, "sample-request", { temperature: this._temperature })}>Sample names</button>
+        <button data-testid="sample" @click=${() => fire(this, "sample-request", { temperature: this._temperature, count: what === "text" ? 2 : 12 })}>Sample ${what}</button>
       </div>
       ${
         s
-          ? html`<p class="samples" data-testid="samples">${s.names.map((n) => html`<code>${n || "(empty)"}</code>`)}</p>
+          ? html`<p class="samples ${what}" data-testid="samples">${s.names.map((n) => html`<code>${n || "(empty)"}</code>`)}</p>
             <p class="note">At temperature ${s.temperature.toFixed(1)}, after step ${s.step.toLocaleString("en-US")}.</p>`
           : nothing
       }`;
@@ -257,7 +278,7 @@ export class SequenceView extends LitElement {
 
   /** Step labels under a map `width` pixels wide. */
   private axis(steps: string[], width: number) {
-    return html`<div class="axis" style="width:${width}px;grid-template-columns:repeat(${steps.length}, 1fr)" aria-hidden="true">
+    return html`<div class="axis" style="width:${width}px;grid-template-columns:repeat(${steps.length}, minmax(0, 1fr))" aria-hidden="true">
       ${steps.map((s) => html`<span>${s === " " ? "·" : s}</span>`)}
     </div>`;
   }
@@ -268,11 +289,11 @@ export class SequenceView extends LitElement {
     if (!positive.length) return html`<p class="note">The gradient by step appears once the loss depends on the inputs.</p>`;
     const [low, high] = [Math.min(...positive), Math.max(...positive)];
     const decades = Math.max(Math.log10(high / low), 1e-9);
-    const width = Math.max(240, 16 * g.length);
+    const width = stepsWidth(g.length, 600, 3, 16);
     const ratio = g[0] > 0 && g[g.length - 1] > 0 ? g[0] / g[g.length - 1] : Number.NaN;
     return html`
       <h3>Gradient by input step <small>|∂loss/∂x<sub>t</sub>| over 32 test sequences, log scale, ${low.toExponential(1)} to ${high.toExponential(1)}</small></h3>
-      <div class="bars" style="width:${width}px" data-testid="step-gradients" role="img"
+      <div class="bars" style="width:${width}px;gap:${width / g.length >= 8 ? 2 : 1}px" data-testid="step-gradients" role="img"
         aria-label=${`Gradient by step, from ${g[0].toExponential(1)} at the first step to ${g[g.length - 1].toExponential(1)} at the last`}>
         ${g.map((v) => html`<span style="height:${v > 0 ? (8 + (92 * Math.log10(v / low)) / decades).toFixed(1) : 0}%" title=${v.toExponential(2)}></span>`)}
       </div>
@@ -291,8 +312,8 @@ export class SequenceView extends LitElement {
       ${this.axis(r.steps, width)}
       <figcaption>${label}</figcaption>
     </figure>`;
-    const wide = Math.max(6, Math.min(16, Math.floor(480 / T))) * T;
-    const narrow = Math.max(4, Math.min(10, Math.floor(230 / T))) * T;
+    const wide = stepsWidth(T, 600, 2, 16);
+    const narrow = stepsWidth(T, 280, 2, 10);
     const gates = r.gates;
     return html`
       <h3>Hidden state <small>${h.layer}: ${h.units} units (rows) × ${T} steps</small></h3>
@@ -312,7 +333,7 @@ export class SequenceView extends LitElement {
     const a = r.attention;
     if (!a) return nothing;
     const T = r.steps.length;
-    const cell = Math.max(6, Math.min(14, Math.floor(220 / T)));
+    const cell = stepsWidth(T, 280, 2, 14) / T;
     return html`
       <h3>Attention <small>${a.layer}: each row is a step (query) spreading its attention over the steps (keys)</small></h3>
       <div class="maps" data-testid="attention-maps">
@@ -368,14 +389,9 @@ export class SequenceView extends LitElement {
         <button class="icon" aria-label="The next test sequence" ?disabled=${r.index + 1 >= this.tests} data-testid="sequence-next"
           @click=${() => fire(this, "sequence-example", { index: r.index + 1 })}>›</button>
         Test sequence <b data-testid="sequence-index">${r.index + 1}</b> at step ${r.step.toLocaleString("en-US")}${
-          r.steps.some((s) => !/^\d+$/.test(s))
-            ? html`: <code>${r.steps
-                .join("")
-                .trim()
-                .replace(/(?<=[^.])\.\.+$/, ".")}</code>`
-            : nothing
+          r.steps.some((s) => !/^\d+$/.test(s)) ? html`: <code>${spell(r.steps)}</code>` : nothing
         }</p>
-      ${this.generates ? html`<div>${this.sampler()}</div>` : nothing}
+      ${this.generates !== null ? html`<div>${this.sampler()}</div>` : nothing}
       <div>${this.output(r)}</div>
       <div>${this.gradient(r)}</div>
       ${r.hidden ? html`<div>${this.hiddenState(r)}</div>` : nothing}
@@ -389,8 +405,8 @@ declare global {
     "dl-sequence-view": SequenceView;
   }
   interface HTMLElementEventMap {
-    /** Names sampled from the character model at this temperature, please. */
-    "sample-request": CustomEvent<{ temperature: number }>;
+    /** Names or passages sampled from the character model at this temperature, please. */
+    "sample-request": CustomEvent<{ temperature: number; count: number }>;
     /** Show this test sequence inside the model. */
     "sequence-example": CustomEvent<{ index: number }>;
   }

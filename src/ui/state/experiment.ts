@@ -8,8 +8,8 @@ import { classesOf, DATA_NAMES, type DataName, datasetFacts, defaultDataConfig, 
 import { parseCsv } from "../../data/csv";
 import { type GenerativeConfig, generativeConfigSchema } from "../../generative/config";
 import { GENERATIVE_PRESETS } from "../../generative/presets";
-import type { LayerSpec } from "../../nn/spec";
-import { checkDepth, excerpt, list, Place, record, required, type Schema, SchemaError, text, validate } from "../../schema/schema";
+import { type LayerSpec, type ModelSpec, modelSpecSchema } from "../../nn/spec";
+import { checkDepth, excerpt, list, optional, Place, record, required, type Schema, SchemaError, text, validate } from "../../schema/schema";
 import { configSchema, type DataConfig, type ExperimentConfig, optimizerSchema } from "../../train/config";
 import type { RaceEntry } from "../../worker/protocol";
 import { type ModelPreset, presetSpec, presetsFor } from "../builder/model-presets";
@@ -192,16 +192,35 @@ function migrate(value: unknown): Raw {
   return raw;
 }
 
-/** The race: up to MAX_RACE_ENTRIES optimizers, each named by its entry ("race 2 optimizer.lr: ..."). */
+/** A race entry's own model: checked on its own, so that messages name the entry before the layer ("race 2 model: layer 1 ..."). */
+const entryModelSchema: Schema<ModelSpec> = {
+  expects: modelSpecSchema.expects,
+  check(value, place) {
+    try {
+      return modelSpecSchema.check(value, new Place(""));
+    } catch (e) {
+      if (e instanceof SchemaError) place.fail(e.message);
+      throw e;
+    }
+  },
+};
+
+/** The race: up to MAX_RACE_ENTRIES optimizers, or architectures with their optimizers, each named by its entry ("race 2 optimizer.lr: ..."). */
 const raceSchema = record(
   {
     race: required(
-      list(record({ label: required(text({ maxLength: 40, nonEmpty: true })), optimizer: required(optimizerSchema) }, "a race entry"), {
-        min: 1,
-        max: MAX_RACE_ENTRIES,
-        name: (i) => `race ${i + 1}`,
-        noun: "optimizers",
-      }),
+      list(
+        record(
+          { label: required(text({ maxLength: 80, nonEmpty: true })), optimizer: required(optimizerSchema), model: optional(entryModelSchema) },
+          "a race entry",
+        ),
+        {
+          min: 1,
+          max: MAX_RACE_ENTRIES,
+          name: (i) => `race ${i + 1}`,
+          noun: "entries",
+        },
+      ),
     ),
   },
   "an experiment",

@@ -26,6 +26,7 @@ import type {
   WorkerEvent,
 } from "../../worker/protocol";
 import type { SequenceData } from "../builder/model-presets";
+import { withoutModels } from "../race/race-entries";
 import { isLiveChange } from "../train/hyperparams";
 import { defaultConfigFor, ExperimentError } from "./experiment";
 import { Feed } from "./feed";
@@ -506,7 +507,8 @@ export class TrainSlice {
     config.name = renamed ? data.name : e.config.name;
     if (data.name !== e.config.data.name) this.patch({ preview: null, boundary: null, test: null, featureMaps: null, examples: new Map() });
     this.patch({ csvProblem: null, error: "" });
-    this.host.setExperiment({ ...e, config });
+    // A race's own architectures were built for the old data: its entries go back to the Train tab's model.
+    this.host.setExperiment({ ...e, config, race: data.name !== e.config.data.name ? withoutModels(e.race) : e.race });
     clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => this.load(), RELOAD_DELAY);
   }
@@ -561,9 +563,9 @@ export class TrainSlice {
     this.host.send({ type: "sequence-inspect", index });
   }
 
-  /** Asks the worker for names drawn from the character model at `temperature`. */
-  requestSamples(temperature: number): void {
-    this.host.send({ type: "sample", temperature, count: 12 });
+  /** Asks the worker for `count` names or passages drawn from the character model at `temperature`. */
+  requestSamples(temperature: number, count: number): void {
+    this.host.send({ type: "sample", temperature, count });
   }
 
   exportWeights(): void {

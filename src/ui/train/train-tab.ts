@@ -165,7 +165,7 @@ export class TrainTab extends LitElement {
           <dl-results .session=${s} .curves=${train.curves} .previous=${train.previous} ?regression=${train.task === "regression"}
             @inspect=${(ev: HTMLElementEventMap["inspect"]) => train.inspect(ev.detail.index)}
             @examples-request=${(ev: HTMLElementEventMap["examples-request"]) => train.requestExamples(ev.detail.indices)}
-            @sample-request=${(ev: HTMLElementEventMap["sample-request"]) => train.requestSamples(ev.detail.temperature)}
+            @sample-request=${(ev: HTMLElementEventMap["sample-request"]) => train.requestSamples(ev.detail.temperature, ev.detail.count)}
             @sequence-example=${(ev: HTMLElementEventMap["sequence-example"]) => train.inspectSequence(ev.detail.index)}></dl-results>
         </div>
       </main>
