@@ -96,6 +96,40 @@ it("models Moby-Dick below the unigram entropy in bits per character, and classi
   }
 }, 300_000);
 
+it("cross-validates Iris in 5 stratified folds, and leave-one-out, without the test split", () => {
+  const out = run(["examples/iris-mlp.json", "--quiet", "--folds", "5", "--epochs", "30", "--json", join(dir, "folds.json")]);
+  expect(out.status, out.stderr).toBe(0);
+  expect(out.stdout).toMatch(/^cross-validation: 5 folds \(stratified\) over the 120 training and validation examples; the 30 test examples are not used$/m);
+  expect(out.stdout.match(/^fold \d\/5: loss/gm)).toHaveLength(5);
+  const summary = JSON.parse(readFileSync(join(dir, "folds.json"), "utf8")).crossValidation;
+  expect(summary.folds.map((f: { n: number }) => f.n)).toEqual([24, 24, 24, 24, 24]);
+  const accuracies = summary.folds.map((f: { accuracy: number }) => f.accuracy);
+  const mean = accuracies.reduce((a: number, b: number) => a + b, 0) / 5;
+  expect(summary.score.mean).toBeCloseTo(mean, 12);
+  expect(summary.score.mean).toBeGreaterThan(0.85);
+  expect(out.stdout).toContain(`cross-validated accuracy: ${(100 * mean).toFixed(2)}% ± ${(100 * summary.score.std).toFixed(2)}%`);
+  const loo = run(["examples/iris-mlp.json", "--quiet", "--folds", "loo", "--epochs", "5"]);
+  expect(loo.status, loo.stderr).toBe(0);
+  expect(loo.stdout).toMatch(/^cross-validation: 120 folds \(leave-one-out\)/m);
+  expect(loo.stdout).toMatch(/^cross-validated accuracy: [\d.]+% ± [\d.]+% \(mean ± std over 120 folds\)/m);
+  const bad = run(["examples/iris-mlp.json", "--folds", "1"]);
+  expect(bad.status).toBe(1);
+  expect(bad.stderr).toMatch(/--folds takes a whole number from 2 to 100, or loo \(leave-one-out\), got "1"/);
+}, 300_000);
+
+it("trains a bagged ensemble of 5 and combines it by voting, averaging and stacking", () => {
+  const out = run(["examples/moons-ensemble.json", "--quiet", "--json", join(dir, "ensemble.json")]);
+  expect(out.status, out.stderr).toBe(0);
+  const members = [...out.stdout.matchAll(/^member (\d)\/5, seed (\d+) \(([\d.]+)% of the examples drawn\): val accuracy [\d.]+%, test accuracy ([\d.]+)%$/gm)];
+  expect(members.map((m) => Number(m[2]))).toEqual([1, 2, 3, 4, 5]);
+  for (const m of members) expect(Math.abs(Number(m[3]) - 63.2)).toBeLessThan(6); // a bootstrap sample holds about 1 - 1/e of the examples
+  const summary = JSON.parse(readFileSync(join(dir, "ensemble.json"), "utf8")).ensemble;
+  const meanMember = members.reduce((a, m) => a + Number(m[4]), 0) / 5;
+  expect(100 * summary.meanMember).toBeCloseTo(meanMember, 1);
+  for (const c of ["hard", "soft", "weighted", "stacking"]) expect(summary[c]).toBeGreaterThan(0.8); // noisy moons: 86.5% for the mean member when measured
+  expect(out.stdout).toMatch(/^ensemble test accuracy: hard [\d.]+%, soft [\d.]+%, weighted [\d.]+%, \*stacking [\d.]+%/m);
+}, 300_000);
+
 it("learns MNIST with LeNet on a CI-sized subset", () => {
   const out = run(["examples/mnist-lenet.json", "--quiet", "--limit", "3000", "--test-limit", "500", "--epochs", "2", "--json", join(dir, "mnist.json")]);
   expect(out.status, out.stderr).toBe(0);

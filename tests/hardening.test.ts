@@ -315,7 +315,7 @@ describe("10. messages say what is actually wrong", () => {
   it.each([
     [spiral({ data: { name: "spiral", points: "100" } }), 'config data.points: expected a whole number from 10 to 10,000, got "100"'],
     [spiral({ data: { name: "spiral", trainRatio: "0.5" } }), 'config data.trainRatio: expected a number above 0 and below 1, got "0.5"'],
-    [spiral({ data: { name: "mnist", valRatio: 1 } }), "config data.valRatio: expected a number from 0 to 0.9, got 1"],
+    [spiral({ data: { name: "mnist", valRatio: 1 } }), "config data.valRatio: expected a number from 0.05 to 0.5, got 1"],
     [
       spiral({ loss: "mse" }),
       "config loss: mse is a regression loss, but spiral is a classification dataset; use one of crossEntropy, bceWithLogits, multiMargin",

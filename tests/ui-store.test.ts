@@ -179,7 +179,10 @@ describe("the Train session", () => {
     const labels = new Int32Array(2);
     // The spiral's session finishes its load after the pick: its reports arrive late.
     const late: WorkerEvent[] = [
-      { type: "dataset", preview: { kind: "points", trainX: points, trainY: labels, testX: points, testY: labels, classes: 3, task: "classification" } },
+      {
+        type: "dataset",
+        preview: { kind: "points", trainX: points, trainY: labels, testX: points, testY: labels, classes: 3, task: "classification", scaling: null },
+      },
       { type: "test", step: 0, loss: 1.1, accuracy: 0.33, confusion: [], perClass: [] } as unknown as WorkerEvent,
       state(false, 0),
     ];
@@ -255,7 +258,7 @@ describe("the Train session", () => {
     expect(host.sent.map((c) => c.type)).toEqual(["load", "play", "load", "pause", "load"]);
   });
 
-  it("keeps the curves of the run before a reset as the overlay, and adds a paused run's test report to the curve", () => {
+  it("keeps the curves of the run before a reset as the overlay; a test report is never a validation point", () => {
     const { train } = trainingSlice(0);
     const steps = {
       type: "steps" as const,
@@ -270,11 +273,11 @@ describe("the Train session", () => {
     train.receive(epoch);
     const test = { type: "test" as const, step: 5, loss: 0.9, accuracy: 0.6, precision: 0, recall: 0, f1: 0, confusion: [], cellExamples: [] };
     train.receive(test);
-    expect(train.curves.items.map((i) => i.kind)).toEqual(["steps", "epoch", "validation"]);
+    expect(train.curves.items.map((i) => i.kind)).toEqual(["steps", "epoch"]);
     expect(train.state.firstLoss).toBeCloseTo(1.1, 6);
     train.load();
     expect(train.curves.items).toEqual([]);
-    expect(train.previous.items.map((i) => i.kind)).toEqual(["steps", "epoch", "validation"]);
+    expect(train.previous.items.map((i) => i.kind)).toEqual(["steps", "epoch"]);
   });
 
   it("says why it paused when another run starts, and asks the worker for a cell's missing images", () => {

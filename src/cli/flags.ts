@@ -27,6 +27,8 @@ export interface Flags {
   json?: string;
   /** An image GAN or VAE: a classifier checkpoint that labels 1,000 generated samples after training. */
   judge?: string;
+  /** Cross-validate instead of training: k folds, or "loo" (leave-one-out). */
+  folds?: number | "loo";
   /** Load a --resume or --judge checkpoint even when its weights hold NaN or Infinity. */
   allowNonFinite?: boolean;
   quiet: boolean;
@@ -41,7 +43,7 @@ export class FlagError extends Error {
 }
 
 type NumberFlag = { key: keyof Flags; kind: "number"; schema: Schema<number> };
-type Flag = NumberFlag | { key: keyof Flags; kind: "text" | "device" | "switch" };
+type Flag = NumberFlag | { key: keyof Flags; kind: "text" | "device" | "switch" | "folds" };
 
 const lrField = OPTIMIZER_FIELDS.adam.find((f) => f.key === "lr") as NumberField;
 const whole = (min: number, max: number) => number({ min, max, integer: true });
@@ -59,6 +61,7 @@ const FLAGS: Record<string, Flag> = {
   "--resume": { key: "resume", kind: "text" },
   "--export": { key: "exportDir", kind: "text" },
   "--json": { key: "json", kind: "text" },
+  "--folds": { key: "folds", kind: "folds" },
   "--judge": { key: "judge", kind: "text" },
   "--allow-nonfinite": { key: "allowNonFinite", kind: "switch" },
   "--quiet": { key: "quiet", kind: "switch" },
@@ -100,6 +103,11 @@ export function parseFlags(argv: string[]): Flags {
     else if (flag.kind === "device") {
       if (!(BACKEND_CHOICES as readonly string[]).includes(value)) throw new FlagError(`--device takes ${BACKEND_CHOICES.join(", ")}, got ${quote(value)}`);
       flags.device = value;
+    } else if (flag.kind === "folds") {
+      const k = Number(value);
+      if (value !== "loo" && !(/^\d+$/.test(value) && k >= 2 && k <= 100))
+        throw new FlagError(`--folds takes a whole number from 2 to 100, or loo (leave-one-out), got ${quote(value)}`);
+      flags.folds = value === "loo" ? "loo" : k;
     } else if (flag.kind === "number") flags[flag.key] = numberValue(name, flag, value);
   }
   if (flags.config === undefined) throw new FlagError("give a config file, e.g. npm run train -- examples/spiral-mlp.json");

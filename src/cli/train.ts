@@ -4,7 +4,8 @@
  * progress bar, per-epoch metrics, a final test evaluation, a checkpoint and a PyTorch export.
  * A config with a "generative" field (a GAN, autoencoder or VAE) is trained by src/cli/train-generative.ts
  * with the same flags: per-epoch D/G losses (and modes covered) or reconstruction scores, a
- * checkpoint of both networks, an export of each.
+ * checkpoint of both networks, an export of each. A config with "ensemble" trains and combines its
+ * members instead (src/cli/ensemble.ts).
  *
  *   --device auto|webgpu|wasm|cpu   backend (default auto: a real GPU, else wasm; webgpu: Dawn's, a real GPU
  *                         or SwiftShader; wasm: WebAssembly SIMD on every core; cpu: the plain reference)
@@ -14,6 +15,8 @@
  *   --resume FILE         start from the weights of a checkpoint made with the same model spec
  *   --export DIR          write DIR/model.safetensors and DIR/model.py (a PyTorch script)
  *   --json FILE           write a summary (metrics per epoch, test scores, timings) as JSON
+ *   --folds K|loo         cross-validate instead: K folds (or leave-one-out) of the training and
+ *                         validation data, each fold's scores and their mean ± std (src/cli/cross-validation.ts)
  *   --judge FILE          an image GAN or VAE: label 1,000 samples with this classifier checkpoint and print
  *                         the share labelled with confidence >= 0.9 and the share of each class
  *   --allow-nonfinite     load a --resume or --judge checkpoint even when its weights hold NaN or Infinity
@@ -41,8 +44,10 @@ import { makeData } from "../train/make";
 import { isCharacterModel } from "../train/sample-text";
 import { gradientByStep } from "../train/step-gradients";
 import { evaluateWith } from "../train/trainer";
+import { runCrossValidation } from "./cross-validation";
 import { describeSamples } from "./describe-samples";
 import { deviceLossForTests, lostDeviceReason, reportLostDevice } from "./device-loss";
+import { runEnsemble } from "./ensemble";
 import { EpochSaver } from "./epoch-saver";
 import { applyTrainingFlags, type Flags, parseFlags, prepareOutputs } from "./flags";
 import { startDevice } from "./start-device";
@@ -101,11 +106,22 @@ async function main(): Promise<void> {
   const started = await init(await startDevice(flags.device));
   console.log(`backend: ${started.description}`);
   const backend: Backend = started.backend;
+  if (flags.folds !== undefined) {
+    await runCrossValidation(config, backend, flags.folds, { json: flags.json, read: readTextStream, describe: describeScores });
+    process.exit(0);
+  }
   const splits = await makeData(config.data, readTextStream);
+  if (config.ensemble) {
+    await runEnsemble(config, splits, backend, flags.json);
+    process.exit(0);
+  }
   const t = config.training;
   const inputShape = splits.train.inputShape;
   const built = buildExperimentModel(config, inputShape, backend);
-  console.log(`data: ${config.data.name}, ${splits.train.n} train / ${splits.val?.n ?? 0} val / ${splits.test.n} test, input ${inputShape.join("x")}`);
+  const scaled = splits.train.scaling
+    ? `, ${splits.train.scaling.kind === "standard" ? "standardised (z-score)" : "min-max scaled"} on the training split`
+    : "";
+  console.log(`data: ${config.data.name}, ${splits.train.n} train / ${splits.val.n} val / ${splits.test.n} test, input ${inputShape.join("x")}${scaled}`);
   console.log(`model: ${built.layers.length} layers, ${built.totalParams.toLocaleString("en")} parameters, output ${built.outputShape.join("x")}`);
   if (flags.resume) {
     loadWeightsInto(built.model, readFileSync(flags.resume), { allowNonFinite: flags.allowNonFinite });
@@ -148,7 +164,7 @@ async function main(): Promise<void> {
   trainer.on("epoch", (e) => {
     void saver.epoch(e.epoch);
     if (!flags.quiet && tty) process.stderr.write("\r\x1b[K");
-    const val = e.val ? `  ${splits.val ? "val" : "test"} ${describeScores(e.val)}${bitsPerCharacter(e.val)}` : "";
+    const val = e.val ? `  val ${describeScores(e.val)}${bitsPerCharacter(e.val)}` : "";
     console.log(
       `epoch ${e.epoch}/${t.epochs}  train loss ${e.trainLoss.toFixed(4)}${val}  lr ${e.lr.toPrecision(3)}  ${e.seconds.toFixed(1)} s (${e.stepsPerSecond.toFixed(1)} steps/s)`,
     );
@@ -184,7 +200,7 @@ async function main(): Promise<void> {
       writeFileSync(join(flags.exportDir, "model.safetensors"), bytes);
       writeFileSync(
         join(flags.exportDir, "model.py"),
-        exportPyTorchScript(config.model, inputShape, { weightsFile: "model.safetensors", purpose: exportPurpose(config) }),
+        exportPyTorchScript(config.model, inputShape, { weightsFile: "model.safetensors", purpose: exportPurpose(config, splits.train.scaling) }),
       );
       console.log(`export: ${join(flags.exportDir, "model.py")} and model.safetensors (run: python model.py)`);
     }

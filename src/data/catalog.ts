@@ -117,7 +117,7 @@ export const DATASETS: readonly DatasetFacts[] = [
     task: "classification",
     inputShape: [4],
     classes: 3,
-    defaults: { name: "iris", trainRatio: 0.8 },
+    defaults: { name: "iris", trainRatio: 0.8, scale: "standard" },
   },
   {
     name: "csv",
@@ -125,7 +125,7 @@ export const DATASETS: readonly DatasetFacts[] = [
     description: "Numeric feature columns and one label column",
     group: "Tables",
     family: "table",
-    defaults: { name: "csv", trainRatio: 0.8 },
+    defaults: { name: "csv", trainRatio: 0.8, scale: "standard" },
   },
   image("mnist", "MNIST", "Handwritten digits, 28×28 grey, 10 classes"),
   image("fashion-mnist", "Fashion-MNIST", "Clothes and shoes, 28×28 grey, 10 classes"),
@@ -187,6 +187,12 @@ export function classesOf(data: DataConfig): number | undefined {
   const facts = datasetFacts(data.name);
   if (facts.task !== "classification") return undefined;
   return (data as { classes?: number; symbols?: number }).classes ?? (data as { symbols?: number }).symbols ?? facts.classes;
+}
+
+/** The validation share of the training data when a config does not set one: a fifth of the small 2-D and tabular sets, a tenth of the rest. */
+export function defaultValRatio(name: DataName): number {
+  const family = datasetFacts(name).family;
+  return family === "points" || family === "table" ? 0.2 : 0.1;
 }
 
 /** The data config a first pick of `name` gets, with `seed`. */

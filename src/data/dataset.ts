@@ -3,6 +3,7 @@
  * batches and the trainer work on any of them: host-side typed arrays, row-major, one row per example.
  */
 import { check, fmtShape } from "../errors";
+import type { Scaling } from "./scaling";
 
 /** A dataset held on the host: features and targets as flat typed arrays, one row per example. */
 export interface Dataset {
@@ -26,6 +27,8 @@ export interface Dataset {
   vocabulary?: string[];
   /** A character model's data (labels: the next characters): how text is drawn from it, names one by one or a passage going on. */
   sampleAs?: "names" | "text";
+  /** Tables and points: how the features were scaled (fitted on the training split), if they were. */
+  scaling?: Scaling;
   /** Names of the feature columns of tabular sets (Iris, CSV), in order. */
   featureNames?: string[];
 }
@@ -125,6 +128,22 @@ export function subset<D extends Dataset>(ds: D, indices: ArrayLike<number>): D 
     y.set(ds.y.subarray(i * t, (i + 1) * t), r * t);
   }
   return { ...ds, x, y, n: m, inputShape: [...ds.inputShape] } as D; // x and y keep the types of ds.x and ds.y
+}
+
+/** The examples of `a` then those of `b` (two splits of one dataset, e.g. train and validation for cross-validation). */
+export function concatDatasets<D extends Dataset>(a: D, b: D): D {
+  check(
+    featureSize(a) === featureSize(b) && targetSize(a) === targetSize(b) && a.task === b.task,
+    "concatDatasets",
+    () => `"${a.name}" and "${b.name}" differ in their examples' shape or task`,
+  );
+  const x = a.x instanceof Uint8Array ? new Uint8Array(a.x.length + b.x.length) : new Float32Array(a.x.length + b.x.length);
+  x.set(a.x);
+  x.set(b.x, a.x.length);
+  const y = a.y instanceof Int32Array ? new Int32Array(a.y.length + b.y.length) : new Float32Array(a.y.length + b.y.length);
+  y.set(a.y);
+  y.set(b.y, a.y.length);
+  return { ...a, x, y, n: a.n + b.n, inputShape: [...a.inputShape] } as D;
 }
 
 /**

@@ -5,6 +5,8 @@
  * and how to go on training it in PyTorch with the loss the playground used.
  */
 
+import type { Scaling } from "../data/scaling";
+
 /** How the examples a network reads were prepared by the playground. */
 export type InputKind =
   /** Images, pixels divided by 255 into [0, 1], NCHW. */
@@ -20,8 +22,8 @@ export type InputKind =
 
 /** What the network does; the script's docstring, main() and training notes follow it. */
 export type ExportPurpose =
-  | { kind: "classifier"; input: InputKind }
-  | { kind: "regressor"; input: InputKind }
+  | { kind: "classifier"; input: InputKind; scaling?: Scaling }
+  | { kind: "regressor"; input: InputKind; scaling?: Scaling }
   | { kind: "generator"; latent: number; images: boolean; loss: string }
   | { kind: "discriminator"; latent: number; images: boolean; loss: string }
   | { kind: "encoder"; latent: number; variational: boolean; reconstruction: string }
@@ -46,6 +48,17 @@ const INPUTS: Record<InputKind, string[]> = {
   series: ["sequences of float32 steps, batch first (N, T, F), as the", "playground generates them."],
   tokens: ["sequences of token indices (int64), batch first (N, T), each", "below the first layer's num_embeddings."],
 };
+
+/** How the playground scaled the features (fitted on its training split), for the docstring. */
+function scalingLines(s: Scaling): string[] {
+  const list = (values: number[]) => `[${values.map((v) => Number(v.toPrecision(6))).join(", ")}]`;
+  return [
+    `Then ${s.kind === "standard" ? "standardised (z-score)" : "min-max scaled"} as the playground did, with the`,
+    "shift and scale it fitted on its training split:",
+    `    x = (x - torch.tensor(${list(s.shift)}))`,
+    `    x = x / torch.tensor(${list(s.scale)})`,
+  ];
+}
 
 const GAN_LOSSES: Record<string, string> = {
   nonSaturating: "the non-saturating loss: D minimises BCE(D(x), 1) + BCE(D(G(z)), 0), G minimises BCE(D(G(z)), 1)",
@@ -156,7 +169,7 @@ export function usageText(purpose: ExportPurpose): UsageText {
     case "classifier":
     case "regressor":
       return {
-        input: INPUTS[purpose.input],
+        input: purpose.scaling ? [...INPUTS[purpose.input], ...scalingLines(purpose.scaling)] : INPUTS[purpose.input],
         output: purpose.kind === "classifier" ? ["one logit per class (softmax gives the probabilities)."] : ["the predicted values."],
         exampleBatch:
           purpose.input === "pixels"

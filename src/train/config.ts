@@ -9,6 +9,7 @@
 
 import { DATASETS, type DatasetFacts, datasetFacts } from "../data/catalog";
 import type { ImageDatasetName } from "../data/image-datasets";
+import { SCALINGS, type ScalingKind } from "../data/scaling";
 import type { PointDatasetName } from "../data/synthetic";
 import { type ModelSpec, modelSpecSchema } from "../nn/spec";
 import type { AugmentOptions } from "../ops/augment";
@@ -35,10 +36,10 @@ import { type HyperField, OPTIMIZER_FIELDS, type OptimizerName, SCHEDULES, type 
 import type { EarlyStopping } from "./trainer";
 
 export type DataConfig =
-  | { name: PointDatasetName; points?: number; noise?: number; classes?: number; trainRatio?: number; seed?: number }
+  | { name: PointDatasetName; points?: number; noise?: number; classes?: number; trainRatio?: number; valRatio?: number; scale?: ScalingKind; seed?: number }
   | { name: ImageDatasetName; trainLimit?: number; testLimit?: number; valRatio?: number; seed?: number }
-  | { name: "iris"; trainRatio?: number; seed?: number }
-  | { name: "csv"; path?: string; text?: string; label?: string; trainRatio?: number; seed?: number }
+  | { name: "iris"; trainRatio?: number; valRatio?: number; scale?: ScalingKind; seed?: number }
+  | { name: "csv"; path?: string; text?: string; label?: string; trainRatio?: number; valRatio?: number; scale?: ScalingKind; seed?: number }
   | { name: "adding" | "brackets"; examples?: number; length?: number; valRatio?: number; trainRatio?: number; seed?: number }
   | { name: "reverse"; examples?: number; length?: number; symbols?: number; valRatio?: number; trainRatio?: number; seed?: number }
   | { name: "names" | "names-lm"; examples?: number; valRatio?: number; trainRatio?: number; seed?: number }
@@ -72,7 +73,29 @@ export interface ExperimentConfig {
   scheduler?: SchedulerConfig;
   regularization?: Regularization;
   training: TrainingConfig;
+  /** Train several members and combine them (src/train/ensemble.ts): the CLI trains them one after another. */
+  ensemble?: EnsembleConfig;
 }
+
+export const COMBINERS = ["soft", "hard", "weighted", "stacking"] as const;
+export type Combiner = (typeof COMBINERS)[number];
+
+/**
+ * An ensemble: `members` copies of the model, each from its own seed (and, with `bagging`, its own
+ * bootstrap sample of the training data), combined by soft voting (mean probability), hard voting,
+ * weighted averaging (weights from validation accuracy) or stacking (a logistic-regression
+ * meta-model over the members' out-of-fold probabilities).
+ */
+export interface EnsembleConfig {
+  members: number;
+  bagging?: boolean;
+  combiner?: Combiner;
+}
+
+const ensembleSchema = record(
+  { members: required(number({ min: 2, max: 10, integer: true })), bagging: optional(boolean()), combiner: optional(oneOf(COMBINERS)) },
+  "an ensemble",
+);
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -94,6 +117,8 @@ export const SEED_MAX = 2 ** 31 - 1;
 
 export const seedSchema = number({ min: 0, max: SEED_MAX, integer: true });
 const trainRatio = number({ min: 0, max: 1, above: true, below: true });
+/** The share of the training data held out for validation: never none, so validation never falls back on the test split. */
+const valRatio = number({ min: 0.05, max: 0.5 });
 
 /** One field of settings.ts as a schema: its range, its type. */
 function fieldSchema(field: HyperField): Schema<unknown> {
@@ -151,6 +176,8 @@ function dataRecord(facts: DatasetFacts): Schema<DataConfig> {
         noise: optional(number({ min: 0, max: 2 })),
         ...("classes" in facts.defaults ? { classes: optional(number({ min: 2, max: 10, integer: true })) } : {}),
         trainRatio: optional(trainRatio),
+        valRatio: optional(valRatio),
+        scale: optional(oneOf(SCALINGS)),
         seed,
       },
       what,
@@ -161,7 +188,7 @@ function dataRecord(facts: DatasetFacts): Schema<DataConfig> {
         name,
         trainLimit: optional(number({ min: 10, max: 60_000, integer: true })),
         testLimit: optional(number({ min: 10, max: 10_000, integer: true })),
-        valRatio: optional(number({ min: 0, max: 0.9 })),
+        valRatio: optional(valRatio),
         seed,
       },
       what,
@@ -178,7 +205,7 @@ function dataRecord(facts: DatasetFacts): Schema<DataConfig> {
           ...(facts.name === "spam" ? { vocabulary: optional(number({ min: 10, max: 20_000, integer: true })) } : {}),
           // The corpora come split by their builder (test text never overlaps training text).
           ...(facts.name === "moby-dick" || facts.name === "spam" ? {} : { trainRatio: optional(trainRatio) }),
-          valRatio: optional(number({ min: 0, max: 0.5 })),
+          valRatio: optional(valRatio),
           seed,
         },
         what,
@@ -202,6 +229,8 @@ function dataRecord(facts: DatasetFacts): Schema<DataConfig> {
           text: optional(text({ maxLength: MAX_CSV_CHARS, nonEmpty: true })),
           label: optional(text({ maxLength: 200, nonEmpty: true })),
           trainRatio: optional(trainRatio),
+          valRatio: optional(valRatio),
+          scale: optional(oneOf(SCALINGS)),
           seed,
         },
         "a CSV dataset",
@@ -211,7 +240,10 @@ function dataRecord(facts: DatasetFacts): Schema<DataConfig> {
         if (csv.path === undefined && csv.text === undefined) place.fail('a CSV dataset needs "path" (a file, in the CLI) or "text" (the table itself)');
       },
     );
-  return record({ name, trainRatio: optional(trainRatio), seed }, what) as unknown as Schema<DataConfig>;
+  return record(
+    { name, trainRatio: optional(trainRatio), valRatio: optional(valRatio), scale: optional(oneOf(SCALINGS)), seed },
+    what,
+  ) as unknown as Schema<DataConfig>;
 }
 
 /** The data: its name picks its settings. */
@@ -270,6 +302,7 @@ export const configSchema: Schema<ExperimentConfig> = refine(
       scheduler: optional(schedulerSchema(SCHEDULERS)),
       regularization: optional(regularizationSchema),
       training: required(trainingSchema),
+      ensemble: optional(ensembleSchema),
     },
     "a config",
   ) as unknown as Schema<ExperimentConfig>,
@@ -281,6 +314,8 @@ export const configSchema: Schema<ExperimentConfig> = refine(
         .key("loss")
         .fail(`${c.loss} is a ${isClassification(c.loss) ? "classification" : "regression"} loss, but ${c.data.name} is a ${task} dataset; use one of ${fits}`);
     }
+    if (c.ensemble && !isClassification(c.loss) && (c.ensemble.combiner ?? "soft") !== "soft")
+      place.key("ensemble").key("combiner").fail(`a regression ensemble averages its members' outputs; use "soft" (or leave combiner out)`);
     if (c.training.labelSmoothing && c.loss !== "crossEntropy")
       place.key("training").key("labelSmoothing").fail(`applies to the crossEntropy loss only; remove it or use crossEntropy`);
   },

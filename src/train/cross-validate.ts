@@ -1,10 +1,13 @@
 /**
  * k-fold cross-validation: trains a fresh model on k-1 folds and evaluates it on the held-out one, k
  * times, and reports each fold and the mean and spread of the scores. Classification folds are
- * stratified, so each keeps the class balance.
+ * stratified, so each keeps the class balance (unless `stratified: false`, as leave-one-out must).
+ * With `scale`, each fold's inputs are scaled with statistics fitted on its own training folds, so
+ * that the held-out fold never shapes what it is scored with.
  */
 import type { Dataset } from "../data/dataset";
 import { subset } from "../data/dataset";
+import { type ScalingKind, scaleSplits } from "../data/scaling";
 import { kFold, stratifiedKFold } from "../data/splits";
 import { check } from "../errors";
 import type { Module } from "../nn/module";
@@ -28,19 +31,22 @@ const meanStd = (values: number[]) => {
 export async function crossValidate(
   data: Dataset,
   k: number,
-  make: () => { model: Module; optimizer: Optimizer },
-  options: Omit<TrainerOptions, "model" | "optimizer" | "train" | "val">,
+  make: () => { model: Module; optimizer: Optimizer; scheduler?: TrainerOptions["scheduler"] },
+  options: Omit<TrainerOptions, "model" | "optimizer" | "train" | "val" | "scheduler"> & { stratified?: boolean; scale?: ScalingKind },
   onFold?: (fold: number, evaluation: Evaluation) => void,
 ): Promise<CrossValidationResult> {
   check(Number.isInteger(k) && k >= 2 && k <= data.n, "crossValidate", () => `k must be a whole number in [2, ${data.n}], got ${k}`);
-  const folds = data.task === "classification" ? stratifiedKFold(data.y as Int32Array, k, options.seed ?? 0) : kFold(data.n, k, options.seed ?? 0);
+  const { stratified = true, scale = "none", ...trainerOptions } = options;
+  const seed = options.seed ?? 0;
+  const folds = data.task === "classification" && stratified ? stratifiedKFold(data.y as Int32Array, k, seed) : kFold(data.n, k, seed);
   const results: Evaluation[] = [];
   for (const [i, fold] of folds.entries()) {
-    const { model, optimizer } = make();
+    const [train, heldOut] = scaleSplits(scale, subset(data, fold.train), subset(data, fold.test));
+    const { model, optimizer, scheduler } = make();
     try {
-      const trainer = new Trainer({ ...options, model, optimizer, train: subset(data, fold.train) });
+      const trainer = new Trainer({ ...trainerOptions, model, optimizer, scheduler, train });
       await trainer.run();
-      const evaluation = await evaluateWith(trainer, subset(data, fold.test));
+      const evaluation = await evaluateWith(trainer, heldOut);
       results.push(evaluation);
       onFold?.(i, evaluation);
     } finally {

@@ -5,8 +5,10 @@
  * with its optimizer (L1/L2 included) and schedule and every training setting the config has
  * (batch size, epochs, seed, clipping, early stopping).
  */
+
 import type { Backend } from "../backend/backend";
 import { datasetFacts } from "../data/catalog";
+import type { Scaling } from "../data/scaling";
 import type { ExportPurpose } from "../io/pytorch-usage";
 import { type BuiltModel, buildModel } from "../nn/build";
 import type { Module } from "../nn/module";
@@ -46,12 +48,12 @@ export function buildExperimentModel(config: ExperimentConfig, inputShape: numbe
   });
 }
 
-/** What a config's model is for, as its PyTorch export documents it (inputs, outputs, the loss to go on with). */
-export function exportPurpose(config: ExperimentConfig): ExportPurpose {
+/** What a config's model is for, as its PyTorch export documents it (inputs and their scaling, outputs, the loss to go on with). */
+export function exportPurpose(config: ExperimentConfig, scaling?: Scaling): ExportPurpose {
   const family = datasetFacts(config.data.name).family;
   const tokens = config.model.layers[0]?.type === "embedding";
   const input = family === "images" ? "pixels" : family === "points" ? "points" : family === "sequences" ? (tokens ? "tokens" : "series") : "features";
-  return { kind: isClassification(config.loss) ? "classifier" : "regressor", input };
+  return { kind: isClassification(config.loss) ? "classifier" : "regressor", input, ...(scaling ? { scaling } : {}) };
 }
 
 /** The loss a config trains with. */
@@ -80,7 +82,7 @@ export function makeExperimentOptimizer(
   }
 }
 
-/** A Trainer for `model` with everything the config sets; it evaluates the validation split after each epoch, or the test split when there is none. */
+/** A Trainer for `model` with everything the config sets; it evaluates the validation split after each epoch. */
 export function makeExperimentTrainer(config: ExperimentConfig, splits: Splits, model: Module, start?: { epoch: number; step: number }): Trainer {
   const t = config.training;
   const { optimizer, scheduler } = makeExperimentOptimizer(config, model);
@@ -89,7 +91,7 @@ export function makeExperimentTrainer(config: ExperimentConfig, splits: Splits, 
     optimizer,
     loss: experimentLoss(config),
     train: splits.train,
-    val: splits.val ?? splits.test,
+    val: splits.val,
     batchSize: t.batchSize,
     epochs: t.epochs,
     seed: trainingSeed(config),

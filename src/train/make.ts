@@ -2,12 +2,13 @@
  * From a config's parts to the engine's objects: the data (loaded or generated, split), the
  * optimizer over a model's parameters, the learning-rate schedule.
  */
-import { classesOf } from "../data/catalog";
+import { classesOf, defaultValRatio } from "../data/catalog";
 import { parseCsv, parseCsvChunks } from "../data/csv";
 import type { Dataset } from "../data/dataset";
 import { IMAGE_DATASET_NAMES, type ImageDatasetName, loadImageDataset } from "../data/image-datasets";
 import { iris } from "../data/iris";
 import { nameCharacters, nameGenders } from "../data/names";
+import { type ScalingKind, scaleSplits } from "../data/scaling";
 import { addingProblem, bracketStrings, reversedStrings, sineForecast } from "../data/sequences";
 import { trainTestSplit } from "../data/splits";
 import { makePoints, type PointDatasetName } from "../data/synthetic";
@@ -28,71 +29,69 @@ function fail(field: string, detail: string): never {
 
 export interface Splits {
   train: Dataset;
-  val?: Dataset;
+  /** Held out of the training data: what early stopping, "restore best", the curves and searches watch. */
+  val: Dataset;
+  /** Never seen while training or choosing: scored for the report only. */
   test: Dataset;
 }
 
 /**
- * Loads or generates the data and splits it (image sets keep their own test split). A CSV named by
+ * Loads or generates the data and splits it into train, validation and test. Image sets and the
+ * text corpora keep their own test split; the validation split (`valRatio` of the training part,
+ * or the family's default) is always carved from the training data, never from the test data.
+ * Tables and points are then scaled as `scale` says, fitted on the training split. A CSV named by
  * path is read through `read`, a stream of text chunks (parsed as it arrives).
  */
 export async function makeData(config: DataConfig, read?: (path: string) => AsyncIterable<string>): Promise<Splits> {
   const seed = config.seed ?? 1;
+  const whole = await trainAndTest(config, seed, read);
+  const ratio = config.valRatio ?? defaultValRatio(config.name);
+  const rest = trainTestSplit(whole.train, { trainRatio: 1 - ratio, seed: whole.valSeed });
+  const scale = (config as { scale?: ScalingKind }).scale ?? "none";
+  const [train, val, test] = scaleSplits(scale, rest.train, rest.test, whole.test); // fitted on the training split only
+  return { train, val, test };
+}
+
+/** The training and test parts, and the seed the validation split is drawn with. */
+async function trainAndTest(config: DataConfig, seed: number, read?: (path: string) => AsyncIterable<string>) {
   if ((IMAGE_DATASET_NAMES as readonly string[]).includes(config.name)) {
     const c = config as Extract<DataConfig, { name: ImageDatasetName }>;
-    const all = await loadImageDataset(c.name, "train", { limit: c.trainLimit, seed });
+    const train = await loadImageDataset(c.name, "train", { limit: c.trainLimit, seed });
     const test = await loadImageDataset(c.name, "test", { limit: c.testLimit, seed });
-    if (!c.valRatio) return { train: all, test };
-    const split = trainTestSplit(all, { trainRatio: 1 - c.valRatio, seed });
-    return { train: split.train, val: split.test, test };
-  }
-  if (config.name === "names" || config.name === "names-lm") {
-    const c = config as Extract<DataConfig, { name: "names" | "names-lm" }>;
-    const ds = await (c.name === "names" ? nameGenders : nameCharacters)({ examples: c.examples, seed });
-    return sequenceSplits(ds, c, seed);
+    return { train, test, valSeed: seed };
   }
   if (config.name === "moby-dick" || config.name === "spam") {
     const c = config as Extract<DataConfig, { name: "moby-dick" | "spam" }>;
-    const { train, test } = await (c.name === "moby-dick" ? mobyDick : spamEmails)({ ...c, seed });
-    if (!c.valRatio) return { train, test };
-    const rest = trainTestSplit(train, { trainRatio: 1 - c.valRatio, seed: seed + 1 });
-    return { train: rest.train, val: rest.test, test };
+    return { ...(await (c.name === "moby-dick" ? mobyDick : spamEmails)({ ...c, seed })), valSeed: seed + 1 };
+  }
+  const ds = await wholeDataset(config, seed, read);
+  const ratio = (config as { trainRatio?: number }).trainRatio ?? 0.8;
+  return { ...trainTestSplit(ds, { trainRatio: ratio, seed }), valSeed: seed + 1 };
+}
+
+/** A dataset that comes whole (generated, Iris, a CSV, names, the sequence tasks), split afterwards. */
+async function wholeDataset(config: DataConfig, seed: number, read?: (path: string) => AsyncIterable<string>): Promise<Dataset> {
+  if (config.name === "names" || config.name === "names-lm") {
+    const c = config as Extract<DataConfig, { name: "names" | "names-lm" }>;
+    return (c.name === "names" ? nameGenders : nameCharacters)({ examples: c.examples, seed });
   }
   if (config.name === "adding" || config.name === "sines" || config.name === "brackets" || config.name === "reverse") {
     const c = config as Extract<DataConfig, { name: "adding" | "sines" | "brackets" | "reverse" }>;
     const options = { examples: c.examples, length: c.length, seed };
-    const ds =
-      c.name === "adding"
-        ? addingProblem(options)
-        : c.name === "sines"
-          ? sineForecast({ ...options, ...(c as { horizon?: number; noise?: number }) })
-          : c.name === "brackets"
-            ? bracketStrings(options)
-            : reversedStrings({ ...options, symbols: (c as { symbols?: number }).symbols });
-    return sequenceSplits(ds, c, seed);
+    if (c.name === "adding") return addingProblem(options);
+    if (c.name === "sines") return sineForecast({ ...options, ...(c as { horizon?: number; noise?: number }) });
+    if (c.name === "brackets") return bracketStrings(options);
+    return reversedStrings({ ...options, symbols: (c as { symbols?: number }).symbols });
   }
-  let ds: Dataset;
-  if (config.name === "iris") ds = iris();
-  else if (config.name === "csv") {
+  if (config.name === "iris") return iris();
+  if (config.name === "csv") {
     const c = config as Extract<DataConfig, { name: "csv" }>;
-    if (c.text !== undefined) ds = parseCsv(c.text, { label: c.label });
-    else if (c.path !== undefined && read) ds = await parseCsvChunks(read(c.path), { label: c.label });
-    else fail("data", 'a csv dataset needs "path" (CLI) or "text"');
-  } else {
-    const c = config as Extract<DataConfig, { name: PointDatasetName }>;
-    ds = makePoints(c.name, { points: c.points, noise: c.noise, classes: classesOf(c), seed });
+    if (c.text !== undefined) return parseCsv(c.text, { label: c.label });
+    if (c.path !== undefined && read) return parseCsvChunks(read(c.path), { label: c.label });
+    fail("data", 'a csv dataset needs "path" (CLI) or "text"');
   }
-  const ratio = (config as { trainRatio?: number }).trainRatio ?? 0.8;
-  const split = trainTestSplit(ds, { trainRatio: ratio, seed });
-  return { train: split.train, test: split.test };
-}
-
-/** Train and test parts (trainRatio), and a validation part of the training one (valRatio). */
-function sequenceSplits(ds: Dataset, c: { trainRatio?: number; valRatio?: number }, seed: number): Splits {
-  const split = trainTestSplit(ds, { trainRatio: c.trainRatio ?? 0.8, seed });
-  if (!c.valRatio) return split;
-  const rest = trainTestSplit(split.train, { trainRatio: 1 - c.valRatio, seed: seed + 1 });
-  return { train: rest.train, val: rest.test, test: split.test };
+  const c = config as Extract<DataConfig, { name: PointDatasetName }>;
+  return makePoints(c.name, { points: c.points, noise: c.noise, classes: classesOf(c), seed });
 }
 
 const num = (o: Record<string, unknown>, key: string) => (typeof o[key] === "number" ? (o[key] as number) : undefined);

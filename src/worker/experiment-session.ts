@@ -199,7 +199,10 @@ export class ExperimentSession extends LoopSession<Trainer> {
       const filename = checkpointFilename(this.config.name ?? `${this.config.data.name}-model`);
       const extra = { config: JSON.stringify(this.config), epoch: String(trainer.epoch), step: String(trainer.step) };
       const safetensors = await saveModel(this.built.model, this.config.model, inputShape, extra);
-      const script = exportPyTorchScript(this.config.model, inputShape, { weightsFile: filename, purpose: exportPurpose(this.config) });
+      const script = exportPyTorchScript(this.config.model, inputShape, {
+        weightsFile: filename,
+        purpose: exportPurpose(this.config, this.splits.train.scaling),
+      });
       this.options.post({ type: "exported", safetensors, script, filename });
     } finally {
       if (this.wantRunning) trainer.resume();
@@ -283,10 +286,7 @@ export class ExperimentSession extends LoopSession<Trainer> {
         seconds: e.seconds,
         memory: engine,
       });
-      const test = this.splits.val
-        ? testReport(await this.evaluate(this.splits.test), this.splits.test, this.loop.step)
-        : testReport(val, this.splits.test, e.step);
-      this.options.post({ type: "test", ...test });
+      this.options.post({ type: "test", ...testReport(await this.evaluate(this.splits.test), this.splits.test, this.loop.step) });
     });
   }
 
@@ -326,13 +326,12 @@ export class ExperimentSession extends LoopSession<Trainer> {
   /** The untrained model's (or a resumed run's) scores as epoch 0 (or the epoch it resumes at), test report, boundary and inside. */
   private async initialReports(): Promise<void> {
     const train = await this.evaluate(this.trainScore);
-    const val = await this.evaluate(this.splits.val ?? this.splits.test);
+    const val = await this.evaluate(this.splits.val);
     this.options.post({ type: "estimate", secondsPerEpoch: await estimateEpochSeconds(this.loop) });
     const { epoch, step } = this.loop;
     const lr = this.loop.options.optimizer.lr;
     if (step === 0) this.options.post({ type: "epoch", epoch, step, lr, train: scoreOf(train), val: scoreOf(val), seconds: 0 });
-    const test = this.splits.val ? await this.evaluate(this.splits.test) : val;
-    this.options.post({ type: "test", ...testReport(test, this.splits.test, step) });
+    this.options.post({ type: "test", ...testReport(await this.evaluate(this.splits.test), this.splits.test, step) });
     await this.report("boundary");
     await this.report("inside");
   }

@@ -32,7 +32,7 @@ const copyOf = <T extends Float32Array | Int32Array>(y: T): T => y.slice() as T;
 /** The preview of a run's data (points: train and test; images: the first PREVIEW_IMAGES of train; tables: the first PREVIEW_ROWS rows of train). */
 export function datasetPreview(splits: Splits): DatasetPreview {
   const { train, test } = splits;
-  const trainSize = train.n + (splits.val?.n ?? 0);
+  const sizes = { trainSize: train.n, valSize: splits.val.n, testSize: test.n };
   if (isPoints(train))
     return {
       kind: "points",
@@ -42,6 +42,7 @@ export function datasetPreview(splits: Splits): DatasetPreview {
       testY: copyOf(test.y),
       classes: train.classes ?? 0,
       task: train.task,
+      scaling: train.scaling ?? null,
     };
   if (isImages(train)) {
     const [channels, height, width] = train.inputShape;
@@ -54,11 +55,10 @@ export function datasetPreview(splits: Splits): DatasetPreview {
       pixels: Uint8Array.from(train.x.subarray(0, count * channels * height * width)),
       labels: Int32Array.from(train.y.subarray(0, count)),
       classNames: [...(train.classNames ?? [])],
-      trainSize,
-      testSize: test.n,
+      ...sizes,
     };
   }
-  if (isSequences(train)) return sequencePreview(train, trainSize, test.n);
+  if (isSequences(train)) return sequencePreview(train, sizes);
   const features = train.inputShape[0];
   const rows = Math.min(PREVIEW_ROWS, train.n);
   const targets = train.task === "classification" ? 1 : (train.targetDim ?? 1);
@@ -68,8 +68,8 @@ export function datasetPreview(splits: Splits): DatasetPreview {
     rows: Array.from({ length: rows }, (_, r) => Array.from(train.x.subarray(r * features, (r + 1) * features))),
     labels: Array.from({ length: rows }, (_, r) => train.y[r * targets]),
     classNames: [...(train.classNames ?? [])],
-    trainSize,
-    testSize: test.n,
+    ...sizes,
+    scaling: train.scaling ?? null,
   };
 }
 
@@ -132,7 +132,7 @@ export const isSequences = (ds: Dataset) => ds.vocabulary !== undefined || ds.in
 const PREVIEW_SEQUENCES = 6;
 
 /** The first examples of a sequence set: text for tokens (padding dropped), the first feature's values for steps of numbers. */
-function sequencePreview(train: Dataset, trainSize: number, testSize: number): DatasetPreview {
+function sequencePreview(train: Dataset, sizes: { trainSize: number; valSize: number; testSize: number }): DatasetPreview {
   const T = train.inputShape[0];
   const perExample = train.inputShape.reduce((a, b) => a * b, 1);
   const labels = targetSize(train);
@@ -166,7 +166,6 @@ function sequencePreview(train: Dataset, trainSize: number, testSize: number): D
     vocabulary: vocabulary?.length ?? 0,
     generates: isCharacterModel(train) ? (train.sampleAs ?? null) : null,
     featureNames: [...(train.featureNames ?? [])],
-    trainSize,
-    testSize,
+    ...sizes,
   };
 }

@@ -5,17 +5,43 @@
  * so it can be transferred, not copied.
  */
 import type { BackendChoice, BackendKind } from "../backend/backend";
+import type { Scaling } from "../data/scaling";
 import type { LayerSummary } from "../nn/shapes";
 import type { ModelSpec } from "../nn/spec";
 import type { OptimizerState } from "../optim/optimizer";
 import type { ExperimentConfig, OptimizerConfig } from "../train/config";
 import type { GenerativeCommand, GenerativeEvent } from "./generative-protocol";
 
-/** One entry of a race: its label in legends and tables, its optimizer, and the model it trains when it is not the config's (an architecture race). */
+/**
+ * One entry of a race: its label in legends and tables, its optimizer, the model it trains when it
+ * is not the config's (an architecture race), and in a cross-validation the fold it holds out.
+ */
 export interface RaceEntry {
   label: string;
   optimizer: OptimizerConfig;
   model?: ModelSpec;
+  fold?: { k: number; index: number };
+  /** An ensemble's member: its own seed (the config's plus `index`) and, with `bagging`, its own bootstrap sample. */
+  member?: { index: number; bagging?: boolean };
+}
+
+/** An ensemble race's members combined, on the validation split after an epoch (accuracies). */
+export interface RaceEnsemble {
+  epoch: number;
+  step: number;
+  meanMember: number;
+  soft: number;
+  hard: number;
+  weighted: number;
+  /** The share of validation examples the members do not all agree on. */
+  disagreement: number;
+}
+
+/** 2-D data: each member's decision boundary and the ensemble's (the mean of the members' probabilities). */
+export interface RaceBoundaries {
+  step: number;
+  members: BoundaryReport[];
+  ensemble: BoundaryReport;
 }
 
 /**
@@ -81,6 +107,8 @@ export type DatasetPreview =
       testY: Float32Array | Int32Array;
       classes: number;
       task: "classification" | "regression";
+      /** How the coordinates were scaled (fitted on the training split), or null. */
+      scaling: Scaling | null;
     }
   | {
       kind: "images";
@@ -91,9 +119,20 @@ export type DatasetPreview =
       labels: Int32Array;
       classNames: string[];
       trainSize: number;
+      valSize: number;
       testSize: number;
     }
-  | { kind: "table"; columns: string[]; rows: number[][]; labels: number[]; classNames: string[]; trainSize: number; testSize: number }
+  | {
+      kind: "table";
+      columns: string[];
+      rows: number[][];
+      labels: number[];
+      classNames: string[];
+      trainSize: number;
+      valSize: number;
+      testSize: number;
+      scaling: Scaling | null;
+    }
   | {
       kind: "sequences";
       /** One example's shape: [time] for tokens, [time, features] for steps of numbers. */
@@ -112,6 +151,7 @@ export type DatasetPreview =
       generates: "names" | "text" | null;
       featureNames: string[];
       trainSize: number;
+      valSize: number;
       testSize: number;
     };
 
@@ -135,7 +175,7 @@ export interface EpochReport {
   step: number;
   lr: number;
   train: SplitScore;
-  /** The validation split when the config has one, else the test split. */
+  /** The validation split (held out of the training data; never the test split). */
   val: SplitScore;
   seconds: number;
   /**
@@ -276,6 +316,8 @@ export type WorkerEvent =
   | { type: "augmented"; channels: number; height: number; width: number; pixels: Uint8Array; originals: Uint8Array }
   | ({ type: "race-steps" } & RaceProgress)
   | ({ type: "race-epoch" } & RaceEpoch)
+  | ({ type: "race-ensemble" } & RaceEnsemble)
+  | ({ type: "race-boundaries" } & RaceBoundaries)
   | { type: "exported"; safetensors: Uint8Array; script: string; filename: string }
   /** running: the trainer is stepping; done: training finished (epochs, early stopping or divergence). `race` when it is the race's. */
   | { type: "state"; running: boolean; done: boolean; reason?: string; race?: boolean; step?: number; epoch?: number }

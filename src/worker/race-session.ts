@@ -15,7 +15,9 @@
  * stops there with an `error` naming it; the others go on.
  */
 import { type Batch, batches } from "../data/batches";
-import type { Dataset } from "../data/dataset";
+import { concatDatasets, type Dataset, subset } from "../data/dataset";
+import { type ScalingKind, scaleSplits } from "../data/scaling";
+import { kFold, stratifiedKFold } from "../data/splits";
 import { buildModel } from "../nn/build";
 import type { Module } from "../nn/module";
 import { hasBatchNorm } from "../nn/normalization";
@@ -26,6 +28,8 @@ import { tidy, withBackend } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
 import { type ExperimentConfig, parseConfig } from "../train/config";
 import { ExplodingLossRule } from "../train/divergence";
+import { accuracyOf, argmaxRows, averageProbabilities, bootstrapIndices, disagreement, hardVote, weightsFromScores } from "../train/ensemble";
+import type { Evaluation } from "../train/evaluate";
 import { evaluate, uploadBatch } from "../train/evaluate";
 import { buildExperimentModel, experimentAugment, experimentLoss, makeExperimentOptimizer, trainingSeed } from "../train/experiment";
 import { makeData, type Splits } from "../train/make";
@@ -33,14 +37,23 @@ import type { LossFn } from "../train/objectives";
 import type { SessionOptions } from "./experiment-session";
 import { errorMessage } from "./post";
 import type { RaceEntry } from "./protocol";
-import { scoreOf, trainScoreSet } from "./reports";
+import { boundaryExtent, boundaryReport, scoreOf, trainScoreSet } from "./reports";
 import { StepBuffer, Throttle } from "./step-stream";
 
 /** Ticks whose losses may be in flight before a tick waits for the oldest. */
 const READBACK_DEPTH = 4;
 
+/** What a racer trains on and is scored on: shared by every entry, or one fold's own in a cross-validation. */
+interface RacerData {
+  train: Dataset;
+  val: Dataset;
+  /** The subset of `train` scored after each epoch. */
+  trainScore: Dataset;
+}
+
 interface Racer {
   label: string;
+  data: RacerData;
   model: Module;
   optimizer: Optimizer;
   scheduler?: LRScheduler | ReduceLROnPlateau;
@@ -61,8 +74,6 @@ interface PendingTick {
 export class RaceSession {
   private readonly loss: LossFn;
   private readonly augment?: (x: Tensor) => Tensor;
-  private readonly trainScore: Dataset;
-  private readonly val: Dataset;
   private readonly throttle = new Throttle(() => this.flushSteps());
   private readonly pending: PendingTick[] = [];
   private epoch = 0;
@@ -75,14 +86,14 @@ export class RaceSession {
 
   private constructor(
     private readonly config: ExperimentConfig,
-    private readonly splits: Splits,
+    inputShape: number[],
     private readonly racers: Racer[],
     private readonly options: SessionOptions,
+    /** The entries are an ensemble's members: their combination is reported after each epoch. */
+    private readonly ensemble: boolean,
   ) {
     this.loss = experimentLoss(config);
-    this.augment = experimentAugment(config, splits.train.inputShape);
-    this.trainScore = trainScoreSet(splits.train);
-    this.val = splits.val ?? splits.test;
+    this.augment = experimentAugment(config, inputShape);
   }
 
   /**
@@ -97,12 +108,16 @@ export class RaceSession {
       const label = typeof entry?.label === "string" ? entry.label : `entry ${i + 1}`;
       try {
         const own = { optimizer: structuredClone(entry.optimizer ?? parsed.optimizer), model: structuredClone(entry.model ?? parsed.model) };
-        return { label, config: parseConfig({ ...parsed, ...own }) };
+        // An ensemble's member starts from its own seed: other initial weights (and bagging's sample).
+        const training = entry.member ? { ...parsed.training, seed: trainingSeed(parsed) + entry.member.index } : parsed.training;
+        return { label, config: parseConfig({ ...parsed, ...own, training }) };
       } catch (e) {
         throw new Error(`race entry "${label}": ${(e as Error).message}`);
       }
     });
     const splits = await makeData(parsed.data, options.read);
+    const shared: RacerData = { train: splits.train, val: splits.val, trainScore: trainScoreSet(splits.train) };
+    const foldData = await crossValidationFolds(parsed, entries, options);
     const { backend } = options;
     const inputShape = splits.train.inputShape;
     const models: Module[] = [];
@@ -111,15 +126,16 @@ export class RaceSession {
       // Entries of the same architecture start from the same weights: the first of them is built
       // with the config's seed (its memory checked for all of them) and copied into the others.
       const firstOf = new Map<string, { model: Module; state: Map<string, { shape: number[]; data: Float32Array }> }>();
-      for (const { label, config: c } of configs) {
-        const key = JSON.stringify(c.model);
+      for (const [i, { label, config: c }] of configs.entries()) {
+        const key = `${JSON.stringify(c.model)} ${entries[i].member ? trainingSeed(c) : ""}`; // members never share weights
+        const member = entries[i].member;
         let first = firstOf.get(key);
         let model: Module;
         if (first) {
           model = withBackend(backend, () => buildModel(c.model, inputShape).model);
           model.loadStateDict(first.state);
         } else {
-          const copies = configs.filter((o) => JSON.stringify(o.config.model) === key).length;
+          const copies = configs.filter((o) => JSON.stringify(o.config.model) === JSON.stringify(c.model)).length; // all of them, in memory at once
           try {
             model = buildExperimentModel(c, inputShape, backend, copies).model;
           } catch (e) {
@@ -132,6 +148,7 @@ export class RaceSession {
         models.push(model);
         racers.push({
           label,
+          data: foldData?.[i] ?? (member?.bagging ? baggedData(splits, trainingSeed(c)) : shared),
           model,
           ...makeExperimentOptimizer(c, model, c.optimizer),
           steps: new StepBuffer(),
@@ -144,7 +161,13 @@ export class RaceSession {
       for (const m of models) m.dispose();
       throw e;
     }
-    const session = new RaceSession(parsed, splits, racers, options);
+    const session = new RaceSession(
+      parsed,
+      inputShape,
+      racers,
+      options,
+      entries.every((e) => e.member !== undefined),
+    );
     try {
       await session.scoreEpoch();
     } catch (e) {
@@ -197,11 +220,24 @@ export class RaceSession {
     const t = this.config.training;
     while (this.epoch < t.epochs && !this.disposed) {
       const minLast = this.racers.some((r) => hasBatchNorm(r.model)) ? 2 : 1; // batch norm cannot train on one example
-      for (const batch of batches(this.splits.train, { batchSize: t.batchSize, seed: trainingSeed(this.config), epoch: this.epoch, minLast })) {
+      // One batch order per training set (one for all, or one per fold), stepped in lock-step.
+      const orders = new Map(
+        [...new Set(this.racers.map((r) => r.data))].map((d) => [
+          d,
+          batches(d.train, { batchSize: t.batchSize, seed: trainingSeed(this.config), epoch: this.epoch, minLast }),
+        ]),
+      );
+      for (;;) {
+        const next = new Map<RacerData, Batch>();
+        for (const [data, order] of orders) {
+          const b = order.next();
+          if (!b.done) next.set(data, b.value);
+        }
+        if (next.size === 0) break;
         await this.waitWhilePaused();
         if (this.disposed) return;
-        if (this.racers.every((r) => r.diverged)) return this.finish("every optimizer diverged");
-        this.tick(batch);
+        if (this.racers.every((r) => r.diverged)) return this.finish("every entry diverged");
+        this.tick(next);
         if (this.pending.length > READBACK_DEPTH) await this.settle(this.pending.shift() as PendingTick);
         if (this.step % 8 === 0) await new Promise((r) => setTimeout(r, 0)); // let messages (pause) in
       }
@@ -212,16 +248,17 @@ export class RaceSession {
     if (!this.disposed) this.finish(`raced ${this.epoch} epochs`);
   }
 
-  /** Records one step of every racer still in the race on the same batch, submitted together. */
-  private tick(batch: Batch): void {
+  /** Records one step of every racer still in the race on its training set's batch (each batch uploaded once), submitted together. */
+  private tick(next: Map<RacerData, Batch>): void {
     const { backend } = this.options;
     const t = this.config.training;
-    const racing = this.racers.filter((r) => !r.diverged);
+    const racing = this.racers.filter((r) => !r.diverged && next.has(r.data));
     const losses = withBackend(backend, () =>
       tidy(() => {
-        const { x, y } = uploadBatch(backend, this.splits.train, batch);
-        const input = this.augment ? this.augment(x) : x;
+        const uploaded = new Map([...next].map(([data, batch]) => [data, uploadBatch(backend, data.train, batch)]));
         const each = racing.map((r) => {
+          const { x, y } = uploaded.get(r.data) as { x: Tensor; y: Tensor };
+          const input = this.augment ? this.augment(x) : x;
           r.optimizer.zeroGrad();
           const l = this.loss(r.model.forward(input), y);
           l.backward();
@@ -273,14 +310,44 @@ export class RaceSession {
   /** Scores every racer still in the race, steps its schedule and posts `race-epoch`. */
   private async scoreEpoch(): Promise<void> {
     const { backend } = this.options;
+    const validations: Evaluation[] = [];
     const batchSize = Math.max(this.config.training.batchSize, 256);
     for (const [entry, r] of this.racers.entries()) {
       if (r.diverged || this.disposed) continue;
-      const train = await evaluate(r.model, this.trainScore, this.loss, { backend, batchSize });
-      const val = await evaluate(r.model, this.val, this.loss, { backend, batchSize });
+      const train = await evaluate(r.model, r.data.trainScore, this.loss, { backend, batchSize });
+      const val = await evaluate(r.model, r.data.val, this.loss, { backend, batchSize });
       if (this.epoch > 0) stepSchedule(r.scheduler, val.loss);
       this.options.post({ type: "race-epoch", entry, epoch: this.epoch, step: this.step, train: scoreOf(train), val: scoreOf(val) });
+      validations.push(val);
     }
+    if (this.ensemble && validations.length === this.racers.length && !this.disposed) await this.reportEnsemble(validations);
+  }
+
+  /** An ensemble race: its members combined on the validation split, and on 2-D data every member's decision boundary beside the ensemble's. */
+  private async reportEnsemble(validations: Evaluation[]): Promise<void> {
+    const val = this.racers[0].data.val;
+    if (val.task !== "classification") return;
+    const classes = val.classes ?? 2;
+    const labels = val.y as Int32Array;
+    const probabilities = validations.map((v) => v.probabilities as Float32Array);
+    const predictions = probabilities.map((p) => argmaxRows(p, classes));
+    const scores = validations.map((v) => v.classification?.accuracy ?? 0);
+    this.options.post({
+      type: "race-ensemble",
+      epoch: this.epoch,
+      step: this.step,
+      meanMember: scores.reduce((a, b) => a + b, 0) / scores.length,
+      soft: accuracyOf(argmaxRows(averageProbabilities(probabilities), classes), labels),
+      hard: accuracyOf(hardVote(predictions, classes), labels),
+      weighted: accuracyOf(argmaxRows(averageProbabilities(probabilities, weightsFromScores(scores)), classes), labels),
+      disagreement: disagreement(predictions),
+    });
+    if (val.inputShape.length !== 1 || val.inputShape[0] !== 2) return;
+    const extent = boundaryExtent([this.racers[0].data.train, val]);
+    const members = [];
+    for (const r of this.racers) members.push(await boundaryReport(r.model, this.options.backend, val, extent, this.step));
+    const ensemble = { ...members[0], values: averageProbabilities(members.map((m) => m.values)) };
+    this.options.post({ type: "race-boundaries", step: this.step, members, ensemble });
   }
 
   private flushSteps(): void {
@@ -309,4 +376,34 @@ export class RaceSession {
 function stepSchedule(scheduler: LRScheduler | ReduceLROnPlateau | undefined, valLoss: number): void {
   if (scheduler instanceof ReduceLROnPlateau) scheduler.step(valLoss);
   else scheduler?.step();
+}
+
+/**
+ * The folds of a cross-validation race (entries with `fold`), else null: the training and validation
+ * data together, cut into k stratified (classification) or shuffled folds with the config's seed;
+ * fold i trains on the others and is scored on its own, scaled with statistics fitted on its own
+ * training part. The test split is not used.
+ */
+async function crossValidationFolds(config: ExperimentConfig, entries: RaceEntry[], options: SessionOptions): Promise<RacerData[] | null> {
+  const folds = entries.map((e) => e.fold);
+  if (folds.every((f) => f === undefined)) return null;
+  const k = folds[0]?.k ?? 0;
+  if (!folds.every((f, i) => f !== undefined && f.k === k && f.index === i) || entries.length !== k)
+    throw new Error(`race: a cross-validation has one entry per fold, in order (fold 1 to ${k} of ${k}); the entries do not`);
+  const scale = (config.data as { scale?: ScalingKind }).scale ?? "none";
+  const unscaled = await makeData({ ...config.data, scale: undefined } as ExperimentConfig["data"], options.read);
+  const data = concatDatasets(unscaled.train, unscaled.val);
+  if (data.n < k) throw new Error(`race: ${k} folds need at least ${k} examples; the training and validation data have ${data.n}`);
+  const seed = trainingSeed(config);
+  const parts = data.task === "classification" ? stratifiedKFold(data.y as Int32Array, k, seed) : kFold(data.n, k, seed);
+  return parts.map((fold) => {
+    const [train, val] = scaleSplits(scale, subset(data, fold.train), subset(data, fold.test));
+    return { train, val, trainScore: trainScoreSet(train) };
+  });
+}
+
+/** A member's bootstrap sample of the training data (bagging), scored and validated like the others. */
+function baggedData(splits: Splits, seed: number): RacerData {
+  const train = subset(splits.train, bootstrapIndices(splits.train.n, seed));
+  return { train, val: splits.val, trainScore: trainScoreSet(train) };
 }

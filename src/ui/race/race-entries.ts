@@ -1,13 +1,28 @@
 /**
  * What a race entry is, in words and in settings: its label (the optimizer, and the architecture
  * when the entry trains its own model), the entries of an architecture race (one per builder preset
- * that fits the data, all with the Train tab's optimizer), and the entries that are left when the
- * data change (architectures built for other data are dropped; the optimizers stay).
+ * that fits the data, all with the Train tab's optimizer), of a cross-validation (one per fold) and
+ * of an ensemble (one per member),
+ * the entries that are left when the data change (architectures built for other data are dropped;
+ * the optimizers stay), and a cross-validation's summary (mean ± std of the folds' scores).
  */
 import type { ModelSpec } from "../../nn/spec";
 import type { OptimizerConfig } from "../../train/config";
 import { OPTIMIZER_LABELS } from "../../train/settings";
-import type { RaceEntry } from "../../worker/protocol";
+import type { RaceEntry, RaceEpoch } from "../../worker/protocol";
+
+/** The members of an ensemble race, each from its own seed and, with `bagging`, its own bootstrap sample. */
+export function memberEntries(n: number, optimizer: OptimizerConfig, bagging: boolean): RaceEntry[] {
+  return Array.from({ length: n }, (_, index) => ({
+    label: `member ${index + 1} of ${n}${bagging ? " (bagged)" : ""}`,
+    optimizer: structuredClone(optimizer),
+    member: bagging ? { index, bagging } : { index },
+  }));
+}
+
+/** Whether the entries are an ensemble's members. */
+export const isEnsemble = (entries: RaceEntry[]) => entries.length > 0 && entries.every((e) => e.member !== undefined);
+
 import { type ModelPreset, presetSpec } from "../builder/model-presets";
 
 /** "SGD + momentum 0.9 · lr 0.05"; with an architecture first: "LSTM · 64 — Adam · lr 0.005". */
@@ -31,4 +46,28 @@ export function architectureEntries(presets: ModelPreset[], outputSize: number, 
 /** The entries for new data: each trains the Train tab's model again (its own was built for the old data). */
 export function withoutModels(entries: RaceEntry[]): RaceEntry[] {
   return entries.map((e) => (e.model ? raceEntry(e.optimizer) : e));
+}
+
+/** A cross-validation: `k` entries, fold i held out by entry i, each the Train tab's model and optimizer. */
+export function foldEntries(k: number, optimizer: OptimizerConfig): RaceEntry[] {
+  return Array.from({ length: k }, (_, index) => ({ label: `fold ${index + 1} of ${k}`, optimizer: structuredClone(optimizer), fold: { k, index } }));
+}
+
+/** Whether the entries are a cross-validation's folds. */
+export const isCrossValidation = (entries: RaceEntry[]) => entries.length > 0 && entries.every((e) => e.fold !== undefined);
+
+/**
+ * The folds' held-out scores at the last epoch every fold reached: mean and standard deviation (over
+ * the folds, n in the denominator as scikit-learn's cross_val_score summaries) of the accuracy, or of
+ * the loss for regression; null until every fold has reported an epoch after the first.
+ */
+export function crossValidationSummary(k: number, epochs: RaceEpoch[]): { epoch: number; metric: "accuracy" | "loss"; mean: number; std: number } | null {
+  const last = Array.from({ length: k }, (_, fold) => epochs.filter((e) => e.entry === fold).at(-1));
+  if (last.some((e) => e === undefined || e.epoch === 0)) return null;
+  const epoch = Math.min(...last.map((e) => (e as RaceEpoch).epoch));
+  const at = Array.from({ length: k }, (_, fold) => epochs.find((e) => e.entry === fold && e.epoch === epoch) as RaceEpoch);
+  const metric = at.every((e) => Number.isFinite(e.val.accuracy)) ? "accuracy" : "loss";
+  const values = at.map((e) => e.val[metric]);
+  const mean = values.reduce((a, b) => a + b, 0) / k;
+  return { epoch, metric, mean, std: Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / k) };
 }

@@ -13,13 +13,22 @@ import { customElement } from "lit/decorators.js";
 import type { ModelSpec } from "../../nn/spec";
 import { OPTIMIZERS, type OptimizerConfig } from "../../train/config";
 import { defaultOptimizer, OPTIMIZER_LABELS, type OptimizerName } from "../../train/settings";
-import type { RaceEntry } from "../../worker/protocol";
+import type { RaceBoundaries, RaceEnsemble, RaceEntry, RaceEpoch } from "../../worker/protocol";
 import { matchPreset, presetSpec, presetsFor } from "../builder/model-presets";
 import "../results/index";
 import { SERIES_COLORS } from "../results/colors";
 import { defaultRace, MAX_RACE_ENTRIES } from "../state/experiment";
 import { StoreController } from "../state/store-controller";
-import { architectureEntries, raceEntry } from "./race-entries";
+import {
+  architectureEntries,
+  crossValidationSummary,
+  describeEntry,
+  foldEntries,
+  isCrossValidation,
+  isEnsemble,
+  memberEntries,
+  raceEntry,
+} from "./race-entries";
 import "./surface-race";
 import { alertStyles, theme } from "../theme";
 
@@ -91,6 +100,53 @@ export class RaceTab extends LitElement {
       }
       .buttons button {
         flex: 1;
+      }
+      .cv {
+        margin-top: 8px;
+      }
+      .folds {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px 14px;
+      }
+      .fold {
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+      }
+      .cv-summary {
+        margin: 12px 0 0;
+        font-size: 14px;
+      }
+      .boundaries {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(150px, 1fr));
+        gap: 12px;
+      }
+      .boundaries figure {
+        margin: 0;
+        min-width: 0;
+      }
+      .boundaries figure.ensemble {
+        grid-column: span 2;
+        grid-row: span 2;
+      }
+      .boundaries figcaption {
+        font-size: 12px;
+        color: var(--muted);
+        margin-top: 4px;
+      }
+      h2 small {
+        font-weight: 400;
+        text-transform: none;
+        letter-spacing: 0;
+        color: var(--muted);
+      }
+      .cv-summary small {
+        display: block;
+        color: var(--muted);
+        font-size: 12px;
+        margin-top: 2px;
       }
       .note {
         font-size: 12.5px;
@@ -192,6 +248,18 @@ export class RaceTab extends LitElement {
     if (optimizer) this.change(architectureEntries(presets, outputSize, optimizer, MAX_RACE_ENTRIES));
   }
 
+  /** k-fold cross-validation of the Train tab's model and optimizer: one entry per fold. */
+  private crossValidate(k: number): void {
+    const optimizer = this.store.store?.experiment?.config.optimizer;
+    if (optimizer) this.change(foldEntries(k, optimizer));
+  }
+
+  /** An ensemble of 5 members of the Train tab's model and optimizer, each from its own seed (and bootstrap sample). */
+  private ensembleOf(bagging: boolean): void {
+    const optimizer = this.store.store?.experiment?.config.optimizer;
+    if (optimizer) this.change(memberEntries(5, optimizer, bagging));
+  }
+
   /** Back to racing optimizers: the default entries on the Train tab's model. */
   private raceOptimizers(): void {
     this.change(defaultRace());
@@ -234,6 +302,56 @@ export class RaceTab extends LitElement {
     `;
   }
 
+  /** A cross-validation's folds or an ensemble's members: how many, and the model and optimizer they share. */
+  private renderGroup(kind: "folds" | "members") {
+    const o = this.entries[0].optimizer;
+    const name = kind === "folds" ? "fold" : "member";
+    return html`
+      <div class="entry">
+        <span></span>
+        <span class="name">${this.entries.length} ${kind} · the Train tab's model · ${describeEntry(o)}</span>
+        <span></span>
+      </div>
+      <p class="note folds" data-testid="race-${kind}">
+        ${this.entries.map((_, i) => html`<span class="fold"><span class="swatch" style="background:${SERIES_COLORS[i % SERIES_COLORS.length]}"></span>${name} ${i + 1}</span>`)}
+      </p>
+    `;
+  }
+
+  /** The members combined on the validation split after the last epoch. */
+  private renderEnsemble(e: RaceEnsemble | undefined) {
+    if (!e || e.epoch === 0) return html`<p class="note" data-testid="ensemble-summary">The ensemble's scores appear after the first epoch.</p>`;
+    const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+    return html`<p class="cv-summary" data-testid="ensemble-summary" data-soft=${e.soft} data-mean=${e.meanMember}>
+      Ensemble validation accuracy: soft vote <b>${pct(e.soft)}</b> · hard vote ${pct(e.hard)} · weighted ${pct(e.weighted)} — the mean member
+      ${pct(e.meanMember)}
+      <small>at epoch ${e.epoch}; the members disagree on ${pct(e.disagreement)} of the validation examples</small>
+    </p>`;
+  }
+
+  /** 2-D data: each member's decision boundary beside the ensemble's. */
+  private renderBoundaries(b: RaceBoundaries) {
+    const preview = this.store.store?.train.state.preview ?? null;
+    return html`<section class="card wide" data-testid="ensemble-boundaries">
+      <h2>Members and the ensemble <small>decision boundaries at step ${b.step.toLocaleString("en-US")}; the ensemble's is the mean of the members' probabilities</small></h2>
+      <div class="boundaries">
+        ${b.members.map((m, i) => html`<figure><dl-boundary-plot .boundary=${m} .data=${preview}></dl-boundary-plot><figcaption>member ${i + 1}</figcaption></figure>`)}
+        <figure class="ensemble"><dl-boundary-plot .boundary=${b.ensemble} .data=${preview}></dl-boundary-plot><figcaption>the ensemble (soft vote)</figcaption></figure>
+      </div>
+    </section>`;
+  }
+
+  /** Mean ± std of the folds' held-out scores. */
+  private renderSummary(epochs: RaceEpoch[]) {
+    const s = crossValidationSummary(this.entries.length, epochs);
+    if (!s) return html`<p class="note" data-testid="cv-summary">The cross-validated score appears once every fold has trained an epoch.</p>`;
+    const show = (v: number) => (s.metric === "accuracy" ? `${(100 * v).toFixed(1)}%` : v.toPrecision(3));
+    return html`<p class="cv-summary" data-testid="cv-summary" data-mean=${s.mean} data-std=${s.std}>
+      Cross-validated ${s.metric === "accuracy" ? "accuracy" : "validation loss"}: <b>${show(s.mean)} ± ${show(s.std)}</b>
+      <small>mean ± standard deviation over ${this.entries.length} folds at epoch ${s.epoch}, each scored on the fold it held out</small>
+    </p>`;
+  }
+
   override render() {
     const store = this.store.store;
     const e = store?.experiment;
@@ -241,21 +359,39 @@ export class RaceTab extends LitElement {
     const r = store.race.state;
     const started = r.started;
     const architectures = this.entries.some((entry) => entry.model);
+    const folds = isCrossValidation(this.entries);
+    const members = isEnsemble(this.entries);
+    const grouped = folds || members; // one model and optimizer for all: listed together
+    const heading = folds ? "Cross-validation folds" : members ? "Ensemble members" : architectures ? "Architectures in the race" : "Optimizers in the race";
     const regression = store.train.task === "regression";
     return html`
       <div class="side">
         <section class="card" aria-label="Entries in the race">
-          <h2>${architectures ? "Architectures" : "Optimizers"} in the race</h2>
-          ${this.entries.map((entry, i) => this.renderEntry(entry, i))}
+          <h2>${heading}</h2>
+          ${grouped ? this.renderGroup(folds ? "folds" : "members") : this.entries.map((entry, i) => this.renderEntry(entry, i))}
           <div class="buttons">
-            ${this.entries.length < MAX_RACE_ENTRIES ? html`<button ?disabled=${this.running} @click=${this.add} data-testid="race-add">+ Add an entry</button>` : nothing}
+            ${this.entries.length < MAX_RACE_ENTRIES && !grouped ? html`<button ?disabled=${this.running} @click=${this.add} data-testid="race-add">+ Add an entry</button>` : nothing}
             ${
-              architectures
+              architectures || grouped
                 ? html`<button ?disabled=${this.running} @click=${this.raceOptimizers} data-testid="race-optimizers">Race optimizers</button>`
                 : html`<button ?disabled=${this.running} @click=${this.raceArchitectures} data-testid="race-architectures"
                     title="One entry per model preset for ${e.config.data.name}, all with the Train tab's optimizer">Race architectures</button>`
             }
           </div>
+          ${
+            grouped
+              ? nothing
+              : html`<div class="buttons cv">
+                  <button ?disabled=${this.running} @click=${() => this.crossValidate(5)} data-testid="race-cross-validate"
+                    title="Train the Train tab's model on 5 folds of the training and validation data, each scored on the fold it holds out">Cross-validate (5 folds)</button>
+                </div>
+                <div class="buttons cv">
+                  <button ?disabled=${this.running} @click=${() => this.ensembleOf(false)} data-testid="race-ensemble"
+                    title="5 copies of the Train tab's model, each from its own initial weights, combined by voting">Ensemble of 5</button>
+                  <button ?disabled=${this.running} @click=${() => this.ensembleOf(true)} data-testid="race-bagging"
+                    title="5 copies, each trained on its own bootstrap sample of the training data (bagging)">Bagging (5)</button>
+                </div>`
+          }
         </section>
         <section class="card">
           <div class="buttons">
@@ -267,11 +403,21 @@ export class RaceTab extends LitElement {
           </div>
           <p class="note" style="margin-top:12px">
             ${
-              architectures
-                ? html`Each entry trains its model on ${e.config.data.name}, on the same batches in the same order, one step each in
+              members
+                ? html`An ensemble: each member trains the Train tab's model from its own initial weights${
+                    this.entries[0].member?.bagging ? ", on its own bootstrap sample of the training data (bagging: about 63% of the examples, some twice)" : ""
+                  }, in lock-step. After each epoch the members are combined on the validation split: soft voting (the mean of their
+                    probabilities), hard voting (the most predicted class) and weighted averaging (weights from their validation accuracy).`
+                : folds
+                  ? html`k-fold cross-validation: the training and validation data are cut into ${this.entries.length} folds
+                    (stratified by class); each entry trains the Train tab's model on all folds but one and is scored on the one it
+                    holds out, from the same initial weights, in lock-step. Scaling is fitted on each entry's own training folds. The
+                    test split is not used.`
+                  : architectures
+                    ? html`Each entry trains its model on ${e.config.data.name}, on the same batches in the same order, one step each in
                     turn, so the curves differ only by the architecture and the optimizer. Entries of the same model start from the
                     same initial weights.`
-                : html`Each optimizer trains the Train tab's model on ${e.config.data.name} from the same initial weights, on the
+                    : html`Each optimizer trains the Train tab's model on ${e.config.data.name} from the same initial weights, on the
                     same batches in the same order, one step each in turn, so the curves differ only by the optimizer.`
             }
           </p>
@@ -283,7 +429,10 @@ export class RaceTab extends LitElement {
       <div class="charts">
         <section class="card ${regression ? "wide" : ""}"><h2>Race: loss</h2><dl-metric-chart mode="loss" .feed=${store.race.curves}></dl-metric-chart></section>
         ${regression ? nothing : html`<section class="card"><h2>Race: accuracy</h2><dl-metric-chart mode="accuracy" .feed=${store.race.curves}></dl-metric-chart></section>`}
-        <section class="card wide"><h2>Results</h2><dl-race-table .labels=${r.labels} .epochs=${r.epochs} .finished=${r.finished}></dl-race-table></section>
+        <section class="card wide"><h2>Results</h2><dl-race-table .labels=${r.labels} .epochs=${r.epochs} .finished=${r.finished}></dl-race-table>${
+          folds && r.started ? this.renderSummary(r.epochs) : members && r.started ? this.renderEnsemble(r.ensemble.at(-1)) : nothing
+        }</section>
+        ${members && r.boundaries ? this.renderBoundaries(r.boundaries) : nothing}
         <section class="card wide"><h2>Optimizers on classic surfaces</h2><dl-surface-race></dl-surface-race></section>
       </div>
     `;

@@ -219,10 +219,6 @@ export class MetricChart extends LitElement {
       case "epoch":
         this.addEpoch(item.report);
         break;
-      case "validation":
-        this.current().addValidation(item.step, item.score);
-        this.changed();
-        break;
       case "series":
         for (const label of item.labels) this.addSeries(label);
         break;
@@ -241,8 +237,7 @@ export class MetricChart extends LitElement {
     const previous = new MetricSeries(this.mode, this.smoothing);
     for (const item of items)
       if (item.kind === "steps") previous.addSteps(item.batch);
-      else if (item.kind === "epoch") previous.addEpoch(item.report);
-      else previous.addValidation(item.step, item.score);
+      else previous.addEpoch(item.report);
     this.current().setPrevious(previous);
     this.chart.plot?.setLines(this.series.lines);
     this.changed();

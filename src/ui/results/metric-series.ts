@@ -124,12 +124,6 @@ export class MetricSeries {
     push(this.single.val, report.step, report.val[key], this.mode === "loss");
   }
 
-  /** A validation score between epochs (a paused run's test report, when the test split is the validation split). */
-  addValidation(step: number, score: { loss: number; accuracy: number }): void {
-    if (this.mode === "lr") return;
-    push(this.single.val, step, this.mode === "accuracy" ? score.accuracy : score.loss, this.mode === "loss");
-  }
-
   /**
    * The run before the last reset, as one faint line beneath the others (its smoothed loss, its
    * validation accuracy, or its learning rate), for comparing a setting before and after.

@@ -11,7 +11,7 @@ import { type Experiment, ExperimentError, MAX_EXPERIMENT_CHARS, parseExperiment
 /** The "format" tag of an experiment file. */
 export const EXPERIMENT_FORMAT = "webgpu-dl-playground/experiment";
 
-/** The file's text: `{ "format": EXPERIMENT_FORMAT, "version": 1, "config": ..., "race": ..., "view": ... }`, indented. */
+/** The file's text: `{ "format": EXPERIMENT_FORMAT, "version": 2, "config": ..., "race": ..., "view": ... }`, indented. */
 export function experimentFileText(experiment: Experiment): string {
   return `${JSON.stringify({ format: EXPERIMENT_FORMAT, ...experiment }, null, 2)}\n`;
 }

@@ -9,13 +9,13 @@ import { parseCsv } from "../../data/csv";
 import { type GenerativeConfig, generativeConfigSchema } from "../../generative/config";
 import { GENERATIVE_PRESETS } from "../../generative/presets";
 import { type LayerSpec, type ModelSpec, modelSpecSchema } from "../../nn/spec";
-import { checkDepth, excerpt, list, optional, Place, record, required, type Schema, SchemaError, text, validate } from "../../schema/schema";
+import { boolean, checkDepth, excerpt, list, number, optional, Place, record, required, type Schema, SchemaError, text, validate } from "../../schema/schema";
 import { configSchema, type DataConfig, type ExperimentConfig, optimizerSchema } from "../../train/config";
 import type { RaceEntry } from "../../worker/protocol";
 import { type ModelPreset, presetSpec, presetsFor } from "../builder/model-presets";
 
 /** The version this playground writes; older ones are migrated on the way in. */
-export const EXPERIMENT_VERSION = 1;
+export const EXPERIMENT_VERSION = 2;
 
 /** The tabs of the playground, in order. */
 export const TABS = ["train", "race", "surfaces", "generative"] as const;
@@ -168,8 +168,18 @@ const isObject = (v: unknown): v is Raw => !!v && typeof v === "object" && !Arra
 /**
  * Upgrades of older experiments, MIGRATIONS[v] turning version v into v + 1. Version 0 is a bare
  * config (what the CLI reads, e.g. examples/*.json): it becomes the experiment that trains it.
+ * Version 1 allowed `valRatio: 0` (validate on the test split); version 2 always holds out a
+ * validation split, so such an experiment gets its dataset's default.
  */
-const MIGRATIONS: ((old: Raw) => Raw)[] = [({ version: _, ...config }) => ({ version: 1, config, race: defaultRace(), view: { tab: "train" } })];
+const MIGRATIONS: ((old: Raw) => Raw)[] = [
+  ({ version: _, ...config }) => ({ version: 1, config, race: defaultRace(), view: { tab: "train" } }),
+  (old) => {
+    const data = isObject(old.config) && isObject(old.config.data) ? old.config.data : null;
+    if (data?.valRatio !== 0) return { ...old, version: 2 };
+    const { valRatio: _, ...rest } = data;
+    return { ...old, version: 2, config: { ...(old.config as Raw), data: rest } };
+  },
+];
 
 function migrate(value: unknown): Raw {
   if (!isObject(value)) fail(`expected an experiment object, got ${excerpt(value)}`);
@@ -205,13 +215,28 @@ const entryModelSchema: Schema<ModelSpec> = {
   },
 };
 
+/** The fold a cross-validation entry holds out: fold `index` (from 0) of `k`. */
+const foldSchema = record(
+  { k: required(number({ min: 2, max: MAX_RACE_ENTRIES, integer: true })), index: required(number({ min: 0, max: MAX_RACE_ENTRIES - 1, integer: true })) },
+  "a fold",
+);
+
+/** An ensemble member: its number (its seed's offset) and whether it trains on a bootstrap sample. */
+const memberSchema = record({ index: required(number({ min: 0, max: MAX_RACE_ENTRIES - 1, integer: true })), bagging: optional(boolean()) }, "a member");
+
 /** The race: up to MAX_RACE_ENTRIES optimizers, or architectures with their optimizers, each named by its entry ("race 2 optimizer.lr: ..."). */
 const raceSchema = record(
   {
     race: required(
       list(
         record(
-          { label: required(text({ maxLength: 80, nonEmpty: true })), optimizer: required(optimizerSchema), model: optional(entryModelSchema) },
+          {
+            label: required(text({ maxLength: 80, nonEmpty: true })),
+            optimizer: required(optimizerSchema),
+            model: optional(entryModelSchema),
+            fold: optional(foldSchema),
+            member: optional(memberSchema),
+          },
           "a race entry",
         ),
         {

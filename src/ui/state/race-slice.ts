@@ -3,7 +3,7 @@
  * curves (a feed the race charts draw), the steps per second, and the intents that start, pause and
  * edit it. The race trains the Train tab's model and data under each optimizer in lock-step.
  */
-import type { RaceEntry, RaceEpoch, RaceProgress, WorkerEvent } from "../../worker/protocol";
+import type { RaceBoundaries, RaceEnsemble, RaceEntry, RaceEpoch, RaceProgress, WorkerEvent } from "../../worker/protocol";
 import { Feed } from "./feed";
 import { PAUSED_BY, type SessionHost, type SessionName } from "./session-host";
 
@@ -19,12 +19,27 @@ export interface RaceState {
   epochs: RaceEpoch[];
   /** The labels of the race on show (the entries it started with). */
   labels: string[];
+  /** An ensemble race: its members combined after each epoch. */
+  ensemble: RaceEnsemble[];
+  /** An ensemble race on 2-D data: the latest member and ensemble decision boundaries. */
+  boundaries: RaceBoundaries | null;
   stepsPerSecond: number;
   pausedBecause: string;
   error: string;
 }
 
-const INITIAL: RaceState = { running: false, started: false, finished: false, epochs: [], labels: [], stepsPerSecond: 0, pausedBecause: "", error: "" };
+const INITIAL: RaceState = {
+  running: false,
+  started: false,
+  finished: false,
+  epochs: [],
+  labels: [],
+  ensemble: [],
+  boundaries: null,
+  stepsPerSecond: 0,
+  pausedBecause: "",
+  error: "",
+};
 
 export class RaceSlice {
   state: RaceState = { ...INITIAL };
@@ -48,6 +63,12 @@ export class RaceSlice {
       case "race-epoch":
         this.curves.add({ kind: "race-epoch", report: event });
         this.patch({ epochs: [...this.state.epochs, event] });
+        return;
+      case "race-ensemble":
+        this.patch({ ensemble: [...this.state.ensemble, event] });
+        return;
+      case "race-boundaries":
+        this.patch({ boundaries: event });
         return;
       case "state":
         this.patch({ running: event.running, finished: event.done, ...(event.running ? { pausedBecause: "" } : {}) });

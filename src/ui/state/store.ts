@@ -159,6 +159,8 @@ export class PlaygroundStore implements SessionHost {
         return;
       case "race-steps":
       case "race-epoch":
+      case "race-ensemble":
+      case "race-boundaries":
         this.race.receive(event);
         return;
       case "state":

@@ -33,14 +33,8 @@ import { Feed } from "./feed";
 import { pendingChanges } from "./pending";
 import { PAUSED_BY, type SessionHost, type SessionName } from "./session-host";
 
-/**
- * A point on the Train tab's curves: a batch of steps, an epoch's scores, or a validation score
- * between epochs (a paused run's test report, where the test split is the validation split).
- */
-export type TrainCurveItem =
-  | { kind: "steps"; batch: StepBatch }
-  | { kind: "epoch"; report: EpochReport }
-  | { kind: "validation"; step: number; score: { loss: number; accuracy: number } };
+/** A point on the Train tab's curves: a batch of steps, or an epoch's scores. */
+export type TrainCurveItem = { kind: "steps"; batch: StepBatch } | { kind: "epoch"; report: EpochReport };
 
 /** A change of the experiment's config, as a function of the config when it lands (src/ui/train/training-panel.ts). */
 export type ConfigUpdate = (config: ExperimentConfig) => ExperimentConfig;
@@ -297,16 +291,9 @@ export class TrainSlice {
       case "boundary":
         this.patch({ boundary: event });
         return;
-      case "test": {
-        // Between epochs, a run without a validation split validates on the test split: its
-        // report is the curve's latest validation point (so the chart agrees with the card).
-        const lastEpoch = [...this.curves.items].reverse().find((c) => c.kind === "epoch");
-        const noValSplit = !(this.config?.data as { valRatio?: number } | undefined)?.valRatio;
-        if (noValSplit && event.step > 0 && lastEpoch?.kind === "epoch" && event.step > lastEpoch.report.step)
-          this.curves.add({ kind: "validation", step: event.step, score: { loss: event.loss, accuracy: event.accuracy } });
+      case "test":
         this.patch({ test: event });
         return;
-      }
       case "inside":
         this.patch({ inside: event });
         return;

@@ -160,7 +160,14 @@ export class CsvUpload extends LitElement {
     if (check.error) fire(this, "csv-change", { problem: `${check.file} cannot be used: ${check.error}` });
     else
       fire(this, "csv-change", {
-        data: { name: "csv", text: check.text, label: check.label, trainRatio: this.data?.trainRatio ?? 0.8, seed: this.data?.seed ?? 1 },
+        data: {
+          name: "csv",
+          text: check.text,
+          label: check.label,
+          trainRatio: this.data?.trainRatio ?? 0.8,
+          scale: this.data?.scale ?? "standard",
+          seed: this.data?.seed ?? 1,
+        },
       });
   }
 

@@ -6,7 +6,8 @@
  */
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { DATASETS, type DataName, type DatasetFacts, datasetFacts, defaultDataConfig } from "../../data/catalog";
+import { DATASETS, type DataName, type DatasetFacts, datasetFacts, defaultDataConfig, defaultValRatio } from "../../data/catalog";
+import { SCALINGS, type ScalingKind } from "../../data/scaling";
 import type { AugmentOptions } from "../../ops/augment";
 import type { DataConfig } from "../../train/config";
 import type { DatasetPreview } from "../../worker/protocol";
@@ -23,7 +24,7 @@ const GROUPS = [...new Set(DATASETS.map((d) => d.group))].map((group) => ({ grou
 /** Sizes offered for the image splits (blank: the whole split). */
 const TRAIN_LIMITS = [1000, 5000, 10000, 20000];
 const TEST_LIMITS = [500, 1000, 2000, 5000];
-const VAL_RATIOS = [0, 0.1, 0.2];
+const VAL_RATIOS = [0.1, 0.2, 0.3];
 
 @customElement("dl-data-panel")
 export class DataPanel extends LitElement {
@@ -52,6 +53,11 @@ export class DataPanel extends LitElement {
       }
       output {
         font-size: 12.5px;
+      }
+      .hint {
+        font-size: 11.5px;
+        color: var(--muted);
+        line-height: 1.4;
       }
       .pair {
         display: grid;
@@ -95,7 +101,7 @@ export class DataPanel extends LitElement {
     fire(this, "data-change", { data });
   }
 
-  private patch(values: Record<string, number | undefined>): void {
+  private patch(values: Record<string, number | string | undefined>): void {
     this._draft = {};
     this.emitData({ ...this.config, ...values } as DataConfig);
   }
@@ -140,8 +146,35 @@ export class DataPanel extends LitElement {
       0.5,
       0.95,
       0.05,
-      (v) => `${Math.round(v * 100)}% train · ${Math.round((1 - v) * 100)}% test`,
+      (v) => `${Math.round(v * 100)}% train and validation · ${Math.round((1 - v) * 100)}% test`,
     );
+  }
+
+  /** Whether and how a table's or the points' features are scaled (fitted on the training split). */
+  private scaling() {
+    const scale = (this.config as { scale?: ScalingKind }).scale ?? "none";
+    const labels: Record<ScalingKind, string> = { none: "None (as they are)", standard: "Standardise (z-score)", minmax: "Min-max to [0, 1]" };
+    return html`<label>
+      Scale inputs
+      <select data-testid="scale" @change=${(e: Event) => this.patch({ scale: (e.target as HTMLSelectElement).value as ScalingKind })}>
+        ${SCALINGS.map((k) => html`<option value=${k} ?selected=${k === scale}>${labels[k]}</option>`)}
+      </select>
+    </label>`;
+  }
+
+  /** How much of the training data is held out for validation (never the test split). */
+  private validation() {
+    const c = this.config;
+    const ratio = c.valRatio ?? defaultValRatio(c.name);
+    return html`<label>
+      Validation
+      <select data-testid="val-ratio" aria-describedby="val-note" @change=${(e: Event) => this.patch({ valRatio: Number((e.target as HTMLSelectElement).value) })}>
+        ${[...new Set([...VAL_RATIOS, ratio])]
+          .sort((a, b) => a - b)
+          .map((r) => html`<option value=${r} ?selected=${ratio === r}>${Math.round(r * 100)}% of the training data</option>`)}
+      </select>
+      <small id="val-note" class="hint">Held out of training: the curves, early stopping and "restore best" watch it. The test split is only scored.</small>
+    </label>`;
   }
 
   private seed() {
@@ -203,12 +236,6 @@ export class DataPanel extends LitElement {
     </label>`;
     return html`
       <div class="pair">${limit("trainLimit", "Train images", TRAIN_LIMITS, "all 60,000")} ${limit("testLimit", "Test images", TEST_LIMITS, "all 10,000")}</div>
-      <label>
-        Validation
-        <select @change=${(e: Event) => this.patch({ valRatio: Number((e.target as HTMLSelectElement).value) })}>
-          ${VAL_RATIOS.map((r) => html`<option value=${r} ?selected=${(c.valRatio ?? 0) === r}>${r ? `${r * 100}% of train` : "none (test split)"}</option>`)}
-        </select>
-      </label>
       <dl-augment-form .augment=${this.augment} .augmented=${this.augmented} ?busy=${this.augmentBusy} ?disabled=${this.disabled}></dl-augment-form>
     `;
   }
@@ -245,6 +272,8 @@ export class DataPanel extends LitElement {
         ${facts.family === "sequences" && usable ? this.renderSequences(c) : nothing}
         ${name === "iris" ? this.ratio(c as { trainRatio?: number }) : nothing}
         ${name === "csv" ? this.renderCsv() : nothing}
+        ${usable && (facts.family === "points" || facts.family === "table") && (name !== "csv" || this.csvProblem === null) ? this.scaling() : nothing}
+        ${usable && (name !== "csv" || this.csvProblem === null) ? this.validation() : nothing}
         ${usable ? this.seed() : nothing}
       </fieldset>
     `;

@@ -6,8 +6,9 @@
  * or a line over time) with their targets. Also exports the thumbnail helper the
  * data panel uses for its augmented batch.
  */
-import { css, html, LitElement, type PropertyValues, svg } from "lit";
-import { customElement, property, query } from "lit/decorators.js";
+import { css, html, LitElement, nothing, type PropertyValues, svg } from "lit";
+import { customElement, property, query, state } from "lit/decorators.js";
+import type { Scaling } from "../../data/scaling";
 import type { DatasetPreview } from "../../worker/protocol";
 import { resultStyles } from "../results/base-styles";
 import { sizedContext } from "../results/width-controller";
@@ -86,6 +87,14 @@ function decimals(values: number[]): number {
   return Math.max(0, ...values.map((v) => Math.min(3, String(Number(v.toFixed(3))).split(".")[1]?.length ?? 0)));
 }
 const count = (n: number) => n.toLocaleString("en-US");
+
+/** "standardised (z-score), fitted on the training split" or "scaled to [0, 1] (min-max), ...". */
+const scalingWords = (s: Scaling) =>
+  `${s.kind === "standard" ? "standardised (z-score: minus the mean, over the standard deviation)" : "scaled to [0, 1] (min-max)"}, fitted on the training split only`;
+
+/** "3,600 train · 400 validation · 1,000 test": validation is held out of the training data, the test split only scored. */
+const splitSizes = (p: { trainSize: number; valSize: number; testSize: number }) =>
+  `${count(p.trainSize)} train · ${count(p.valSize)} validation · ${count(p.testSize)} test`;
 
 @customElement("dl-data-preview")
 export class DataPreview extends LitElement {
@@ -204,6 +213,20 @@ export class DataPreview extends LitElement {
         color: var(--muted);
         margin-top: 8px;
       }
+      .scaling .toggle {
+        display: inline-flex;
+        gap: 2px;
+        margin-left: 6px;
+        vertical-align: middle;
+      }
+      .scaling .toggle button {
+        padding: 1px 8px;
+        font-size: 11px;
+      }
+      .scaling .toggle button[aria-pressed="true"] {
+        background: var(--accent);
+        color: var(--bg);
+      }
       ol.sequences {
         list-style: none;
         margin: 0;
@@ -261,6 +284,8 @@ export class DataPreview extends LitElement {
 
   /** What to show; nothing yet shows a placeholder. */
   @property({ attribute: false }) preview?: DatasetPreview;
+  /** A scaled table shows its rows as they were before scaling. */
+  @state() private _raw = false;
 
   @query("canvas.scatter") private _canvas?: HTMLCanvasElement;
 
@@ -322,6 +347,7 @@ export class DataPreview extends LitElement {
         <span><i style="background:var(--muted)"></i>train ${count(train)}</span>
         <span><i class="hollow"></i>test ${count(test)}</span>
       </div>
+      ${p.scaling ? html`<div class="meta" data-testid="scaling-note">Coordinates ${scalingWords(p.scaling)}.</div>` : nothing}
     `;
   }
 
@@ -334,7 +360,7 @@ export class DataPreview extends LitElement {
           return html`<figure role="listitem"><img src=${url} alt=${name} title=${name} /><figcaption>${name}</figcaption></figure>`;
         })}
       </div>
-      <div class="meta">${count(p.trainSize)} train · ${count(p.testSize)} test · ${p.width}×${p.height}${p.channels === 3 ? " RGB" : ""}</div>
+      <div class="meta">${splitSizes(p)} · ${p.width}×${p.height}${p.channels === 3 ? " RGB" : ""}</div>
     `;
   }
 
@@ -343,7 +369,11 @@ export class DataPreview extends LitElement {
     const headers = p.columns.slice(0, features);
     const labelName = p.columns[features] ?? "label";
     const classification = p.classNames.length > 0;
-    const shown = p.rows.slice(0, MAX_ROWS);
+    const raw = this._raw && p.scaling !== null;
+    // Rows arrive scaled; "before" undoes the scaling: x = x' · scale + shift.
+    const shown = p.rows
+      .slice(0, MAX_ROWS)
+      .map((row) => (raw && p.scaling ? row.map((v, c) => v * (p.scaling as Scaling).scale[c] + (p.scaling as Scaling).shift[c]) : row));
     const places = headers.map((_, c) => decimals(shown.map((r) => r[c])));
     const labelPlaces = decimals(p.labels.slice(0, MAX_ROWS));
     return html`
@@ -368,9 +398,20 @@ export class DataPreview extends LitElement {
           </tbody>
         </table>
       </div>
+      ${
+        p.scaling
+          ? html`<div class="meta scaling" data-testid="scaling-note">
+              Features ${scalingWords(p.scaling)}.
+              <span class="toggle" role="group" aria-label="Show the rows">
+                <button type="button" aria-pressed=${!raw} data-testid="show-scaled" @click=${() => (this._raw = false)}>after</button>
+                <button type="button" aria-pressed=${raw} data-testid="show-raw" @click=${() => (this._raw = true)}>before</button>
+              </span>
+            </div>`
+          : nothing
+      }
       <div class="meta">
-        ${count(p.trainSize + p.testSize)} rows · ${features} features · ${classification ? `${p.classNames.length} classes` : "regression"} ·
-        ${count(p.trainSize)} train / ${count(p.testSize)} test
+        ${count(p.trainSize + p.valSize + p.testSize)} rows · ${features} features · ${classification ? `${p.classNames.length} classes` : "regression"} ·
+        ${splitSizes(p)}
       </div>
     `;
   }
@@ -395,7 +436,7 @@ export class DataPreview extends LitElement {
           </li>`,
         )}
       </ol>
-      <div class="meta">${input} · ${task} · ${count(p.trainSize)} train / ${count(p.testSize)} test</div>
+      <div class="meta">${input} · ${task} · ${splitSizes(p)}</div>
     `;
   }
 

@@ -1,0 +1,73 @@
+/**
+ * Model selection in the playground: Iris standardised from its training split (the preview shows
+ * the rows after and before scaling), a validation split held out of the training data, and a
+ * 5-fold cross-validation in the Race tab drawing a curve per fold and the mean ± std of the folds'
+ * held-out accuracy; on noisy moons, a bagged ensemble of 5 drawing each member's decision boundary
+ * beside the ensemble's, with its soft-vote, hard-vote and weighted accuracy against the mean member.
+ * No console errors.
+ */
+import { expect, it } from "vitest";
+import { accessibilityProblems, appNumber, open, useSession } from "./browser";
+
+const session = useSession();
+
+it("standardises Iris, holds out a validation split and cross-validates it in 5 folds", async () => {
+  const { page, errors } = await open(session(), "", undefined, "wasm");
+  const loaded = () => expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
+  await loaded();
+  await page.getByTestId("dataset").selectOption("iris");
+  await loaded();
+  const preview = page.locator("dl-data-preview");
+  expect(await preview.getByTestId("scaling-note").textContent()).toMatch(/standardised \(z-score.*fitted on the training split only/);
+  expect(await preview.locator(".meta").last().textContent()).toMatch(/96 train · 24 validation · 30 test/);
+  const firstCell = () => preview.locator("tbody tr").first().locator("td").first().textContent();
+  const after = Number(await firstCell());
+  await preview.getByTestId("show-raw").click();
+  const before = Number(await firstCell());
+  expect(before).toBeGreaterThan(4); // a sepal length in cm
+  expect(Math.abs(after)).toBeLessThan(3); // in standard deviations from the training mean
+  expect(await page.getByTestId("scale").inputValue()).toBe("standard");
+  expect(await page.getByTestId("val-ratio").inputValue()).toBe("0.2");
+  await page.screenshot({ path: "test-results/model-selection-iris.png", fullPage: true });
+  // Five folds of the 120 training and validation flowers, in lock-step.
+  await page.getByTestId("tab-race").click();
+  const race = page.locator("dl-race-tab");
+  await race.getByTestId("race-cross-validate").click();
+  expect(await race.getByTestId("race-folds").locator(".fold").count()).toBe(5);
+  await race.getByTestId("race-start").click();
+  await expect.poll(() => race.getByTestId("cv-summary").getAttribute("data-mean"), { timeout: 240_000, interval: 500 }).not.toBeNull();
+  await expect.poll(() => appNumber(page, "data-race-epochs"), { timeout: 240_000, interval: 500 }).toBeGreaterThanOrEqual(5 * 6); // epoch 0 and five more, each fold
+  await race.getByTestId("race-start").click(); // pause
+  expect(Number(await race.getByTestId("cv-summary").getAttribute("data-mean"))).toBeGreaterThan(0.7);
+  expect(await race.getByTestId("cv-summary").textContent()).toMatch(/Cross-validated accuracy: \d+\.\d% ± \d+\.\d%/);
+  expect(await race.getByTestId("metric-chart-loss").getAttribute("data-series")).toBe("5");
+  expect(await race.getByTestId("race-table").getAttribute("data-rows")).toBe("5");
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.screenshot({ path: "test-results/model-selection-folds.png", fullPage: true });
+  expect(errors).toEqual([]);
+}, 400_000);
+
+it("bags an ensemble of 5 on noisy moons and draws each member's boundary beside the ensemble's", async () => {
+  const { page, errors } = await open(session(), "", undefined, "wasm");
+  const loaded = () => expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
+  await loaded();
+  await page.getByTestId("dataset").selectOption("moons");
+  await loaded();
+  await page.getByRole("slider", { name: "Noise" }).fill("0.3");
+  await page.getByRole("slider", { name: "Noise" }).dispatchEvent("change");
+  await loaded();
+  await page.getByTestId("tab-race").click();
+  const race = page.locator("dl-race-tab");
+  await race.getByTestId("race-bagging").click();
+  expect(await race.getByTestId("race-members").locator(".fold").count()).toBe(5);
+  await race.getByTestId("race-start").click();
+  await expect.poll(() => appNumber(page, "data-race-epochs"), { timeout: 240_000, interval: 500 }).toBeGreaterThanOrEqual(5 * 4); // epoch 0 and three more, each member
+  await race.getByTestId("race-start").click(); // pause
+  const summary = race.getByTestId("ensemble-summary");
+  await expect.poll(() => summary.getAttribute("data-soft"), { timeout: 60_000 }).not.toBeNull();
+  expect(await summary.textContent()).toMatch(/soft vote \d+\.\d% · hard vote \d+\.\d% · weighted \d+\.\d% — the mean member\s+\d+\.\d%/);
+  expect(await race.getByTestId("ensemble-boundaries").locator("dl-boundary-plot").count()).toBe(6);
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.screenshot({ path: "test-results/model-selection-ensemble.png", fullPage: true });
+  expect(errors).toEqual([]);
+}, 400_000);
