@@ -28,14 +28,14 @@ export async function outOfFoldProbabilities(
   train: ClassificationSet,
   k: number,
   seed: number,
-  fit: (part: ClassificationSet) => Promise<FittedMember>,
+  trainMember: (part: ClassificationSet) => Promise<FittedMember>,
 ): Promise<Float32Array> {
   const out = new Float32Array(train.n * train.classes);
   for (const fold of stratifiedKFold(train.y, k, seed)) {
-    const member = await fit(subset(train, fold.train));
+    const member = await trainMember(subset(train, fold.train));
     try {
       const p = await member.probabilities(subset(train, fold.test));
-      fold.test.forEach((row, r) => out.set(p.subarray(r * train.classes, (r + 1) * train.classes), row * train.classes));
+      for (const [r, row] of fold.test.entries()) out.set(p.subarray(r * train.classes, (r + 1) * train.classes), row * train.classes);
     } finally {
       member.dispose();
     }
