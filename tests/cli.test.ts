@@ -130,6 +130,52 @@ it("trains a bagged ensemble of 5 and combines it by voting, averaging and stack
   expect(out.stdout).toMatch(/^ensemble test accuracy: hard [\d.]+%, soft [\d.]+%, weighted [\d.]+%, \*stacking [\d.]+%/m);
 }, 300_000);
 
+it("searches a grid of 12 trials side by side and ranks them by validation accuracy", () => {
+  const out = run(["examples/spiral-search.json", "--quiet", "--json", join(dir, "search.json")]);
+  expect(out.status, out.stderr).toBe(0);
+  expect(out.stdout).toMatch(/^search: 12 trials \(grid\), trained side by side for 30 epochs, scored on the validation split$/m);
+  const rows = [...out.stdout.matchAll(/^ +([\d.]+)% +epoch +\d+ +(lr .+)$/gm)];
+  expect(rows).toHaveLength(12);
+  const scores = rows.map((r) => Number(r[1]));
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  expect(out.stdout).toContain(`best: ${rows[0][2]}`);
+  expect(scores[0]).toBeGreaterThan(90); // lr 0.01, no weight decay, width 64 when measured: 98.96%
+  const summary = JSON.parse(readFileSync(join(dir, "search.json"), "utf8")).search;
+  expect(summary.trials).toHaveLength(12);
+}, 300_000);
+
+it("pretrains on digits 0-4 and fine-tunes on 100 labelled digits 5-9 from those weights, with the features frozen", () => {
+  const pretrain = run([
+    "examples/mnist-pretrain-0-4.json",
+    "--quiet",
+    "--limit",
+    "3000",
+    "--test-limit",
+    "500",
+    "--epochs",
+    "1",
+    "--checkpoint",
+    join(dir, "digits04.safetensors"),
+  ]);
+  expect(pretrain.status, pretrain.stderr).toBe(0);
+  const tuned = run([
+    "examples/mnist-finetune-5-9.json",
+    "--quiet",
+    "--init-from",
+    join(dir, "digits04.safetensors"),
+    "--freeze",
+    "7",
+    "--json",
+    join(dir, "tuned.json"),
+  ]);
+  expect(tuned.status, tuned.stderr).toBe(0);
+  expect(tuned.stdout).toMatch(/^model: 12 layers, 61,281 parameters \(2,572 frozen, 58,709 trained\), output 5$/m);
+  expect(tuned.stdout).toMatch(/^init from .*digits04\.safetensors: loaded 10 weights \(/m);
+  expect(JSON.parse(readFileSync(join(dir, "tuned.json"), "utf8")).test.classification.accuracy).toBeGreaterThan(0.75);
+  const both = run(["examples/mnist-finetune-5-9.json", "--init-from", "x", "--resume", "y"]);
+  expect(both.stderr).toMatch(/give --init-from .* or --resume .*, not both/);
+}, 300_000);
+
 it("learns MNIST with LeNet on a CI-sized subset", () => {
   const out = run(["examples/mnist-lenet.json", "--quiet", "--limit", "3000", "--test-limit", "500", "--epochs", "2", "--json", join(dir, "mnist.json")]);
   expect(out.status, out.stderr).toBe(0);

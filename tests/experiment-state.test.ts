@@ -166,7 +166,7 @@ describe("experiment", () => {
       [bad((e) => e.race.push({ label: "X", optimizer: { name: "lion", lr: 0.1 } } as never)), /race 4 optimizer\.name: "lion" is not an optimizer/],
       [bad((e) => Object.assign(e.race[1].optimizer, { momentum: "lots" })), /race 2 optimizer\.momentum/],
       [bad((e) => Object.assign(e.race[0], { label: "" })), /race 1 label/],
-      [bad((e) => e.race.push(...Array.from({ length: MAX_RACE_ENTRIES }, () => e.race[0]))), /race: expected a list of 1 to 6 entries, got 9/],
+      [bad((e) => e.race.push(...Array.from({ length: MAX_RACE_ENTRIES }, () => e.race[0]))), /race: expected a list of 1 to 12 entries, got 15/],
       [bad((e) => Object.assign(e.race[0], { model: { layers: [{ type: "dense" }] } })), /race 1 model: layer 1 type: "dense" is not a layer type/],
       [bad((e) => Object.assign(e, { extra: 1 })), /unknown field "extra"/],
       [bad((e) => Object.assign(e, { version: 9 })), /version 9 comes from a newer playground/],
@@ -217,8 +217,8 @@ describe("experiment", () => {
     ]);
     expect(isCrossValidation(e.race)).toBe(true);
     expect(parseExperiment(structuredClone(e))).toEqual(e);
-    expect(() => parseExperiment({ ...e, race: [{ ...e.race[0], fold: { k: 9, index: 0 } }] })).toThrow(
-      /race 1 fold\.k: expected a whole number from 2 to 6, got 9/,
+    expect(() => parseExperiment({ ...e, race: [{ ...e.race[0], fold: { k: 13, index: 0 } }] })).toThrow(
+      /race 1 fold\.k: expected a whole number from 2 to 12, got 13/,
     );
     const epoch = (entry: number, epoch: number, accuracy: number) => ({
       entry,

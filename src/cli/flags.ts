@@ -27,6 +27,10 @@ export interface Flags {
   json?: string;
   /** An image GAN or VAE: a classifier checkpoint that labels 1,000 generated samples after training. */
   judge?: string;
+  /** Transfer learning: start from the weights of this safetensors file where names and shapes fit. */
+  initFrom?: string;
+  /** Freeze the first N layers (their weights are not trained). */
+  freeze?: number;
   /** Cross-validate instead of training: k folds, or "loo" (leave-one-out). */
   folds?: number | "loo";
   /** Load a --resume or --judge checkpoint even when its weights hold NaN or Infinity. */
@@ -62,6 +66,8 @@ const FLAGS: Record<string, Flag> = {
   "--export": { key: "exportDir", kind: "text" },
   "--json": { key: "json", kind: "text" },
   "--folds": { key: "folds", kind: "folds" },
+  "--init-from": { key: "initFrom", kind: "text" },
+  "--freeze": { key: "freeze", kind: "number", schema: whole(1, 64) },
   "--judge": { key: "judge", kind: "text" },
   "--allow-nonfinite": { key: "allowNonFinite", kind: "switch" },
   "--quiet": { key: "quiet", kind: "switch" },

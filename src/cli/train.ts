@@ -5,7 +5,8 @@
  * A config with a "generative" field (a GAN, autoencoder or VAE) is trained by src/cli/train-generative.ts
  * with the same flags: per-epoch D/G losses (and modes covered) or reconstruction scores, a
  * checkpoint of both networks, an export of each. A config with "ensemble" trains and combines its
- * members instead (src/cli/ensemble.ts).
+ * members instead (src/cli/ensemble.ts); one with "search" trains its trials side by side and ranks
+ * them by validation score (src/cli/search.ts).
  *
  *   --device auto|webgpu|wasm|cpu   backend (default auto: a real GPU, else wasm; webgpu: Dawn's, a real GPU
  *                         or SwiftShader; wasm: WebAssembly SIMD on every core; cpu: the plain reference)
@@ -15,6 +16,9 @@
  *   --resume FILE         start from the weights of a checkpoint made with the same model spec
  *   --export DIR          write DIR/model.safetensors and DIR/model.py (a PyTorch script)
  *   --json FILE           write a summary (metrics per epoch, test scores, timings) as JSON
+ *   --init-from FILE      transfer learning: start from FILE's weights (safetensors, ours or PyTorch's) where
+ *                         names and shapes fit; says which loaded and which are new (a new head)
+ *   --freeze N            freeze the first N layers: their weights are not trained (no gradient, no optimizer state)
  *   --folds K|loo         cross-validate instead: K folds (or leave-one-out) of the training and
  *                         validation data, each fold's scores and their mean ± std (src/cli/cross-validation.ts)
  *   --judge FILE          an image GAN or VAE: label 1,000 samples with this classifier checkpoint and print
@@ -34,9 +38,10 @@ import { type ClassificationSet, type Dataset, featureSize } from "../data/datas
 import "../functional"; // installs the Tensor methods and backward()
 import { unigramBits } from "../data/text-corpora";
 import { isGenerativeConfig } from "../generative/config";
-import { loadWeightsInto, saveModel } from "../io/checkpoint";
+import { describePartialLoad, loadMatchingWeights, loadWeightsInto, saveModel } from "../io/checkpoint";
 import { exportPyTorchScript } from "../io/pytorch-export";
 import type { Sequential } from "../nn/layers";
+import { LAYERS_WITH_WEIGHTS } from "../nn/spec";
 import { type ExperimentConfig, parseConfig } from "../train/config";
 import type { Evaluation } from "../train/evaluate";
 import { buildExperimentModel, experimentLoss, exportPurpose, makeExperimentTrainer } from "../train/experiment";
@@ -50,6 +55,7 @@ import { deviceLossForTests, lostDeviceReason, reportLostDevice } from "./device
 import { runEnsemble } from "./ensemble";
 import { EpochSaver } from "./epoch-saver";
 import { applyTrainingFlags, type Flags, parseFlags, prepareOutputs } from "./flags";
+import { runSearch } from "./search";
 import { startDevice } from "./start-device";
 import { trainGenerative } from "./train-generative";
 
@@ -64,6 +70,13 @@ function readJson(file: string): unknown {
 /** The config file with the flags' overrides, all checked by the config schema (0 epochs, which no config may ask, set after). */
 function loadConfig(flags: Flags, json: unknown): ExperimentConfig {
   const config = parseConfig(json);
+  if (flags.freeze !== undefined) {
+    if (flags.freeze > config.model.layers.length) throw new Error(`train: --freeze ${flags.freeze}: the model has ${config.model.layers.length} layers`);
+    // Only layers with weights take `frozen`; the rest (activations, pools) have nothing to freeze.
+    config.model.layers = config.model.layers.map((l, i) =>
+      i < flags.freeze! && LAYERS_WITH_WEIGHTS.has(l.type) ? { ...l, frozen: true } : l,
+    ) as typeof config.model.layers;
+  }
   applyTrainingFlags({ ...flags, epochs: undefined }, config.training, config.data as { name: string });
   if (flags.lr !== undefined) config.optimizer.lr = flags.lr;
   const checked = parseConfig(config);
@@ -102,10 +115,16 @@ async function main(): Promise<void> {
   prepareOutputs(flags);
   const json = readJson(flags.config);
   if (isGenerativeConfig(json)) process.exit(await trainGenerative(json, flags)); // a GAN or an autoencoder: src/cli/train-generative.ts
+  if (flags.initFrom && flags.resume)
+    throw new Error("train: give --init-from (new training from other weights) or --resume (this run's checkpoint), not both");
   const config = loadConfig(flags, json);
   const started = await init(await startDevice(flags.device));
   console.log(`backend: ${started.description}`);
   const backend: Backend = started.backend;
+  if (config.search) {
+    await runSearch(config, backend, { json: flags.json, read: readTextStream });
+    process.exit(0);
+  }
   if (flags.folds !== undefined) {
     await runCrossValidation(config, backend, flags.folds, { json: flags.json, read: readTextStream, describe: describeScores });
     process.exit(0);
@@ -122,7 +141,14 @@ async function main(): Promise<void> {
     ? `, ${splits.train.scaling.kind === "standard" ? "standardised (z-score)" : "min-max scaled"} on the training split`
     : "";
   console.log(`data: ${config.data.name}, ${splits.train.n} train / ${splits.val.n} val / ${splits.test.n} test, input ${inputShape.join("x")}${scaled}`);
-  console.log(`model: ${built.layers.length} layers, ${built.totalParams.toLocaleString("en")} parameters, output ${built.outputShape.join("x")}`);
+  const frozen = built.frozenParams
+    ? ` (${built.frozenParams.toLocaleString("en")} frozen, ${(built.totalParams - built.frozenParams).toLocaleString("en")} trained)`
+    : "";
+  console.log(`model: ${built.layers.length} layers, ${built.totalParams.toLocaleString("en")} parameters${frozen}, output ${built.outputShape.join("x")}`);
+  if (flags.initFrom)
+    console.log(
+      `init from ${flags.initFrom}: ${describePartialLoad(loadMatchingWeights(built.model, readFileSync(flags.initFrom), { allowNonFinite: flags.allowNonFinite }))}`,
+    );
   if (flags.resume) {
     loadWeightsInto(built.model, readFileSync(flags.resume), { allowNonFinite: flags.allowNonFinite });
     console.log(`resumed from ${flags.resume}`);

@@ -186,7 +186,8 @@ export function tokensOf(data: DataConfig): number {
 export function classesOf(data: DataConfig): number | undefined {
   const facts = datasetFacts(data.name);
   if (facts.task !== "classification") return undefined;
-  return (data as { classes?: number; symbols?: number }).classes ?? (data as { symbols?: number }).symbols ?? facts.classes;
+  const subset = (data as { classSubset?: number[] }).classSubset;
+  return (data as { classes?: number; symbols?: number }).classes ?? (data as { symbols?: number }).symbols ?? subset?.length ?? facts.classes;
 }
 
 /** The validation share of the training data when a config does not set one: a fifth of the small 2-D and tabular sets, a tenth of the rest. */

@@ -278,3 +278,57 @@ export function checkpointFilename(name = "model", date: Date = new Date()): str
     .replace("T", "-");
   return `${slug || "model"}-${stamp}.safetensors`;
 }
+
+/** What a partial load did: weights loaded, the model's weights the file lacks, the file's that do not fit. */
+export interface PartialLoad {
+  loaded: string[];
+  /** The model's weights the file has no tensor for: they keep their initialisation. */
+  missing: string[];
+  /** Weights whose shape differs (a new head for another number of classes): left as initialised. */
+  mismatched: { name: string; file: number[]; model: number[] }[];
+  /** The file's tensors the model has no weight for. */
+  unused: string[];
+}
+
+/**
+ * Transfer learning: loads, by name, the weights of a safetensors file (ours or PyTorch's state_dict)
+ * whose shapes fit the model, and says which loaded, which the model has that the file does not,
+ * and which did not fit and why; everything else keeps its initialisation. Values must be finite
+ * (unless `options.allowNonFinite`). Throws, changing nothing, when not one weight fits.
+ */
+export function loadMatchingWeights(model: Module, bytes: Uint8Array, options: LoadOptions = {}): PartialLoad {
+  const file = decodeSafetensors(bytes);
+  const own = model.stateDict();
+  const tensors = withoutBatchCounters(file.tensors, own);
+  refuseNonFinite(tensors, options);
+  const report: PartialLoad = { loaded: [], missing: [], mismatched: [], unused: [...tensors.keys()].filter((name) => !own.has(name)) };
+  const fitting = new Map<string, DecodedTensor>();
+  for (const [name, t] of own) {
+    const given = tensors.get(name);
+    if (!given) report.missing.push(name);
+    else if (given.shape.length !== t.shape.length || given.shape.some((d, i) => d !== t.shape[i]) || (given.dtype === "I32") !== (t.dtype === "int32"))
+      report.mismatched.push({ name, file: [...given.shape], model: [...t.shape] });
+    else {
+      fitting.set(name, given);
+      report.loaded.push(name);
+    }
+  }
+  if (fitting.size === 0)
+    throw new CheckpointError(
+      `not one weight of the file fits this model (by name and shape): the file has ${[...tensors.keys()].slice(0, 4).join(", ") || "no tensors"}`,
+    );
+  model.loadStateDict(fitting, { strict: false });
+  return report;
+}
+
+/** "loaded 6 weights; new: 2.weight, 2.bias (shape [10, 84] in the file, [3, 84] here)": a partial load in words. */
+export function describePartialLoad(r: PartialLoad): string {
+  const parts = [`loaded ${r.loaded.length} weight${r.loaded.length === 1 ? "" : "s"} (${r.loaded.join(", ")})`];
+  if (r.mismatched.length)
+    parts.push(
+      `kept as initialised, their shape differs: ${r.mismatched.map((m) => `${m.name} (${fmtShape(m.file)} in the file, ${fmtShape(m.model)} here)`).join(", ")}`,
+    );
+  if (r.missing.length) parts.push(`new, not in the file: ${r.missing.join(", ")}`);
+  if (r.unused.length) parts.push(`in the file, not in this model: ${r.unused.join(", ")}`);
+  return parts.join("; ");
+}

@@ -143,6 +143,8 @@ function makeLayers(layers: LayerSpec[], input: number[], prefix: string, init: 
     const index = `${prefix}${i + 1}`;
     const out = shapes.get(index) as number[];
     const module = makeModule(layer, input, out, index, init, shapes);
+    // A frozen layer's weights become buffers: saved and loaded by the same names, never trained.
+    if ((layer as { frozen?: boolean }).frozen) for (const p of module.parameters()) p.requiresGrad_(false);
     input = out;
     return module;
   });

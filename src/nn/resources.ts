@@ -84,7 +84,7 @@ export interface MemoryEstimate {
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** The memory of training `summary` (a model of input `inputShape`) at `batchSize` with `stateValues` optimizer values per weight. */
-export function estimateMemory(summary: ModelSummary, inputShape: number[], batchSize: number, stateValues: number): MemoryEstimate {
+export function estimateMemory(summary: Omit<ModelSummary, "frozenParams">, inputShape: number[], batchSize: number, stateValues: number): MemoryEstimate {
   const top = summary.layers;
   let outputs = size(inputShape);
   let largest: MemoryEstimate["largest"] = null;
@@ -116,7 +116,7 @@ const count = (n: number) => (n >= 1e15 ? n.toExponential(2) : n.toLocaleString(
 const where = (layer: LayerSummary) => `layer ${layer.index} ${layer.type}`;
 
 /** Fails (ModelSpecError) when the model has more than MAX_PARAMETERS weights or one weight tensor that the budget cannot hold. */
-export function checkParameters(summary: ModelSummary, budget: MemoryBudget): void {
+export function checkParameters(summary: Omit<ModelSummary, "frozenParams">, budget: MemoryBudget): void {
   const heaviest = summary.layers.reduce<LayerSummary | null>((a, l) => (!a || l.params > a.params ? l : a), null);
   const fix = heaviest ? `; most are in ${where(heaviest)} (${count(heaviest.params)}): make it smaller` : "";
   if (summary.totalParams > MAX_PARAMETERS)
@@ -134,7 +134,13 @@ export function checkParameters(summary: ModelSummary, budget: MemoryBudget): vo
  * Fails (ModelSpecError) when training at `batchSize` would need a tensor or a total larger than
  * the budget, saying how much it needs, where most of it goes and the largest batch that fits.
  */
-export function checkTrainingMemory(summary: ModelSummary, inputShape: number[], batchSize: number, stateValues: number, budget: MemoryBudget): MemoryEstimate {
+export function checkTrainingMemory(
+  summary: Omit<ModelSummary, "frozenParams">,
+  inputShape: number[],
+  batchSize: number,
+  stateValues: number,
+  budget: MemoryBudget,
+): MemoryEstimate {
   checkParameters(summary, budget);
   const e = estimateMemory(summary, inputShape, batchSize, stateValues);
   const perExample = e.activationBytes / batchSize;

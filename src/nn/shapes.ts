@@ -15,6 +15,8 @@ export interface LayerSummary {
   /** Per-example output shape (no batch dim). */
   outputShape: number[];
   params: number;
+  /** Its weights are frozen (not trained). */
+  frozen?: boolean;
 }
 
 /** A model's shapes without its modules: each layer's summary, the output shape, the parameter count. */
@@ -22,6 +24,8 @@ export interface ModelSummary {
   layers: LayerSummary[];
   outputShape: number[];
   totalParams: number;
+  /** Of those, in frozen layers: what training leaves as it is. */
+  frozenParams: number;
 }
 
 const fmt = (shape: number[]) => shape.join("x");
@@ -232,7 +236,7 @@ function layerShapes(layers: LayerSpec[], input: number[], prefix: string, summa
   let params = 0;
   layers.forEach((layer, i) => {
     const index = `${prefix}${i + 1}`;
-    const entry: LayerSummary = { index, type: layer.type, outputShape: [], params: 0 };
+    const entry: LayerSummary = { index, type: layer.type, outputShape: [], params: 0, ...((layer as { frozen?: boolean }).frozen ? { frozen: true } : {}) };
     summary.push(entry);
     const step = layerShape(layer, shape, index, summary);
     entry.outputShape = step.out;
@@ -247,5 +251,6 @@ function layerShapes(layers: LayerSpec[], input: number[], prefix: string, summa
 export function summarizeModel(spec: ModelSpec, inputShape: number[]): ModelSummary {
   const layers: LayerSummary[] = [];
   const { out, params } = layerShapes(spec.layers, inputShape, "", layers);
-  return { layers, outputShape: out, totalParams: params };
+  const frozenParams = layers.reduce((n, l) => n + (l.frozen ? l.params : 0), 0);
+  return { layers, outputShape: out, totalParams: params, frozenParams };
 }

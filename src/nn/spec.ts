@@ -38,32 +38,52 @@ export type ActivationName = (typeof ACTIVATIONS)[number];
 export const GELU_APPROXIMATIONS = ["none", "tanh"] as const;
 export type GeluApproximation = (typeof GELU_APPROXIMATIONS)[number];
 
+/** A convolution's settings, 2-D or 1-D. */
+interface Convolution {
+  filters: number;
+  kernel: number;
+  stride?: number;
+  padding?: number | "same" | "valid";
+  dilation?: number;
+  bias?: boolean;
+  frozen?: boolean;
+}
+
 export type LayerSpec =
-  | { type: "linear"; units: number; bias?: boolean }
-  | { type: "conv2d"; filters: number; kernel: number; stride?: number; padding?: number | "same" | "valid"; dilation?: number; bias?: boolean }
-  | { type: "convTranspose2d"; filters: number; kernel: number; stride?: number; padding?: number; outputPadding?: number; bias?: boolean }
+  | { type: "linear"; units: number; bias?: boolean; frozen?: boolean }
+  | ({ type: "conv2d" } & Convolution)
+  | { type: "convTranspose2d"; filters: number; kernel: number; stride?: number; padding?: number; outputPadding?: number; bias?: boolean; frozen?: boolean }
   | { type: "maxPool2d"; kernel: number; stride?: number; padding?: number }
   | { type: "avgPool2d"; kernel: number; stride?: number; padding?: number }
   | { type: "adaptiveAvgPool2d"; size: number }
   | { type: "upsample"; scale: number }
   | { type: "flatten" }
   | { type: "unflatten"; channels: number; height: number; width: number }
-  | { type: "batchNorm"; momentum?: number; eps?: number }
-  | { type: "layerNorm"; eps?: number }
+  | { type: "batchNorm"; momentum?: number; eps?: number; frozen?: boolean }
+  | { type: "layerNorm"; eps?: number; frozen?: boolean }
   | { type: "dropout"; p: number }
   | { type: "activation"; fn: ActivationName; slope?: number; approximate?: GeluApproximation }
   | { type: "residual"; layers: LayerSpec[] }
   // Sequences: per example [time, features] (tokens: [time] of int32 indices, before an embedding).
-  | { type: "embedding"; vocab: number; dim: number; paddingIdx?: number }
-  | { type: "rnn"; units: number; layers?: number; bidirectional?: boolean; dropout?: number; nonlinearity?: "tanh" | "relu" }
-  | { type: "lstm"; units: number; layers?: number; bidirectional?: boolean; dropout?: number }
-  | { type: "gru"; units: number; layers?: number; bidirectional?: boolean; dropout?: number }
-  | { type: "conv1d"; filters: number; kernel: number; stride?: number; padding?: number | "same" | "valid"; dilation?: number; bias?: boolean }
+  | { type: "embedding"; vocab: number; dim: number; paddingIdx?: number; frozen?: boolean }
+  | { type: "rnn"; units: number; layers?: number; bidirectional?: boolean; dropout?: number; nonlinearity?: "tanh" | "relu"; frozen?: boolean }
+  | { type: "lstm"; units: number; layers?: number; bidirectional?: boolean; dropout?: number; frozen?: boolean }
+  | { type: "gru"; units: number; layers?: number; bidirectional?: boolean; dropout?: number; frozen?: boolean }
+  | ({ type: "conv1d" } & Convolution)
   | { type: "maxPool1d"; kernel: number; stride?: number; padding?: number }
   | { type: "avgPool1d"; kernel: number; stride?: number; padding?: number }
-  | { type: "positional"; kind?: "sinusoidal" | "learned" }
-  | { type: "attention"; heads: number; causal?: boolean; dropout?: number }
-  | { type: "transformer"; heads: number; feedforward: number; dropout?: number; activation?: "relu" | "gelu"; normFirst?: boolean; causal?: boolean }
+  | { type: "positional"; kind?: "sinusoidal" | "learned"; frozen?: boolean }
+  | { type: "attention"; heads: number; causal?: boolean; dropout?: number; frozen?: boolean }
+  | {
+      type: "transformer";
+      heads: number;
+      feedforward: number;
+      dropout?: number;
+      activation?: "relu" | "gelu";
+      normFirst?: boolean;
+      causal?: boolean;
+      frozen?: boolean;
+    }
   | { type: "lastStep" }
   | { type: "meanOverTime" };
 
@@ -127,6 +147,25 @@ const whole = (max: number) => number({ min: 0, max, integer: true });
 const rate = number({ min: 0, max: 1, below: true });
 const eps = number({ min: 0, max: 1, above: true });
 const bias = optional(boolean());
+/** A layer whose weights training leaves as they are (transfer learning): no gradient, no optimizer state. */
+const frozen = optional(boolean());
+
+/** The layer types with weights: the ones `frozen` applies to. */
+export const LAYERS_WITH_WEIGHTS: ReadonlySet<string> = new Set([
+  "linear",
+  "conv2d",
+  "convTranspose2d",
+  "batchNorm",
+  "layerNorm",
+  "embedding",
+  "rnn",
+  "lstm",
+  "gru",
+  "conv1d",
+  "positional",
+  "attention",
+  "transformer",
+]);
 
 /** Each layer type's settings and what they may be (ranges far above any playground or CLI model). */
 function layerFields(numbering: string, depth: number) {
@@ -141,10 +180,11 @@ function layerFields(numbering: string, depth: number) {
     padding: optional(padding),
     dilation: optional(count(16)),
     bias,
+    frozen,
   };
-  const recurrent = { units: required(count(4096)), layers: optional(count(8)), bidirectional: optional(boolean()), dropout: optional(rate) };
+  const recurrent = { units: required(count(4096)), layers: optional(count(8)), bidirectional: optional(boolean()), dropout: optional(rate), frozen };
   return {
-    linear: { units: required(count(65_536)), bias },
+    linear: { units: required(count(65_536)), bias, frozen },
     conv2d: convolution,
     convTranspose2d: {
       filters: required(count(4096)),
@@ -153,6 +193,7 @@ function layerFields(numbering: string, depth: number) {
       padding: optional(whole(31)),
       outputPadding: optional(whole(15)),
       bias,
+      frozen,
     },
     maxPool2d: { kernel: required(count(31)), stride: optional(count(31)), padding: optional(whole(15)) },
     avgPool2d: { kernel: required(count(31)), stride: optional(count(31)), padding: optional(whole(15)) },
@@ -160,23 +201,23 @@ function layerFields(numbering: string, depth: number) {
     upsample: { scale: required(count(8)) },
     flatten: {},
     unflatten: { channels: required(count(4096)), height: required(count(1024)), width: required(count(1024)) },
-    batchNorm: { momentum: optional(number({ min: 0, max: 1 })), eps: optional(eps) },
-    layerNorm: { eps: optional(eps) },
+    batchNorm: { momentum: optional(number({ min: 0, max: 1 })), eps: optional(eps), frozen },
+    layerNorm: { eps: optional(eps), frozen },
     dropout: { p: required(rate) },
     activation: {
       fn: required(oneOf(ACTIVATIONS)),
       slope: optional(number({ min: 0, max: 10 })),
       approximate: optional(oneOf(GELU_APPROXIMATIONS)),
     },
-    embedding: { vocab: required(count(1_000_000)), dim: required(count(65_536)), paddingIdx: optional(whole(999_999)) },
+    embedding: { vocab: required(count(1_000_000)), dim: required(count(65_536)), paddingIdx: optional(whole(999_999)), frozen },
     rnn: { ...recurrent, nonlinearity: optional(oneOf(["tanh", "relu"] as const)) },
     lstm: recurrent,
     gru: recurrent,
     conv1d: convolution,
     maxPool1d: { kernel: required(count(31)), stride: optional(count(31)), padding: optional(whole(15)) },
     avgPool1d: { kernel: required(count(31)), stride: optional(count(31)), padding: optional(whole(15)) },
-    positional: { kind: optional(oneOf(["sinusoidal", "learned"] as const)) },
-    attention: { heads: required(count(64)), causal: optional(boolean()), dropout: optional(rate) },
+    positional: { kind: optional(oneOf(["sinusoidal", "learned"] as const)), frozen },
+    attention: { heads: required(count(64)), causal: optional(boolean()), dropout: optional(rate), frozen },
     transformer: {
       heads: required(count(64)),
       feedforward: required(count(65_536)),
@@ -184,6 +225,7 @@ function layerFields(numbering: string, depth: number) {
       activation: optional(oneOf(["relu", "gelu"] as const)),
       normFirst: optional(boolean()),
       causal: optional(boolean()),
+      frozen,
     },
     lastStep: {},
     meanOverTime: {},

@@ -18,6 +18,7 @@ import {
   boolean,
   type FieldSpec,
   isRecord,
+  list,
   number,
   oneOf,
   optional,
@@ -32,12 +33,13 @@ import {
   variant,
 } from "../schema/schema";
 import { isClassification, LOSSES, type LossName } from "./loss-names";
+import { gridTrials, type SearchConfig, searchProblem } from "./search";
 import { type HyperField, OPTIMIZER_FIELDS, type OptimizerName, SCHEDULES, type ScheduleName } from "./settings";
 import type { EarlyStopping } from "./trainer";
 
 export type DataConfig =
   | { name: PointDatasetName; points?: number; noise?: number; classes?: number; trainRatio?: number; valRatio?: number; scale?: ScalingKind; seed?: number }
-  | { name: ImageDatasetName; trainLimit?: number; testLimit?: number; valRatio?: number; seed?: number }
+  | { name: ImageDatasetName; trainLimit?: number; testLimit?: number; valRatio?: number; classSubset?: number[]; seed?: number }
   | { name: "iris"; trainRatio?: number; valRatio?: number; scale?: ScalingKind; seed?: number }
   | { name: "csv"; path?: string; text?: string; label?: string; trainRatio?: number; valRatio?: number; scale?: ScalingKind; seed?: number }
   | { name: "adding" | "brackets"; examples?: number; length?: number; valRatio?: number; trainRatio?: number; seed?: number }
@@ -75,6 +77,8 @@ export interface ExperimentConfig {
   training: TrainingConfig;
   /** Train several members and combine them (src/train/ensemble.ts): the CLI trains them one after another. */
   ensemble?: EnsembleConfig;
+  /** A hyper-parameter search (src/train/search.ts): its trials train side by side, scored on the validation split. */
+  search?: SearchConfig;
 }
 
 export const COMBINERS = ["soft", "hard", "weighted", "stacking"] as const;
@@ -91,6 +95,37 @@ export interface EnsembleConfig {
   bagging?: boolean;
   combiner?: Combiner;
 }
+
+const searchValues = (min: number, max: number, integer = false) => optional(list(number({ min, max, integer }), { min: 1, max: 12, noun: "values" }));
+
+const searchSchema = refine(
+  record(
+    {
+      kind: required(oneOf(["grid", "random"] as const)),
+      space: required(
+        record(
+          {
+            lr: searchValues(1e-6, 10),
+            weightDecay: searchValues(0, 1),
+            batchSize: searchValues(1, 4096, true),
+            width: searchValues(1, 4096, true),
+            dropout: searchValues(0, 0.95),
+          },
+          "a search space",
+        ),
+      ),
+      trials: optional(number({ min: 2, max: 12, integer: true })),
+      seed: optional(number({ min: 0, max: 2 ** 31 - 1, integer: true })),
+    },
+    "a search",
+  ) as unknown as Schema<SearchConfig>,
+  (search, place) => {
+    const count = search.kind === "grid" ? gridTrials(search.space).length : (search.trials ?? 8);
+    if (Object.values(search.space).every((v) => !v?.length))
+      place.key("space").fail("list the values of at least one of lr, weightDecay, batchSize, width, dropout");
+    else if (count > 12) place.key("space").fail(`a grid of ${count} trials; a search trains at most 12 side by side: list fewer values`);
+  },
+);
 
 const ensembleSchema = record(
   { members: required(number({ min: 2, max: 10, integer: true })), bagging: optional(boolean()), combiner: optional(oneOf(COMBINERS)) },
@@ -117,6 +152,10 @@ export const SEED_MAX = 2 ** 31 - 1;
 
 export const seedSchema = number({ min: 0, max: SEED_MAX, integer: true });
 const trainRatio = number({ min: 0, max: 1, above: true, below: true });
+/** Image sets: keep only these classes (2 to 10 distinct indices 0-9), renumbered 0, 1, ... in this order. */
+const classSubsetSchema = refine(list(number({ min: 0, max: 9, integer: true }), { min: 2, max: 10, noun: "classes" }), (v, place) => {
+  if (new Set(v).size !== v.length) place.fail(`lists a class twice: [${v.join(", ")}]`);
+});
 /** The share of the training data held out for validation: never none, so validation never falls back on the test split. */
 const valRatio = number({ min: 0.05, max: 0.5 });
 
@@ -189,6 +228,7 @@ function dataRecord(facts: DatasetFacts): Schema<DataConfig> {
         trainLimit: optional(number({ min: 10, max: 60_000, integer: true })),
         testLimit: optional(number({ min: 10, max: 10_000, integer: true })),
         valRatio: optional(valRatio),
+        classSubset: optional(classSubsetSchema),
         seed,
       },
       what,
@@ -303,6 +343,7 @@ export const configSchema: Schema<ExperimentConfig> = refine(
       regularization: optional(regularizationSchema),
       training: required(trainingSchema),
       ensemble: optional(ensembleSchema),
+      search: optional(searchSchema),
     },
     "a config",
   ) as unknown as Schema<ExperimentConfig>,
@@ -316,6 +357,8 @@ export const configSchema: Schema<ExperimentConfig> = refine(
     }
     if (c.ensemble && !isClassification(c.loss) && (c.ensemble.combiner ?? "soft") !== "soft")
       place.key("ensemble").key("combiner").fail(`a regression ensemble averages its members' outputs; use "soft" (or leave combiner out)`);
+    const problem = c.search ? searchProblem(c, c.search.space) : null;
+    if (problem) place.key("search").fail(problem.replace(/^search\./, ""));
     if (c.training.labelSmoothing && c.loss !== "crossEntropy")
       place.key("training").key("labelSmoothing").fail(`applies to the crossEntropy loss only; remove it or use crossEntropy`);
   },

@@ -4,13 +4,13 @@
  */
 import { classesOf, defaultValRatio } from "../data/catalog";
 import { parseCsv, parseCsvChunks } from "../data/csv";
-import type { Dataset } from "../data/dataset";
+import { type ClassificationSet, type Dataset, subset } from "../data/dataset";
 import { IMAGE_DATASET_NAMES, type ImageDatasetName, loadImageDataset } from "../data/image-datasets";
 import { iris } from "../data/iris";
 import { nameCharacters, nameGenders } from "../data/names";
 import { type ScalingKind, scaleSplits } from "../data/scaling";
 import { addingProblem, bracketStrings, reversedStrings, sineForecast } from "../data/sequences";
-import { trainTestSplit } from "../data/splits";
+import { balancedSample, trainTestSplit } from "../data/splits";
 import { makePoints, type PointDatasetName } from "../data/synthetic";
 import { mobyDick, spamEmails } from "../data/text-corpora";
 import { Adadelta } from "../optim/adadelta";
@@ -56,9 +56,10 @@ export async function makeData(config: DataConfig, read?: (path: string) => Asyn
 async function trainAndTest(config: DataConfig, seed: number, read?: (path: string) => AsyncIterable<string>) {
   if ((IMAGE_DATASET_NAMES as readonly string[]).includes(config.name)) {
     const c = config as Extract<DataConfig, { name: ImageDatasetName }>;
-    const train = await loadImageDataset(c.name, "train", { limit: c.trainLimit, seed });
-    const test = await loadImageDataset(c.name, "test", { limit: c.testLimit, seed });
-    return { train, test, valSeed: seed };
+    const keep = c.classSubset;
+    const load = async (split: "train" | "test", limit?: number) =>
+      keep ? keepClasses(await loadImageDataset(c.name, split, { seed }), keep, limit, seed) : loadImageDataset(c.name, split, { limit, seed });
+    return { train: await load("train", c.trainLimit), test: await load("test", c.testLimit), valSeed: seed };
   }
   if (config.name === "moby-dick" || config.name === "spam") {
     const c = config as Extract<DataConfig, { name: "moby-dick" | "spam" }>;
@@ -67,6 +68,23 @@ async function trainAndTest(config: DataConfig, seed: number, read?: (path: stri
   const ds = await wholeDataset(config, seed, read);
   const ratio = (config as { trainRatio?: number }).trainRatio ?? 0.8;
   return { ...trainTestSplit(ds, { trainRatio: ratio, seed }), valSeed: seed + 1 };
+}
+
+/**
+ * Only the examples of `keep`'s classes, relabelled 0, 1, ... in `keep`'s order (a new task for
+ * transfer learning: digits 5-9 after pretraining on 0-4), then `limit` of them, classes balanced.
+ */
+function keepClasses<D extends ClassificationSet>(ds: D, keep: number[], limit: number | undefined, seed: number): D {
+  const index = new Map(keep.map((c, i) => [c, i]));
+  const rows = Array.from(ds.y.keys()).filter((i) => index.has(ds.y[i]));
+  const kept = subset(ds, rows);
+  const relabelled = {
+    ...kept,
+    y: Int32Array.from(kept.y, (c) => index.get(c) as number),
+    classes: keep.length,
+    classNames: keep.map((c) => ds.classNames[c]),
+  };
+  return limit === undefined || limit >= relabelled.n ? relabelled : subset(relabelled, balancedSample(relabelled, limit, seed));
 }
 
 /** A dataset that comes whole (generated, Iris, a CSV, names, the sequence tasks), split afterwards. */

@@ -10,6 +10,7 @@ import type { LayerSummary } from "../nn/shapes";
 import type { ModelSpec } from "../nn/spec";
 import type { OptimizerState } from "../optim/optimizer";
 import type { ExperimentConfig, OptimizerConfig } from "../train/config";
+import type { Trial } from "../train/search";
 import type { GenerativeCommand, GenerativeEvent } from "./generative-protocol";
 
 /**
@@ -23,6 +24,8 @@ export interface RaceEntry {
   fold?: { k: number; index: number };
   /** An ensemble's member: its own seed (the config's plus `index`) and, with `bagging`, its own bootstrap sample. */
   member?: { index: number; bagging?: boolean };
+  /** A search's trial: the learning rate, weight decay, batch size, width or dropout it tries (src/train/search.ts). */
+  trial?: Trial;
 }
 
 /** An ensemble race's members combined, on the validation split after an epoch (accuracies). */

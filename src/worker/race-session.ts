@@ -34,6 +34,7 @@ import { evaluate, uploadBatch } from "../train/evaluate";
 import { buildExperimentModel, experimentAugment, experimentLoss, makeExperimentOptimizer, trainingSeed } from "../train/experiment";
 import { makeData, type Splits } from "../train/make";
 import type { LossFn } from "../train/objectives";
+import { applyTrial } from "../train/search";
 import type { SessionOptions } from "./experiment-session";
 import { errorMessage } from "./post";
 import type { RaceEntry } from "./protocol";
@@ -47,6 +48,8 @@ const READBACK_DEPTH = 4;
 interface RacerData {
   train: Dataset;
   val: Dataset;
+  /** The batches the racers of this data step with (a search may try several sizes). */
+  batchSize: number;
   /** The subset of `train` scored after each epoch. */
   trainScore: Dataset;
 }
@@ -110,13 +113,16 @@ export class RaceSession {
         const own = { optimizer: structuredClone(entry.optimizer ?? parsed.optimizer), model: structuredClone(entry.model ?? parsed.model) };
         // An ensemble's member starts from its own seed: other initial weights (and bagging's sample).
         const training = entry.member ? { ...parsed.training, seed: trainingSeed(parsed) + entry.member.index } : parsed.training;
-        return { label, config: parseConfig({ ...parsed, ...own, training }) };
+        // A search's trial sets its own learning rate, weight decay, batch size, width or dropout.
+        const entryConfig = { ...parsed, ...own, training };
+        return { label, config: parseConfig(entry.trial ? applyTrial(entryConfig, entry.trial) : entryConfig) };
       } catch (e) {
         throw new Error(`race entry "${label}": ${(e as Error).message}`);
       }
     });
     const splits = await makeData(parsed.data, options.read);
-    const shared: RacerData = { train: splits.train, val: splits.val, trainScore: trainScoreSet(splits.train) };
+    const shared: RacerData = { train: splits.train, val: splits.val, batchSize: parsed.training.batchSize, trainScore: trainScoreSet(splits.train) };
+    const batched = new Map<RacerData, Map<number, RacerData>>(); // a search's other batch sizes
     const foldData = await crossValidationFolds(parsed, entries, options);
     const { backend } = options;
     const inputShape = splits.train.inputShape;
@@ -148,7 +154,11 @@ export class RaceSession {
         models.push(model);
         racers.push({
           label,
-          data: foldData?.[i] ?? (member?.bagging ? baggedData(splits, trainingSeed(c)) : shared),
+          data: withBatchSize(
+            foldData?.[i] ?? (member?.bagging ? baggedData(splits, trainingSeed(c), parsed.training.batchSize) : shared),
+            c.training.batchSize,
+            batched,
+          ),
           model,
           ...makeExperimentOptimizer(c, model, c.optimizer),
           steps: new StepBuffer(),
@@ -220,11 +230,12 @@ export class RaceSession {
     const t = this.config.training;
     while (this.epoch < t.epochs && !this.disposed) {
       const minLast = this.racers.some((r) => hasBatchNorm(r.model)) ? 2 : 1; // batch norm cannot train on one example
-      // One batch order per training set (one for all, or one per fold), stepped in lock-step.
+      // One batch order per training set and batch size (one for all, one per fold or bagged member,
+      // one per size a search tries), stepped in lock-step until the last of them ends its epoch.
       const orders = new Map(
         [...new Set(this.racers.map((r) => r.data))].map((d) => [
           d,
-          batches(d.train, { batchSize: t.batchSize, seed: trainingSeed(this.config), epoch: this.epoch, minLast }),
+          batches(d.train, { batchSize: d.batchSize, seed: trainingSeed(this.config), epoch: this.epoch, minLast }),
         ]),
       );
       for (;;) {
@@ -398,12 +409,22 @@ async function crossValidationFolds(config: ExperimentConfig, entries: RaceEntry
   const parts = data.task === "classification" ? stratifiedKFold(data.y as Int32Array, k, seed) : kFold(data.n, k, seed);
   return parts.map((fold) => {
     const [train, val] = scaleSplits(scale, subset(data, fold.train), subset(data, fold.test));
-    return { train, val, trainScore: trainScoreSet(train) };
+    return { train, val, batchSize: config.training.batchSize, trainScore: trainScoreSet(train) };
   });
 }
 
 /** A member's bootstrap sample of the training data (bagging), scored and validated like the others. */
-function baggedData(splits: Splits, seed: number): RacerData {
+function baggedData(splits: Splits, seed: number, batchSize: number): RacerData {
   const train = subset(splits.train, bootstrapIndices(splits.train.n, seed));
-  return { train, val: splits.val, trainScore: trainScoreSet(train) };
+  return { train, val: splits.val, batchSize, trainScore: trainScoreSet(train) };
+}
+
+/** `data` stepped in batches of `batchSize`: one object per data and size, so that racers stepping alike share their batches. */
+function withBatchSize(data: RacerData, batchSize: number, batched: Map<RacerData, Map<number, RacerData>>): RacerData {
+  if (data.batchSize === batchSize) return data;
+  const sizes = batched.get(data) ?? new Map<number, RacerData>();
+  batched.set(data, sizes);
+  const found = sizes.get(batchSize) ?? { ...data, batchSize };
+  sizes.set(batchSize, found);
+  return found;
 }

@@ -106,10 +106,10 @@ it("(3) a diverging run says so in short numbers and offers to continue; a finis
   await page.getByTestId("play").click();
   await expect.poll(() => page.getByTestId("play").textContent(), { timeout: 60_000 }).toMatch(/Train 2 more epochs/);
   const finishedAt = await attr(page, "data-step");
-  expect(finishedAt).toBe(30); // 2 epochs of 15 batches
+  expect(finishedAt).toBe(24); // 2 epochs of 12 batches (384 of the 480 training points: a fifth held out for validation)
   await page.getByTestId("play").click();
   await expect.poll(() => page.getByTestId("play").textContent(), { timeout: 60_000 }).toMatch(/Train 4 more epochs/); // epochs 2 -> 4: 4 more next
-  await expect.poll(() => attr(page, "data-step")).toBe(60);
+  await expect.poll(() => attr(page, "data-step")).toBe(48);
   expect(errors).toEqual([]);
   await page.close();
 });

@@ -4,7 +4,9 @@
  * 5-fold cross-validation in the Race tab drawing a curve per fold and the mean ± std of the folds'
  * held-out accuracy; on noisy moons, a bagged ensemble of 5 drawing each member's decision boundary
  * beside the ensemble's, with its soft-vote, hard-vote and weighted accuracy against the mean member.
- * No console errors.
+ * A hyper-parameter search of 12 trials on the spiral, ranked by validation accuracy, whose best
+ * settings apply to the Train tab in one click. Freezing layers in the builder: the lock on a row,
+ * the frozen and trained parameter counts, and a run that trains with them frozen. No console errors.
  */
 import { expect, it } from "vitest";
 import { accessibilityProblems, appNumber, open, useSession } from "./browser";
@@ -71,3 +73,47 @@ it("bags an ensemble of 5 on noisy moons and draws each member's boundary beside
   await page.screenshot({ path: "test-results/model-selection-ensemble.png", fullPage: true });
   expect(errors).toEqual([]);
 }, 400_000);
+
+it("searches 12 trials of the spiral side by side and applies the best to the Train tab", async () => {
+  const { page, errors } = await open(session(), "", undefined, "wasm");
+  await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
+  await page.getByTestId("tab-race").click();
+  const race = page.locator("dl-race-tab");
+  await race.getByTestId("race-search").click();
+  expect(await race.getByTestId("race-trials").locator("li").count()).toBe(12);
+  await race.getByTestId("race-start").click();
+  await expect.poll(() => appNumber(page, "data-race-epochs"), { timeout: 240_000, interval: 500 }).toBeGreaterThanOrEqual(12 * 4);
+  await race.getByTestId("race-start").click(); // pause
+  const best = race.getByTestId("search-best");
+  await expect.poll(() => best.getAttribute("data-best"), { timeout: 60_000 }).not.toBeNull();
+  const label = (await best.locator("b").textContent()) ?? "";
+  const lr = /lr ([\d.e-]+)/.exec(label)?.[1];
+  expect(lr).toBeDefined();
+  expect(await race.getByTestId("search-plots").locator("figure").count()).toBe(3); // learning rate, weight decay, width
+  await page.screenshot({ path: "test-results/model-selection-search.png", fullPage: true });
+  await race.getByTestId("search-apply").click();
+  await page.getByTestId("tab-train").click();
+  await expect.poll(() => page.getByTestId("lr").inputValue(), { timeout: 10_000 }).toBe(lr);
+  expect(errors).toEqual([]);
+}, 400_000);
+
+it("freezes layers in the builder and trains with them frozen", async () => {
+  const { page, errors } = await open(session(), "", undefined, "wasm");
+  await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
+  const builder = page.getByTestId("train-builder");
+  expect(await builder.getByTestId("frozen-params").count()).toBe(0);
+  await builder.getByTestId("freeze-0").click();
+  await expect.poll(() => builder.getByTestId("freeze-0").getAttribute("aria-pressed"), { timeout: 10_000 }).toBe("true");
+  const total = Number((await builder.getByTestId("total-params").textContent())?.replace(/,/g, ""));
+  const frozen = Number(await builder.getByTestId("frozen-params").getAttribute("data-frozen"));
+  expect(frozen).toBe(2 * 16 + 16); // the first Linear: 2 inputs to 16 units
+  expect(await builder.getByTestId("frozen-params").textContent()).toContain(`${(total - frozen).toLocaleString("en-US")} trained`);
+  expect(await builder.getByTestId("freeze-1").count()).toBe(0); // an activation has nothing to freeze
+  await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0"); // reloaded with the lock
+  await page.getByTestId("play").click();
+  await expect.poll(() => appNumber(page, "data-step"), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(60);
+  await page.getByTestId("play").click();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.screenshot({ path: "test-results/model-selection-frozen.png", fullPage: true });
+  expect(errors).toEqual([]);
+}, 300_000);

@@ -81,13 +81,37 @@ export const builderStyles = [
   .row.greyed {
     opacity: 0.4;
   }
+  .row.frozen {
+    --row-bg: color-mix(in srgb, var(--accent) 7%, var(--surface-2));
+    border-style: dashed;
+  }
+  .frozen-tag {
+    display: inline-flex;
+    align-items: center;
+    gap: 3px;
+    margin-left: 6px;
+    font-size: 11px;
+    font-weight: 500;
+    color: var(--accent);
+  }
+  .frozen-tag svg {
+    width: 11px;
+    height: 11px;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 1.5;
+  }
+  button.freeze[aria-pressed="true"] {
+    color: var(--accent);
+    border-color: var(--accent);
+  }
   .row.invalid {
     border-color: var(--bad);
     --row-bg: color-mix(in srgb, var(--bad) 8%, var(--surface-2));
   }
   .head {
     display: grid;
-    grid-template-columns: 26px 26px minmax(0, 1fr) 84px 64px 112px;
+    grid-template-columns: 26px 26px minmax(0, 1fr) 84px 64px 140px;
     align-items: center;
     gap: 4px 8px;
     min-height: 28px;

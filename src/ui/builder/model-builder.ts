@@ -26,7 +26,7 @@ import { ifDefined } from "lit/directives/if-defined.js";
 import type { InitScheme } from "../../nn/init";
 import { checkTrainingMemory, formatBytes, type MemoryBudget } from "../../nn/resources";
 import { summarizeModel } from "../../nn/shapes";
-import type { LayerSpec, ModelSpec } from "../../nn/spec";
+import { LAYERS_WITH_WEIGHTS, type LayerSpec, type ModelSpec } from "../../nn/spec";
 import { fire } from "../events";
 import { type Field, fieldsOf, GROUP_COLORS, INIT_OPTIONS, kindOf, type LayerKind } from "./layer-catalog";
 import "./layer-menu";
@@ -174,6 +174,20 @@ export class ModelBuilder extends LitElement {
   }
 
   /** Applies an edit and reports it; `focus` then picks the control to keep the keyboard user's place. */
+  /** The parameters in frozen layers (and those inside blocks), as "4,800 frozen · 1,011 trained" under the total. */
+  private frozenNote(layers: LayerSpec[], at: number[]) {
+    const count = (list: LayerSpec[], path: number[]): number =>
+      list.reduce((n, l, i) => {
+        const here = [...path, i];
+        if ((l as { frozen?: boolean }).frozen) return n + (this.analysis.layers.get(pathKey(here))?.params ?? 0);
+        return n + (l.type === "residual" ? count(l.layers, here) : 0);
+      }, 0);
+    const frozen = count(layers, at);
+    const total = this.analysis.totalParams;
+    if (!frozen || total === null) return nothing;
+    return html`<small data-testid="frozen-params" data-frozen=${frozen}>${formatCount(frozen)} frozen · ${formatCount(total - frozen)} trained</small>`;
+  }
+
   private commit(next: ModelSpec, focus?: () => HTMLElement | null): void {
     if (this.disabled) return;
     this.spec = next;
@@ -305,6 +319,7 @@ export class ModelBuilder extends LitElement {
         <div class="total">
           <small>Total parameters</small>
           <b data-testid="total-params">${analysis.totalParams === null ? "–" : formatCount(analysis.totalParams)}</b>
+          ${this.frozenNote(spec.layers, [])}
         </div>
         ${error ? html`<span class="invalid" role="status">${error.path ? `Fix layer ${layerNumber(error.path)} to train` : "Fix the model to train"}</span>` : this.memory(spec)}
         <label class="init">
@@ -390,20 +405,30 @@ export class ModelBuilder extends LitElement {
     const [fn, ...rest] = layer.type === "activation" ? fieldsOf(layer) : [undefined, ...fieldsOf(layer)]; // an activation's function replaces its name
     const fields = rest as Field[];
     const innerParams = inner.reduce((sum, _, j) => sum + (this.analysis.layers.get(pathKey([...path, j]))?.params ?? 0), 0);
+    const frozen = (layer as { frozen?: boolean }).frozen === true;
     return html`
-      <li class="row ${here ? "invalid" : ""} ${greyed ? "greyed" : ""} ${block ? "block" : ""}" data-testid="layer-${key}" style="--tint:${GROUP_COLORS[kind.group]}">
+      <li class="row ${here ? "invalid" : ""} ${greyed ? "greyed" : ""} ${block ? "block" : ""} ${frozen ? "frozen" : ""}" data-testid="layer-${key}" style="--tint:${GROUP_COLORS[kind.group]}">
         <div class="head">
           <span class="badge" aria-hidden="true">${BADGES[kind.id] ?? "ƒ"}</span>
           <span class="num">${layerNumber(path)}</span>
           ${
             fn
               ? html`<span class="name">${this.field(layer, path, fn, `Function of ${label}`)}</span>`
-              : html`<span class="name" title=${kind.description}>${kind.label}</span>`
+              : html`<span class="name" title=${kind.description}>${kind.label}${
+                  frozen ? html` <span class="frozen-tag" title="Frozen: training leaves these weights as they are">${ICONS.lock}frozen</span>` : nothing
+                }</span>`
           }
           <span class="shape" title="Output shape of one example">${status ? formatShape(status.outputShape) : "–"}</span>
           ${this.params(status?.params)}
           ${fields.length ? html`<div class="fields">${fields.map((f) => this.field(layer, path, f))}</div>` : nothing}
           <span class="actions">
+            ${
+              LAYERS_WITH_WEIGHTS.has(layer.type)
+                ? html`<button class="icon freeze" data-testid="freeze-${key}" aria-pressed=${frozen} aria-label="${frozen ? "Unfreeze" : "Freeze"} ${label}"
+                    title=${frozen ? "Frozen: training leaves these weights as they are. Press to train them again" : "Freeze: keep these weights as they are while training (transfer learning)"}
+                    ?disabled=${this.disabled} @click=${() => this.commit(updateLayer(this.spec, path, { frozen: frozen ? undefined : true }))}>${ICONS.lock}</button>`
+                : nothing
+            }
             <button class="icon" data-testid="insert-${key}" aria-label="Insert a layer after ${label}" title="Insert a layer below"
               aria-expanded=${this._menu?.anchor === `insert-${key}`} ?disabled=${this.disabled} @click=${() => this.toggleMenu(after, `insert-${key}`)}>${ICONS.plus}</button>
             <button class="icon" data-testid="move-up-${key}" aria-label="Move ${label} up" title="Move up"

@@ -2,12 +2,13 @@
  * What a race entry is, in words and in settings: its label (the optimizer, and the architecture
  * when the entry trains its own model), the entries of an architecture race (one per builder preset
  * that fits the data, all with the Train tab's optimizer), of a cross-validation (one per fold) and
- * of an ensemble (one per member),
+ * of an ensemble (one per member) and of a hyper-parameter search (one per trial, and the best of them),
  * the entries that are left when the data change (architectures built for other data are dropped;
  * the optimizers stay), and a cross-validation's summary (mean ± std of the folds' scores).
  */
 import type { ModelSpec } from "../../nn/spec";
-import type { OptimizerConfig } from "../../train/config";
+import type { ExperimentConfig, OptimizerConfig } from "../../train/config";
+import { applyTrial, describeTrial, type SearchConfig, type SearchSpace, searchTrials } from "../../train/search";
 import { OPTIMIZER_LABELS } from "../../train/settings";
 import type { RaceEntry, RaceEpoch } from "../../worker/protocol";
 
@@ -70,4 +71,53 @@ export function crossValidationSummary(k: number, epochs: RaceEpoch[]): { epoch:
   const values = at.map((e) => e.val[metric]);
   const mean = values.reduce((a, b) => a + b, 0) / k;
   return { epoch, metric, mean, std: Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / k) };
+}
+
+/** Three significant digits: what a multiplied learning rate is shown and tried as. */
+const round3 = (v: number) => Number(v.toPrecision(3));
+
+/**
+ * The search the Race tab runs when the config has none: a grid of the learning rate (a third of
+ * the Train tab's, it, three times it) by weight decay (none, 0.001) and, where the model has hidden
+ * Linear layers, their width (as it is, and half): 12 trials, or 6 without the width.
+ */
+export function defaultSearch(config: ExperimentConfig): SearchConfig {
+  const lr = config.optimizer.lr;
+  const linears = config.model.layers.filter((l) => l.type === "linear") as { units: number }[];
+  const space: SearchSpace = { lr: [round3(lr / 3), lr, round3(lr * 3)], weightDecay: [0, 0.001] };
+  if (linears.length >= 2) space.width = [Math.max(1, Math.round(linears[0].units / 2)), linears[0].units];
+  return { kind: "grid", space };
+}
+
+/** One entry per trial of the config's search (or the default one). */
+export function searchEntries(config: ExperimentConfig): RaceEntry[] {
+  return searchTrials(config.search ?? defaultSearch(config)).map((trial) => ({
+    label: describeTrial(trial),
+    optimizer: applyTrial(config, trial).optimizer,
+    trial,
+  }));
+}
+
+/** Whether the entries are a search's trials. */
+export const isSearch = (entries: RaceEntry[]) => entries.length > 0 && entries.every((e) => e.trial !== undefined);
+
+/** Each trial's best validation score over its epochs: accuracy, or the loss for regression (lower is better). */
+export function trialScores(count: number, epochs: RaceEpoch[]): { metric: "accuracy" | "loss"; best: number[] } {
+  const metric = epochs.some((e) => Number.isFinite(e.val.accuracy)) ? "accuracy" : "loss";
+  const best = Array.from({ length: count }, (_, entry) => {
+    const values = epochs.filter((e) => e.entry === entry && e.epoch > 0).map((e) => e.val[metric]);
+    if (!values.length) return Number.NaN;
+    return metric === "accuracy" ? Math.max(...values) : Math.min(...values);
+  });
+  return { metric, best };
+}
+
+/** The index of the best trial, or -1 before any trial has trained an epoch. */
+export function bestTrial(scores: { metric: "accuracy" | "loss"; best: number[] }): number {
+  let winner = -1;
+  scores.best.forEach((v, i) => {
+    if (!Number.isFinite(v)) return;
+    if (winner < 0 || (scores.metric === "accuracy" ? v > scores.best[winner] : v < scores.best[winner])) winner = i;
+  });
+  return winner;
 }

@@ -8,7 +8,7 @@
  * on classic 2-D surfaces. It draws the store's race session and calls its intents. Loaded on the
  * tab's first visit.
  */
-import { css, html, LitElement, nothing } from "lit";
+import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement } from "lit/decorators.js";
 import type { ModelSpec } from "../../nn/spec";
 import { OPTIMIZERS, type OptimizerConfig } from "../../train/config";
@@ -16,18 +16,23 @@ import { defaultOptimizer, OPTIMIZER_LABELS, type OptimizerName } from "../../tr
 import type { RaceBoundaries, RaceEnsemble, RaceEntry, RaceEpoch } from "../../worker/protocol";
 import { matchPreset, presetSpec, presetsFor } from "../builder/model-presets";
 import "../results/index";
+import { applyTrial, SEARCHABLE, type Searchable } from "../../train/search";
 import { SERIES_COLORS } from "../results/colors";
 import { defaultRace, MAX_RACE_ENTRIES } from "../state/experiment";
 import { StoreController } from "../state/store-controller";
 import {
   architectureEntries,
+  bestTrial,
   crossValidationSummary,
   describeEntry,
   foldEntries,
   isCrossValidation,
   isEnsemble,
+  isSearch,
   memberEntries,
   raceEntry,
+  searchEntries,
+  trialScores,
 } from "./race-entries";
 import "./surface-race";
 import { alertStyles, theme } from "../theme";
@@ -117,6 +122,44 @@ export class RaceTab extends LitElement {
       .cv-summary {
         margin: 12px 0 0;
         font-size: 14px;
+      }
+      .trials {
+        margin: 0;
+        padding: 0;
+        list-style: none;
+        display: grid;
+        gap: 4px;
+        font-size: 12.5px;
+      }
+      .trials li {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+      }
+      .settings {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 16px;
+        margin-top: 10px;
+      }
+      .settings figure {
+        margin: 0;
+      }
+      .settings svg text {
+        font-size: 10px;
+        fill: var(--muted);
+      }
+      .settings svg .axis {
+        stroke: var(--border);
+      }
+      .settings figcaption {
+        font-size: 12px;
+        color: var(--muted);
+      }
+      button.apply {
+        margin-left: 10px;
+        font-size: 12px;
+        padding: 3px 10px;
       }
       .boundaries {
         display: grid;
@@ -260,6 +303,21 @@ export class RaceTab extends LitElement {
     if (optimizer) this.change(memberEntries(5, optimizer, bagging));
   }
 
+  /** A hyper-parameter search: the config's, or a grid around the Train tab's settings. */
+  private search(): void {
+    const config = this.store.store?.experiment?.config;
+    if (config) this.change(searchEntries(config));
+  }
+
+  /** The best trial's settings into the Train tab's config. */
+  private applyBest(index: number): void {
+    const store = this.store.store;
+    const config = store?.experiment?.config;
+    const trial = this.entries[index]?.trial;
+    if (!store || !config || !trial) return;
+    store.train.setConfig(applyTrial(config, trial));
+  }
+
   /** Back to racing optimizers: the default entries on the Train tab's model. */
   private raceOptimizers(): void {
     this.change(defaultRace());
@@ -318,6 +376,50 @@ export class RaceTab extends LitElement {
     `;
   }
 
+  /** A search's trials: each one's settings, in its colour. */
+  private renderTrials() {
+    return html`<ol class="trials" data-testid="race-trials">
+      ${this.entries.map((entry, i) => html`<li><span class="swatch" style="background:${SERIES_COLORS[i % SERIES_COLORS.length]}"></span>${entry.label}</li>`)}
+    </ol>`;
+  }
+
+  /** The best trial, a button that applies it, and each searched setting's scores. */
+  private renderSearch(epochs: RaceEpoch[]) {
+    const scores = trialScores(this.entries.length, epochs);
+    const best = bestTrial(scores);
+    if (best < 0) return html`<p class="note" data-testid="search-best">The best trial appears once every trial has trained an epoch.</p>`;
+    const show = (v: number) => (scores.metric === "accuracy" ? `${(100 * v).toFixed(1)}%` : v.toPrecision(3));
+    const searched = SEARCHABLE.filter((k) => this.entries.some((e) => e.trial?.[k] !== undefined));
+    return html`
+      <p class="cv-summary" data-testid="search-best" data-best=${best}>
+        Best trial: <b>${this.entries[best].label}</b> — validation ${scores.metric} ${show(scores.best[best])}
+        <button class="apply" data-testid="search-apply" ?disabled=${this.running} @click=${() => this.applyBest(best)}>Apply to the Train tab</button>
+        <small>each trial's best epoch on the validation split</small>
+      </p>
+      <div class="settings" data-testid="search-plots">${searched.map((key) => this.settingPlot(key, scores))}</div>
+    `;
+  }
+
+  /** One searched setting: each trial's score above its value (the values evenly spaced, as a grid lists them). */
+  private settingPlot(key: Searchable, scores: { metric: "accuracy" | "loss"; best: number[] }) {
+    const points = this.entries.map((e, i) => ({ x: e.trial?.[key] as number, y: scores.best[i], i })).filter((p) => Number.isFinite(p.y) && p.x !== undefined);
+    const xs = [...new Set(points.map((p) => p.x))].sort((a, b) => a - b);
+    const ys = points.map((p) => p.y);
+    const [low, high] = [Math.min(...ys), Math.max(...ys)];
+    const [w, h] = [180, 110];
+    const xAt = (v: number) => 16 + (xs.length > 1 ? (xs.indexOf(v) / (xs.length - 1)) * (w - 32) : (w - 32) / 2);
+    const yAt = (v: number) => h - 22 - (high > low ? ((v - low) / (high - low)) * (h - 34) : (h - 34) / 2);
+    const name = { lr: "learning rate", weightDecay: "weight decay", batchSize: "batch size", width: "width", dropout: "dropout" }[key];
+    return html`<figure>
+      <svg viewBox="0 0 ${w} ${h}" width=${w} height=${h} role="img" aria-label=${`validation ${scores.metric} against ${name}`}>
+        <line x1="8" y1=${h - 16} x2=${w - 8} y2=${h - 16} class="axis"></line>
+        ${xs.map((v) => svg`<text x=${xAt(v)} y=${h - 4} text-anchor="middle">${v}</text>`)}
+        ${points.map((p) => svg`<circle cx=${xAt(p.x)} cy=${yAt(p.y)} r="4" fill=${SERIES_COLORS[p.i % SERIES_COLORS.length]}><title>${this.entries[p.i].label}: ${p.y}</title></circle>`)}
+      </svg>
+      <figcaption>validation ${scores.metric} by ${name}</figcaption>
+    </figure>`;
+  }
+
   /** The members combined on the validation split after the last epoch. */
   private renderEnsemble(e: RaceEnsemble | undefined) {
     if (!e || e.epoch === 0) return html`<p class="note" data-testid="ensemble-summary">The ensemble's scores appear after the first epoch.</p>`;
@@ -361,14 +463,23 @@ export class RaceTab extends LitElement {
     const architectures = this.entries.some((entry) => entry.model);
     const folds = isCrossValidation(this.entries);
     const members = isEnsemble(this.entries);
-    const grouped = folds || members; // one model and optimizer for all: listed together
-    const heading = folds ? "Cross-validation folds" : members ? "Ensemble members" : architectures ? "Architectures in the race" : "Optimizers in the race";
+    const trials = isSearch(this.entries);
+    const grouped = folds || members || trials; // generated together: listed together
+    const heading = folds
+      ? "Cross-validation folds"
+      : members
+        ? "Ensemble members"
+        : trials
+          ? "Search trials"
+          : architectures
+            ? "Architectures in the race"
+            : "Optimizers in the race";
     const regression = store.train.task === "regression";
     return html`
       <div class="side">
         <section class="card" aria-label="Entries in the race">
           <h2>${heading}</h2>
-          ${grouped ? this.renderGroup(folds ? "folds" : "members") : this.entries.map((entry, i) => this.renderEntry(entry, i))}
+          ${trials ? this.renderTrials() : grouped ? this.renderGroup(folds ? "folds" : "members") : this.entries.map((entry, i) => this.renderEntry(entry, i))}
           <div class="buttons">
             ${this.entries.length < MAX_RACE_ENTRIES && !grouped ? html`<button ?disabled=${this.running} @click=${this.add} data-testid="race-add">+ Add an entry</button>` : nothing}
             ${
@@ -390,6 +501,10 @@ export class RaceTab extends LitElement {
                     title="5 copies of the Train tab's model, each from its own initial weights, combined by voting">Ensemble of 5</button>
                   <button ?disabled=${this.running} @click=${() => this.ensembleOf(true)} data-testid="race-bagging"
                     title="5 copies, each trained on its own bootstrap sample of the training data (bagging)">Bagging (5)</button>
+                </div>
+                <div class="buttons cv">
+                  <button ?disabled=${this.running} @click=${this.search} data-testid="race-search"
+                    title="${e.config.search ? "The config's search" : "A grid of learning rate × weight decay (× width) around the Train tab's settings"}, every trial side by side">Search hyper-parameters</button>
                 </div>`
           }
         </section>
@@ -403,21 +518,27 @@ export class RaceTab extends LitElement {
           </div>
           <p class="note" style="margin-top:12px">
             ${
-              members
-                ? html`An ensemble: each member trains the Train tab's model from its own initial weights${
-                    this.entries[0].member?.bagging ? ", on its own bootstrap sample of the training data (bagging: about 63% of the examples, some twice)" : ""
-                  }, in lock-step. After each epoch the members are combined on the validation split: soft voting (the mean of their
+              trials
+                ? html`A hyper-parameter search: each trial trains the Train tab's model with its own settings, all in lock-step on
+                    the same data, and is scored on the validation split (never the test split). The best trial's settings can be
+                    applied to the Train tab.`
+                : members
+                  ? html`An ensemble: each member trains the Train tab's model from its own initial weights${
+                      this.entries[0].member?.bagging
+                        ? ", on its own bootstrap sample of the training data (bagging: about 63% of the examples, some twice)"
+                        : ""
+                    }, in lock-step. After each epoch the members are combined on the validation split: soft voting (the mean of their
                     probabilities), hard voting (the most predicted class) and weighted averaging (weights from their validation accuracy).`
-                : folds
-                  ? html`k-fold cross-validation: the training and validation data are cut into ${this.entries.length} folds
+                  : folds
+                    ? html`k-fold cross-validation: the training and validation data are cut into ${this.entries.length} folds
                     (stratified by class); each entry trains the Train tab's model on all folds but one and is scored on the one it
                     holds out, from the same initial weights, in lock-step. Scaling is fitted on each entry's own training folds. The
                     test split is not used.`
-                  : architectures
-                    ? html`Each entry trains its model on ${e.config.data.name}, on the same batches in the same order, one step each in
+                    : architectures
+                      ? html`Each entry trains its model on ${e.config.data.name}, on the same batches in the same order, one step each in
                     turn, so the curves differ only by the architecture and the optimizer. Entries of the same model start from the
                     same initial weights.`
-                    : html`Each optimizer trains the Train tab's model on ${e.config.data.name} from the same initial weights, on the
+                      : html`Each optimizer trains the Train tab's model on ${e.config.data.name} from the same initial weights, on the
                     same batches in the same order, one step each in turn, so the curves differ only by the optimizer.`
             }
           </p>
@@ -430,7 +551,13 @@ export class RaceTab extends LitElement {
         <section class="card ${regression ? "wide" : ""}"><h2>Race: loss</h2><dl-metric-chart mode="loss" .feed=${store.race.curves}></dl-metric-chart></section>
         ${regression ? nothing : html`<section class="card"><h2>Race: accuracy</h2><dl-metric-chart mode="accuracy" .feed=${store.race.curves}></dl-metric-chart></section>`}
         <section class="card wide"><h2>Results</h2><dl-race-table .labels=${r.labels} .epochs=${r.epochs} .finished=${r.finished}></dl-race-table>${
-          folds && r.started ? this.renderSummary(r.epochs) : members && r.started ? this.renderEnsemble(r.ensemble.at(-1)) : nothing
+          folds && r.started
+            ? this.renderSummary(r.epochs)
+            : members && r.started
+              ? this.renderEnsemble(r.ensemble.at(-1))
+              : trials && r.started
+                ? this.renderSearch(r.epochs)
+                : nothing
         }</section>
         ${members && r.boundaries ? this.renderBoundaries(r.boundaries) : nothing}
         <section class="card wide"><h2>Optimizers on classic surfaces</h2><dl-surface-race></dl-surface-race></section>

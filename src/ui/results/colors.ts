@@ -12,7 +12,20 @@ export type Rgb = [number, number, number];
 export const PLOT_BACKGROUND: Rgb = [14, 22, 39];
 
 /** Distinct colours for overlaid series (race entries), in order; the legend and the table share them. */
-export const SERIES_COLORS = ["#38bdf8", "#f97316", "#a3e635", "#e879f9", "#facc15", "#f87171", "#2dd4bf", "#a78bfa"];
+export const SERIES_COLORS = [
+  "#38bdf8",
+  "#f97316",
+  "#a3e635",
+  "#e879f9",
+  "#facc15",
+  "#f87171",
+  "#2dd4bf",
+  "#a78bfa",
+  "#e2e8f0",
+  "#4ade80",
+  "#fb7185",
+  "#818cf8",
+];
 
 /** "#rrggbb" to [r, g, b]. */
 export function hexToRgb(hex: string): Rgb {

@@ -39,13 +39,13 @@ export class MetricChart extends LitElement {
       :host {
         display: flex;
         flex-direction: column;
-        height: 240px;
+        min-height: 240px;
       }
       .chart {
         display: flex;
         flex-direction: column;
         gap: 6px;
-        height: 100%;
+        flex: 1;
         min-height: 0;
       }
       .legend {
@@ -96,7 +96,7 @@ export class MetricChart extends LitElement {
       }
       .box {
         flex: 1;
-        min-height: 0;
+        min-height: 180px; /* a long legend (a 12-trial search) grows the chart, never squeezes the plot */
       }
     `,
   ];

@@ -24,8 +24,8 @@ export type Tab = (typeof TABS)[number];
 /** The largest experiment (as JSON text) a link or a file may hold: room for a CSV table of a few MB. */
 export const MAX_EXPERIMENT_CHARS = 5_000_000;
 
-/** The most optimizers a race may compare. */
-export const MAX_RACE_ENTRIES = 6;
+/** The most entries a race may hold (optimizers, architectures, folds, members or search trials). */
+export const MAX_RACE_ENTRIES = 12;
 
 /** Everything a shared link or a saved file reproduces. */
 export interface Experiment {
@@ -224,6 +224,18 @@ const foldSchema = record(
 /** An ensemble member: its number (its seed's offset) and whether it trains on a bootstrap sample. */
 const memberSchema = record({ index: required(number({ min: 0, max: MAX_RACE_ENTRIES - 1, integer: true })), bagging: optional(boolean()) }, "a member");
 
+/** A search's trial: the settings it tries (src/train/search.ts). */
+const trialSchema = record(
+  {
+    lr: optional(number({ min: 1e-6, max: 10 })),
+    weightDecay: optional(number({ min: 0, max: 1 })),
+    batchSize: optional(number({ min: 1, max: 4096, integer: true })),
+    width: optional(number({ min: 1, max: 4096, integer: true })),
+    dropout: optional(number({ min: 0, max: 0.95 })),
+  },
+  "a trial",
+);
+
 /** The race: up to MAX_RACE_ENTRIES optimizers, or architectures with their optimizers, each named by its entry ("race 2 optimizer.lr: ..."). */
 const raceSchema = record(
   {
@@ -236,6 +248,7 @@ const raceSchema = record(
             model: optional(entryModelSchema),
             fold: optional(foldSchema),
             member: optional(memberSchema),
+            trial: optional(trialSchema),
           },
           "a race entry",
         ),

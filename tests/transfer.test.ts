@@ -1,0 +1,115 @@
+/**
+ * Transfer learning: frozen layers (no gradient, no optimizer state, bit-identical after training,
+ * still saved and loaded by their names; the summary counts them apart), partial loads of another
+ * model's weights by name and shape (which loaded, which are new, which did not fit and why), and
+ * a class subset of an image set as a new task (digits 5-9, relabelled 0-4).
+ */
+import { describe, expect, it } from "vitest";
+import { describePartialLoad, loadMatchingWeights, saveModel } from "../src/io/checkpoint";
+import { buildModel } from "../src/nn/build";
+import type { ModelSpec } from "../src/nn/spec";
+import { withBackend } from "../src/tensor/engine";
+import { manualSeed } from "../src/tensor/random";
+import { parseConfig } from "../src/train/config";
+import { makeData, makeOptimizer } from "../src/train/make";
+import { lossByName } from "../src/train/objectives";
+import { Trainer } from "../src/train/trainer";
+import { defaultConfigFor } from "../src/ui/state/experiment";
+import { cpu32 } from "./helpers/backends";
+
+const mlp = (classes: number, frozen = false): ModelSpec => ({
+  layers: [
+    { type: "linear", units: 16, frozen },
+    { type: "activation", fn: "relu" },
+    { type: "linear", units: 16, frozen },
+    { type: "activation", fn: "relu" },
+    { type: "linear", units: classes },
+  ],
+});
+
+describe("frozen layers", () => {
+  it("take no gradient and no optimizer state, stay bit-identical through training, and are saved by name", async () => {
+    await withBackend(cpu32, async () => {
+      const splits = await makeData({ name: "spiral", points: 300, classes: 3, noise: 0.1, seed: 1 });
+      manualSeed(1);
+      const built = buildModel(mlp(3, true), [2]);
+      const { model } = built;
+      expect(built.frozenParams).toBe(2 * 16 + 16 + 16 * 16 + 16); // the two hidden layers
+      expect(built.totalParams - built.frozenParams).toBe(16 * 3 + 3);
+      expect(model.parameters().map((p) => p.shape)).toEqual([[3, 16], [3]]); // only the head trains
+      const frozenBefore = await Promise.all(
+        ["0.weight", "0.bias", "2.weight"].map(async (n) => Float32Array.from((await model.stateDict().get(n)?.data()) as Float32Array)),
+      );
+      const headBefore = Float32Array.from((await model.stateDict().get("4.weight")?.data()) as Float32Array);
+      const optimizer = makeOptimizer({ name: "adam", lr: 0.05 }, model.parameters());
+      expect(optimizer.params).toHaveLength(2); // no moments for the frozen weights
+      await new Trainer({ model, optimizer, loss: lossByName("crossEntropy"), train: splits.train, batchSize: 32, epochs: 3, seed: 1 }).run();
+      const frozenAfter = await Promise.all(["0.weight", "0.bias", "2.weight"].map((n) => model.stateDict().get(n)?.data() as Promise<Float32Array>));
+      for (const [i, after] of frozenAfter.entries()) expect(Array.from(after)).toEqual(Array.from(frozenBefore[i]));
+      expect(Array.from((await model.stateDict().get("4.weight")?.data()) as Float32Array)).not.toEqual(Array.from(headBefore));
+      const bytes = await saveModel(model, mlp(3, true), [2]);
+      const names = [...model.stateDict().keys()];
+      expect(names).toEqual(expect.arrayContaining(["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"]));
+      expect(bytes.length).toBeGreaterThan(4 * built.totalParams);
+      optimizer.dispose();
+      model.dispose();
+    });
+  });
+
+  it("freezing applies to layers with weights only", () => {
+    const config = defaultConfigFor("spiral");
+    expect(() =>
+      parseConfig({
+        ...config,
+        model: {
+          layers: [
+            { type: "activation", fn: "relu", frozen: true },
+            { type: "linear", units: 3 },
+          ],
+        },
+      }),
+    ).toThrow(/layer 1 activation frozen: unknown key/);
+  });
+});
+
+describe("partial loads", () => {
+  it("loads the weights that fit by name and shape, keeps a new head as initialised, and says which is which", async () => {
+    await withBackend(cpu32, async () => {
+      manualSeed(1);
+      const pretrained = buildModel(mlp(10), [2]).model;
+      const file = await saveModel(pretrained, mlp(10), [2]);
+      manualSeed(2);
+      const fresh = buildModel(mlp(3), [2]).model;
+      const headBefore = Array.from((await fresh.stateDict().get("4.weight")?.data()) as Float32Array);
+      const report = loadMatchingWeights(fresh, file);
+      expect(report.loaded).toEqual(["0.weight", "0.bias", "2.weight", "2.bias"]);
+      expect(report.mismatched).toEqual([
+        { name: "4.weight", file: [10, 16], model: [3, 16] },
+        { name: "4.bias", file: [10], model: [3] },
+      ]);
+      expect(report.missing).toEqual([]);
+      expect(report.unused).toEqual([]);
+      expect(Array.from((await fresh.stateDict().get("0.weight")?.data()) as Float32Array)).toEqual(
+        Array.from((await pretrained.stateDict().get("0.weight")?.data()) as Float32Array),
+      );
+      expect(Array.from((await fresh.stateDict().get("4.weight")?.data()) as Float32Array)).toEqual(headBefore);
+      expect(describePartialLoad(report)).toBe(
+        "loaded 4 weights (0.weight, 0.bias, 2.weight, 2.bias); kept as initialised, their shape differs: 4.weight ([10, 16] in the file, [3, 16] here), 4.bias ([10] in the file, [3] here)",
+      );
+      // A model with nothing in common: refused, unchanged.
+      const other = buildModel({ layers: [{ type: "conv2d", filters: 2, kernel: 3 }, { type: "flatten" }, { type: "linear", units: 2 }] }, [1, 4, 4]).model;
+      expect(() => loadMatchingWeights(other, file)).toThrow(/not one weight of the file fits this model/);
+      for (const m of [pretrained, fresh, other]) m.dispose();
+    });
+  });
+});
+
+it("a class subset of an image set is a new task: only those classes, relabelled in order", async () => {
+  const splits = await makeData({ name: "mnist", classSubset: [5, 6, 7, 8, 9], trainLimit: 200, testLimit: 100, seed: 1 });
+  expect([splits.train.n + splits.val.n, splits.test.n]).toEqual([200, 100]);
+  expect(splits.train.classes).toBe(5);
+  expect(splits.train.classNames).toEqual(["5", "6", "7", "8", "9"]);
+  expect(new Set(splits.test.y)).toEqual(new Set([0, 1, 2, 3, 4]));
+  const config = defaultConfigFor("mnist");
+  expect(() => parseConfig({ ...config, data: { name: "mnist", classSubset: [3, 3] } })).toThrow(/config data\.classSubset: lists a class twice/);
+});
