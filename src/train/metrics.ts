@@ -22,6 +22,7 @@ export {
   sensitivity,
   specificity,
 } from "./metrics/classification";
+export { type ClassRow, perClassScores } from "./metrics/per-class";
 export { meanAbsoluteError, meanSquaredError, r2Score } from "./metrics/regression";
 export { type ClassificationReport, type ClassScores, classificationReport, type ReportOptions, type Scores } from "./metrics/report";
 export { type RocCurve, type RocOptions, rocAuc, rocCurve, trapezoid } from "./metrics/roc";

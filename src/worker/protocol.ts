@@ -214,6 +214,8 @@ export interface TestReport {
   grid?: { indices: Int32Array; pixels: Uint8Array; labels: Int32Array; predictions: Int32Array; confidence: Float32Array };
   /** Binary tasks. */
   roc?: { fpr: Float32Array; tpr: Float32Array; auc: number };
+  /** More than two classes (up to 20): each class against the rest, null where the test split lacks it. */
+  rocByClass?: ({ fpr: Float32Array; tpr: Float32Array; auc: number } | null)[];
 }
 
 /** What the model's layers look like from the inside, posted every few hundred steps and when paused. */

@@ -14,6 +14,7 @@ import { softmax } from "../ops/softmax";
 import { sigmoid } from "../ops/unary-api";
 import { noGrad, tidy, withBackend } from "../tensor/engine";
 import type { Evaluation } from "../train/evaluate";
+import { rocCurve, trapezoid } from "../train/metrics";
 import type { BoundaryReport, SplitScore, TestReport } from "./protocol";
 
 /** Examples of the fixed training subset whose loss and accuracy the epoch reports show. */
@@ -109,7 +110,19 @@ export function testReport(e: Evaluation, test: Dataset, step: number): TestRepo
   };
   if (test.inputShape.length === 3) report.grid = imageGrid(e, test, classes);
   if (c.roc && c.auc !== undefined) report.roc = { fpr: Float32Array.from(c.roc.fpr), tpr: Float32Array.from(c.roc.tpr), auc: c.auc };
+  else if (classes > 2 && classes <= 20) report.rocByClass = oneVsRest(e.probabilities, labels, classes);
   return report;
+}
+
+/** Each class's ROC against the rest (its probability as the score); null for a class the labels lack. */
+function oneVsRest(probabilities: Float32Array, labels: Int32Array, classes: number): NonNullable<TestReport["rocByClass"]> {
+  return Array.from({ length: classes }, (_, c) => {
+    const isClass = Int32Array.from(labels, (l) => (l === c ? 1 : 0));
+    if (!isClass.includes(1) || !isClass.includes(0)) return null;
+    const score = Float32Array.from({ length: labels.length }, (_, i) => probabilities[i * classes + c]);
+    const curve = rocCurve(isClass, score);
+    return { fpr: Float32Array.from(curve.fpr), tpr: Float32Array.from(curve.tpr), auc: trapezoid(curve.fpr, curve.tpr) };
+  });
 }
 
 /** The first TEST_GRID test images with their labels, predictions and the probability of the prediction. */

@@ -6,7 +6,8 @@
  * beside the ensemble's, with its soft-vote, hard-vote and weighted accuracy against the mean member.
  * A hyper-parameter search of 12 trials on the spiral, ranked by validation accuracy, whose best
  * settings apply to the Train tab in one click. Freezing layers in the builder: the lock on a row,
- * the frozen and trained parameter counts, and a run that trains with them frozen. No console errors.
+ * the frozen and trained parameter counts, and a run that trains with them frozen; its scores by
+ * class (precision, recall, specificity, F1) and each class's ROC against the rest. No console errors.
  */
 import { expect, it } from "vitest";
 import { accessibilityProblems, appNumber, open, useSession } from "./browser";
@@ -35,7 +36,7 @@ it("standardises Iris, holds out a validation split and cross-validates it in 5 
   await page.getByTestId("tab-race").click();
   const race = page.locator("dl-race-tab");
   await race.getByTestId("race-cross-validate").click();
-  expect(await race.getByTestId("race-folds").locator(".fold").count()).toBe(5);
+  await expect.poll(() => race.getByTestId("race-folds").locator(".fold").count(), { timeout: 10_000 }).toBe(5);
   await race.getByTestId("race-start").click();
   await expect.poll(() => race.getByTestId("cv-summary").getAttribute("data-mean"), { timeout: 240_000, interval: 500 }).not.toBeNull();
   await expect.poll(() => appNumber(page, "data-race-epochs"), { timeout: 240_000, interval: 500 }).toBeGreaterThanOrEqual(5 * 6); // epoch 0 and five more, each fold
@@ -61,7 +62,7 @@ it("bags an ensemble of 5 on noisy moons and draws each member's boundary beside
   await page.getByTestId("tab-race").click();
   const race = page.locator("dl-race-tab");
   await race.getByTestId("race-bagging").click();
-  expect(await race.getByTestId("race-members").locator(".fold").count()).toBe(5);
+  await expect.poll(() => race.getByTestId("race-members").locator(".fold").count(), { timeout: 10_000 }).toBe(5);
   await race.getByTestId("race-start").click();
   await expect.poll(() => appNumber(page, "data-race-epochs"), { timeout: 240_000, interval: 500 }).toBeGreaterThanOrEqual(5 * 4); // epoch 0 and three more, each member
   await race.getByTestId("race-start").click(); // pause
@@ -80,7 +81,7 @@ it("searches 12 trials of the spiral side by side and applies the best to the Tr
   await page.getByTestId("tab-race").click();
   const race = page.locator("dl-race-tab");
   await race.getByTestId("race-search").click();
-  expect(await race.getByTestId("race-trials").locator("li").count()).toBe(12);
+  await expect.poll(() => race.getByTestId("race-trials").locator("li").count(), { timeout: 10_000 }).toBe(12);
   await race.getByTestId("race-start").click();
   await expect.poll(() => appNumber(page, "data-race-epochs"), { timeout: 240_000, interval: 500 }).toBeGreaterThanOrEqual(12 * 4);
   await race.getByTestId("race-start").click(); // pause
@@ -113,7 +114,40 @@ it("freezes layers in the builder and trains with them frozen", async () => {
   await page.getByTestId("play").click();
   await expect.poll(() => appNumber(page, "data-step"), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(60);
   await page.getByTestId("play").click();
+  // The test split's scores by class beside the confusion matrix, and each class's ROC against the rest.
+  await expect.poll(() => page.getByTestId("class-metrics").getAttribute("data-classes"), { timeout: 60_000 }).toBe("3");
+  expect(await page.getByTestId("class-metrics").locator("tr.macro").textContent()).toMatch(/Macro average(\s*[\d.]+%){4}/);
+  await page.getByTestId("roc-class").selectOption("2");
+  expect(await page.getByTestId("roc-class").locator("option:checked").textContent()).toMatch(/class 2 · AUC 0\.\d{3}|class 2 · AUC 1\.000/);
   expect(await accessibilityProblems(page)).toEqual([]);
   await page.screenshot({ path: "test-results/model-selection-frozen.png", fullPage: true });
+  expect(errors).toEqual([]);
+}, 300_000);
+
+it("picks a loss that fits the task: one logit under binary cross-entropy for two classes, hinge, and MSE, L1 or Huber for regression", async () => {
+  const { page, errors } = await open(session(), "", undefined, "wasm");
+  const loaded = () => expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
+  await loaded();
+  await page.getByTestId("dataset").selectOption("moons");
+  await loaded();
+  const picker = page.getByTestId("loss-picker");
+  const options = () => picker.locator("option").allTextContents();
+  await expect.poll(options, { timeout: 10_000 }).toEqual(["Cross-entropy", "Multi-margin (hinge)", "Binary cross-entropy (one logit)"]);
+  await picker.selectOption("bceWithLogits");
+  await loaded();
+  const output = page.getByTestId("train-builder").locator("li.row").last();
+  await expect.poll(() => output.locator(".shape").textContent(), { timeout: 10_000 }).toBe("1"); // one logit
+  await page.getByTestId("play").click();
+  await expect.poll(() => appNumber(page, "data-test-accuracy"), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(0.8);
+  await page.getByTestId("play").click();
+  await picker.selectOption("crossEntropy");
+  await expect.poll(() => output.locator(".shape").textContent(), { timeout: 10_000 }).toBe("2"); // back to a score per class
+  await page.getByTestId("dataset").selectOption("plane");
+  await loaded();
+  await expect.poll(options, { timeout: 10_000 }).toEqual(["Mean squared error", "Mean absolute error (L1)", "Huber"]); // drawn once the pick lands
+  await picker.selectOption("huber");
+  await expect
+    .poll(() => page.locator("dl-training-panel small.hint").first().textContent(), { timeout: 10_000 })
+    .toMatch(/Squared for small errors, absolute beyond 1/);
   expect(errors).toEqual([]);
 }, 300_000);

@@ -79,8 +79,8 @@ it("races RNN, LSTM, GRU, 1-D CNN and transformer on the adding problem, and sam
   await page.getByTestId("tab-race").click();
   const race = page.locator("dl-race-tab");
   await race.getByTestId("race-architectures").click();
-  const labels = await race.locator(".entry .name").allTextContents();
-  expect(labels.map((l) => l.split(" — ")[0])).toEqual(["RNN · 64", "LSTM · 64", "GRU · 64", "1-D CNN", "Tiny transformer"]);
+  const architectures = async () => (await race.locator(".entry .name").allTextContents()).map((l) => l.split(" — ")[0]);
+  await expect.poll(architectures, { timeout: 10_000 }).toEqual(["RNN · 64", "LSTM · 64", "GRU · 64", "1-D CNN", "Tiny transformer"]);
   expect(await race.getByTestId("race-model-1").locator("option:checked").textContent()).toBe("LSTM · 64");
   await race.getByTestId("race-start").click();
   await expect.poll(() => appNumber(page, "data-race-epochs"), { timeout: 240_000, interval: 500 }).toBeGreaterThanOrEqual(15); // epoch 0 and two more, each entry

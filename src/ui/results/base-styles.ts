@@ -39,3 +39,37 @@ export const resultStyles = [
   }
 `,
 ];
+
+/** Tables of scores (the race's results, the scores by class): right-aligned figures, a first column of names. */
+export const scoreTableStyles = css`
+      .scroll {
+    overflow-x: auto;
+  }
+  table {
+    width: 100%;
+    border-collapse: collapse;
+    font-size: 13px;
+    font-variant-numeric: tabular-nums;
+  }
+  th {
+    text-align: right;
+    vertical-align: bottom;
+    font-size: 10.5px;
+    font-weight: 600;
+    letter-spacing: 0.04em;
+    text-transform: uppercase;
+    color: var(--muted);
+    padding: 6px 8px;
+    border-bottom: 1px solid var(--border);
+  }
+  td {
+    text-align: right;
+    white-space: nowrap;
+    padding: 8px 8px;
+    border-bottom: 1px solid rgba(36, 49, 77, 0.6);
+    color: #cbd5e1;
+  }
+  th:first-child {
+    text-align: left;
+  }
+`;

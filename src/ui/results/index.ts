@@ -3,6 +3,7 @@
  * properties and events use.
  */
 import "./boundary-plot";
+import "./class-metrics";
 import "./confusion-matrix";
 import "./filter-view";
 import "./layer-stats";

@@ -6,7 +6,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import type { RaceEpoch } from "../../worker/protocol";
-import { resultStyles } from "./base-styles";
+import { resultStyles, scoreTableStyles } from "./base-styles";
 import { seriesColor } from "./colors";
 import { type RaceRow, raceWinner, summarizeRace } from "./race-summary";
 import { formatMetric, formatPercent } from "./ticks";
@@ -25,37 +25,8 @@ function bestOf(rows: RaceRow[], value: (r: RaceRow) => number, largest: boolean
 export class RaceTable extends LitElement {
   static override styles = [
     resultStyles,
+    scoreTableStyles,
     css`
-      .scroll {
-        overflow-x: auto;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-        font-size: 13px;
-        font-variant-numeric: tabular-nums;
-      }
-      th {
-        text-align: right;
-        vertical-align: bottom;
-        font-size: 10.5px;
-        font-weight: 600;
-        letter-spacing: 0.04em;
-        text-transform: uppercase;
-        color: var(--muted);
-        padding: 6px 8px;
-        border-bottom: 1px solid var(--border);
-      }
-      td {
-        text-align: right;
-        white-space: nowrap;
-        padding: 8px 8px;
-        border-bottom: 1px solid rgba(36, 49, 77, 0.6);
-        color: #cbd5e1;
-      }
-      th:first-child {
-        text-align: left;
-      }
       tbody th {
         font-size: 13px;
         font-weight: 600;
@@ -129,7 +100,7 @@ export class RaceTable extends LitElement {
     };
     const cell = (text: string, isBest: boolean) => html`<td class=${isBest ? "best" : ""}>${text}</td>`;
     return html`<div data-testid="race-table" data-rows=${rows.length} data-winner=${winner}>
-      <div class="scroll"><table>
+      <div class="scroll" tabindex="0" role="region" aria-label="Race results"><table>
         <thead>
           <tr>
             <th scope="col">Entry</th>

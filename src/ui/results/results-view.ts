@@ -7,7 +7,7 @@
  * curve. It draws the Train session the tab hands it.
  */
 import { css, html, LitElement, nothing } from "lit";
-import { customElement, property } from "lit/decorators.js";
+import { customElement, property, state } from "lit/decorators.js";
 import type { Feed } from "../state/feed";
 import type { TrainCurveItem, TrainState } from "../state/train-slice";
 import { theme } from "../theme";
@@ -25,6 +25,13 @@ export class ResultsView extends LitElement {
         gap: 16px;
         align-content: start;
         min-width: 0;
+      }
+      .roc-class {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        font-size: 12px;
+        margin-bottom: 8px;
       }
       .stats {
         display: grid;
@@ -82,6 +89,8 @@ export class ResultsView extends LitElement {
   @property({ attribute: false }) previous: Feed<TrainCurveItem> | null = null;
   /** Whether the model is a regression (no accuracy, no confusion matrix). */
   @property({ type: Boolean }) regression = false;
+  /** The class the one-vs-rest ROC shows (more than two classes). */
+  @state() private _rocClass = 0;
 
   private get shape(): ImageShape | null {
     const p = this.session.preview;
@@ -93,6 +102,21 @@ export class ResultsView extends LitElement {
     if (!p) return [];
     if (p.kind === "points") return Array.from({ length: p.classes }, (_, k) => `class ${k}`);
     return p.classNames;
+  }
+
+  /** More than two classes: the ROC of one class against the rest, the class picked here. */
+  private oneVsRest(curves: NonNullable<NonNullable<TrainState["test"]>["rocByClass"]>) {
+    const c = Math.min(this._rocClass, curves.length - 1);
+    const name = (k: number) => this.classNames[k] ?? `class ${k}`;
+    const roc = curves[c];
+    return html`<section class="card"><h2>ROC, one class against the rest</h2>
+      <label class="roc-class">Class
+        <select data-testid="roc-class" @change=${(e: Event) => (this._rocClass = Number((e.target as HTMLSelectElement).value))}>
+          ${curves.map((r, k) => html`<option value=${k} ?selected=${k === c} ?disabled=${!r}>${name(k)}${r ? ` · AUC ${r.auc.toFixed(3)}` : " (not in the test split)"}</option>`)}
+        </select>
+      </label>
+      ${roc ? html`<dl-roc-chart .roc=${roc} .positive=${name(c)}></dl-roc-chart>` : nothing}
+    </section>`;
   }
 
   override render() {
@@ -123,10 +147,14 @@ export class ResultsView extends LitElement {
           !this.regression && p
             ? html`<section class="card ${this.classNames.length > 4 ? "wide" : ""}"><h2>Confusion matrix</h2>
                 <dl-confusion-matrix .confusion=${t?.confusion ?? null} .cellExamples=${t?.cellExamples ?? []} .classNames=${this.classNames} .grid=${t?.grid ?? null} .shape=${this.shape} .examples=${s.examples}></dl-confusion-matrix>
+              </section>
+              <section class="card ${this.classNames.length > 4 ? "wide" : ""}"><h2>Scores by class</h2>
+                <dl-class-metrics .confusion=${t?.confusion ?? null} .classNames=${this.classNames}></dl-class-metrics>
               </section>`
             : nothing
         }
         ${t?.roc ? html`<section class="card"><h2>ROC</h2><dl-roc-chart .roc=${t.roc} .positive=${this.classNames[1] ?? "class 1"}></dl-roc-chart></section>` : nothing}
+        ${t?.rocByClass ? this.oneVsRest(t.rocByClass) : nothing}
         ${
           p?.kind === "images"
             ? html`<section class="card wide"><h2>Inside the network</h2>

@@ -198,10 +198,20 @@ export class TrainSlice {
   }
   private sequenceFacts: SequenceData | null = null;
 
+  /** How many classes the data have (null for regression), whatever the loss. */
+  get classCount(): number | null {
+    if (this.task === "regression") return null;
+    const p = this.state.preview;
+    if (p?.kind === "points") return p.classes;
+    if (p?.classNames.length) return p.classNames.length;
+    return (this.config && classesOf(this.config.data)) ?? null;
+  }
+
   /** The model's output size the task needs (classes, or 1 value). */
   get outputSize(): number {
     const p = this.state.preview;
     if (this.task === "regression") return p?.kind === "sequences" ? p.targetDim : 1;
+    if (this.config?.loss === "bceWithLogits") return 1; // two classes as one logit
     if (p?.kind === "points") return p.classes;
     if (p?.classNames.length) return p.classNames.length;
     const known = this.config && classesOf(this.config.data); // before the preview of new data arrives

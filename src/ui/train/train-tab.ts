@@ -150,7 +150,7 @@ export class TrainTab extends LitElement {
               @augment-preview=${(ev: HTMLElementEventMap["augment-preview"]) => train.previewAugment(ev.detail.count)}></dl-data-panel>
           </section>
           <section class="card"><h2>Training</h2>
-            <dl-training-panel .config=${c} .session=${s}
+            <dl-training-panel .config=${c} .session=${s} .classes=${train.classCount}
               @config-change=${(ev: HTMLElementEventMap["config-change"]) => train.updateConfig(ev.detail.update)}></dl-training-panel>
           </section>
         </aside>

@@ -13,6 +13,8 @@ import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { ExperimentConfig, TrainingConfig } from "../../train/config";
 import { OPTIMIZERS, SCHEDULERS } from "../../train/config";
+import { CLASSIFICATION_LOSSES, isClassification, LOSS_HINTS, LOSS_LABELS, type LossName, REGRESSION_LOSSES } from "../../train/loss-names";
+import { fitOutput } from "../builder/model-edit";
 import {
   allowed,
   type BooleanField,
@@ -58,6 +60,12 @@ export class TrainingPanel extends LitElement {
     panelControls,
     alertStyles,
     css`
+      small.hint {
+        color: var(--muted);
+        font-size: 11.5px;
+        font-weight: 400;
+        line-height: 1.4;
+      }
       :host {
         display: grid;
         grid-template-columns: minmax(0, 1fr);
@@ -168,6 +176,8 @@ export class TrainingPanel extends LitElement {
   @property({ attribute: false }) config!: ExperimentConfig;
   /** The Train session (whether the optimizer on screen is the one training decides the ⚡ marks). */
   @property({ attribute: false }) session!: TrainState;
+  /** The data's classes (null for regression): which losses fit, and the output size a loss change needs. */
+  @property({ attribute: false }) classes: number | null = null;
 
   /** Messages of fields holding a value that was not applied, by field id. */
   @state() private _errors: Record<string, string> = {};
@@ -180,6 +190,26 @@ export class TrainingPanel extends LitElement {
    * it when the change lands, not of the copy this panel drew: two quick edits (before the panel is
    * drawn again) must both count.
    */
+  /**
+   * The losses that fit the task, each with what it does: cross-entropy, multi-margin (hinge) and,
+   * for two classes, binary cross-entropy on one logit (the output layer becomes one unit); MSE, L1
+   * and Huber for regression. A change reloads the run (the loss is not a live setting).
+   */
+  private renderLoss(c: ExperimentConfig) {
+    const classes = this.classes ?? 0;
+    const options = (isClassification(c.loss) ? CLASSIFICATION_LOSSES : REGRESSION_LOSSES).filter((l) => l !== "bceWithLogits" || classes === 2);
+    return html`<label class="wide">
+      Loss
+      <select data-testid="loss-picker" @change=${(e: Event) => {
+        const loss = (e.target as HTMLSelectElement).value as LossName;
+        this.changeConfig((now) => ({ ...now, loss, ...(loss === "bceWithLogits" || now.loss === "bceWithLogits" ? { model: fitOutput(now.model, loss === "bceWithLogits" ? 1 : classes) } : {}) }));
+      }}>
+        ${options.map((l) => html`<option value=${l} ?selected=${c.loss === l} title=${LOSS_HINTS[l]}>${LOSS_LABELS[l]}</option>`)}
+      </select>
+      <small class="hint">${LOSS_HINTS[c.loss]}</small>
+    </label>`;
+  }
+
   private changeConfig(change: ConfigUpdate): void {
     fire(this, "config-change", { update: change });
   }
@@ -432,6 +462,8 @@ export class TrainingPanel extends LitElement {
     const sizes = BATCH_SIZES.includes(t.batchSize) ? BATCH_SIZES : [...BATCH_SIZES, t.batchSize].sort((a, b) => a - b);
     return html`
       <div class="grid">
+        <h3 class="wide">Loss</h3>
+        ${this.renderLoss(c)}
         <h3 class="wide">Optimizer</h3>
         <label class="wide">
           Algorithm
