@@ -14,7 +14,6 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { ExperimentConfig, TrainingConfig } from "../../train/config";
 import { OPTIMIZERS, SCHEDULERS } from "../../train/config";
 import { CLASSIFICATION_LOSSES, isClassification, LOSS_HINTS, LOSS_LABELS, type LossName, REGRESSION_LOSSES } from "../../train/loss-names";
-import { fitOutput } from "../builder/model-edit";
 import {
   allowed,
   type BooleanField,
@@ -30,6 +29,7 @@ import {
   type ScheduleName,
   setOptimizerField,
 } from "../../train/settings";
+import { fitOutput } from "../builder/model-edit";
 import { fire } from "../events";
 import type { ConfigUpdate, TrainState } from "../state/train-slice";
 import { alertStyles, panelControls, theme } from "../theme";
@@ -202,7 +202,11 @@ export class TrainingPanel extends LitElement {
       Loss
       <select data-testid="loss-picker" @change=${(e: Event) => {
         const loss = (e.target as HTMLSelectElement).value as LossName;
-        this.changeConfig((now) => ({ ...now, loss, ...(loss === "bceWithLogits" || now.loss === "bceWithLogits" ? { model: fitOutput(now.model, loss === "bceWithLogits" ? 1 : classes) } : {}) }));
+        this.changeConfig((now) => ({
+          ...now,
+          loss,
+          ...(loss === "bceWithLogits" || now.loss === "bceWithLogits" ? { model: fitOutput(now.model, loss === "bceWithLogits" ? 1 : classes) } : {}),
+        }));
       }}>
         ${options.map((l) => html`<option value=${l} ?selected=${c.loss === l} title=${LOSS_HINTS[l]}>${LOSS_LABELS[l]}</option>`)}
       </select>
