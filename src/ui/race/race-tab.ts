@@ -1,12 +1,15 @@
 /**
- * <dl-race-tab>: races on networks. The user lists up to six entries, each an optimizer (with its
- * learning rate and momentum) and a model: the Train tab's, or one of the builder's presets for the
- * data (an architecture race: RNN vs LSTM vs GRU vs transformer on a sequence task, MLPs of
- * different shapes, CNNs). The worker trains every entry on the Train tab's data in the same batch
- * order, in lock-step; entries of the same model start from the same weights. Overlaid loss and
- * accuracy curves and a final table show who wins. Below it, <dl-surface-race> runs the optimizers
- * on classic 2-D surfaces. It draws the store's race session and calls its intents. Loaded on the
- * tab's first visit.
+ * <dl-race-tab>: races on networks. The user lists up to twelve entries, each an optimizer (with
+ * its learning rate and momentum) and a model: the Train tab's, or one of the builder's presets for
+ * the data (an architecture race: RNN vs LSTM vs GRU vs transformer on a sequence task, MLPs of
+ * different shapes, CNNs); or generates them: the folds of a 5-fold cross-validation, the members of
+ * an ensemble (with bagging), or the trials of a hyper-parameter search. The worker trains every
+ * entry in lock-step; entries of the same model start from the same weights. Overlaid loss and
+ * accuracy curves and a final table show who wins, with each mode's summary: the folds' mean ± std,
+ * the ensemble against its mean member (and every member's boundary beside the ensemble's on 2-D
+ * data), the best trial with a button that applies it. Below it, <dl-surface-race> runs the
+ * optimizers on classic 2-D surfaces. It draws the store's race session and calls its intents.
+ * Loaded on the tab's first visit.
  */
 import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement } from "lit/decorators.js";

@@ -1,5 +1,5 @@
 /**
- * <dl-race-table>: the optimizer race's scoreboard. One row per optimizer (its colour matching the
+ * <dl-race-table>: a race's scoreboard. One row per entry (optimizer, architecture, fold, member or trial; its colour matching the
  * race charts' legend): the last epoch's train loss, validation loss and accuracy, and the epoch
  * where validation was best out of those run; the winning row is highlighted and the best value of each column bold.
  */

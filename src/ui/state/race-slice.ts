@@ -1,7 +1,8 @@
 /**
- * The optimizer race as the page sees it: whether it runs, the epochs each optimizer reported, the
- * curves (a feed the race charts draw), the steps per second, and the intents that start, pause and
- * edit it. The race trains the Train tab's model and data under each optimizer in lock-step.
+ * The race as the page sees it: whether it runs, the epochs each entry reported, the curves (a feed
+ * the race charts draw), an ensemble's combined scores and boundaries, the steps per second, and the
+ * intents that start, pause and edit it. The race trains its entries (optimizers, architectures,
+ * folds, ensemble members or search trials) on the Train tab's data in lock-step.
  */
 import type { RaceBoundaries, RaceEnsemble, RaceEntry, RaceEpoch, RaceProgress, WorkerEvent } from "../../worker/protocol";
 import { Feed } from "./feed";
