@@ -238,3 +238,8 @@ export function balancedSample(ds: Pick<Dataset, "task" | "y" | "classes" | "nam
   }
   return Int32Array.from(picked).sort();
 }
+
+/** The folds of a dataset's cross-validation: stratified by class for classification (unless `stratified` is false, as leave-one-out must), shuffled otherwise. */
+export function foldsOf(ds: Pick<Dataset, "task" | "y" | "n">, k: number, seed: number, stratified = true): Fold[] {
+  return ds.task === "classification" && stratified ? stratifiedKFold(ds.y as Int32Array, k, seed) : kFold(ds.n, k, seed);
+}

@@ -8,7 +8,7 @@
 import type { Dataset } from "../data/dataset";
 import { subset } from "../data/dataset";
 import { type ScalingKind, scaleSplits } from "../data/scaling";
-import { kFold, stratifiedKFold } from "../data/splits";
+import { foldsOf } from "../data/splits";
 import { check } from "../errors";
 import type { Module } from "../nn/module";
 import type { Optimizer } from "../optim/optimizer";
@@ -38,7 +38,7 @@ export async function crossValidate(
   check(Number.isInteger(k) && k >= 2 && k <= data.n, "crossValidate", () => `k must be a whole number in [2, ${data.n}], got ${k}`);
   const { stratified = true, scale = "none", ...trainerOptions } = options;
   const seed = options.seed ?? 0;
-  const folds = data.task === "classification" && stratified ? stratifiedKFold(data.y as Int32Array, k, seed) : kFold(data.n, k, seed);
+  const folds = foldsOf(data, k, seed, stratified);
   const results: Evaluation[] = [];
   for (const [i, fold] of folds.entries()) {
     const [train, heldOut] = scaleSplits(scale, subset(data, fold.train), subset(data, fold.test));

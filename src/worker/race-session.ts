@@ -17,7 +17,7 @@
 import { type Batch, batches } from "../data/batches";
 import { concatDatasets, type Dataset, subset } from "../data/dataset";
 import { type ScalingKind, scaleSplits } from "../data/scaling";
-import { kFold, stratifiedKFold } from "../data/splits";
+import { foldsOf } from "../data/splits";
 import { buildModel } from "../nn/build";
 import type { Module } from "../nn/module";
 import { hasBatchNorm } from "../nn/normalization";
@@ -406,7 +406,7 @@ async function crossValidationFolds(config: ExperimentConfig, entries: RaceEntry
   const data = concatDatasets(unscaled.train, unscaled.val);
   if (data.n < k) throw new Error(`race: ${k} folds need at least ${k} examples; the training and validation data have ${data.n}`);
   const seed = trainingSeed(config);
-  const parts = data.task === "classification" ? stratifiedKFold(data.y as Int32Array, k, seed) : kFold(data.n, k, seed);
+  const parts = foldsOf(data, k, seed);
   return parts.map((fold) => {
     const [train, val] = scaleSplits(scale, subset(data, fold.train), subset(data, fold.test));
     return { train, val, batchSize: config.training.batchSize, trainScore: trainScoreSet(train) };

@@ -124,6 +124,9 @@ export function useSession(options: { webgpu?: boolean } = {}): () => Session {
 /** A number the page states as an attribute of <dl-app> ("data-step", "data-loss"...). */
 export const appNumber = async (page: Page, name: string) => Number(await page.locator("dl-app").getAttribute(name));
 
+/** Waits until the Train tab's session is loaded and untrained (step 0), as after opening the page or picking data. */
+export const untrained = (page: Page) => expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
+
 /** Waits for the engine to start on the pinned backend. */
 export async function engineStarted(page: Page): Promise<void> {
   await expect.poll(() => page.getByTestId("backend").textContent(), { timeout: 60_000 }).toMatch(BADGE);

@@ -10,16 +10,15 @@
  * class (precision, recall, specificity, F1) and each class's ROC against the rest. No console errors.
  */
 import { expect, it } from "vitest";
-import { accessibilityProblems, appNumber, open, useSession } from "./browser";
+import { accessibilityProblems, appNumber, open, untrained, useSession } from "./browser";
 
 const session = useSession();
 
 it("standardises Iris, holds out a validation split and cross-validates it in 5 folds", async () => {
   const { page, errors } = await open(session(), "", undefined, "wasm");
-  const loaded = () => expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
-  await loaded();
+  await untrained(page);
   await page.getByTestId("dataset").selectOption("iris");
-  await loaded();
+  await untrained(page);
   const preview = page.locator("dl-data-preview");
   expect(await preview.getByTestId("scaling-note").textContent()).toMatch(/standardised \(z-score.*fitted on the training split only/);
   expect(await preview.locator(".meta").last().textContent()).toMatch(/96 train · 24 validation · 30 test/);
@@ -52,13 +51,12 @@ it("standardises Iris, holds out a validation split and cross-validates it in 5 
 
 it("bags an ensemble of 5 on noisy moons and draws each member's boundary beside the ensemble's", async () => {
   const { page, errors } = await open(session(), "", undefined, "wasm");
-  const loaded = () => expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
-  await loaded();
+  await untrained(page);
   await page.getByTestId("dataset").selectOption("moons");
-  await loaded();
+  await untrained(page);
   await page.getByRole("slider", { name: "Noise" }).fill("0.3");
   await page.getByRole("slider", { name: "Noise" }).dispatchEvent("change");
-  await loaded();
+  await untrained(page);
   await page.getByTestId("tab-race").click();
   const race = page.locator("dl-race-tab");
   await race.getByTestId("race-bagging").click();
@@ -77,7 +75,7 @@ it("bags an ensemble of 5 on noisy moons and draws each member's boundary beside
 
 it("searches 12 trials of the spiral side by side and applies the best to the Train tab", async () => {
   const { page, errors } = await open(session(), "", undefined, "wasm");
-  await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
+  await untrained(page);
   await page.getByTestId("tab-race").click();
   const race = page.locator("dl-race-tab");
   await race.getByTestId("race-search").click();
@@ -100,7 +98,7 @@ it("searches 12 trials of the spiral side by side and applies the best to the Tr
 
 it("freezes layers in the builder and trains with them frozen", async () => {
   const { page, errors } = await open(session(), "", undefined, "wasm");
-  await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
+  await untrained(page);
   const builder = page.getByTestId("train-builder");
   expect(await builder.getByTestId("frozen-params").count()).toBe(0);
   await builder.getByTestId("freeze-0").click();
@@ -110,7 +108,7 @@ it("freezes layers in the builder and trains with them frozen", async () => {
   expect(frozen).toBe(2 * 16 + 16); // the first Linear: 2 inputs to 16 units
   expect(await builder.getByTestId("frozen-params").textContent()).toContain(`${(total - frozen).toLocaleString("en-US")} trained`);
   expect(await builder.getByTestId("freeze-1").count()).toBe(0); // an activation has nothing to freeze
-  await expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0"); // reloaded with the lock
+  await untrained(page); // reloaded with the lock
   await page.getByTestId("play").click();
   await expect.poll(() => appNumber(page, "data-step"), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(60);
   await page.getByTestId("play").click();
@@ -126,15 +124,14 @@ it("freezes layers in the builder and trains with them frozen", async () => {
 
 it("picks a loss that fits the task: one logit under binary cross-entropy for two classes, hinge, and MSE, L1 or Huber for regression", async () => {
   const { page, errors } = await open(session(), "", undefined, "wasm");
-  const loaded = () => expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
-  await loaded();
+  await untrained(page);
   await page.getByTestId("dataset").selectOption("moons");
-  await loaded();
+  await untrained(page);
   const picker = page.getByTestId("loss-picker");
   const options = () => picker.locator("option").allTextContents();
   await expect.poll(options, { timeout: 10_000 }).toEqual(["Cross-entropy", "Multi-margin (hinge)", "Binary cross-entropy (one logit)"]);
   await picker.selectOption("bceWithLogits");
-  await loaded();
+  await untrained(page);
   const output = page.getByTestId("train-builder").locator("li.row").last();
   await expect.poll(() => output.locator(".shape").textContent(), { timeout: 10_000 }).toBe("1"); // one logit
   await page.getByTestId("play").click();
@@ -143,7 +140,7 @@ it("picks a loss that fits the task: one logit under binary cross-entropy for tw
   await picker.selectOption("crossEntropy");
   await expect.poll(() => output.locator(".shape").textContent(), { timeout: 10_000 }).toBe("2"); // back to a score per class
   await page.getByTestId("dataset").selectOption("plane");
-  await loaded();
+  await untrained(page);
   await expect.poll(options, { timeout: 10_000 }).toEqual(["Mean squared error", "Mean absolute error (L1)", "Huber"]); // drawn once the pick lands
   await picker.selectOption("huber");
   await expect

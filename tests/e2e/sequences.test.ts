@@ -10,26 +10,25 @@
  * 30 steps and its gate heatmaps change as it trains. No console errors.
  */
 import { expect, it } from "vitest";
-import { accessibilityProblems, appNumber, open, useSession } from "./browser";
+import { accessibilityProblems, appNumber, open, untrained, useSession } from "./browser";
 
 const session = useSession();
 
 it("previews sequences, builds from the sequence presets and trains an LSTM on balanced brackets", async () => {
   const { page, errors } = await open(session(), "", undefined, "wasm");
-  const loaded = () => expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
-  await loaded();
+  await untrained(page);
   await page.getByTestId("dataset").selectOption("adding");
-  await loaded();
+  await untrained(page);
   const series = page.locator("dl-data-preview svg.spark").first();
   expect(await series.getAttribute("aria-label")).toMatch(/^A series of 30 steps, steps \d+ and \d+ marked$/);
   // A longer sequence: the length setting reloads the data, and the model reads 60 steps.
   await page.getByRole("slider", { name: "Length (steps)" }).fill("60");
   await page.getByRole("slider", { name: "Length (steps)" }).dispatchEvent("change");
   await expect.poll(() => series.getAttribute("aria-label"), { timeout: 60_000 }).toMatch(/^A series of 60 steps/);
-  await loaded();
+  await untrained(page);
   expect(await page.getByTestId("train-builder").getByTestId("layer-input").textContent()).toMatch(/60 steps × 2/);
   await page.getByTestId("dataset").selectOption("brackets");
-  await loaded();
+  await untrained(page);
   const lines = await page.locator("dl-data-preview code.tokens").allTextContents();
   expect(lines.length).toBeGreaterThan(3);
   for (const line of lines) expect(line).toMatch(/^[()]{16}$/);
@@ -52,14 +51,14 @@ it("previews sequences, builds from the sequence presets and trains an LSTM on b
   await page.screenshot({ path: "test-results/sequences-brackets.png", fullPage: true });
   // A transformer on string reversal: one attention map per head.
   await page.getByTestId("dataset").selectOption("reverse");
-  await loaded();
+  await untrained(page);
   expect(await builder.getByTestId("preset").locator("option:checked").textContent()).toBe("Tiny transformer");
   await expect.poll(() => page.getByTestId("attention-maps").locator("figure").count(), { timeout: 60_000 }).toBe(4);
   expect(await page.getByTestId("sequence-prediction").locator("b").count()).toBe(24); // 12 predicted, 12 true
   await page.screenshot({ path: "test-results/sequences-reverse.png", fullPage: true });
   // A character model of names: train a little, then draw names at a temperature.
   await page.getByTestId("dataset").selectOption("names-lm");
-  await loaded();
+  await untrained(page);
   await page.getByTestId("play").click();
   await expect.poll(() => appNumber(page, "data-step"), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(60);
   await page.getByTestId("sample").click(); // while training: the trainer waits for the draw
@@ -72,10 +71,9 @@ it("previews sequences, builds from the sequence presets and trains an LSTM on b
 
 it("races RNN, LSTM, GRU, 1-D CNN and transformer on the adding problem, and samples Moby-Dick as it learns", async () => {
   const { page, errors } = await open(session(), "", undefined, "wasm");
-  const loaded = () => expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
-  await loaded();
+  await untrained(page);
   await page.getByTestId("dataset").selectOption("adding");
-  await loaded();
+  await untrained(page);
   await page.getByTestId("tab-race").click();
   const race = page.locator("dl-race-tab");
   await race.getByTestId("race-architectures").click();
@@ -106,7 +104,7 @@ it("races RNN, LSTM, GRU, 1-D CNN and transformer on the adding problem, and sam
   await expect.poll(forgetGate, { timeout: 60_000 }).not.toBe(gatesBefore);
   // Moby-Dick: passages drawn before training are noise; after some training they change.
   await page.getByTestId("dataset").selectOption("moby-dick");
-  await loaded();
+  await untrained(page);
   const passages = () => page.getByTestId("samples").locator("code").allTextContents();
   await page.getByTestId("sample").click();
   await expect.poll(async () => (await passages()).length, { timeout: 60_000 }).toBe(2);
