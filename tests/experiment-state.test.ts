@@ -153,7 +153,7 @@ describe("experiment", () => {
       [bad((e) => Object.assign(e.config.optimizer, { lr: -1 })), /config optimizer\.lr/],
       [
         bad((e) => Object.assign(e.config.data, { classes: 4, name: "circle" })),
-        /config data\.classes: unknown key. The circle dataset takes name, points, noise, trainRatio, valRatio, scale, seed/,
+        /config data\.classes: unknown key. The circle dataset takes name, points, noise, lastClassShare, trainRatio, valRatio, scale, seed/,
       ],
       [
         bad((e) => e.config.model.layers.push({ type: "dense" } as never)),

@@ -318,7 +318,7 @@ describe("10. messages say what is actually wrong", () => {
     [spiral({ data: { name: "mnist", valRatio: 1 } }), "config data.valRatio: expected a number from 0.05 to 0.5, got 1"],
     [
       spiral({ loss: "mse" }),
-      "config loss: mse is a regression loss, but spiral is a classification dataset; use one of crossEntropy, bceWithLogits, multiMargin",
+      "config loss: mse is a regression loss, but spiral is a classification dataset; use one of crossEntropy, bceWithLogits, multiMargin, mseOneHot",
     ],
   ])("%#: %s", (config, message) => {
     expect(fails(config)).toBe(message);

@@ -19,6 +19,7 @@ import { parseConfig } from "../src/train/config";
 import { evaluate } from "../src/train/evaluate";
 import { buildExperimentModel, experimentLoss, makeExperimentTrainer } from "../src/train/experiment";
 import { makeData } from "../src/train/make";
+import { lossByName } from "../src/train/objectives";
 import { inputGradientByStep } from "../src/train/step-gradients";
 import { defaultConfigFor } from "../src/ui/state/experiment";
 import { wasm } from "./helpers/backends";
@@ -163,9 +164,9 @@ it("a transformer learns to reverse strings step by step, scored token by token"
   });
   const splits = await makeData(config.data);
   const { model } = buildExperimentModel(config, splits.train.inputShape, backend);
-  const before = await evaluate(model, splits.test, experimentLoss(config), { backend });
+  const before = await evaluate(model, splits.test, experimentLoss(config, splits.train), { backend });
   await makeExperimentTrainer(config, splits, model).run();
-  const after = await evaluate(model, splits.test, experimentLoss(config), { backend });
+  const after = await evaluate(model, splits.test, experimentLoss(config, splits.train), { backend });
   model.dispose();
   expect(after.predictions?.length).toBe(splits.test.n * 8); // one prediction per step
   expect(after.probabilities?.length).toBe(splits.test.n * 8 * 5);
@@ -179,7 +180,7 @@ it("measures the loss's gradient with respect to each step's input: only the ste
   const backend = await wasm();
   const x = Float32Array.from({ length: 2 * 5 * 3 }, (_, i) => Math.sin(i));
   const y = withBackend(backend, () => tensor([0.5, -1], { shape: [2, 1] }));
-  const loss = experimentLoss(parseConfig({ ...defaultConfigFor("adding"), loss: "mse" }));
+  const loss = lossByName("mse");
   const byStep = async (layers: LayerSpec[]) => {
     const { model } = withBackend(backend, () => buildModel({ layers }, [5, 3]));
     const g = await inputGradientByStep(model, backend, loss, x, [2, 5, 3], y);
@@ -209,11 +210,18 @@ async function addingRun(backend: Backend, reader: "lstm" | "rnn"): Promise<{ ms
   const splits = await makeData(config.data);
   const { model } = buildExperimentModel(config, splits.train.inputShape, backend);
   await makeExperimentTrainer(config, splits, model).run();
-  const result = await evaluate(model, splits.test, experimentLoss(config), { backend });
+  const result = await evaluate(model, splits.test, experimentLoss(config, splits.train), { backend });
   const batch = 64;
   const shape = [batch, ...splits.test.inputShape];
   const y = withBackend(backend, () => tensor(splits.test.y.subarray(0, batch), { shape: [batch, 1] }));
-  const byStep = await inputGradientByStep(model, backend, experimentLoss(config), splits.test.x.subarray(0, batch * 16 * 2) as Float32Array, shape, y);
+  const byStep = await inputGradientByStep(
+    model,
+    backend,
+    experimentLoss(config, splits.train),
+    splits.test.x.subarray(0, batch * 16 * 2) as Float32Array,
+    shape,
+    y,
+  );
   y.dispose();
   model.dispose();
   return { mse: result.loss, byStep };

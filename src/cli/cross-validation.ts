@@ -41,7 +41,7 @@ export async function runCrossValidation(
       return { model, ...makeExperimentOptimizer(config, model) };
     },
     {
-      loss: experimentLoss(config),
+      loss: experimentLoss(config, data),
       batchSize: t.batchSize,
       epochs: t.epochs,
       seed: trainingSeed(config),

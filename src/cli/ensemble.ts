@@ -30,7 +30,7 @@ async function fitMember(config: ExperimentConfig, splits: Splits, backend: Back
   const trainer = makeExperimentTrainer(config, splits, model);
   await trainer.run();
   trainer.options.optimizer.dispose();
-  const loss = experimentLoss(config);
+  const loss = experimentLoss(config, splits.train);
   const score = (ds: Dataset) => evaluate(model, ds, loss, { backend });
   return {
     evaluate: score,

@@ -34,7 +34,7 @@ import { createReadStream, mkdirSync, readFileSync, writeFileSync } from "node:f
 import { dirname, join } from "node:path";
 import type { Backend } from "../backend/backend";
 import { init } from "../backend/init";
-import { type ClassificationSet, type Dataset, featureSize } from "../data/dataset";
+import { type ClassificationSet, featureSize } from "../data/dataset";
 import "../functional"; // installs the Tensor methods and backward()
 import { unigramBits } from "../data/text-corpora";
 import { isGenerativeConfig } from "../generative/config";
@@ -45,7 +45,7 @@ import { LAYERS_WITH_WEIGHTS } from "../nn/spec";
 import { type ExperimentConfig, parseConfig } from "../train/config";
 import type { Evaluation } from "../train/evaluate";
 import { buildExperimentModel, experimentLoss, exportPurpose, makeExperimentTrainer } from "../train/experiment";
-import { makeData } from "../train/make";
+import { makeData, type Splits } from "../train/make";
 import { isCharacterModel } from "../train/sample-text";
 import { gradientByStep } from "../train/step-gradients";
 import { evaluateWith } from "../train/trainer";
@@ -209,7 +209,7 @@ async function main(): Promise<void> {
   const test = await evaluateWith(trainer, splits.test);
   console.log(`test: ${describeScores(test)}${bitsPerCharacter(test)}`);
   if (characters) console.log(`sampled after training:\n  ${await describeSamples(built.model, backend, splits.train)}`);
-  if (splits.test.inputShape.length === 2 && !splits.test.vocabulary) console.log(await describeStepGradients(built.model, backend, config, splits.test));
+  if (splits.test.inputShape.length === 2 && !splits.test.vocabulary) console.log(await describeStepGradients(built.model, backend, config, splits));
   if (test.classification && (splits.test.classes ?? 0) <= 10) {
     console.log("confusion matrix (rows: true class, columns: predicted):");
     for (const row of test.classification.confusion) console.log(`  ${row.map((v) => String(v).padStart(5)).join("")}`);
@@ -250,10 +250,10 @@ async function main(): Promise<void> {
 }
 
 /** ‖∂loss/∂x_t‖ at five steps over 64 test sequences: how far back the trained model's loss still reaches. */
-async function describeStepGradients(model: Sequential, backend: Backend, config: ExperimentConfig, test: Dataset): Promise<string> {
+async function describeStepGradients(model: Sequential, backend: Backend, config: ExperimentConfig, { train, test }: Splits): Promise<string> {
   const batch = Math.min(64, test.n);
   const T = test.inputShape[0];
-  const g = await gradientByStep(model, backend, test, experimentLoss(config), batch);
+  const g = await gradientByStep(model, backend, test, experimentLoss(config, train), batch);
   const steps = [...new Set([0, Math.round((T - 1) / 4), Math.round((T - 1) / 2), Math.round((3 * (T - 1)) / 4), T - 1])];
   return `gradient of the loss by input step, |dloss/dx_t| over ${batch} test sequences: ${steps.map((t) => `t=${t} ${g[t].toExponential(2)}`).join(", ")}`;
 }

@@ -7,7 +7,7 @@
  * data, an optimizer and a schedule.
  */
 
-import { DATASETS, type DatasetFacts, datasetFacts } from "../data/catalog";
+import { classesOf, DATASETS, type DatasetFacts, datasetFacts } from "../data/catalog";
 import type { ImageDatasetName } from "../data/image-datasets";
 import { SCALINGS, type ScalingKind } from "../data/scaling";
 import type { PointDatasetName } from "../data/synthetic";
@@ -16,6 +16,7 @@ import type { AugmentOptions } from "../ops/augment";
 import type { Regularization } from "../optim/optimizer";
 import {
   boolean,
+  excerpt,
   type FieldSpec,
   isRecord,
   list,
@@ -32,13 +33,24 @@ import {
   validate,
   variant,
 } from "../schema/schema";
-import { isClassification, LOSSES, type LossName } from "./loss-names";
+import { isClassification, LOSSES, type LossName, WEIGHTED_LOSSES } from "./loss-names";
 import { gridTrials, type SearchConfig, searchProblem } from "./search";
 import { type HyperField, OPTIMIZER_FIELDS, type OptimizerName, SCHEDULES, type ScheduleName } from "./settings";
 import type { EarlyStopping } from "./trainer";
 
 export type DataConfig =
-  | { name: PointDatasetName; points?: number; noise?: number; classes?: number; trainRatio?: number; valRatio?: number; scale?: ScalingKind; seed?: number }
+  | {
+      name: PointDatasetName;
+      points?: number;
+      noise?: number;
+      classes?: number;
+      /** Classification: the share of the last class's points kept (1: all of them; below 1: imbalanced data). */
+      lastClassShare?: number;
+      trainRatio?: number;
+      valRatio?: number;
+      scale?: ScalingKind;
+      seed?: number;
+    }
   | { name: ImageDatasetName; trainLimit?: number; testLimit?: number; valRatio?: number; classSubset?: number[]; seed?: number }
   | { name: "iris"; trainRatio?: number; valRatio?: number; scale?: ScalingKind; seed?: number }
   | { name: "csv"; path?: string; text?: string; label?: string; trainRatio?: number; valRatio?: number; scale?: ScalingKind; seed?: number }
@@ -62,9 +74,14 @@ export interface TrainingConfig {
   clipGradNorm?: number;
   clipGradValue?: number;
   labelSmoothing?: number;
+  /** Classification: weigh each example by its class, "balanced" (n / (classes x n_c), from the training split) or one weight per class. */
+  classWeights?: ClassWeights;
   earlyStopping?: EarlyStopping;
   augment?: AugmentOptions;
 }
+
+/** Class weights as a config gives them: "balanced", or one weight per class. */
+export type ClassWeights = "balanced" | number[];
 
 export interface ExperimentConfig {
   name?: string;
@@ -214,6 +231,7 @@ function dataRecord(facts: DatasetFacts): Schema<DataConfig> {
         points: optional(number({ min: 10, max: MAX_POINTS, integer: true })),
         noise: optional(number({ min: 0, max: 2 })),
         ...("classes" in facts.defaults ? { classes: optional(number({ min: 2, max: 10, integer: true })) } : {}),
+        ...(facts.task === "classification" ? { lastClassShare: optional(number({ min: 0.02, max: 1 })) } : {}),
         trainRatio: optional(trainRatio),
         valRatio: optional(valRatio),
         scale: optional(oneOf(SCALINGS)),
@@ -312,6 +330,18 @@ const augmentSchema = record(
 export const epochsSchema = number({ min: 1, max: MAX_EPOCHS, integer: true });
 export const batchSizeSchema = number({ min: 1, max: MAX_BATCH_SIZE, integer: true });
 
+const classWeightListSchema = list(number({ min: 0, max: 1e6 }), { min: 2, max: 1000, noun: "class weights" });
+const classWeightsSchema: Schema<ClassWeights> = {
+  expects: `"balanced" or ${classWeightListSchema.expects}`,
+  check(value, place) {
+    if (value === "balanced") return value;
+    if (!Array.isArray(value)) place.fail(`expected "balanced" or a list of one weight per class, got ${excerpt(value)}`);
+    const weights = classWeightListSchema.check(value, place);
+    if (weights.every((w) => w === 0)) place.fail("every class weight is 0, so no example would count; give at least one class a weight above 0");
+    return weights;
+  },
+};
+
 const trainingSchema = record(
   {
     epochs: required(epochsSchema),
@@ -320,6 +350,7 @@ const trainingSchema = record(
     clipGradNorm: optional(number({ min: 0, max: 1e6, above: true })),
     clipGradValue: optional(number({ min: 0, max: 1e6, above: true })),
     labelSmoothing: optional(number({ min: 0, max: 0.99 })),
+    classWeights: optional(classWeightsSchema),
     earlyStopping: optional(earlyStoppingSchema),
     augment: optional(augmentSchema),
   },
@@ -359,6 +390,18 @@ export const configSchema: Schema<ExperimentConfig> = refine(
       place.key("ensemble").key("combiner").fail(`a regression ensemble averages its members' outputs; use "soft" (or leave combiner out)`);
     const problem = c.search ? searchProblem(c, c.search.space) : null;
     if (problem) place.key("search").fail(problem.replace(/^search\./, ""));
+    const weights = c.training.classWeights;
+    if (weights && !WEIGHTED_LOSSES.includes(c.loss))
+      place
+        .key("training")
+        .key("classWeights")
+        .fail(`apply to the ${WEIGHTED_LOSSES.join(" and ")} losses only; remove them or change the loss`);
+    const classes = classesOf(c.data);
+    if (Array.isArray(weights) && classes !== undefined && weights.length !== classes)
+      place
+        .key("training")
+        .key("classWeights")
+        .fail(`${c.data.name} has ${classes} classes, so give ${classes} weights (one per class), not ${weights.length}`);
     if (c.training.labelSmoothing && c.loss !== "crossEntropy")
       place.key("training").key("labelSmoothing").fail(`applies to the crossEntropy loss only; remove it or use crossEntropy`);
   },

@@ -8,6 +8,7 @@
 
 import type { Backend } from "../backend/backend";
 import { datasetFacts } from "../data/catalog";
+import type { Dataset } from "../data/dataset";
 import type { Scaling } from "../data/scaling";
 import type { ExportPurpose } from "../io/pytorch-usage";
 import { type BuiltModel, buildModel } from "../nn/build";
@@ -20,6 +21,7 @@ import type { LRScheduler, ReduceLROnPlateau } from "../optim/schedulers";
 import { withBackend } from "../tensor/engine";
 import { manualSeed } from "../tensor/random";
 import type { Tensor } from "../tensor/tensor";
+import { resolveClassWeights } from "./class-weights";
 import type { ExperimentConfig, OptimizerConfig } from "./config";
 import { isClassification } from "./loss-names";
 import { makeOptimizer, makeScheduler, type Splits } from "./make";
@@ -56,9 +58,9 @@ export function exportPurpose(config: ExperimentConfig, scaling?: Scaling): Expo
   return { kind: isClassification(config.loss) ? "classifier" : "regressor", input, ...(scaling ? { scaling } : {}) };
 }
 
-/** The loss a config trains with. */
-export function experimentLoss(config: ExperimentConfig): LossFn {
-  return lossByName(config.loss, { labelSmoothing: config.training.labelSmoothing });
+/** The loss a config trains with on `train` (whose class counts "balanced" class weights come from). */
+export function experimentLoss(config: ExperimentConfig, train: Dataset): LossFn {
+  return lossByName(config.loss, { labelSmoothing: config.training.labelSmoothing, classWeights: resolveClassWeights(config.training.classWeights, train) });
 }
 
 /** The config's augmentation of a batch of training images on the device; undefined without one or for non-image inputs. */
@@ -89,7 +91,7 @@ export function makeExperimentTrainer(config: ExperimentConfig, splits: Splits, 
   return new Trainer({
     model,
     optimizer,
-    loss: experimentLoss(config),
+    loss: experimentLoss(config, splits.train),
     train: splits.train,
     val: splits.val,
     batchSize: t.batchSize,

@@ -8,6 +8,7 @@ import { type ClassificationSet, type Dataset, subset } from "../data/dataset";
 import { IMAGE_DATASET_NAMES, type ImageDatasetName, loadImageDataset } from "../data/image-datasets";
 import { iris } from "../data/iris";
 import { nameCharacters, nameGenders } from "../data/names";
+import { Rng } from "../data/random";
 import { type ScalingKind, scaleSplits } from "../data/scaling";
 import { addingProblem, bracketStrings, reversedStrings, sineForecast } from "../data/sequences";
 import { balancedSample, trainTestSplit } from "../data/splits";
@@ -109,7 +110,28 @@ async function wholeDataset(config: DataConfig, seed: number, read?: (path: stri
     fail("data", 'a csv dataset needs "path" (CLI) or "text"');
   }
   const c = config as Extract<DataConfig, { name: PointDatasetName }>;
-  return makePoints(c.name, { points: c.points, noise: c.noise, classes: classesOf(c), seed });
+  const points = makePoints(c.name, { points: c.points, noise: c.noise, classes: classesOf(c), seed });
+  return c.lastClassShare !== undefined && c.lastClassShare < 1 ? thinLastClass(points as ClassificationSet, c.lastClassShare, seed) : points;
+}
+
+/**
+ * Imbalanced data on purpose: only `share` of the last class's examples (a seeded choice, at least
+ * 2), every example of the others, so that a learner can watch accuracy flatter a model that
+ * ignores the rare class, and class weights repair its recall.
+ */
+export function thinLastClass(ds: ClassificationSet, share: number, seed: number): ClassificationSet {
+  const last = ds.classes - 1;
+  const rare: number[] = [];
+  for (let i = 0; i < ds.n; i++) if (ds.y[i] === last) rare.push(i);
+  const rng = new Rng(seed + 7);
+  for (let i = rare.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [rare[i], rare[j]] = [rare[j], rare[i]];
+  }
+  const kept = new Set(rare.slice(0, Math.max(2, Math.round(share * rare.length))));
+  const rows: number[] = [];
+  for (let i = 0; i < ds.n; i++) if (ds.y[i] !== last || kept.has(i)) rows.push(i);
+  return subset(ds, rows);
 }
 
 const num = (o: Record<string, unknown>, key: string) => (typeof o[key] === "number" ? (o[key] as number) : undefined);

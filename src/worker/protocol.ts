@@ -10,6 +10,7 @@ import type { LayerSummary } from "../nn/shapes";
 import type { ModelSpec } from "../nn/spec";
 import type { OptimizerState } from "../optim/optimizer";
 import type { ExperimentConfig, OptimizerConfig } from "../train/config";
+import type { LossName } from "../train/loss-names";
 import type { Trial } from "../train/search";
 import type { GenerativeCommand, GenerativeEvent } from "./generative-protocol";
 
@@ -26,6 +27,9 @@ export interface RaceEntry {
   member?: { index: number; bagging?: boolean };
   /** A search's trial: the learning rate, weight decay, batch size, width or dropout it tries (src/train/search.ts). */
   trial?: Trial;
+  /** Racing losses: this entry's loss, with balanced class weights or none, in place of the config's loss and weights. */
+  loss?: LossName;
+  balanced?: boolean;
 }
 
 /** An ensemble race's members combined, on the validation split after an epoch (accuracies). */

@@ -58,6 +58,8 @@ interface Racer {
   label: string;
   data: RacerData;
   model: Module;
+  /** Its loss: the config's, or the entry's own when the race compares losses. */
+  loss: LossFn;
   optimizer: Optimizer;
   scheduler?: LRScheduler | ReduceLROnPlateau;
   steps: StepBuffer;
@@ -75,7 +77,6 @@ interface PendingTick {
 }
 
 export class RaceSession {
-  private readonly loss: LossFn;
   private readonly augment?: (x: Tensor) => Tensor;
   private readonly throttle = new Throttle(() => this.flushSteps());
   private readonly pending: PendingTick[] = [];
@@ -95,7 +96,6 @@ export class RaceSession {
     /** The entries are an ensemble's members: their combination is reported after each epoch. */
     private readonly ensemble: boolean,
   ) {
-    this.loss = experimentLoss(config);
     this.augment = experimentAugment(config, inputShape);
   }
 
@@ -112,9 +112,14 @@ export class RaceSession {
       try {
         const own = { optimizer: structuredClone(entry.optimizer ?? parsed.optimizer), model: structuredClone(entry.model ?? parsed.model) };
         // An ensemble's member starts from its own seed: other initial weights (and bagging's sample).
-        const training = entry.member ? { ...parsed.training, seed: trainingSeed(parsed) + entry.member.index } : parsed.training;
+        let training = entry.member ? { ...parsed.training, seed: trainingSeed(parsed) + entry.member.index } : parsed.training;
+        // Racing losses: an entry brings its own loss, with balanced class weights or none.
+        if (entry.loss) {
+          const { classWeights: _, ...rest } = training;
+          training = entry.balanced ? { ...rest, classWeights: "balanced" } : rest;
+        }
         // A search's trial sets its own learning rate, weight decay, batch size, width or dropout.
-        const entryConfig = { ...parsed, ...own, training };
+        const entryConfig = { ...parsed, ...own, ...(entry.loss ? { loss: entry.loss } : {}), training };
         return { label, config: parseConfig(entry.trial ? applyTrial(entryConfig, entry.trial) : entryConfig) };
       } catch (e) {
         throw new Error(`race entry "${label}": ${(e as Error).message}`);
@@ -152,14 +157,16 @@ export class RaceSession {
           firstOf.set(key, first);
         }
         models.push(model);
+        const data = withBatchSize(
+          foldData?.[i] ?? (member?.bagging ? baggedData(splits, trainingSeed(c), parsed.training.batchSize) : shared),
+          c.training.batchSize,
+          batched,
+        );
         racers.push({
           label,
-          data: withBatchSize(
-            foldData?.[i] ?? (member?.bagging ? baggedData(splits, trainingSeed(c), parsed.training.batchSize) : shared),
-            c.training.batchSize,
-            batched,
-          ),
+          data,
           model,
+          loss: experimentLoss(c, data.train),
           ...makeExperimentOptimizer(c, model, c.optimizer),
           steps: new StepBuffer(),
           diverged: false,
@@ -271,7 +278,7 @@ export class RaceSession {
           const { x, y } = uploaded.get(r.data) as { x: Tensor; y: Tensor };
           const input = this.augment ? this.augment(x) : x;
           r.optimizer.zeroGrad();
-          const l = this.loss(r.model.forward(input), y);
+          const l = r.loss(r.model.forward(input), y);
           l.backward();
           if (t.clipGradValue) r.optimizer.clipGradValue(t.clipGradValue);
           if (t.clipGradNorm) r.optimizer.clipGradNorm(t.clipGradNorm);
@@ -325,8 +332,8 @@ export class RaceSession {
     const batchSize = Math.max(this.config.training.batchSize, 256);
     for (const [entry, r] of this.racers.entries()) {
       if (r.diverged || this.disposed) continue;
-      const train = await evaluate(r.model, r.data.trainScore, this.loss, { backend, batchSize });
-      const val = await evaluate(r.model, r.data.val, this.loss, { backend, batchSize });
+      const train = await evaluate(r.model, r.data.trainScore, r.loss, { backend, batchSize });
+      const val = await evaluate(r.model, r.data.val, r.loss, { backend, batchSize });
       if (this.epoch > 0) stepSchedule(r.scheduler, val.loss);
       this.options.post({ type: "race-epoch", entry, epoch: this.epoch, step: this.step, train: scoreOf(train), val: scoreOf(val) });
       validations.push(val);

@@ -82,9 +82,17 @@ function classRows(op: string, input: Tensor, target: Tensor): { rows: Tensor; l
  * ε mixes the one-hot target with the uniform distribution: target = (1 - ε) onehot + ε / C.
  * ignoreIndex (int32 targets): positions with that target add no loss and no gradient, and the mean
  * is over the other positions (PyTorch's ignore_index, e.g. padding in a batch of sequences).
+ * weight (a [C] tensor, PyTorch's `weight`): class c's terms count w_c times, so a rare class can
+ * weigh as much as a common one; with class-index targets the mean divides by Σ_i w[y_i] (a
+ * weighted mean), with probability targets by N. Per row:
+ *   loss_i = -(1 - ε) w[y_i] log p_i[y_i] - (ε / C) Σ_c w_c log p_i[c]
  */
-export function crossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction; labelSmoothing?: number; ignoreIndex?: number } = {}): Tensor {
-  const { reduction = "mean", labelSmoothing = 0, ignoreIndex } = options;
+export function crossEntropy(
+  input: Tensor,
+  target: Tensor,
+  options: { reduction?: Reduction; labelSmoothing?: number; ignoreIndex?: number; weight?: Tensor } = {},
+): Tensor {
+  const { reduction = "mean", labelSmoothing = 0, ignoreIndex, weight } = options;
   check(labelSmoothing >= 0 && labelSmoothing <= 1, "crossEntropy", () => `labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
   check(
     ignoreIndex === undefined || (Number.isInteger(ignoreIndex) && target.dtype === "int32"),
@@ -92,22 +100,41 @@ export function crossEntropy(input: Tensor, target: Tensor, options: { reduction
     () => `ignoreIndex must be a whole number, with int32 class targets (got ${ignoreIndex} with ${target.dtype} targets)`,
   );
   const { rows, labels, classes } = classRows("crossEntropy", input, target);
+  checkClassWeight("crossEntropy", weight, classes);
   const logp = logSoftmax(rows, 1);
   let weights: Tensor;
   // 1 for each position that counts, 0 for an ignored one (null: every position counts).
   let counted: Tensor | null = null;
+  // Σ_i w[y_i], the weighted mean's denominator (null: the plain mean).
+  let weightSum: Tensor | null = null;
   if (target.dtype === "int32") {
-    weights = oneHot(labels, classes, { ignore: ignoreIndex });
-    if (ignoreIndex !== undefined) counted = sum(weights, 1, true); // an ignored label's row is all zeros
+    const hot = oneHot(labels, classes, { ignore: ignoreIndex });
+    if (ignoreIndex !== undefined) counted = sum(hot, 1, true); // an ignored label's row is all zeros
+    weights = weight ? mul(hot, weight) : hot;
+    if (weight) weightSum = sum(weights);
   } else {
     sameShapes("crossEntropy", input, target);
-    weights = input.rank === 2 ? target : classRows("crossEntropy", target, target).rows;
+    const probabilities = input.rank === 2 ? target : classRows("crossEntropy", target, target).rows;
+    weights = weight ? mul(probabilities, weight) : probabilities;
   }
-  if (labelSmoothing > 0) weights = add(mul(weights, 1 - labelSmoothing), counted ? mul(counted, labelSmoothing / classes) : labelSmoothing / classes);
+  if (labelSmoothing > 0) {
+    const uniform = weight ? mul(weight, labelSmoothing / classes) : labelSmoothing / classes; // ε w_c / C
+    weights = add(mul(weights, 1 - labelSmoothing), counted ? mul(counted, uniform) : uniform);
+  }
   const perRow = mul(sum(mul(weights, logp), 1), -1);
-  if (counted && reduction === "mean") return div(sum(perRow), sum(counted));
+  if (reduction === "mean" && (weightSum || counted)) return div(sum(perRow), weightSum ?? sum(counted as Tensor));
   const loss = reduction === "none" && input.rank > 2 ? reshape(perRow, [input.shape[0], ...input.shape.slice(2)]) : perRow;
   return reduce(loss, reduction);
+}
+
+/** A class weight must be a float [C] tensor for C classes. */
+function checkClassWeight(op: string, weight: Tensor | undefined, classes: number): void {
+  if (weight)
+    check(
+      weight.rank === 1 && weight.shape[0] === classes && weight.dtype === "float32",
+      op,
+      () => `weight must be a float32 tensor of one value per class, [${classes}], got ${weight.dtype} ${fmtShape(weight.shape)}`,
+    );
 }
 
 /** Negative log-likelihood of log-probabilities [N, C] at int32 targets [N]. */
@@ -133,10 +160,11 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { red
 
 /**
  * Multi-class hinge loss (torch.nn.MultiMarginLoss): for each sample,
- * sum over j != y of max(0, margin - x[y] + x[j])^p, divided by C.
+ * sum over j != y of max(0, margin - x[y] + x[j])^p, divided by C; with a class weight [C] each
+ * sample's loss is scaled by w[y] (the mean still divides by N, as PyTorch's does).
  */
-export function multiMarginLoss(input: Tensor, target: Tensor, options: { p?: 1 | 2; margin?: number; reduction?: Reduction } = {}): Tensor {
-  const { p = 1, margin = 1, reduction = "mean" } = options;
+export function multiMarginLoss(input: Tensor, target: Tensor, options: { p?: 1 | 2; margin?: number; reduction?: Reduction; weight?: Tensor } = {}): Tensor {
+  const { p = 1, margin = 1, reduction = "mean", weight } = options;
   check(input.rank === 2, "multiMarginLoss", () => `input must be [N, C], got ${fmtShape(input.shape)}`);
   check(
     target.dtype === "int32" && target.rank === 1 && target.shape[0] === input.shape[0],
@@ -149,5 +177,7 @@ export function multiMarginLoss(input: Tensor, target: Tensor, options: { p?: 1 
   const correct = sum(mul(input, hot), 1, true); // x[y], [N, 1]
   let hinge = mul(relu(add(sub(input, correct), margin)), sub(1, hot)); // j == y excluded
   if (p === 2) hinge = mul(hinge, hinge);
-  return reduce(mul(sum(hinge, 1), 1 / classes), reduction);
+  checkClassWeight("multiMarginLoss", weight, classes);
+  const perRow = mul(sum(hinge, 1), 1 / classes);
+  return reduce(weight ? mul(perRow, sum(mul(hot, weight), 1)) : perRow, reduction);
 }

@@ -2,15 +2,18 @@
  * What a race entry is, in words and in settings: its label (the optimizer, and the architecture
  * when the entry trains its own model), the entries of an architecture race (one per builder preset
  * that fits the data, all with the Train tab's optimizer), of a cross-validation (one per fold) and
- * of an ensemble (one per member) and of a hyper-parameter search (one per trial, and the best of them),
+ * of an ensemble (one per member), of a loss race (one per loss that fits the task) and of a
+ * hyper-parameter search (one per trial, and the best of them),
  * the entries that are left when the data change (architectures built for other data are dropped;
  * the optimizers stay), and a cross-validation's summary (mean ± std of the folds' scores).
  */
 import type { ModelSpec } from "../../nn/spec";
 import type { ExperimentConfig, OptimizerConfig } from "../../train/config";
+import { LOSS_LABELS, REGRESSION_LOSSES } from "../../train/loss-names";
 import { applyTrial, describeTrial, type SearchConfig, type SearchSpace, searchTrials } from "../../train/search";
 import { OPTIMIZER_LABELS } from "../../train/settings";
 import type { RaceEntry, RaceEpoch } from "../../worker/protocol";
+import { type ModelPreset, presetSpec } from "../builder/model-presets";
 
 /** The members of an ensemble race, each from its own seed and, with `bagging`, its own bootstrap sample. */
 export function memberEntries(n: number, optimizer: OptimizerConfig, bagging: boolean): RaceEntry[] {
@@ -23,8 +26,6 @@ export function memberEntries(n: number, optimizer: OptimizerConfig, bagging: bo
 
 /** Whether the entries are an ensemble's members. */
 export const isEnsemble = (entries: RaceEntry[]) => entries.length > 0 && entries.every((e) => e.member !== undefined);
-
-import { type ModelPreset, presetSpec } from "../builder/model-presets";
 
 /** "SGD + momentum 0.9 · lr 0.05"; with an architecture first: "LSTM · 64 — Adam · lr 0.005". */
 export function describeEntry(o: OptimizerConfig, architecture?: string): string {
@@ -48,6 +49,26 @@ export function architectureEntries(presets: ModelPreset[], outputSize: number, 
 export function withoutModels(entries: RaceEntry[]): RaceEntry[] {
   return entries.map((e) => (e.model ? raceEntry(e.optimizer) : e));
 }
+
+/**
+ * A loss race: the Train tab's model and optimizer under each loss that fits the task and its output
+ * layer (binary cross-entropy on one logit needs another output layer, so it is left out):
+ * cross-entropy, the same with balanced class weights, multi-margin (hinge) and MSE on one-hot for
+ * classification; MSE, L1 and Huber for regression.
+ */
+export function lossEntries(task: "classification" | "regression", optimizer: OptimizerConfig): RaceEntry[] {
+  const entry = (loss: RaceEntry["loss"] & string, balanced = false): RaceEntry => ({
+    label: `${LOSS_LABELS[loss]}${balanced ? " · balanced class weights" : ""}`,
+    optimizer: structuredClone(optimizer),
+    loss,
+    ...(balanced ? { balanced } : {}),
+  });
+  if (task === "regression") return REGRESSION_LOSSES.map((l) => entry(l));
+  return [entry("crossEntropy"), entry("crossEntropy", true), entry("multiMargin"), entry("mseOneHot")];
+}
+
+/** Whether the entries race losses. */
+export const isLossRace = (entries: RaceEntry[]) => entries.length > 0 && entries.every((e) => e.loss !== undefined);
 
 /** A cross-validation: `k` entries, fold i held out by entry i, each the Train tab's model and optimizer. */
 export function foldEntries(k: number, optimizer: OptimizerConfig): RaceEntry[] {

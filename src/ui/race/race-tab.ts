@@ -31,7 +31,9 @@ import {
   foldEntries,
   isCrossValidation,
   isEnsemble,
+  isLossRace,
   isSearch,
+  lossEntries,
   memberEntries,
   raceEntry,
   searchEntries,
@@ -306,6 +308,13 @@ export class RaceTab extends LitElement {
     if (optimizer) this.change(memberEntries(5, optimizer, bagging));
   }
 
+  /** The Train tab's model and optimizer under each loss that fits the task. */
+  private raceLosses(): void {
+    const store = this.store.store;
+    const optimizer = store?.experiment?.config.optimizer;
+    if (store && optimizer) this.change(lossEntries(store.train.task, optimizer));
+  }
+
   /** A hyper-parameter search: the config's, or a grid around the Train tab's settings. */
   private search(): void {
     const config = this.store.store?.experiment?.config;
@@ -467,22 +476,25 @@ export class RaceTab extends LitElement {
     const folds = isCrossValidation(this.entries);
     const members = isEnsemble(this.entries);
     const trials = isSearch(this.entries);
-    const grouped = folds || members || trials; // generated together: listed together
-    const heading = folds
-      ? "Cross-validation folds"
-      : members
-        ? "Ensemble members"
-        : trials
-          ? "Search trials"
-          : architectures
-            ? "Architectures in the race"
-            : "Optimizers in the race";
+    const losses = isLossRace(this.entries);
+    const grouped = folds || members || trials || losses; // generated together: listed together
+    const heading = losses
+      ? "Losses in the race"
+      : folds
+        ? "Cross-validation folds"
+        : members
+          ? "Ensemble members"
+          : trials
+            ? "Search trials"
+            : architectures
+              ? "Architectures in the race"
+              : "Optimizers in the race";
     const regression = store.train.task === "regression";
     return html`
       <div class="side">
         <section class="card" aria-label="Entries in the race">
           <h2>${heading}</h2>
-          ${trials ? this.renderTrials() : grouped ? this.renderGroup(folds ? "folds" : "members") : this.entries.map((entry, i) => this.renderEntry(entry, i))}
+          ${trials || losses ? this.renderTrials() : grouped ? this.renderGroup(folds ? "folds" : "members") : this.entries.map((entry, i) => this.renderEntry(entry, i))}
           <div class="buttons">
             ${this.entries.length < MAX_RACE_ENTRIES && !grouped ? html`<button ?disabled=${this.running} @click=${this.add} data-testid="race-add">+ Add an entry</button>` : nothing}
             ${
@@ -506,6 +518,8 @@ export class RaceTab extends LitElement {
                     title="5 copies, each trained on its own bootstrap sample of the training data (bagging)">Bagging (5)</button>
                 </div>
                 <div class="buttons cv">
+                  <button ?disabled=${this.running} @click=${this.raceLosses} data-testid="race-losses"
+                    title="The Train tab's model and optimizer under each loss that fits the task, same weights, same batches">Race losses</button>
                   <button ?disabled=${this.running} @click=${this.search} data-testid="race-search"
                     title="${e.config.search ? "The config's search" : "A grid of learning rate × weight decay (× width) around the Train tab's settings"}, every trial side by side">Search hyper-parameters</button>
                 </div>`
@@ -521,27 +535,31 @@ export class RaceTab extends LitElement {
           </div>
           <p class="note" style="margin-top:12px">
             ${
-              trials
-                ? html`A hyper-parameter search: each trial trains the Train tab's model with its own settings, all in lock-step on
+              losses
+                ? html`Each entry trains the Train tab's model with its own loss, from the same initial weights, on the same batches in
+                    the same order. The losses measure different things on different scales, so compare the accuracy curves and the
+                    table's scores, not the heights of the loss curves.`
+                : trials
+                  ? html`A hyper-parameter search: each trial trains the Train tab's model with its own settings, all in lock-step on
                     the same data, and is scored on the validation split (never the test split). The best trial's settings can be
                     applied to the Train tab.`
-                : members
-                  ? html`An ensemble: each member trains the Train tab's model from its own initial weights${
-                      this.entries[0].member?.bagging
-                        ? ", on its own bootstrap sample of the training data (bagging: about 63% of the examples, some twice)"
-                        : ""
-                    }, in lock-step. After each epoch the members are combined on the validation split: soft voting (the mean of their
+                  : members
+                    ? html`An ensemble: each member trains the Train tab's model from its own initial weights${
+                        this.entries[0].member?.bagging
+                          ? ", on its own bootstrap sample of the training data (bagging: about 63% of the examples, some twice)"
+                          : ""
+                      }, in lock-step. After each epoch the members are combined on the validation split: soft voting (the mean of their
                     probabilities), hard voting (the most predicted class) and weighted averaging (weights from their validation accuracy).`
-                  : folds
-                    ? html`k-fold cross-validation: the training and validation data are cut into ${this.entries.length} folds
+                    : folds
+                      ? html`k-fold cross-validation: the training and validation data are cut into ${this.entries.length} folds
                     (stratified by class); each entry trains the Train tab's model on all folds but one and is scored on the one it
                     holds out, from the same initial weights, in lock-step. Scaling is fitted on each entry's own training folds. The
                     test split is not used.`
-                    : architectures
-                      ? html`Each entry trains its model on ${e.config.data.name}, on the same batches in the same order, one step each in
+                      : architectures
+                        ? html`Each entry trains its model on ${e.config.data.name}, on the same batches in the same order, one step each in
                     turn, so the curves differ only by the architecture and the optimizer. Entries of the same model start from the
                     same initial weights.`
-                      : html`Each optimizer trains the Train tab's model on ${e.config.data.name} from the same initial weights, on the
+                        : html`Each optimizer trains the Train tab's model on ${e.config.data.name} from the same initial weights, on the
                     same batches in the same order, one step each in turn, so the curves differ only by the optimizer.`
             }
           </p>

@@ -9,8 +9,24 @@ import { parseCsv } from "../../data/csv";
 import { type GenerativeConfig, generativeConfigSchema } from "../../generative/config";
 import { GENERATIVE_PRESETS } from "../../generative/presets";
 import { type LayerSpec, type ModelSpec, modelSpecSchema } from "../../nn/spec";
-import { boolean, checkDepth, excerpt, list, number, optional, Place, record, required, type Schema, SchemaError, text, validate } from "../../schema/schema";
+import {
+  boolean,
+  checkDepth,
+  excerpt,
+  list,
+  number,
+  oneOf,
+  optional,
+  Place,
+  record,
+  required,
+  type Schema,
+  SchemaError,
+  text,
+  validate,
+} from "../../schema/schema";
 import { configSchema, type DataConfig, type ExperimentConfig, optimizerSchema } from "../../train/config";
+import { LOSSES } from "../../train/loss-names";
 import type { RaceEntry } from "../../worker/protocol";
 import { type ModelPreset, presetSpec, presetsFor } from "../builder/model-presets";
 
@@ -249,6 +265,8 @@ const raceSchema = record(
             fold: optional(foldSchema),
             member: optional(memberSchema),
             trial: optional(trialSchema),
+            loss: optional(oneOf(LOSSES)),
+            balanced: optional(boolean()),
           },
           "a race entry",
         ),

@@ -4,11 +4,13 @@
  * what trains. Changes a running session takes live (the learning rate and the other numeric
  * settings of the same optimizer, L1/L2) are not pending: the store sends them at once.
  */
-import type { ExperimentConfig } from "../../train/config";
+import type { ClassWeights, ExperimentConfig } from "../../train/config";
 import { OPTIMIZER_LABELS, SCHEDULES } from "../../train/settings";
 import { isLiveChange } from "../train/hyperparams";
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+const weightsText = (w: ClassWeights | undefined) => (!w ? "none" : w === "balanced" ? "balanced" : "custom");
 
 const scheduleName = (c: ExperimentConfig) => (c.scheduler ? SCHEDULES[c.scheduler.name].label : "constant");
 
@@ -26,8 +28,9 @@ export function pendingChanges(loaded: ExperimentConfig, current: ExperimentConf
   const [lt, ct] = [loaded.training, current.training];
   if (lt.batchSize !== ct.batchSize) out.push(`batch size ${lt.batchSize} → ${ct.batchSize}`);
   if ((lt.seed ?? 1) !== (ct.seed ?? 1)) out.push(`seed ${lt.seed ?? 1} → ${ct.seed ?? 1}`);
-  const { batchSize: _a, seed: _b, epochs: _c, ...restLoaded } = lt;
-  const { batchSize: _d, seed: _e, epochs: _f, ...restCurrent } = ct;
+  if (!same(lt.classWeights, ct.classWeights)) out.push(`class weights ${weightsText(lt.classWeights)} → ${weightsText(ct.classWeights)}`);
+  const { batchSize: _a, seed: _b, epochs: _c, classWeights: _g, ...restLoaded } = lt;
+  const { batchSize: _d, seed: _e, epochs: _f, classWeights: _h, ...restCurrent } = ct;
   if (!same(restLoaded, restCurrent)) out.push("training settings");
   return out;
 }

@@ -205,6 +205,7 @@ export class DataPanel extends LitElement {
       ${this.slider("points", "Points", c.points ?? 300, 50, 2000, 50, String)}
       ${this.slider("noise", "Noise", c.noise ?? defaults.noise ?? 0, 0, 0.5, 0.01, (v) => v.toFixed(2))}
       ${defaults.classes ? this.slider("classes", "Classes", c.classes ?? defaults.classes, 2, 6, 1, String) : nothing}
+      ${facts.task === "classification" ? this.slider("lastClassShare", "Rare last class", c.lastClassShare ?? 1, 0.05, 1, 0.05, (v) => (v >= 1 ? "off" : `${Math.round(v * 100)}% kept`)) : nothing}
       ${this.ratio(c)}
     `;
   }

@@ -13,7 +13,7 @@ import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { ExperimentConfig, TrainingConfig } from "../../train/config";
 import { OPTIMIZERS, SCHEDULERS } from "../../train/config";
-import { CLASSIFICATION_LOSSES, isClassification, LOSS_HINTS, LOSS_LABELS, type LossName, REGRESSION_LOSSES } from "../../train/loss-names";
+import { CLASSIFICATION_LOSSES, isClassification, LOSS_HINTS, LOSS_LABELS, type LossName, REGRESSION_LOSSES, WEIGHTED_LOSSES } from "../../train/loss-names";
 import {
   allowed,
   type BooleanField,
@@ -186,14 +186,10 @@ export class TrainingPanel extends LitElement {
   @state() private _dropoutDraft: number | null = null;
 
   /**
-   * Asks for a change of the experiment. The change is a function of the config as the store holds
-   * it when the change lands, not of the copy this panel drew: two quick edits (before the panel is
-   * drawn again) must both count.
-   */
-  /**
    * The losses that fit the task, each with what it does: cross-entropy, multi-margin (hinge) and,
    * for two classes, binary cross-entropy on one logit (the output layer becomes one unit); MSE, L1
-   * and Huber for regression. A change reloads the run (the loss is not a live setting).
+   * and Huber for regression. A change reloads the run (the loss is not a live setting). Losses that
+   * take class weights get a second picker: none, or "balanced" for imbalanced data.
    */
   private renderLoss(c: ExperimentConfig) {
     const classes = this.classes ?? 0;
@@ -202,18 +198,48 @@ export class TrainingPanel extends LitElement {
       Loss
       <select data-testid="loss-picker" @change=${(e: Event) => {
         const loss = (e.target as HTMLSelectElement).value as LossName;
-        this.changeConfig((now) => ({
-          ...now,
-          loss,
-          ...(loss === "bceWithLogits" || now.loss === "bceWithLogits" ? { model: fitOutput(now.model, loss === "bceWithLogits" ? 1 : classes) } : {}),
-        }));
+        this.changeConfig((now) => {
+          const { classWeights, ...training } = now.training;
+          return {
+            ...now,
+            loss,
+            training: WEIGHTED_LOSSES.includes(loss) && classWeights ? { ...training, classWeights } : training,
+            ...(loss === "bceWithLogits" || now.loss === "bceWithLogits" ? { model: fitOutput(now.model, loss === "bceWithLogits" ? 1 : classes) } : {}),
+          };
+        });
       }}>
         ${options.map((l) => html`<option value=${l} ?selected=${c.loss === l} title=${LOSS_HINTS[l]}>${LOSS_LABELS[l]}</option>`)}
       </select>
       <small class="hint">${LOSS_HINTS[c.loss]}</small>
+    </label>
+    ${WEIGHTED_LOSSES.includes(c.loss) ? this.renderClassWeights(c) : nothing}`;
+  }
+
+  /** None, "balanced" (each class's weight n / (C n_c) from the training split), or the list a loaded config brought. */
+  private renderClassWeights(c: ExperimentConfig) {
+    const weights = c.training.classWeights;
+    return html`<label class="wide">
+      Class weights
+      <select data-testid="class-weights" @change=${(e: Event) => {
+        const value = (e.target as HTMLSelectElement).value;
+        if (value !== "custom") this.setTraining({ classWeights: value === "balanced" ? "balanced" : undefined });
+      }}>
+        <option value="none" ?selected=${!weights}>None: every example counts the same</option>
+        <option value="balanced" ?selected=${weights === "balanced"}>Balanced: rare classes weigh more</option>
+        ${Array.isArray(weights) ? html`<option value="custom" selected>${weights.map((w) => +w.toFixed(3)).join(", ")} (from the config)</option>` : nothing}
+      </select>
+      <small class="hint">
+        Balanced weighs class c by n / (classes × n<sub>c</sub>) from the training split, so each class counts as much in the loss however rare it is: recall on
+        rare classes goes up, usually at some cost in precision.
+      </small>
     </label>`;
   }
 
+  /**
+   * Asks for a change of the experiment. The change is a function of the config as the store holds
+   * it when the change lands, not of the copy this panel drew: two quick edits (before the panel is
+   * drawn again) must both count.
+   */
   private changeConfig(change: ConfigUpdate): void {
     fire(this, "config-change", { update: change });
   }
