@@ -11,6 +11,7 @@ import type { ModelSpec } from "../src/nn/spec";
 import { withBackend } from "../src/tensor/engine";
 import { manualSeed } from "../src/tensor/random";
 import { parseConfig } from "../src/train/config";
+import { makeExperimentOptimizer } from "../src/train/experiment";
 import { makeData, makeOptimizer } from "../src/train/make";
 import { lossByName } from "../src/train/objectives";
 import { Trainer } from "../src/train/trainer";
@@ -69,6 +70,50 @@ describe("frozen layers", () => {
         },
       }),
     ).toThrow(/layer 1 activation frozen: unknown key/);
+  });
+});
+
+describe("per-layer learning rates", () => {
+  it("a layer's lrScale gives its parameters their own optimizer group: one SGD step moves them that much less", async () => {
+    const spec = (scale?: number): ModelSpec => ({
+      layers: [
+        { type: "linear", units: 8, ...(scale ? { lrScale: scale } : {}) },
+        { type: "activation", fn: "tanh" },
+        { type: "linear", units: 3 },
+      ],
+    });
+    const config = parseConfig({ ...defaultConfigFor("spiral"), model: spec(0.1), optimizer: { name: "sgd", lr: 0.5 } });
+    const splits = await makeData({ name: "spiral", points: 60, classes: 3, seed: 1 });
+    const change = async (scale?: number) =>
+      withBackend(cpu32, async () => {
+        manualSeed(1);
+        const { model } = buildModel(spec(scale), [2]);
+        const before = await Promise.all(model.parameters().map(async (p) => Float32Array.from((await p.data()) as Float32Array)));
+        const { optimizer } = makeExperimentOptimizer({ ...config, model: spec(scale) }, model);
+        if (scale) {
+          expect(optimizer.groups.map((g) => [g.params.length, g.lrScale, g.options.lr])).toEqual([
+            [2, 0.1, expect.closeTo(0.05, 12)],
+            [2, 1, 0.5],
+          ]);
+          expect(optimizer.lr).toBeCloseTo(0.5, 12); // the optimizer's rate is the base one ...
+          optimizer.lr = 0.2; // ... and setting it keeps each group's multiple
+          expect(optimizer.groups.map((g) => g.options.lr)).toEqual([expect.closeTo(0.02, 12), 0.2]);
+          optimizer.lr = 0.5;
+        }
+        await new Trainer({ model, optimizer, loss: lossByName("crossEntropy"), train: splits.train, batchSize: 48, epochs: 1, seed: 1 }).run();
+        const after = await Promise.all(model.parameters().map((p) => p.data() as Promise<Float32Array>));
+        optimizer.dispose();
+        model.dispose();
+        return after.map((a, i) => Array.from(a, (v, j) => v - before[i][j]));
+      });
+    const plain = await change();
+    const scaled = await change(0.1);
+    // One full batch, one step of plain SGD: Δw = -lr g, so the first layer moves a tenth as far and the head as far.
+    expect(scaled[0]).toEqual(plain[0].map((d) => expect.closeTo(0.1 * d, 6)));
+    expect(scaled[2]).toEqual(plain[2].map((d) => expect.closeTo(d, 6)));
+    expect(() => parseConfig({ ...config, model: { layers: [{ type: "linear", units: 3, lrScale: 0 }] } })).toThrow(
+      /layer 1 linear lrScale: expected a number from 1e-4 to 100, got 0/,
+    );
   });
 });
 

@@ -5,6 +5,7 @@
  * nests (a residual block's body and skip projection).
  */
 import { getBackend } from "../tensor/engine";
+import type { Tensor } from "../tensor/tensor";
 import { AdaptiveAvgPool2d, AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, Upsample } from "./conv";
 import type { InitScheme } from "./init";
 import { Dropout, ELU, Flatten, GELU, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, SiLU, Softplus, Tanh, Unflatten } from "./layers";
@@ -138,13 +139,22 @@ function activation(fn: ActivationName, slope?: number, approximate?: GeluApprox
   return fn satisfies never;
 }
 
+/** The learning-rate scale of each parameter whose layer sets one (lrScale in its spec). */
+const LR_SCALES = new WeakMap<Tensor, number>();
+
+/** A parameter's learning rate as a multiple of the optimizer's: its layer's lrScale, or 1. */
+export const lrScaleOf = (parameter: Tensor): number => LR_SCALES.get(parameter) ?? 1;
+
 function makeLayers(layers: LayerSpec[], input: number[], prefix: string, init: InitScheme | undefined, shapes: Shapes): Sequential {
   const modules = layers.map((layer, i) => {
     const index = `${prefix}${i + 1}`;
     const out = shapes.get(index) as number[];
     const module = makeModule(layer, input, out, index, init, shapes);
     // A frozen layer's weights become buffers: saved and loaded by the same names, never trained.
-    if ((layer as { frozen?: boolean }).frozen) for (const p of module.parameters()) p.requiresGrad_(false);
+    const { frozen, lrScale } = layer as { frozen?: boolean; lrScale?: number };
+    if (frozen) for (const p of module.parameters()) p.requiresGrad_(false);
+    // Discriminative fine-tuning: the optimizer gives this layer's parameters their own learning rate.
+    if (lrScale !== undefined && lrScale !== 1) for (const p of module.parameters()) if (!LR_SCALES.has(p)) LR_SCALES.set(p, lrScale);
     input = out;
     return module;
   });

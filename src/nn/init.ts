@@ -92,13 +92,24 @@ export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor 
 }
 
 /** How a layer's weights start: PyTorch's default, or one of the classic schemes. */
-export type InitScheme = "default" | "xavierUniform" | "xavierNormal" | "kaimingUniform" | "kaimingNormal";
+export type InitScheme = "default" | "xavierUniform" | "xavierNormal" | "kaimingUniform" | "kaimingNormal" | "zeros" | "constant";
+
+/** The weight every unit starts with under the "constant" scheme. */
+export const CONSTANT_INIT = 0.1;
 
 /**
  * Initialises a weight (and its bias) the way PyTorch's Linear and Conv layers do by default, or with
- * `scheme` (biases then start at zero, as is usual with those schemes).
+ * `scheme` (biases then start at zero, as is usual with those schemes). "zeros" and "constant" (every
+ * weight CONSTANT_INIT) are there to be seen failing: every unit of a layer starts equal, gets the
+ * same gradient and stays equal (the symmetry problem), and with zeros no gradient reaches the
+ * hidden layers at all.
  */
 export function initLayer(weight: Tensor, bias: Tensor | null, scheme: InitScheme = "default", fanIn = fans(weight.shape).fanIn): void {
+  if (scheme === "zeros" || scheme === "constant") {
+    constant_(weight, scheme === "zeros" ? 0 : CONSTANT_INIT);
+    if (bias) constant_(bias, 0);
+    return;
+  }
   if (scheme === "default") {
     const bound = 1 / Math.sqrt(fanIn);
     uniform_(weight, -bound, bound);

@@ -47,33 +47,53 @@ interface Convolution {
   dilation?: number;
   bias?: boolean;
   frozen?: boolean;
+  lrScale?: number;
 }
 
 export type LayerSpec =
-  | { type: "linear"; units: number; bias?: boolean; frozen?: boolean }
+  | { type: "linear"; units: number; bias?: boolean; frozen?: boolean; lrScale?: number }
   | ({ type: "conv2d" } & Convolution)
-  | { type: "convTranspose2d"; filters: number; kernel: number; stride?: number; padding?: number; outputPadding?: number; bias?: boolean; frozen?: boolean }
+  | {
+      type: "convTranspose2d";
+      filters: number;
+      kernel: number;
+      stride?: number;
+      padding?: number;
+      outputPadding?: number;
+      bias?: boolean;
+      frozen?: boolean;
+      lrScale?: number;
+    }
   | { type: "maxPool2d"; kernel: number; stride?: number; padding?: number }
   | { type: "avgPool2d"; kernel: number; stride?: number; padding?: number }
   | { type: "adaptiveAvgPool2d"; size: number }
   | { type: "upsample"; scale: number }
   | { type: "flatten" }
   | { type: "unflatten"; channels: number; height: number; width: number }
-  | { type: "batchNorm"; momentum?: number; eps?: number; frozen?: boolean }
-  | { type: "layerNorm"; eps?: number; frozen?: boolean }
+  | { type: "batchNorm"; momentum?: number; eps?: number; frozen?: boolean; lrScale?: number }
+  | { type: "layerNorm"; eps?: number; frozen?: boolean; lrScale?: number }
   | { type: "dropout"; p: number }
   | { type: "activation"; fn: ActivationName; slope?: number; approximate?: GeluApproximation }
   | { type: "residual"; layers: LayerSpec[] }
   // Sequences: per example [time, features] (tokens: [time] of int32 indices, before an embedding).
-  | { type: "embedding"; vocab: number; dim: number; paddingIdx?: number; frozen?: boolean }
-  | { type: "rnn"; units: number; layers?: number; bidirectional?: boolean; dropout?: number; nonlinearity?: "tanh" | "relu"; frozen?: boolean }
-  | { type: "lstm"; units: number; layers?: number; bidirectional?: boolean; dropout?: number; frozen?: boolean }
-  | { type: "gru"; units: number; layers?: number; bidirectional?: boolean; dropout?: number; frozen?: boolean }
+  | { type: "embedding"; vocab: number; dim: number; paddingIdx?: number; frozen?: boolean; lrScale?: number }
+  | {
+      type: "rnn";
+      units: number;
+      layers?: number;
+      bidirectional?: boolean;
+      dropout?: number;
+      nonlinearity?: "tanh" | "relu";
+      frozen?: boolean;
+      lrScale?: number;
+    }
+  | { type: "lstm"; units: number; layers?: number; bidirectional?: boolean; dropout?: number; frozen?: boolean; lrScale?: number }
+  | { type: "gru"; units: number; layers?: number; bidirectional?: boolean; dropout?: number; frozen?: boolean; lrScale?: number }
   | ({ type: "conv1d" } & Convolution)
   | { type: "maxPool1d"; kernel: number; stride?: number; padding?: number }
   | { type: "avgPool1d"; kernel: number; stride?: number; padding?: number }
-  | { type: "positional"; kind?: "sinusoidal" | "learned"; frozen?: boolean }
-  | { type: "attention"; heads: number; causal?: boolean; dropout?: number; frozen?: boolean }
+  | { type: "positional"; kind?: "sinusoidal" | "learned"; frozen?: boolean; lrScale?: number }
+  | { type: "attention"; heads: number; causal?: boolean; dropout?: number; frozen?: boolean; lrScale?: number }
   | {
       type: "transformer";
       heads: number;
@@ -83,6 +103,7 @@ export type LayerSpec =
       normFirst?: boolean;
       causal?: boolean;
       frozen?: boolean;
+      lrScale?: number;
     }
   | { type: "lastStep" }
   | { type: "meanOverTime" };
@@ -149,8 +170,10 @@ const eps = number({ min: 0, max: 1, above: true });
 const bias = optional(boolean());
 /** A layer whose weights training leaves as they are (transfer learning): no gradient, no optimizer state. */
 const frozen = optional(boolean());
+/** A layer's learning rate as a multiple of the optimizer's (discriminative fine-tuning); 1 when left out. */
+const lrScale = optional(number({ min: 0.0001, max: 100 }));
 
-/** The layer types with weights: the ones `frozen` applies to. */
+/** The layer types with weights: the ones `frozen` and `lrScale` apply to. */
 export const LAYERS_WITH_WEIGHTS: ReadonlySet<string> = new Set([
   "linear",
   "conv2d",
@@ -181,10 +204,11 @@ function layerFields(numbering: string, depth: number) {
     dilation: optional(count(16)),
     bias,
     frozen,
+    lrScale,
   };
-  const recurrent = { units: required(count(4096)), layers: optional(count(8)), bidirectional: optional(boolean()), dropout: optional(rate), frozen };
+  const recurrent = { units: required(count(4096)), layers: optional(count(8)), bidirectional: optional(boolean()), dropout: optional(rate), frozen, lrScale };
   return {
-    linear: { units: required(count(65_536)), bias, frozen },
+    linear: { units: required(count(65_536)), bias, frozen, lrScale },
     conv2d: convolution,
     convTranspose2d: {
       filters: required(count(4096)),
@@ -194,6 +218,7 @@ function layerFields(numbering: string, depth: number) {
       outputPadding: optional(whole(15)),
       bias,
       frozen,
+      lrScale,
     },
     maxPool2d: { kernel: required(count(31)), stride: optional(count(31)), padding: optional(whole(15)) },
     avgPool2d: { kernel: required(count(31)), stride: optional(count(31)), padding: optional(whole(15)) },
@@ -201,23 +226,23 @@ function layerFields(numbering: string, depth: number) {
     upsample: { scale: required(count(8)) },
     flatten: {},
     unflatten: { channels: required(count(4096)), height: required(count(1024)), width: required(count(1024)) },
-    batchNorm: { momentum: optional(number({ min: 0, max: 1 })), eps: optional(eps), frozen },
-    layerNorm: { eps: optional(eps), frozen },
+    batchNorm: { momentum: optional(number({ min: 0, max: 1 })), eps: optional(eps), frozen, lrScale },
+    layerNorm: { eps: optional(eps), frozen, lrScale },
     dropout: { p: required(rate) },
     activation: {
       fn: required(oneOf(ACTIVATIONS)),
       slope: optional(number({ min: 0, max: 10 })),
       approximate: optional(oneOf(GELU_APPROXIMATIONS)),
     },
-    embedding: { vocab: required(count(1_000_000)), dim: required(count(65_536)), paddingIdx: optional(whole(999_999)), frozen },
+    embedding: { vocab: required(count(1_000_000)), dim: required(count(65_536)), paddingIdx: optional(whole(999_999)), frozen, lrScale },
     rnn: { ...recurrent, nonlinearity: optional(oneOf(["tanh", "relu"] as const)) },
     lstm: recurrent,
     gru: recurrent,
     conv1d: convolution,
     maxPool1d: { kernel: required(count(31)), stride: optional(count(31)), padding: optional(whole(15)) },
     avgPool1d: { kernel: required(count(31)), stride: optional(count(31)), padding: optional(whole(15)) },
-    positional: { kind: optional(oneOf(["sinusoidal", "learned"] as const)), frozen },
-    attention: { heads: required(count(64)), causal: optional(boolean()), dropout: optional(rate), frozen },
+    positional: { kind: optional(oneOf(["sinusoidal", "learned"] as const)), frozen, lrScale },
+    attention: { heads: required(count(64)), causal: optional(boolean()), dropout: optional(rate), frozen, lrScale },
     transformer: {
       heads: required(count(64)),
       feedforward: required(count(65_536)),
@@ -226,6 +251,7 @@ function layerFields(numbering: string, depth: number) {
       normFirst: optional(boolean()),
       causal: optional(boolean()),
       frozen,
+      lrScale,
     },
     lastStep: {},
     meanOverTime: {},
@@ -302,7 +328,7 @@ function layerList(prefix: string, depth: number): Schema<LayerSpec[]> {
   };
 }
 
-const INITS: InitScheme[] = ["default", "xavierUniform", "xavierNormal", "kaimingUniform", "kaimingNormal"];
+const INITS: InitScheme[] = ["default", "xavierUniform", "xavierNormal", "kaimingUniform", "kaimingNormal", "zeros", "constant"];
 
 /** The schema of a model spec: its layers and its initialisation. */
 export const modelSpecSchema: Schema<ModelSpec> = refine(

@@ -33,12 +33,19 @@ export function withDefaults<O extends object>(defaults: O, options: Partial<O>)
 export interface ParamGroupInput<O> {
   params: Iterable<Tensor>;
   options?: Partial<O>;
+  /**
+   * This group's learning rate as a multiple of the optimizer's (default 1): discriminative
+   * fine-tuning trains early, pretrained layers slower than a new head. Setting `lr` keeps it.
+   */
+  lrScale?: number;
 }
 
 /** A parameter group: its tensors, its settings (lr can change between steps) and its arena range. */
 export interface ParamGroup<O> {
   params: Tensor[];
   options: O;
+  /** Its learning rate over the optimizer's (`lr`): 1 unless the group was given another. */
+  lrScale: number;
   offset: number;
   size: number;
 }
@@ -96,7 +103,11 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
       const list = [...g.params];
       const start = offset;
       for (const p of list) offset += Math.ceil(p.size / ALIGN) * ALIGN;
-      return { params: list, options: withDefaults(defaults, g.options ?? {}), offset: start, size: offset - start };
+      const lrScale = g.lrScale ?? 1;
+      check(lrScale > 0 && Number.isFinite(lrScale), name, () => `parameter group ${k}: lrScale must be a positive number, got ${lrScale}`);
+      const options = withDefaults(defaults, g.options ?? {});
+      if (g.options?.lr === undefined) options.lr = defaults.lr * lrScale; // a group's own lr wins over the scale
+      return { params: list, options, lrScale, offset: start, size: offset - start };
     });
     this.params = this.groups.flatMap((g) => g.params);
     check(this.params.length > 0, name, () => "got no parameters to optimize");
@@ -142,13 +153,13 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
     for (const g of this.groups) check(g.options.lr > 0 && Number.isFinite(g.options.lr), this.name, () => `lr must be a positive number, got ${g.options.lr}`);
   }
 
-  /** The learning rate (of the first group); setting it sets every group's. */
+  /** The learning rate (the first group's, over its lrScale); setting it sets every group's to it times the group's lrScale. */
   get lr(): number {
-    return this.groups[0].options.lr;
+    return this.groups[0].options.lr / this.groups[0].lrScale;
   }
   set lr(value: number) {
     check(value > 0 && Number.isFinite(value), this.name, () => `lr must be a positive number, got ${value}`);
-    for (const g of this.groups) g.options.lr = value;
+    for (const g of this.groups) g.options.lr = value * g.lrScale;
   }
 
   /** Sets every gradient to zero (one fill over the gradient arena). */

@@ -11,12 +11,12 @@ import { datasetFacts } from "../data/catalog";
 import type { Dataset } from "../data/dataset";
 import type { Scaling } from "../data/scaling";
 import type { ExportPurpose } from "../io/pytorch-usage";
-import { type BuiltModel, buildModel } from "../nn/build";
+import { type BuiltModel, buildModel, lrScaleOf } from "../nn/build";
 import type { Module } from "../nn/module";
 import { budgetOf, checkTrainingMemory, optimizerStateValues } from "../nn/resources";
 import { summarizeModel } from "../nn/shapes";
 import { augment } from "../ops/augment";
-import type { Optimizer } from "../optim/optimizer";
+import type { Optimizer, ParamGroupInput } from "../optim/optimizer";
 import type { LRScheduler, ReduceLROnPlateau } from "../optim/schedulers";
 import { withBackend } from "../tensor/engine";
 import { manualSeed } from "../tensor/random";
@@ -75,13 +75,26 @@ export function makeExperimentOptimizer(
   model: Module,
   optimizerConfig: OptimizerConfig = config.optimizer,
 ): { optimizer: Optimizer; scheduler?: LRScheduler | ReduceLROnPlateau } {
-  const optimizer = makeOptimizer(optimizerConfig, model.parameters(), { ...config.regularization });
+  const optimizer = makeOptimizer(optimizerConfig, parameterGroups(model.parameters()), { ...config.regularization });
   try {
     return { optimizer, scheduler: config.scheduler ? makeScheduler(config.scheduler, optimizer, config.training.epochs) : undefined };
   } catch (e) {
     optimizer.dispose(); // a bad schedule setting: give the parameters back
     throw e;
   }
+}
+
+/**
+ * The parameters as optimizer groups: one for the layers at the optimizer's learning rate, one per
+ * other lrScale the spec gives layers (discriminative fine-tuning), in the model's order.
+ */
+export function parameterGroups(parameters: Tensor[]): ParamGroupInput<{ lr: number }>[] {
+  const byScale = new Map<number, Tensor[]>();
+  for (const p of parameters) {
+    const scale = lrScaleOf(p);
+    byScale.set(scale, [...(byScale.get(scale) ?? []), p]);
+  }
+  return [...byScale].map(([lrScale, params]) => (lrScale === 1 ? { params } : { params, lrScale }));
 }
 
 /** A Trainer for `model` with everything the config sets; it evaluates the validation split after each epoch. */

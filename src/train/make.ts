@@ -17,7 +17,7 @@ import { mobyDick, spamEmails } from "../data/text-corpora";
 import { Adadelta } from "../optim/adadelta";
 import { Adagrad } from "../optim/adagrad";
 import { Adam, AdamW } from "../optim/adam";
-import type { Optimizer, Regularization } from "../optim/optimizer";
+import type { Optimizer, ParamGroupInput, Regularization } from "../optim/optimizer";
 import { RMSprop } from "../optim/rmsprop";
 import { CosineAnnealingLR, ExponentialLR, LinearLR, type LRScheduler, ReduceLROnPlateau, SequentialLR, StepLR } from "../optim/schedulers";
 import { SGD } from "../optim/sgd";
@@ -137,7 +137,7 @@ export function thinLastClass(ds: ClassificationSet, share: number, seed: number
 const num = (o: Record<string, unknown>, key: string) => (typeof o[key] === "number" ? (o[key] as number) : undefined);
 
 /** The optimizer a config names, over `params`. */
-export function makeOptimizer(config: OptimizerConfig, params: Tensor[], regularization?: Regularization): Optimizer {
+export function makeOptimizer(config: OptimizerConfig, params: Tensor[] | ParamGroupInput<{ lr: number }>[], regularization?: Regularization): Optimizer {
   const wd = num(config, "weightDecay");
   switch (config.name) {
     case "sgd":

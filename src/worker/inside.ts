@@ -1,6 +1,6 @@
 /**
- * Looking inside the model: per parameter tensor its gradient norm (of the last step), weight norm
- * and a histogram of its weights, the first layer's filters for image models, and the feature maps
+ * Looking inside the model: per parameter tensor its gradient norm (of the last step), weight norm,
+ * a histogram of its weights and how many of its units differ, the first layer's filters for image models, and the feature maps
  * of one test image through the conv and pooling layers. Every tensor is read in one synchronous
  * burst, so the numbers all come from the same step even while training goes on.
  */
@@ -41,6 +41,21 @@ export function histogram(values: Float32Array): { min: number; max: number; cou
   return { min, max, counts };
 }
 
+/**
+ * How many of a weight's `rows` units (its leading dimension) differ from each other. Units that
+ * start equal get equal gradients and stay equal, bit for bit: a layer of 16 copies computes what one
+ * unit would (the symmetry problem that random initialisation breaks).
+ */
+export function distinctUnits(values: Float32Array, rows: number): number {
+  const width = values.length / rows;
+  const seen = new Set<string>();
+  for (let r = 0; r < rows; r++) seen.add(values.subarray(r * width, (r + 1) * width).join(","));
+  return seen.size;
+}
+
+/** Units compared at most: wider layers are not checked (the report stays cheap). */
+const MAX_UNITS_COMPARED = 1024;
+
 const norm = (values: Float32Array) => Math.sqrt(values.reduce((s, v) => s + v * v, 0));
 
 /**
@@ -57,11 +72,12 @@ export async function insideReport(model: Module, backend: Backend, inputShape: 
   gradients?.dispose();
   const report: InsideReport = {
     step,
-    layers: named.map(([name], i) => ({
+    layers: named.map(([name, p], i) => ({
       name,
       gradNorm: squares ? Math.sqrt(squares[i]) : Number.NaN,
       weightNorm: norm(weights[i]),
       histogram: histogram(weights[i]),
+      ...(p.rank >= 2 && p.shape[0] <= MAX_UNITS_COMPARED ? { units: { count: p.shape[0], distinct: distinctUnits(weights[i], p.shape[0]) } } : {}),
     })),
   };
   const filters = firstLayerFilters(named[0]?.[1].shape ?? [], weights[0], inputShape);

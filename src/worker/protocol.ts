@@ -226,7 +226,14 @@ export interface TestReport {
 export interface InsideReport {
   step: number;
   /** One per parameter tensor, PyTorch names ("0.weight"). */
-  layers: { name: string; gradNorm: number; weightNorm: number; histogram: { min: number; max: number; counts: Int32Array } }[];
+  layers: {
+    name: string;
+    gradNorm: number;
+    weightNorm: number;
+    histogram: { min: number; max: number; counts: Int32Array };
+    /** A weight of 2 or more dims: its units (rows: a Linear's outputs, a conv's filters), and how many differ (fewer: symmetric units). */
+    units?: { count: number; distinct: number };
+  }[];
   /** First layer's filters: conv2d [filters, channels, k, k], or linear units reshaped to the image (images only). */
   filters?: { count: number; channels: number; height: number; width: number; values: Float32Array };
   /** Sequence models: one test example seen from the inside (src/worker/sequence-inside.ts). */

@@ -74,6 +74,8 @@ function setBaseLr(optimizer: Optimizer, scheduler: LRScheduler | ReduceLROnPlat
     optimizer.lr = lr;
     return;
   }
-  scheduler.baseLrs.fill(lr);
-  for (const g of optimizer.groups) g.options.lr = scheduler.lrAt(scheduler.t, lr); // may be 0 at the end of a cosine schedule
+  optimizer.groups.forEach((g, k) => {
+    scheduler.baseLrs[k] = lr * g.lrScale;
+    g.options.lr = scheduler.lrAt(scheduler.t, scheduler.baseLrs[k]); // may be 0 at the end of a cosine schedule
+  });
 }

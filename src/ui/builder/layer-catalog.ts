@@ -4,7 +4,7 @@
  * range, options, the engine's default when a setting is left out). Plain data, no DOM.
  */
 import type { InitScheme } from "../../nn/init";
-import type { ActivationName, LayerSpec, LayerType } from "../../nn/spec";
+import { type ActivationName, LAYERS_WITH_WEIGHTS, type LayerSpec, type LayerType } from "../../nn/spec";
 
 /** The add-layer menu's sections, in order. */
 export const LAYER_GROUPS = ["dense", "convolution", "pooling", "sequence", "regularisation", "activation", "structure"] as const;
@@ -547,8 +547,21 @@ const FIELDS: Record<Exclude<LayerType, "activation">, Field[]> = {
 };
 
 /** The editors for a layer's settings, in display order (nested residual layers are rows of their own). */
+/** Every layer with weights also takes a learning-rate multiple (discriminative fine-tuning). */
+const LR_SCALE_FIELD: Field = {
+  name: "lrScale",
+  label: "lr ×",
+  kind: "number",
+  required: false,
+  fallback: 1,
+  min: 0.0001,
+  max: 100,
+  step: 0.1,
+  hint: "This layer's learning rate as a multiple of the optimizer's. Fine-tuning a pretrained model, give early layers less (0.1) so that they keep what they learned while the new head catches up.",
+};
+
 export function fieldsOf(layer: LayerSpec): Field[] {
-  if (layer.type !== "activation") return FIELDS[layer.type];
+  if (layer.type !== "activation") return LAYERS_WITH_WEIGHTS.has(layer.type) ? [...FIELDS[layer.type], LR_SCALE_FIELD] : FIELDS[layer.type];
   const fn: Field = {
     name: "fn",
     label: "function",
@@ -600,4 +613,6 @@ export const INIT_OPTIONS: { value: InitScheme; label: string }[] = [
   { value: "xavierNormal", label: "Xavier normal" },
   { value: "kaimingUniform", label: "Kaiming uniform" },
   { value: "kaimingNormal", label: "Kaiming normal" },
+  { value: "zeros", label: "All zeros (to see it fail)" },
+  { value: "constant", label: "Constant 0.1 (to see it fail)" },
 ];

@@ -1,7 +1,8 @@
 /**
  * <dl-layer-stats>: the health of each parameter tensor. Gradient norms as horizontal bars on a log
  * scale (vanishing or exploding gradients stand out by decades), and the distribution of each
- * tensor's weights as a small histogram, with its range and norm.
+ * tensor's weights as a small histogram, with its range and norm, and whether its units differ
+ * (all identical after a zero or constant initialisation: the symmetry problem).
  */
 import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement, property } from "lit/decorators.js";
@@ -86,6 +87,15 @@ export class LayerStats extends LitElement {
         position: absolute;
         transform: translateX(-50%);
       }
+      .units {
+        margin-top: 2px;
+        font-size: 11px;
+        color: var(--muted);
+      }
+      .units.symmetric {
+        color: var(--warn);
+        font-weight: 600;
+      }
       .multiples {
         display: grid;
         grid-template-columns: repeat(auto-fill, minmax(170px, 1fr));
@@ -164,7 +174,18 @@ export class LayerStats extends LitElement {
         ${zero === null ? nothing : svg`<line x1=${zero} x2=${zero} y1="0" y2=${HIST_HEIGHT} stroke="rgba(226,232,240,0.45)" stroke-width="1" stroke-dasharray="2 2" vector-effect="non-scaling-stroke"></line>`}
       </svg>
       <div class="range"><span>${formatShort(min)}</span><span>${formatShort(max)}</span></div>
+      ${this.units(l)}
     </figure>`;
+  }
+
+  /** Units that are copies of each other (a symmetric initialisation) are called out: they cannot learn different features. */
+  private units(l: LayerReport) {
+    const u = l.units;
+    if (!u || u.count < 2) return nothing;
+    if (u.distinct === u.count) return html`<div class="units" data-testid="units-${l.name}">${u.count} units, all different</div>`;
+    return html`<div class="units symmetric" data-testid="units-${l.name}" title="Units that start equal get equal gradients and stay equal: random initialisation breaks the symmetry">
+      ${u.distinct === 1 ? `all ${u.count} units identical` : `${u.count} units, only ${u.distinct} different`}
+    </div>`;
   }
 
   override render() {
