@@ -31,6 +31,7 @@ import { raceWinner, summarizeRace } from "../src/ui/results/race-summary";
 import { className } from "../src/ui/results/test-grid";
 import { formatDuration, formatMetric, formatPercent, formatShort, logDecades, niceTicks } from "../src/ui/results/ticks";
 import type { BoundaryReport, RaceEpoch } from "../src/worker/protocol";
+import { balancedAccuracy } from "../src/worker/reports";
 
 const pixel = (rgba: Uint8ClampedArray, i: number) => Array.from(rgba.slice(4 * i, 4 * i + 4));
 
@@ -284,6 +285,27 @@ describe("race summary", () => {
     expect(rows[1].bestEpoch).toBe(1);
     expect(raceWinner(rows)).toBe(1);
     expect(raceWinner(summarizeRace(["a"], []))).toBe(-1);
+  });
+
+  it("breaks a tie on accuracy by balanced accuracy (the rare class), before the loss", () => {
+    const scored = (entry: number, loss: number, balancedAccuracy: number): RaceEpoch => ({
+      ...epoch(entry, 1, loss, 0.95),
+      val: { loss, accuracy: 0.95, balancedAccuracy },
+    });
+    const rows = summarizeRace(["plain", "balanced"], [scored(0, 0.1, 0.6), scored(1, 0.4, 0.9)]);
+    expect(rows[1].valBalancedAccuracy).toBe(0.9);
+    expect(raceWinner(rows)).toBe(1);
+  });
+
+  it("balanced accuracy is the mean recall over the classes present", () => {
+    // recalls: 90/100, 5/10; the third class has no examples
+    expect(
+      balancedAccuracy([
+        [90, 10, 0],
+        [5, 5, 0],
+        [0, 0, 0],
+      ]),
+    ).toBeCloseTo((0.9 + 0.5) / 2, 12);
   });
 });
 

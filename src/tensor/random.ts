@@ -37,3 +37,19 @@ export function normal01(key: number, i: number): number {
   const u2 = uniform01(key, 2 * i + 1);
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
+
+/**
+ * Runs `fn` with its random draws taken from a stream of its own (`stream` picks which), then puts
+ * the main stream back where it was: a view that draws (dropout in a train-mode preview) leaves the
+ * training run's masks and samples exactly as they would have been without it.
+ */
+export function withRandomStream<T>(stream: number, fn: () => T): T {
+  const saved = { seed, counter };
+  seed = pcg((seed ^ pcg((stream ^ 0x51ed2701) >>> 0)) >>> 0);
+  counter = 0;
+  try {
+    return fn();
+  } finally {
+    ({ seed, counter } = saved);
+  }
+}

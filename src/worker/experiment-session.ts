@@ -15,7 +15,7 @@
  * steps again, so `steps` trail the reports' step count by up to its readback depth.)
  */
 import type { Backend } from "../backend/backend";
-import type { Dataset } from "../data/dataset";
+import { type Dataset, labelsPerStep } from "../data/dataset";
 import { checkpointFilename, saveModel } from "../io/checkpoint";
 import { exportPyTorchScript } from "../io/pytorch-export";
 import type { BuiltModel } from "../nn/build";
@@ -30,6 +30,7 @@ import { estimateEpochSeconds } from "./estimate";
 import { EvalView } from "./eval-view";
 import { featureMaps, insideReport } from "./inside";
 import { LoopSession } from "./loop-session";
+import { modeLayers, modesReport } from "./modes";
 import { errorMessage, type Post } from "./post";
 import { augmentedPreview, datasetPreview, exampleImages, isImages, isPoints, isSequences } from "./previews";
 import type { RunSnapshot } from "./protocol";
@@ -286,7 +287,7 @@ export class ExperimentSession extends LoopSession<Trainer> {
         seconds: e.seconds,
         memory: engine,
       });
-      this.options.post({ type: "test", ...testReport(await this.evaluate(this.splits.test), this.splits.test, this.loop.step) });
+      await this.postTest(this.loop.step);
     });
   }
 
@@ -331,7 +332,7 @@ export class ExperimentSession extends LoopSession<Trainer> {
     const { epoch, step } = this.loop;
     const lr = this.loop.options.optimizer.lr;
     if (step === 0) this.options.post({ type: "epoch", epoch, step, lr, train: scoreOf(train), val: scoreOf(val), seconds: 0 });
-    this.options.post({ type: "test", ...testReport(await this.evaluate(this.splits.test), this.splits.test, step) });
+    await this.postTest(step);
     await this.report("boundary");
     await this.report("inside");
   }
@@ -347,13 +348,31 @@ export class ExperimentSession extends LoopSession<Trainer> {
     const step = this.loop.step;
     if (kind === "boundary") {
       if (this.extent !== null) post({ type: "boundary", ...(await boundaryReport(this.view, backend, this.splits.train, this.extent, step)) });
-    } else if (kind === "test") post({ type: "test", ...testReport(await this.evaluate(this.splits.test), this.splits.test, step) });
+    } else if (kind === "test") await this.postTest(step);
     else {
       const inside = await insideReport(this.built.model, backend, this.splits.train.inputShape, step, step > 0);
       if (isSequences(this.splits.test))
         inside.sequence = await sequenceInside(this.built.model, backend, this.splits.test, this.loop.options.loss, step, this.sequenceIndex);
       post({ type: "inside", ...inside });
     }
+  }
+
+  /** The test report and, for a model with dropout or batch norm, the same validation examples in train and eval mode. */
+  private async postTest(step: number): Promise<void> {
+    const { backend, post } = this.options;
+    post({ type: "test", ...testReport(await this.evaluate(this.splits.test), this.splits.test, step) });
+    if (this.splits.val.task !== "classification" || labelsPerStep(this.splits.val) || modeLayers(this.config.model).length === 0) return;
+    const o = this.loop.options;
+    const report = await modesReport(this.built.model, this.config.model, {
+      backend,
+      val: this.splits.val,
+      loss: o.loss,
+      batchSize: o.batchSize,
+      step,
+      extent: this.extent,
+      boundaryData: this.splits.train,
+    });
+    post({ type: "modes", ...report });
   }
 
   private evaluate(ds: Dataset): Promise<Evaluation> {

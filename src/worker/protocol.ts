@@ -175,6 +175,8 @@ export interface StepBatch {
 export interface SplitScore {
   loss: number;
   accuracy: number;
+  /** Classification: the mean of the classes' recalls, which a rare class counts in as much as a common one (NaN for regression). */
+  balancedAccuracy?: number;
 }
 
 export interface EpochReport {
@@ -238,6 +240,25 @@ export interface InsideReport {
   filters?: { count: number; channels: number; height: number; width: number; values: Float32Array };
   /** Sequence models: one test example seen from the inside (src/worker/sequence-inside.ts). */
   sequence?: SequenceInside;
+}
+
+/**
+ * The same validation examples in eval mode and in train mode (src/worker/modes.ts): what dropout
+ * and batch norm change. Posted with each test report when the model has either.
+ */
+export interface ModesReport {
+  step: number;
+  /** What behaves differently in training: "dropout", "batch norm". */
+  layers: string[];
+  /** Validation examples scored. */
+  examples: number;
+  evalAccuracy: number;
+  /** One per train-mode pass (each with its own dropout masks). */
+  trainAccuracies: number[];
+  /** The first validation example: its label, its class probabilities in eval mode, and in each train-mode pass ([passes, classes]). */
+  example: { label: number; eval: Float32Array; train: Float32Array };
+  /** 2-D data: the decision boundary in each mode. */
+  boundaries?: { eval: BoundaryReport; train: BoundaryReport };
 }
 
 /** One test sequence inside the model: states, gates and attention over its steps, and the gradient by step. */
@@ -329,6 +350,7 @@ export type WorkerEvent =
   | ({ type: "test" } & TestReport)
   | ({ type: "inside" } & InsideReport)
   | ({ type: "feature-maps" } & FeatureMapsReport)
+  | ({ type: "modes" } & ModesReport)
   | { type: "augmented"; channels: number; height: number; width: number; pixels: Uint8Array; originals: Uint8Array }
   | ({ type: "race-steps" } & RaceProgress)
   | ({ type: "race-epoch" } & RaceEpoch)

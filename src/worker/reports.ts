@@ -36,9 +36,19 @@ export function trainScoreSet(train: Dataset): Dataset {
       );
 }
 
-/** Loss and accuracy (NaN for regression) of an evaluation. */
+/** Loss, accuracy and balanced accuracy (NaN for regression) of an evaluation. */
 export function scoreOf(e: Evaluation): SplitScore {
-  return { loss: e.loss, accuracy: e.classification?.accuracy ?? Number.NaN };
+  const confusion = e.classification?.confusion;
+  return { loss: e.loss, accuracy: e.classification?.accuracy ?? Number.NaN, balancedAccuracy: confusion ? balancedAccuracy(confusion) : Number.NaN };
+}
+
+/** The mean over the classes present (rows with examples) of recall = diagonal / row sum. */
+export function balancedAccuracy(confusion: number[][]): number {
+  const recalls = confusion.flatMap((row, c) => {
+    const n = row.reduce((a, b) => a + b, 0);
+    return n > 0 ? [row[c] / n] : [];
+  });
+  return recalls.length ? recalls.reduce((a, b) => a + b, 0) / recalls.length : Number.NaN;
 }
 
 /** Half the side of the square the boundary covers: the largest coordinate of the points plus a margin (at least 1). */

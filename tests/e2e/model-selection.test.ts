@@ -129,7 +129,9 @@ it("picks a loss that fits the task: one logit under binary cross-entropy for tw
   await untrained(page);
   const picker = page.getByTestId("loss-picker");
   const options = () => picker.locator("option").allTextContents();
-  await expect.poll(options, { timeout: 10_000 }).toEqual(["Cross-entropy", "Multi-margin (hinge)", "Binary cross-entropy (one logit)"]);
+  await expect
+    .poll(options, { timeout: 10_000 })
+    .toEqual(["Cross-entropy", "Multi-margin (hinge)", "Mean squared error on one-hot", "Binary cross-entropy (one logit)"]);
   await picker.selectOption("bceWithLogits");
   await untrained(page);
   const output = page.getByTestId("train-builder").locator("li.row").last();

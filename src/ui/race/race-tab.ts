@@ -129,7 +129,7 @@ export class RaceTab extends LitElement {
         font-size: 14px;
       }
       .trials {
-        margin: 0;
+        margin: 0 0 4px;
         padding: 0;
         list-style: none;
         display: grid;
@@ -533,7 +533,7 @@ export class RaceTab extends LitElement {
             </button>
             ${started ? html`<button @click=${() => this.control("start")} ?disabled=${r.running}>Restart</button>` : nothing}
           </div>
-          <p class="note" style="margin-top:12px">
+          <p class="note" style="margin-top:12px" data-testid="race-note">
             ${
               losses
                 ? html`Each entry trains the Train tab's model with its own loss, from the same initial weights, on the same batches in

@@ -8,6 +8,7 @@ import "./confusion-matrix";
 import "./filter-view";
 import "./layer-stats";
 import "./metric-chart";
+import "./modes-view";
 import "./prediction-grid";
 import "./race-table";
 import "./roc-chart";

@@ -1,6 +1,6 @@
 /**
- * <dl-race-table>: a race's scoreboard. One row per entry (optimizer, architecture, fold, member or trial; its colour matching the
- * race charts' legend): the last epoch's train loss, validation loss and accuracy, and the epoch
+ * <dl-race-table>: a race's scoreboard. One row per entry (optimizer, architecture, fold, member, trial or loss; its colour matching the
+ * race charts' legend): the last epoch's train loss, validation loss, accuracy and balanced accuracy, and the epoch
  * where validation was best out of those run; the winning row is highlighted and the best value of each column bold.
  */
 import { css, html, LitElement, nothing } from "lit";
@@ -97,6 +97,7 @@ export class RaceTable extends LitElement {
       train: bestOf(rows, (r) => r.trainLoss, false),
       val: bestOf(rows, (r) => r.valLoss, false),
       accuracy: bestOf(rows, (r) => r.valAccuracy, true),
+      balanced: bestOf(rows, (r) => r.valBalancedAccuracy, true),
     };
     const cell = (text: string, isBest: boolean) => html`<td class=${isBest ? "best" : ""}>${text}</td>`;
     return html`<div data-testid="race-table" data-rows=${rows.length} data-winner=${winner}>
@@ -106,7 +107,12 @@ export class RaceTable extends LitElement {
             <th scope="col">Entry</th>
             <th scope="col">Train loss</th>
             <th scope="col">Val loss</th>
-            ${hasAccuracy ? html`<th scope="col">Val acc.</th>` : nothing}
+            ${
+              hasAccuracy
+                ? html`<th scope="col">Val acc.</th>
+                    <th scope="col" title="Balanced accuracy: the mean of the classes' recalls, in which a rare class counts as much as a common one">Val bal. acc.</th>`
+                : nothing
+            }
             <th scope="col">Best epoch</th>
           </tr>
         </thead>
@@ -120,7 +126,7 @@ export class RaceTable extends LitElement {
                 >
               </th>
               ${cell(formatMetric(r.trainLoss), i === best.train)} ${cell(formatMetric(r.valLoss), i === best.val)}
-              ${hasAccuracy ? cell(formatPercent(r.valAccuracy), i === best.accuracy) : nothing} <td title="best epoch of the epochs run">${r.bestEpoch ? html`${r.bestEpoch} <small>/ ${r.epochs}</small>` : "—"}</td>
+              ${hasAccuracy ? html`${cell(formatPercent(r.valAccuracy), i === best.accuracy)} ${cell(formatPercent(r.valBalancedAccuracy), i === best.balanced)}` : nothing} <td title="best epoch of the epochs run">${r.bestEpoch ? html`${r.bestEpoch} <small>/ ${r.epochs}</small>` : "—"}</td>
             </tr>`,
           )}
         </tbody>

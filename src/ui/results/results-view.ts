@@ -167,6 +167,13 @@ export class ResultsView extends LitElement {
             ? html`<section class="card wide"><h2>Inside the sequence</h2><dl-sequence-view .report=${s.inside?.sequence ?? null} .generates=${p.generates} .samples=${s.samples} .tests=${p.testSize}></dl-sequence-view></section>`
             : nothing
         }
+        ${
+          s.modes
+            ? html`<section class="card wide"><h2>Train mode vs eval mode</h2>
+                <dl-modes-view .report=${s.modes} .classNames=${this.classNames} .points=${p?.kind === "points" ? p : null}></dl-modes-view>
+              </section>`
+            : nothing
+        }
         <section class="card wide"><h2>Layers</h2><dl-layer-stats .inside=${s.inside}></dl-layer-stats></section>
       </div>
     `;

@@ -198,6 +198,7 @@ export class PlaygroundStore implements SessionHost {
       case "test":
       case "inside":
       case "feature-maps":
+      case "modes":
       case "augmented":
       case "examples":
       case "samples":

@@ -20,6 +20,7 @@ import type {
   ExampleImages,
   FeatureMapsReport,
   InsideReport,
+  ModesReport,
   RunSnapshot,
   StepBatch,
   TestReport,
@@ -76,6 +77,8 @@ export interface TrainState {
   test: TestReport | null;
   inside: InsideReport | null;
   featureMaps: FeatureMapsReport | null;
+  /** The model's train mode against its eval mode (a model with dropout or batch norm), or null. */
+  modes: ModesReport | null;
   /** Test images the page asked for (a confusion-matrix cell), by index. */
   examples: ReadonlyMap<number, ExampleImages>;
   layers: LayerSummary[];
@@ -119,6 +122,7 @@ const INITIAL: TrainState = {
   test: null,
   inside: null,
   featureMaps: null,
+  modes: null,
   examples: new Map(),
   layers: [],
   error: "",
@@ -145,7 +149,18 @@ function dataFamily(data: DataConfig): string {
 const RELOAD_DELAY = 250;
 
 /** The worker's reports that describe its session's data (its preview, model and evaluations). */
-const DATA_REPORTS = new Set<WorkerEvent["type"]>(["dataset", "model", "boundary", "test", "inside", "feature-maps", "augmented", "examples", "samples"]);
+const DATA_REPORTS = new Set<WorkerEvent["type"]>([
+  "dataset",
+  "model",
+  "boundary",
+  "test",
+  "inside",
+  "feature-maps",
+  "modes",
+  "augmented",
+  "examples",
+  "samples",
+]);
 
 export class TrainSlice {
   state: TrainState = { ...INITIAL };
@@ -278,7 +293,7 @@ export class TrainSlice {
         this.patch({ preview: event.preview });
         return;
       case "model":
-        this.patch({ layers: event.layers });
+        this.patch({ layers: event.layers, modes: null }); // a new model: its modes report follows if it has dropout or batch norm
         return;
       case "steps": {
         this.curves.add({ kind: "steps", batch: event });
@@ -309,6 +324,9 @@ export class TrainSlice {
         return;
       case "feature-maps":
         this.patch({ featureMaps: event });
+        return;
+      case "modes":
+        this.patch({ modes: event });
         return;
       case "augmented":
         this.patch({ augmented: event, augmentBusy: false });

@@ -333,6 +333,13 @@ export class DataPreview extends LitElement {
     draw(p.testX, p.testY, false);
   }
 
+  /** Points of each class over the splits: imbalanced data shows itself. */
+  private classCounts(p: PointsPreview): number[] {
+    const counts = new Array<number>(p.classes).fill(0);
+    for (const y of [p.trainY, p.testY]) for (const c of y) counts[c]++;
+    return counts;
+  }
+
   private renderPoints(p: PointsPreview) {
     const train = p.trainY.length;
     const test = p.testY.length;
@@ -342,7 +349,10 @@ export class DataPreview extends LitElement {
         ${
           p.task === "regression"
             ? html`<span>target −<span class="ramp"></span>+</span>`
-            : Array.from({ length: p.classes }, (_, k) => html`<span><i style="background:${CLASS_COLORS[k % CLASS_COLORS.length]}"></i>class ${k}</span>`)
+            : this.classCounts(p).map(
+                (n, k) =>
+                  html`<span data-testid="class-count-${k}"><i style="background:${CLASS_COLORS[k % CLASS_COLORS.length]}"></i>class ${k} · ${count(n)}</span>`,
+              )
         }
         <span><i style="background:var(--muted)"></i>train ${count(train)}</span>
         <span><i class="hollow"></i>test ${count(test)}</span>
