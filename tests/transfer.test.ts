@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { describePartialLoad, loadMatchingWeights, saveModel } from "../src/io/checkpoint";
+import { decodeSafetensors } from "../src/io/safetensors";
 import { buildModel } from "../src/nn/build";
 import type { ModelSpec } from "../src/nn/spec";
 import { withBackend } from "../src/tensor/engine";
@@ -16,6 +17,8 @@ import { makeData, makeOptimizer } from "../src/train/make";
 import { lossByName } from "../src/train/objectives";
 import { Trainer } from "../src/train/trainer";
 import { defaultConfigFor } from "../src/ui/state/experiment";
+import { ExperimentSession } from "../src/worker/experiment-session";
+import type { WorkerEvent } from "../src/worker/protocol";
 import { cpu32 } from "./helpers/backends";
 
 const mlp = (classes: number, frozen = false): ModelSpec => ({
@@ -157,4 +160,70 @@ it("a class subset of an image set is a new task: only those classes, relabelled
   expect(new Set(splits.test.y)).toEqual(new Set([0, 1, 2, 3, 4]));
   const config = defaultConfigFor("mnist");
   expect(() => parseConfig({ ...config, data: { name: "mnist", classSubset: [3, 3] } })).toThrow(/config data\.classSubset: lists a class twice/);
+});
+
+describe("starting the page's model from a weights file", () => {
+  const config = (classes: number) => ({
+    ...defaultConfigFor("spiral"),
+    data: { name: "spiral" as const, points: 120, classes, noise: 0.1, seed: 2 },
+    model: mlp(classes),
+    training: { epochs: 2, batchSize: 16, seed: 5 },
+  });
+  const loadWith = async (classes: number, bytes: Uint8Array) => {
+    const events: WorkerEvent[] = [];
+    const session = await ExperimentSession.load(config(classes), { backend: cpu32, post: (e) => events.push(e) }, undefined, {
+      name: "pretrained.safetensors",
+      bytes,
+    });
+    return { session, events, report: events.find((e) => e.type === "init-weights") as Extract<WorkerEvent, { type: "init-weights" }> };
+  };
+
+  it("loads what fits, keeps a new head for another number of classes, and says which is which", async () => {
+    const file = await withBackend(cpu32, async () => {
+      manualSeed(11);
+      const pretrained = buildModel(mlp(10), [2]).model;
+      const bytes = await saveModel(pretrained, mlp(10), [2]);
+      const first = Float32Array.from((await pretrained.stateDict().get("0.weight")?.data()) as Float32Array);
+      pretrained.dispose();
+      return { bytes, first };
+    });
+    const { session, report, events } = await loadWith(3, file.bytes);
+    expect(report.name).toBe("pretrained.safetensors");
+    expect(report.report?.loaded).toEqual(["0.weight", "0.bias", "2.weight", "2.bias"]);
+    expect(report.report?.mismatched).toEqual([
+      { name: "4.weight", file: [10, 16], model: [3, 16] },
+      { name: "4.bias", file: [10], model: [3] },
+    ]);
+    // The session's model starts from the file's hidden weights (training then goes on from them).
+    await session.snapshot();
+    const snapshot = (events.find((e) => e.type === "snapshot") as Extract<WorkerEvent, { type: "snapshot" }>).run;
+    const first = await withBackend(cpu32, async () => {
+      const { model } = buildModel(mlp(3), [2]);
+      model.loadStateDict(new Map([...decodeSafetensors(snapshot.weights).tensors].map(([n, t]) => [n, { shape: t.shape, data: t.data as Float32Array }])));
+      const w = Float32Array.from((await model.stateDict().get("0.weight")?.data()) as Float32Array);
+      model.dispose();
+      return w;
+    });
+    expect(Array.from(first)).toEqual(Array.from(file.first));
+    await session.dispose();
+  });
+
+  it("goes on from the model's own weights, saying why, when the file fits nothing or is not safetensors", async () => {
+    const other = await withBackend(cpu32, async () => {
+      const spec: ModelSpec = { layers: [{ type: "linear", units: 7 }] };
+      const { model } = buildModel(spec, [5]);
+      const bytes = await saveModel(model, spec, [5]);
+      model.dispose();
+      return bytes;
+    });
+    const fits = await loadWith(3, other);
+    expect(fits.report.error).toMatch(
+      /^checkpoint: not one weight of the file fits this model \(by name and shape\).*; the model starts from its own initial weights$/,
+    );
+    await fits.session.dispose();
+    const garbage = await loadWith(3, new TextEncoder().encode("this is not a weights file"));
+    expect(garbage.report.error).toMatch(/safetensors/);
+    expect(garbage.events.some((e) => e.type === "state")).toBe(true); // the session loaded all the same
+    await garbage.session.dispose();
+  });
 });

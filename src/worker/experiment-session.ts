@@ -16,9 +16,11 @@
  */
 import type { Backend } from "../backend/backend";
 import { type Dataset, labelsPerStep } from "../data/dataset";
-import { checkpointFilename, saveModel } from "../io/checkpoint";
+import { CheckpointError, checkpointFilename, loadMatchingWeights, saveModel } from "../io/checkpoint";
 import { exportPyTorchScript } from "../io/pytorch-export";
+import { SafetensorsError } from "../io/safetensors";
 import type { BuiltModel } from "../nn/build";
+import type { Module } from "../nn/module";
 import { memory } from "../tensor/engine";
 import { type ExperimentConfig, parseConfig } from "../train/config";
 import { type Evaluation, evaluate } from "../train/evaluate";
@@ -33,7 +35,7 @@ import { LoopSession } from "./loop-session";
 import { modeLayers, modesReport } from "./modes";
 import { errorMessage, type Post } from "./post";
 import { augmentedPreview, datasetPreview, exampleImages, isImages, isPoints, isSequences } from "./previews";
-import type { RunSnapshot } from "./protocol";
+import type { InitWeights, RunSnapshot } from "./protocol";
 import { boundaryExtent, boundaryReport, scoreOf, testReport, trainScoreSet } from "./reports";
 import { describeData, restoreRun, resumeOptimizer, snapshotRun } from "./run-snapshot";
 import { sequenceInside } from "./sequence-inside";
@@ -92,7 +94,7 @@ export class ExperimentSession extends LoopSession<Trainer> {
    * evaluation (`epoch` 0, `test`, `boundary` for points, `inside`) and `state`. Throws the
    * config's or the model spec's error, naming the field or layer.
    */
-  static async load(config: unknown, options: SessionOptions, resume?: RunSnapshot): Promise<ExperimentSession> {
+  static async load(config: unknown, options: SessionOptions, resume?: RunSnapshot, initWeights?: InitWeights): Promise<ExperimentSession> {
     const parsed = parseConfig(structuredClone(config));
     options.post({ type: "loading", message: `Reading ${describeData(parsed)}…` });
     const splits = await makeData(parsed.data, options.read);
@@ -101,6 +103,7 @@ export class ExperimentSession extends LoopSession<Trainer> {
     let session: ExperimentSession;
     try {
       if (resume) restoreRun(built.model, resume);
+      else if (initWeights) startFrom(built.model, initWeights, options.post);
       session = new ExperimentSession(parsed, splits, built, options, resume);
     } catch (e) {
       built.model.dispose();
@@ -395,5 +398,19 @@ export class ExperimentSession extends LoopSession<Trainer> {
         if (!this.disposed) this.options.post({ type: "error", message: errorMessage(e, this.options.backend) });
       });
     return this.reports;
+  }
+}
+
+/**
+ * Transfer learning in the page: the weights of `file` that fit the model by name and shape, the
+ * rest as initialised, and what loaded posted for the page to show. A file that does not fit at all
+ * (or is not safetensors) leaves the model as initialised and says why: the run goes on.
+ */
+function startFrom(model: Module, file: InitWeights, post: Post): void {
+  try {
+    post({ type: "init-weights", name: file.name, report: loadMatchingWeights(model, file.bytes) });
+  } catch (e) {
+    if (!(e instanceof CheckpointError || e instanceof SafetensorsError)) throw e;
+    post({ type: "init-weights", name: file.name, error: `${e.message}; the model starts from its own initial weights` });
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { BackendChoice, BackendKind } from "../backend/backend";
 import type { Scaling } from "../data/scaling";
+import type { PartialLoad } from "../io/checkpoint";
 import type { LayerSummary } from "../nn/shapes";
 import type { ModelSpec } from "../nn/spec";
 import type { OptimizerState } from "../optim/optimizer";
@@ -67,12 +68,19 @@ export interface RunSnapshot {
   scheduler?: { t: number; baseLrs: number[] };
 }
 
+/** A weights file the model starts from (transfer learning): loaded by name where shapes match, the rest as initialised. */
+export interface InitWeights {
+  name: string;
+  /** safetensors: this playground's (Weights ↓) or a PyTorch state_dict's. */
+  bytes: Uint8Array;
+}
+
 export type Command =
   /**
    * Builds data, model, optimizer and trainer from the config (discarding any previous session);
    * posts dataset, model and an initial evaluation. With `resume`, the run continues from that snapshot.
    */
-  | { type: "load"; config: ExperimentConfig; resume?: RunSnapshot }
+  | { type: "load"; config: ExperimentConfig; resume?: RunSnapshot; initWeights?: InitWeights }
   | { type: "play" }
   | { type: "pause" }
   | { type: "step" }
@@ -351,6 +359,8 @@ export type WorkerEvent =
   | ({ type: "inside" } & InsideReport)
   | ({ type: "feature-maps" } & FeatureMapsReport)
   | ({ type: "modes" } & ModesReport)
+  /** What a load made of the weights file it was given: which weights loaded and which did not (and why), or why none could. */
+  | { type: "init-weights"; name: string; report?: PartialLoad; error?: string }
   | { type: "augmented"; channels: number; height: number; width: number; pixels: Uint8Array; originals: Uint8Array }
   | ({ type: "race-steps" } & RaceProgress)
   | ({ type: "race-epoch" } & RaceEpoch)

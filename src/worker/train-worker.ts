@@ -116,7 +116,7 @@ async function handle(command: Command, backend: Backend): Promise<void> {
   const options: SessionOptions = { backend, post };
   switch (command.type) {
     case "load":
-      return slots.train.replace(ExperimentSession.load(command.config, options, command.resume));
+      return slots.train.replace(ExperimentSession.load(command.config, options, command.resume, command.initWeights));
     case "race":
       await pauseOthers("race");
       return slots.race.replace(RaceSession.load(command.config, command.entries, options));

@@ -5,9 +5,17 @@
  * initialisation: every hidden unit stays a copy of the others, which the weights view says, and
  * each weighted layer takes a learning-rate multiple. A dropout layer added in the builder: the
  * same validation examples in train mode and eval mode, their accuracies, one example's
- * probabilities per pass and both decision boundaries. No console errors.
+ * probabilities per pass and both decision boundaries. A weights file as the model's starting point:
+ * the hidden layers load, the head for another number of classes starts fresh, and a file that is
+ * not safetensors is refused with the reason while the run goes on. No console errors.
  */
 import { expect, it } from "vitest";
+import { saveModel } from "../../src/io/checkpoint";
+import { buildModel } from "../../src/nn/build";
+import { withBackend } from "../../src/tensor/engine";
+import { manualSeed } from "../../src/tensor/random";
+import { defaultConfigFor } from "../../src/ui/state/experiment";
+import { cpu32 } from "../helpers/backends";
 import { accessibilityProblems, appNumber, open, untrained, useSession } from "./browser";
 
 const session = useSession();
@@ -103,3 +111,42 @@ it("runs the same inputs through a dropout model in train mode and in eval mode"
   await page.locator("section.card", { has: modes }).screenshot({ path: "test-results/train-vs-eval.png" });
   expect(errors).toEqual([]);
 }, 400_000);
+
+it("starts the model from a weights file: what fits loads, a new head starts fresh, and the card says which", async () => {
+  // Weights of the spiral's model with a head for 5 classes (the page's spiral has 3).
+  const spec = defaultConfigFor("spiral").model;
+  const fiveClasses = { ...spec, layers: [...spec.layers.slice(0, -1), { type: "linear" as const, units: 5 }] };
+  const bytes = await withBackend(cpu32, async () => {
+    manualSeed(21);
+    const { model } = buildModel(fiveClasses, [2]);
+    const saved = await saveModel(model, fiveClasses, [2]);
+    model.dispose();
+    return saved;
+  });
+  const { page, errors } = await open(session(), "", undefined, "wasm");
+  await untrained(page);
+  await page
+    .getByTestId("init-weights-file")
+    .setInputFiles({ name: "five-spirals.safetensors", mimeType: "application/octet-stream", buffer: Buffer.from(bytes) });
+  const report = page.getByTestId("init-weights-report");
+  await expect.poll(() => report.getAttribute("data-mismatched"), { timeout: 60_000 }).toBe("2");
+  const hidden = spec.layers.filter((l) => l.type === "linear").length - 1;
+  expect(Number(await report.getAttribute("data-loaded"))).toBe(2 * hidden);
+  expect(await report.textContent()).toMatch(/kept as initialised, their shape differs: \d+\.weight \(\[5, \d+\] in the file, \[3, \d+\] here\)/);
+  expect(await page.getByTestId("init-weights-name").textContent()).toMatch(/Starting from five-spirals\.safetensors/);
+  await untrained(page);
+  await page.getByTestId("play").click();
+  await expect.poll(() => appNumber(page, "data-step"), { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(30);
+  await page.getByTestId("play").click();
+  await page.getByTestId("train-builder").screenshot({ path: "test-results/init-weights-builder.png" });
+  await page.locator("dl-init-weights").screenshot({ path: "test-results/init-weights.png" });
+  // A file that is not safetensors: said, and the model goes on from its own weights.
+  await page
+    .getByTestId("init-weights-file")
+    .setInputFiles({ name: "notes.safetensors", mimeType: "application/octet-stream", buffer: Buffer.from("not weights") });
+  await expect
+    .poll(() => page.getByTestId("init-weights-error").textContent(), { timeout: 60_000 })
+    .toMatch(/notes\.safetensors: .*safetensors.*the model starts from its own initial weights/);
+  await untrained(page);
+  expect(errors).toEqual([]);
+}, 300_000);

@@ -199,6 +199,7 @@ export class PlaygroundStore implements SessionHost {
       case "inside":
       case "feature-maps":
       case "modes":
+      case "init-weights":
       case "augmented":
       case "examples":
       case "samples":

@@ -7,6 +7,7 @@
  * can be given more epochs; the previous run's curves stay as a faint overlay after a reset.
  */
 import { classesOf, datasetFacts, inputShapeOf, tokensOf } from "../../data/catalog";
+import type { PartialLoad } from "../../io/checkpoint";
 import { budgetOf, checkTrainingMemory, type MemoryBudget, optimizerStateValues } from "../../nn/resources";
 import { type LayerSummary, summarizeModel } from "../../nn/shapes";
 import type { ModelSpec } from "../../nn/spec";
@@ -19,6 +20,7 @@ import type {
   EpochReport,
   ExampleImages,
   FeatureMapsReport,
+  InitWeights,
   InsideReport,
   ModesReport,
   RunSnapshot,
@@ -77,6 +79,11 @@ export interface TrainState {
   test: TestReport | null;
   inside: InsideReport | null;
   featureMaps: FeatureMapsReport | null;
+  /**
+   * The weights file the model starts from (transfer learning), while one is chosen: its name, and
+   * what the last load made of it (which weights loaded, or why none could).
+   */
+  initWeights: { name: string; report?: PartialLoad; error?: string } | null;
   /** The model's train mode against its eval mode (a model with dropout or batch norm), or null. */
   modes: ModesReport | null;
   /** Test images the page asked for (a confusion-matrix cell), by index. */
@@ -122,6 +129,7 @@ const INITIAL: TrainState = {
   test: null,
   inside: null,
   featureMaps: null,
+  initWeights: null,
   modes: null,
   examples: new Map(),
   layers: [],
@@ -169,6 +177,8 @@ export class TrainSlice {
   /** The curves of the run before the last reset, drawn faintly for comparison. */
   readonly previous = new Feed<TrainCurveItem>();
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The weights file every fresh load starts the model from (kept in memory until forgotten or the page closes). */
+  private weightsFile: InitWeights | null = null;
   /** A restored run waiting for the first load (a reload resuming the autosaved run). */
   private resume: RunSnapshot | undefined;
   /** Waiters of the next snapshot event. */
@@ -328,6 +338,11 @@ export class TrainSlice {
       case "modes":
         this.patch({ modes: event });
         return;
+      case "init-weights":
+        // A file that fits nothing is dropped (the message stays): later loads start from their own weights.
+        if (event.error) this.weightsFile = null;
+        this.patch({ initWeights: { name: event.name, report: event.report, error: event.error } });
+        return;
       case "augmented":
         this.patch({ augmented: event, augmentBusy: false });
         return;
@@ -398,7 +413,22 @@ export class TrainSlice {
       resumedAt: resume ? resume.step : null,
     };
     this.host.changed();
-    this.host.send({ type: "load", config, ...(resume ? { resume } : {}) });
+    const initWeights = !resume && this.weightsFile ? { initWeights: this.weightsFile } : {};
+    this.host.send({ type: "load", config, ...(resume ? { resume } : {}), ...initWeights });
+  }
+
+  /** Starts the model from a weights file (by name where shapes match) from now on, until forgotten: reloads at once. */
+  startFromWeights(name: string, bytes: Uint8Array): void {
+    this.weightsFile = { name, bytes };
+    this.load();
+    this.patch({ initWeights: { name } });
+  }
+
+  /** Back to the model's own initial weights. */
+  forgetWeights(): void {
+    this.weightsFile = null;
+    this.patch({ initWeights: null });
+    this.load();
   }
 
   /** Opens the page on an autosaved run of this experiment: its curves now, its weights with the first load. */

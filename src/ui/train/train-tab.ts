@@ -12,6 +12,7 @@ import type { TrainState } from "../state/train-slice";
 import { alertStyles, theme } from "../theme";
 import { sentence } from "../words";
 import "./data-panel";
+import "./init-weights";
 import "../builder/model-builder";
 import "../results/results-view";
 import { formatMetric } from "../results/ticks";
@@ -158,6 +159,9 @@ export class TrainTab extends LitElement {
           <dl-model-builder data-testid="train-builder" .spec=${c.model} .inputShape=${train.inputShape} .outputSize=${train.outputSize} .task=${train.task} .sequence=${train.sequenceData} ?disabled=${s.status === "running"}
             .training=${{ batchSize: c.training.batchSize, stateValues: optimizerStateValues(c.optimizer), budget: train.memoryBudget }}
             @spec-change=${(ev: HTMLElementEventMap["spec-change"]) => train.setModel(ev.detail.spec)}></dl-model-builder>
+          <dl-init-weights .status=${s.initWeights} ?disabled=${s.status === "running"}
+            @weights-file=${(ev: HTMLElementEventMap["weights-file"]) => train.startFromWeights(ev.detail.name, ev.detail.bytes)}
+            @weights-forget=${() => train.forgetWeights()}></dl-init-weights>
         </section>
         <div class="results">
           ${s.deviceLost ? this.renderLost(s.deviceLost) : nothing}
