@@ -112,29 +112,6 @@ export const appStyles = css`
     padding: 6px 11px;
     font-size: 13px;
   }
-  .button {
-    display: inline-flex;
-    align-items: center;
-    font-weight: 600;
-    border-radius: 10px;
-    border: 1px solid var(--border);
-    background: var(--surface-2);
-    color: var(--text);
-    cursor: pointer;
-  }
-  .button:hover {
-    border-color: var(--accent);
-  }
-  .button:focus-within {
-    outline: 2px solid var(--accent);
-    outline-offset: 2px;
-  }
-  .button input {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    opacity: 0;
-  }
   .banner {
     display: flex;
     align-items: center;

@@ -12,7 +12,7 @@ import { appStyles } from "./app-styles";
 import type { Tab } from "./state/experiment";
 import { type BackendInfo, PlaygroundStore } from "./state/store";
 import { storeContext } from "./state/store-controller";
-import { CLASS_COLORS, theme } from "./theme";
+import { CLASS_COLORS, fileButton, theme } from "./theme";
 import "./train/train-tab";
 import { clause } from "./words";
 
@@ -33,7 +33,7 @@ const shownTab = (tab: Tab | undefined): Exclude<Tab, "surfaces"> => (tab === "s
 
 @customElement("dl-app")
 export class App extends LitElement {
-  static override styles = [theme, appStyles];
+  static override styles = [theme, fileButton, appStyles];
 
   readonly store = new PlaygroundStore();
   /** Tabs whose code has loaded (the Train tab is in this script). */

@@ -88,6 +88,34 @@ export const theme = css`
 `;
 
 /** Line icons (16-unit viewBox, drawn with the text colour) and `button.icon`: a borderless 26px button around one. */
+/** `.button`: a label that looks like a button around a hidden file input (Open, a weights file). */
+export const fileButton = css`
+  .button {
+    position: relative;
+    display: inline-flex;
+    align-items: center;
+    font-weight: 600;
+    border-radius: 10px;
+    border: 1px solid var(--border);
+    background: var(--surface-2);
+    color: var(--text);
+    cursor: pointer;
+  }
+  .button:hover {
+    border-color: var(--accent);
+  }
+  .button:focus-within {
+    outline: 2px solid var(--accent);
+    outline-offset: 2px;
+  }
+  .button input {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    opacity: 0;
+  }
+`;
+
 export const strokeIcons = css`
   svg {
     width: 14px;

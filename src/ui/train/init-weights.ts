@@ -9,7 +9,7 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { PartialLoad } from "../../io/checkpoint";
 import { fire } from "../events";
-import { theme } from "../theme";
+import { fileButton, theme } from "../theme";
 
 /** Largest weights file taken (it is held in memory and sent to the worker with each load). */
 export const MAX_WEIGHTS_BYTES = 256 * 1024 * 1024;
@@ -20,6 +20,7 @@ const shape = (s: number[]) => `[${s.join(", ")}]`;
 export class InitWeightsPanel extends LitElement {
   static override styles = [
     theme,
+    fileButton,
     css`
       :host {
         display: block;
@@ -35,30 +36,8 @@ export class InitWeightsPanel extends LitElement {
         flex-wrap: wrap;
       }
       label.button {
-        position: relative;
-        display: inline-flex;
-        align-items: center;
         padding: 6px 12px;
         font-size: 13px;
-        font-weight: 600;
-        border-radius: 10px;
-        border: 1px solid var(--border);
-        background: var(--surface-2);
-        color: var(--text);
-        cursor: pointer;
-      }
-      label.button:hover {
-        border-color: var(--accent);
-      }
-      label.button:focus-within {
-        outline: 2px solid var(--accent);
-        outline-offset: 2px;
-      }
-      label.button input {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        opacity: 0;
       }
       button {
         padding: 6px 12px;
