@@ -2,7 +2,9 @@
  * Transfer learning: frozen layers (no gradient, no optimizer state, bit-identical after training,
  * still saved and loaded by their names; the summary counts them apart), partial loads of another
  * model's weights by name and shape (which loaded, which are new, which did not fit and why), and
- * a class subset of an image set as a new task (digits 5-9, relabelled 0-4).
+ * a class subset of an image set as a new task (digits 5-9, relabelled 0-4), per-layer learning
+ * rates, the page's model started from a weights file, and the transfer study (pretrain on digits
+ * 0-4, then 5-9 from a few labels: scratch, fine-tune, gentle fine-tune, frozen features).
  */
 import { describe, expect, it } from "vitest";
 import { describePartialLoad, loadMatchingWeights, saveModel } from "../src/io/checkpoint";
@@ -16,10 +18,12 @@ import { makeExperimentOptimizer } from "../src/train/experiment";
 import { makeData, makeOptimizer } from "../src/train/make";
 import { lossByName } from "../src/train/objectives";
 import { Trainer } from "../src/train/trainer";
+import { armSpec, DEFAULT_TRANSFER_STUDY, runTransferStudy, STUDY_MODEL, TRANSFER_ARMS } from "../src/train/transfer-study";
 import { defaultConfigFor } from "../src/ui/state/experiment";
 import { ExperimentSession } from "../src/worker/experiment-session";
 import type { WorkerEvent } from "../src/worker/protocol";
-import { cpu32 } from "./helpers/backends";
+import { TransferStudySession } from "../src/worker/transfer-session";
+import { cpu32, wasm } from "./helpers/backends";
 
 const mlp = (classes: number, frozen = false): ModelSpec => ({
   layers: [
@@ -225,5 +229,53 @@ describe("starting the page's model from a weights file", () => {
     expect(garbage.report.error).toMatch(/safetensors/);
     expect(garbage.events.some((e) => e.type === "state")).toBe(true); // the session loaded all the same
     await garbage.session.dispose();
+  });
+});
+
+describe("the transfer study", () => {
+  it("freezes the convolutions for one arm and slows them for another", () => {
+    const convs = (spec: ModelSpec) => spec.layers.filter((l) => l.type === "conv2d") as { frozen?: boolean; lrScale?: number }[];
+    expect(convs(armSpec("frozen")).every((l) => l.frozen === true)).toBe(true);
+    expect(convs(armSpec("gentle")).every((l) => l.lrScale === 0.1)).toBe(true);
+    expect(armSpec("scratch")).toBe(STUDY_MODEL);
+    expect(armSpec("fineTune")).toBe(STUDY_MODEL);
+    const linears = armSpec("frozen").layers.filter((l) => l.type === "linear") as { frozen?: boolean }[];
+    expect(linears.some((l) => l.frozen)).toBe(false); // the classifier above the features trains
+  });
+
+  it("pretrains, then runs every arm at every size smallest first, and stops after the run in progress when asked", async () => {
+    const backend = await wasm();
+    const study = { ...DEFAULT_TRANSFER_STUDY, sizes: [30, 10], pretrainExamples: 300, pretrainEpochs: 1, fineTuneEpochs: 2, testExamples: 100 };
+    const phases: string[] = [];
+    let pretrained = Number.NaN;
+    const results = await runTransferStudy(study, backend, {
+      phase: (text) => phases.push(text),
+      pretrained: (accuracy) => {
+        pretrained = accuracy;
+      },
+      result: () => {},
+      stopped: () => false,
+    });
+    expect(phases[0]).toBe("pretraining on 300 examples of digits 0-4");
+    expect(phases[1]).toBe("10 labelled examples of digits 5-9: from scratch");
+    expect(pretrained).toBeGreaterThan(0.5);
+    expect(results.map((r) => [r.size, r.arm])).toEqual([10, 30].flatMap((size) => TRANSFER_ARMS.map((arm) => [size, arm])));
+    for (const r of results) expect(r.accuracy).toBeGreaterThanOrEqual(0);
+    let runs = 0;
+    const stopped = await runTransferStudy(study, backend, { phase: () => {}, pretrained: () => {}, result: () => runs++, stopped: () => runs >= 2 });
+    expect(stopped).toHaveLength(2);
+  }, 120_000);
+
+  it("refuses bad settings in the worker, saying which", () => {
+    const events: WorkerEvent[] = [];
+    expect(TransferStudySession.start({ ...DEFAULT_TRANSFER_STUDY, sizes: [5] }, cpu32, (e) => events.push(e))).toBeNull();
+    expect(events).toEqual([
+      {
+        type: "transfer-state",
+        running: false,
+        done: false,
+        error: expect.stringMatching(/transfer study sizes\[0\]: expected a whole number from 10 to 2,000, got 5/),
+      },
+    ]);
   });
 });

@@ -13,6 +13,7 @@ import type { OptimizerState } from "../optim/optimizer";
 import type { ExperimentConfig, OptimizerConfig } from "../train/config";
 import type { LossName } from "../train/loss-names";
 import type { Trial } from "../train/search";
+import type { TransferResult, TransferStudyConfig } from "../train/transfer-study";
 import type { GenerativeCommand, GenerativeEvent } from "./generative-protocol";
 
 /**
@@ -110,6 +111,9 @@ export type Command =
   | { type: "race-pause" }
   /** The trained weights as safetensors (spec in the metadata) and the PyTorch script that loads them. */
   | { type: "export" }
+  /** The transfer-learning study (src/train/transfer-study.ts), and stopping it after the run in progress. */
+  | { type: "transfer-start"; study: TransferStudyConfig }
+  | { type: "transfer-stop" }
   | GenerativeCommand;
 
 /** What the data panel previews. Points: every example; images: the first `count` of the train split. */
@@ -359,6 +363,11 @@ export type WorkerEvent =
   | ({ type: "inside" } & InsideReport)
   | ({ type: "feature-maps" } & FeatureMapsReport)
   | ({ type: "modes" } & ModesReport)
+  /** The transfer study: what runs now, the pretrained model's accuracy on the old task, each arm's result, and whether it runs. */
+  | { type: "transfer-phase"; text: string }
+  | { type: "transfer-pretrained"; accuracy: number }
+  | { type: "transfer-result"; result: TransferResult }
+  | { type: "transfer-state"; running: boolean; done: boolean; seconds?: number; error?: string }
   /** What a load made of the weights file it was given: which weights loaded and which did not (and why), or why none could. */
   | { type: "init-weights"; name: string; report?: PartialLoad; error?: string }
   | { type: "augmented"; channels: number; height: number; width: number; pixels: Uint8Array; originals: Uint8Array }

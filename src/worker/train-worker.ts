@@ -22,6 +22,7 @@ import { GenerativeSession } from "./generative-session";
 import { errorMessage, transferList } from "./post";
 import type { Command, WorkerEvent } from "./protocol";
 import { RaceSession } from "./race-session";
+import { TransferStudySession } from "./transfer-session";
 
 const scope = self as unknown as Worker;
 const post = (event: WorkerEvent) => scope.postMessage(event, transferList(event));
@@ -60,6 +61,7 @@ const slots = {
   train: new Slot<ExperimentSession>("needs a loaded experiment"),
   race: new Slot<RaceSession>("needs a race; start one first"),
   generative: new Slot<GenerativeSession>("needs a loaded generative model; pick a preset first"),
+  transfer: new Slot<TransferStudySession>("needs a transfer study; start one first"),
 };
 
 /** Set while a test destroys the device on purpose (a destroyed device is otherwise our own doing). */
@@ -144,6 +146,14 @@ async function handle(command: Command, backend: Backend): Promise<void> {
       return experiment(command).inspectSequence(command.index);
     case "snapshot":
       return experiment(command).snapshot();
+    case "transfer-start": {
+      await pauseOthers("transfer");
+      await slots.transfer.replace(null); // the study before ends first: one at a time
+      const study = TransferStudySession.start(command.study, backend, post); // null: refused, and said so
+      return slots.transfer.replace(study && Promise.resolve(study));
+    }
+    case "transfer-stop":
+      return slots.transfer.current?.pause();
     case "race-play":
       await pauseOthers("race");
       return race(command).play();

@@ -7,7 +7,9 @@
  * A hyper-parameter search of 12 trials on the spiral, ranked by validation accuracy, whose best
  * settings apply to the Train tab in one click. Freezing layers in the builder: the lock on a row,
  * the frozen and trained parameter counts, and a run that trains with them frozen; its scores by
- * class (precision, recall, specificity, F1) and each class's ROC against the rest. No console errors.
+ * class (precision, recall, specificity, F1) and each class's ROC against the rest. The transfer study:
+ * pretraining on digits 0-4, then digits 5-9 from 10, 25 and 50 labels four ways, in one chart and a
+ * table. No console errors.
  */
 import { expect, it } from "vitest";
 import { accessibilityProblems, appNumber, open, untrained, useSession } from "./browser";
@@ -148,5 +150,27 @@ it("picks a loss that fits the task: one logit under binary cross-entropy for tw
   await expect
     .poll(() => page.locator("dl-training-panel small.hint").first().textContent(), { timeout: 10_000 })
     .toMatch(/Squared for small errors, absolute beyond 1/);
+  expect(errors).toEqual([]);
+}, 300_000);
+
+it("runs the transfer study: pretraining on digits 0-4, then digits 5-9 from a few labels, four ways, in one chart", async () => {
+  const { page, errors } = await open(session(), "", undefined, "wasm");
+  await untrained(page);
+  await page.getByTestId("tab-race").click();
+  const study = page.getByTestId("transfer-study");
+  await study.getByTestId("transfer-sizes").selectOption("0"); // 10, 25, 50 labelled examples
+  await study.getByTestId("transfer-epochs").fill("8");
+  await study.getByTestId("transfer-epochs").dispatchEvent("change");
+  await study.getByTestId("transfer-pretrain").fill("600");
+  await study.getByTestId("transfer-pretrain").dispatchEvent("change");
+  await study.getByTestId("transfer-start").click();
+  await expect.poll(() => study.getAttribute("data-done"), { timeout: 240_000, interval: 500 }).toBe("true");
+  expect(await study.getByTestId("transfer-table").getAttribute("data-results")).toBe("12"); // 3 sizes x 4 ways
+  expect(await study.locator("polyline").count()).toBe(4);
+  expect(Number((await study.getByTestId("transfer-pretrained").textContent())?.replace("%", ""))).toBeGreaterThan(80);
+  for (const row of await study.getByTestId("transfer-table").locator("tbody tr").all())
+    expect(await row.locator("td").allTextContents()).toEqual(Array(4).fill(expect.stringMatching(/^\d+\.\d%$/)));
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await study.screenshot({ path: "test-results/transfer-study.png" });
   expect(errors).toEqual([]);
 }, 300_000);

@@ -40,6 +40,7 @@ import {
   trialScores,
 } from "./race-entries";
 import "./surface-race";
+import "./transfer-study";
 import { alertStyles, theme } from "../theme";
 
 const hasMomentum = (name: OptimizerName) => name === "sgd" || name === "rmsprop";
@@ -581,6 +582,7 @@ export class RaceTab extends LitElement {
                 : nothing
         }</section>
         ${members && r.boundaries ? this.renderBoundaries(r.boundaries) : nothing}
+        <section class="card wide"><h2>Transfer learning: what pretraining buys</h2><dl-transfer-study></dl-transfer-study></section>
         <section class="card wide"><h2>Optimizers on classic surfaces</h2><dl-surface-race></dl-surface-race></section>
       </div>
     `;

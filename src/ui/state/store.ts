@@ -18,6 +18,7 @@ import { RaceSlice } from "./race-slice";
 import { RunAutosave } from "./run-autosave";
 import type { SessionHost, SessionName } from "./session-host";
 import { TrainSlice } from "./train-slice";
+import { TransferSlice } from "./transfer-slice";
 import { readBackendChoice, readUrl, writeUrl } from "./url-state";
 import { WorkerConnection } from "./worker-connection";
 
@@ -31,7 +32,8 @@ export interface BackendInfo {
 }
 
 /** Which session a command belongs to (an error the worker reports goes to the one commanded last). */
-const sessionOf = (command: Command): SessionName => (command.type.startsWith("race") ? "race" : command.type.startsWith("gen-") ? "generative" : "train");
+const sessionOf = (command: Command): SessionName =>
+  command.type.startsWith("race") || command.type.startsWith("transfer") ? "race" : command.type.startsWith("gen-") ? "generative" : "train";
 
 export class PlaygroundStore implements SessionHost {
   experiment: Experiment | null = null;
@@ -43,6 +45,8 @@ export class PlaygroundStore implements SessionHost {
   readonly train = new TrainSlice(this);
   readonly race = new RaceSlice(this);
   readonly generative = new GenerativeSlice(this);
+  /** The transfer-learning study (on the Race tab). */
+  readonly transfer = new TransferSlice(this);
   /** Bumped on every change, so that subscribers can tell. */
   version = 0;
 
@@ -162,6 +166,12 @@ export class PlaygroundStore implements SessionHost {
       case "race-ensemble":
       case "race-boundaries":
         this.race.receive(event);
+        return;
+      case "transfer-phase":
+      case "transfer-pretrained":
+      case "transfer-result":
+      case "transfer-state":
+        this.transfer.receive(event);
         return;
       case "state":
         if (event.race) this.race.receive(event);
