@@ -14,6 +14,7 @@ import {
   bootstrapIndices,
   disagreement,
   hardVote,
+  splitVotes,
   stackingFeatures,
   weightsFromScores,
 } from "../src/train/ensemble";
@@ -38,6 +39,14 @@ describe("combiners", () => {
     expect(Array.from(hardVote(predictions, 3))).toEqual([0, 0, 2, 0]);
     expect(disagreement(predictions)).toBe(1); // no example is unanimous
     expect(disagreement([predictions[0], predictions[0]])).toBe(0);
+  });
+
+  it("lists the examples the members split on, the most divided first", () => {
+    const votes = [Int32Array.from([0, 1, 2, 3, 4]), Int32Array.from([0, 1, 1, 3, 5]), Int32Array.from([0, 2, 1, 3, 6]), Int32Array.from([0, 1, 1, 3, 4])];
+    // example 0 and 3: unanimous; 1: 3-1; 2: 3-1; 4: 2-1-1 (the most divided)
+    expect(splitVotes(votes, 10)).toEqual([4, 1, 2]);
+    expect(splitVotes(votes, 2)).toEqual([4, 1]);
+    expect(splitVotes([votes[0], votes[0]], 10)).toEqual([]);
   });
 
   it("soft voting averages the probabilities (VotingClassifier(voting='soft').predict_proba)", () => {

@@ -85,6 +85,28 @@ export function disagreement(predictions: readonly Int32Array[]): number {
   return n ? split / n : 0;
 }
 
+/**
+ * The examples the members disagree on most, at most `limit` of them: fewest members voting with
+ * the most voted class first (a 2-2-1 split before a 4-1), ties in example order.
+ */
+export function splitVotes(predictions: readonly Int32Array[], limit: number): number[] {
+  const n = predictions[0]?.length ?? 0;
+  const majority = (i: number) => {
+    const counts = new Map<number, number>();
+    for (const p of predictions) counts.set(p[i], (counts.get(p[i]) ?? 0) + 1);
+    return Math.max(...counts.values());
+  };
+  const split = [];
+  for (let i = 0; i < n; i++) {
+    const m = majority(i);
+    if (m < predictions.length) split.push({ i, m });
+  }
+  return split
+    .sort((a, b) => a.m - b.m || a.i - b.i)
+    .slice(0, limit)
+    .map((s) => s.i);
+}
+
 /** A bootstrap sample for bagging: n indices drawn with replacement (seeded), in draw order. */
 export function bootstrapIndices(n: number, seed: number): Int32Array {
   check(Number.isInteger(n) && n > 0, "bootstrapIndices", () => `n must be a whole number > 0, got ${n}`);

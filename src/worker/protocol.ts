@@ -44,6 +44,8 @@ export interface RaceEnsemble {
   weighted: number;
   /** The share of validation examples the members do not all agree on. */
   disagreement: number;
+  /** Images: the validation examples the members split on most, each member's vote ([examples × members]) and the soft vote's answer. */
+  splitVotes?: { images: ExampleImages; votes: Int32Array; ensemble: Int32Array };
 }
 
 /** 2-D data: each member's decision boundary and the ensemble's (the mean of the members' probabilities). */

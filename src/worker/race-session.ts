@@ -28,7 +28,7 @@ import { tidy, withBackend } from "../tensor/engine";
 import type { Tensor } from "../tensor/tensor";
 import { type ExperimentConfig, parseConfig } from "../train/config";
 import { ExplodingLossRule } from "../train/divergence";
-import { accuracyOf, argmaxRows, averageProbabilities, bootstrapIndices, disagreement, hardVote, weightsFromScores } from "../train/ensemble";
+import { accuracyOf, argmaxRows, averageProbabilities, bootstrapIndices, disagreement, hardVote, splitVotes, weightsFromScores } from "../train/ensemble";
 import type { Evaluation } from "../train/evaluate";
 import { evaluate, uploadBatch } from "../train/evaluate";
 import { buildExperimentModel, experimentAugment, experimentLoss, makeExperimentOptimizer, trainingSeed } from "../train/experiment";
@@ -37,9 +37,13 @@ import type { LossFn } from "../train/objectives";
 import { applyTrial } from "../train/search";
 import type { SessionOptions } from "./experiment-session";
 import { errorMessage } from "./post";
+import { exampleImages, isImages } from "./previews";
 import type { RaceEntry } from "./protocol";
 import { boundaryExtent, boundaryReport, scoreOf, trainScoreSet } from "./reports";
 import { StepBuffer, Throttle } from "./step-stream";
+
+/** Images an ensemble race shows of the validation examples its members split on. */
+const SPLIT_VOTES_SHOWN = 12;
 
 /** Ticks whose losses may be in flight before a tick waits for the oldest. */
 const READBACK_DEPTH = 4;
@@ -350,15 +354,26 @@ export class RaceSession {
     const probabilities = validations.map((v) => v.probabilities as Float32Array);
     const predictions = probabilities.map((p) => argmaxRows(p, classes));
     const scores = validations.map((v) => v.classification?.accuracy ?? 0);
+    const soft = argmaxRows(averageProbabilities(probabilities), classes);
+    const split = isImages(val) ? splitVotes(predictions, SPLIT_VOTES_SHOWN) : [];
     this.options.post({
       type: "race-ensemble",
       epoch: this.epoch,
       step: this.step,
       meanMember: scores.reduce((a, b) => a + b, 0) / scores.length,
-      soft: accuracyOf(argmaxRows(averageProbabilities(probabilities), classes), labels),
+      soft: accuracyOf(soft, labels),
       hard: accuracyOf(hardVote(predictions, classes), labels),
       weighted: accuracyOf(argmaxRows(averageProbabilities(probabilities, weightsFromScores(scores)), classes), labels),
       disagreement: disagreement(predictions),
+      ...(split.length
+        ? {
+            splitVotes: {
+              images: exampleImages(val, split),
+              votes: Int32Array.from(split.flatMap((i) => predictions.map((p) => p[i]))),
+              ensemble: Int32Array.from(split, (i) => soft[i]),
+            },
+          }
+        : {}),
     });
     if (val.inputShape.length !== 1 || val.inputShape[0] !== 2) return;
     const extent = boundaryExtent([this.racers[0].data.train, val]);

@@ -3,7 +3,8 @@
  * the rows after and before scaling), a validation split held out of the training data, and a
  * 5-fold cross-validation in the Race tab drawing a curve per fold and the mean ± std of the folds'
  * held-out accuracy; on noisy moons, a bagged ensemble of 5 drawing each member's decision boundary
- * beside the ensemble's, with its soft-vote, hard-vote and weighted accuracy against the mean member.
+ * beside the ensemble's, with its soft-vote, hard-vote and weighted accuracy against the mean member;
+ * on MNIST, the digits the members split on, with every member's vote and the soft vote's.
  * A hyper-parameter search of 12 trials on the spiral, ranked by validation accuracy, whose best
  * settings apply to the Train tab in one click. Freezing layers in the builder: the lock on a row,
  * the frozen and trained parameter counts, and a run that trains with them frozen; its scores by
@@ -72,6 +73,28 @@ it("bags an ensemble of 5 on noisy moons and draws each member's boundary beside
   expect(await race.getByTestId("ensemble-boundaries").locator("dl-boundary-plot").count()).toBe(6);
   expect(await accessibilityProblems(page)).toEqual([]);
   await page.screenshot({ path: "test-results/model-selection-ensemble.png", fullPage: true });
+  expect(errors).toEqual([]);
+}, 400_000);
+
+it("shows the MNIST digits an ensemble's members split on, each member's vote and the soft vote's", async () => {
+  const { page, errors } = await open(session(), "", undefined, "wasm");
+  await untrained(page);
+  await page.getByTestId("dataset").selectOption("mnist");
+  await untrained(page);
+  await page.getByTestId("tab-race").click();
+  const race = page.locator("dl-race-tab");
+  await race.getByTestId("race-ensemble").click();
+  await expect.poll(() => race.getByTestId("race-members").locator(".fold").count(), { timeout: 10_000 }).toBe(5);
+  await race.getByTestId("race-start").click();
+  await expect.poll(() => appNumber(page, "data-race-epochs"), { timeout: 300_000, interval: 500 }).toBeGreaterThanOrEqual(5 * 2); // epoch 0 and one more, each member
+  await race.getByTestId("race-start").click(); // pause
+  const split = race.getByTestId("split-votes");
+  await expect.poll(async () => Number(await split.getAttribute("data-count")), { timeout: 60_000 }).toBeGreaterThan(0);
+  const first = split.locator("figure").first();
+  expect(await first.locator(".votes i").count()).toBe(5); // one vote per member
+  expect(await first.locator(".answer").textContent()).toMatch(/→ \d [✓✗]/);
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await split.screenshot({ path: "test-results/model-selection-split-votes.png" });
   expect(errors).toEqual([]);
 }, 400_000);
 

@@ -21,6 +21,7 @@ import { matchPreset, presetSpec, presetsFor } from "../builder/model-presets";
 import "../results/index";
 import { applyTrial, SEARCHABLE, type Searchable } from "../../train/search";
 import { SERIES_COLORS } from "../results/colors";
+import { chwToRgba } from "../results/pixels";
 import { defaultRace, MAX_RACE_ENTRIES } from "../state/experiment";
 import { StoreController } from "../state/store-controller";
 import {
@@ -128,6 +129,49 @@ export class RaceTab extends LitElement {
       .cv-summary {
         margin: 12px 0 0;
         font-size: 14px;
+      }
+      .split-votes h3 {
+        margin: 14px 0 8px;
+        font-size: 13px;
+      }
+      .split-votes h3 small {
+        font-weight: 400;
+        color: var(--muted);
+      }
+      .split-grid {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(96px, 1fr));
+        gap: 10px;
+      }
+      .split-grid figure {
+        margin: 0;
+        display: grid;
+        justify-items: center;
+        gap: 4px;
+        font-size: 11px;
+      }
+      .split-grid figcaption {
+        display: grid;
+        justify-items: center;
+        gap: 2px;
+      }
+      .split-grid .votes {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: center;
+        gap: 2px;
+      }
+      .split-grid .votes i {
+        font-style: normal;
+        padding: 0 4px;
+        border-radius: 4px;
+        background: rgba(148, 163, 184, 0.12);
+      }
+      .split-grid .right {
+        color: var(--good);
+      }
+      .split-grid .wrong {
+        color: var(--bad);
       }
       .trials {
         margin: 0 0 4px;
@@ -441,7 +485,35 @@ export class RaceTab extends LitElement {
       Ensemble validation accuracy: soft vote <b>${pct(e.soft)}</b> · hard vote ${pct(e.hard)} · weighted ${pct(e.weighted)} — the mean member
       ${pct(e.meanMember)}
       <small>at epoch ${e.epoch}; the members disagree on ${pct(e.disagreement)} of the validation examples</small>
-    </p>`;
+    </p>
+    ${e.splitVotes ? this.renderSplitVotes(e.splitVotes) : nothing}`;
+  }
+
+  /** Images: the validation examples the members split on most, each member's vote and the soft vote's answer. */
+  private renderSplitVotes(split: NonNullable<RaceEnsemble["splitVotes"]>) {
+    const { images, votes, ensemble } = split;
+    const members = votes.length / images.indices.length;
+    const preview = this.store.store?.train.state.preview;
+    const names = preview?.kind === "images" ? preview.classNames : [];
+    const name = (k: number) => names[k] ?? String(k);
+    return html`<div class="split-votes" data-testid="split-votes" data-count=${images.indices.length}>
+      <h3>Where the members split <small>validation examples, the most divided first: each member's vote, then the soft vote's</small></h3>
+      <div class="split-grid">
+        ${Array.from(images.indices, (_, k) => {
+          const label = images.labels[k];
+          const own = Array.from(votes.subarray(k * members, (k + 1) * members));
+          const answer = ensemble[k];
+          return html`<figure>
+            <dl-pixel-image .image=${{ rgba: chwToRgba(images.pixels, k, images), width: images.width, height: images.height }} label="validation example, a ${name(label)}"></dl-pixel-image>
+            <figcaption>
+              <span class="truth">${name(label)}</span>
+              <span class="votes">${own.map((v) => html`<i class=${v === label ? "right" : "wrong"} title="a member votes ${name(v)}">${name(v)}</i>`)}</span>
+              <span class="answer ${answer === label ? "right" : "wrong"}">→ ${name(answer)} ${answer === label ? "✓" : "✗"}</span>
+            </figcaption>
+          </figure>`;
+        })}
+      </div>
+    </div>`;
   }
 
   /** 2-D data: each member's decision boundary beside the ensemble's. */
