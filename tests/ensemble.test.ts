@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ClassificationSet } from "../src/data/dataset";
+import { type BoostingRound, boost, boostedShares, boostedVote, MAX_ALPHA, reweight, sammeAlpha, weightedError, weightedResample } from "../src/train/boosting";
 import { parseConfig } from "../src/train/config";
 import {
   accuracyOf,
@@ -18,6 +19,7 @@ import {
   stackingFeatures,
   weightsFromScores,
 } from "../src/train/ensemble";
+import { makeData } from "../src/train/make";
 import { fitMetaModel, metaDataset, outOfFoldProbabilities } from "../src/train/stacking";
 import { defaultConfigFor } from "../src/ui/state/experiment";
 import { cpu32 } from "./helpers/backends";
@@ -126,10 +128,73 @@ it("an ensemble config names what is wrong with it", () => {
     combiner: "stacking",
     bagging: true,
   });
-  expect(() => parseConfig({ ...config, ensemble: { members: 1 } })).toThrow(/config ensemble\.members: expected a whole number from 2 to 10, got 1/);
+  expect(() => parseConfig({ ...config, ensemble: { members: 1 } })).toThrow(/config ensemble\.members: expected a whole number from 2 to 50, got 1/);
+  expect(() => parseConfig({ ...config, ensemble: { members: 11 } })).toThrow(/config ensemble\.members: at most 10 members without boosting, got 11/);
   expect(() => parseConfig({ ...config, ensemble: { members: 3, combiner: "boosting" } })).toThrow(
     /config ensemble\.combiner: expected one of "soft", "hard", "weighted", "stacking"/,
   );
   const plane = defaultConfigFor("plane");
   expect(() => parseConfig({ ...plane, ensemble: { members: 3, combiner: "hard" } })).toThrow(/config ensemble\.combiner: a regression ensemble averages/);
+});
+
+describe("boosting (SAMME)", () => {
+  it("gives a member its say from its weighted error, and moves the weight to what it got wrong", () => {
+    // Two classes: α = log((1 - err) / err), AdaBoost.M1's; K classes add log(K - 1).
+    expect(sammeAlpha(0.25, 2)).toBeCloseTo(Math.log(3), 12);
+    expect(sammeAlpha(0.25, 3)).toBeCloseTo(Math.log(3) + Math.log(2), 12);
+    expect(sammeAlpha(0, 2)).toBe(MAX_ALPHA);
+    const labels = Int32Array.from([0, 1, 1, 0]);
+    const predictions = Int32Array.from([0, 1, 0, 0]); // example 2 wrong
+    const uniform = new Float64Array(4).fill(0.25);
+    expect(weightedError(uniform, predictions, labels)).toBe(0.25);
+    const next = reweight(uniform, predictions, labels, Math.log(3));
+    // the wrong example's weight times 3, then normalised: [1, 1, 3, 1] / 6
+    expect(Array.from(next)).toEqual([1 / 6, 1 / 6, 3 / 6, 1 / 6].map((v) => expect.closeTo(v, 12)));
+    // After reweighting, the member that made the error has weighted error exactly 1/2 (SAMME's K = 2 fixed point).
+    expect(weightedError(next, predictions, labels)).toBeCloseTo(0.5, 12);
+  });
+
+  it("resamples by the weights and votes by the says", () => {
+    const draws = weightedResample(Float64Array.from([0.1, 0.0, 0.9]), 10_000, 3);
+    const share = (k: number) => draws.filter((i) => i === k).length / draws.length;
+    expect(share(1)).toBe(0); // no weight, never drawn
+    expect(share(2)).toBeCloseTo(0.9, 1);
+    // Member A (say 1) predicts [0, 1]; member B (say 2) predicts [1, 1]: B outvotes A on example 0.
+    const votes = [Int32Array.from([0, 1]), Int32Array.from([1, 1])];
+    expect(Array.from(boostedVote(votes, [1, 2], 2))).toEqual([1, 1]);
+    expect(Array.from(boostedShares(votes, [1, 2], 2))).toEqual([1 / 3, 2 / 3, 0, 1].map((v) => expect.closeTo(v, 6)));
+  });
+
+  it("boosts a weak learner on noisy moons, reporting every round, and refuses a regression", async () => {
+    const config = parseConfig({
+      data: { name: "moons", points: 300, noise: 0.2, seed: 1 },
+      model: {
+        layers: [
+          { type: "linear", units: 3 },
+          { type: "activation", fn: "tanh" },
+          { type: "linear", units: 2 },
+        ],
+      },
+      loss: "crossEntropy",
+      optimizer: { name: "adam", lr: 0.03 },
+      training: { epochs: 10, batchSize: 16, seed: 1 },
+    });
+    const splits = await makeData(config.data);
+    const rounds: BoostingRound[] = [];
+    const members = await boost(config, splits, cpu32, 4, (r) => {
+      rounds.push(r);
+    });
+    expect(rounds.length).toBeGreaterThanOrEqual(2);
+    expect(rounds.map((r) => r.round)).toEqual(rounds.map((_, i) => i + 1));
+    for (const r of rounds) {
+      expect(r.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+      if (!r.stop) expect(r.alpha).toBeCloseTo(sammeAlpha(r.error, 2), 9);
+    }
+    expect(members.length).toBe(rounds.filter((r) => r.alpha > 0).length);
+    for (const m of members) m.model.dispose();
+    expect(() => parseConfig({ ...config, loss: "mse", data: { name: "plane" }, ensemble: { members: 3, boosting: true } })).toThrow(
+      /ensemble\.boosting: boosting \(SAMME\) is for classification/,
+    );
+    expect(() => parseConfig({ ...config, ensemble: { members: 3, boosting: true, bagging: true } })).toThrow(/boosting draws its own samples/);
+  }, 60_000);
 });

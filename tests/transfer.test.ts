@@ -22,7 +22,7 @@ import { armSpec, DEFAULT_TRANSFER_STUDY, runTransferStudy, STUDY_MODEL, TRANSFE
 import { defaultConfigFor } from "../src/ui/state/experiment";
 import { ExperimentSession } from "../src/worker/experiment-session";
 import type { WorkerEvent } from "../src/worker/protocol";
-import { TransferStudySession } from "../src/worker/transfer-session";
+import { startTransferStudy } from "../src/worker/transfer-session";
 import { cpu32, wasm } from "./helpers/backends";
 
 const mlp = (classes: number, frozen = false): ModelSpec => ({
@@ -268,10 +268,11 @@ describe("the transfer study", () => {
 
   it("refuses bad settings in the worker, saying which", () => {
     const events: WorkerEvent[] = [];
-    expect(TransferStudySession.start({ ...DEFAULT_TRANSFER_STUDY, sizes: [5] }, cpu32, (e) => events.push(e))).toBeNull();
+    expect(startTransferStudy({ ...DEFAULT_TRANSFER_STUDY, sizes: [5] }, cpu32, (e) => events.push(e))).toBeNull();
     expect(events).toEqual([
       {
-        type: "transfer-state",
+        type: "study-state",
+        study: "transfer",
         running: false,
         done: false,
         error: expect.stringMatching(/transfer study sizes\[0\]: expected a whole number from 10 to 2,000, got 5/),

@@ -5,11 +5,14 @@
  * data; prints each member's validation and test scores, then the ensemble's test scores under every
  * combiner (hard and soft voting, weighted averaging; stacking when the config asks for it, which
  * trains 5 more copies of each member for the out-of-fold probabilities), the mean member, and how
- * often the members disagree. A regression ensemble averages its members' outputs.
+ * often the members disagree. A regression ensemble averages its members' outputs. With `boosting`,
+ * the members are AdaBoost's rounds (src/train/boosting.ts): each round's weighted error and say, and
+ * the boosted vote's test accuracy as the rounds add up.
  */
 import { writeFileSync } from "node:fs";
 import type { Backend } from "../backend/backend";
 import { type ClassificationSet, type Dataset, subset } from "../data/dataset";
+import { boost, boostedVote } from "../train/boosting";
 import type { ExperimentConfig } from "../train/config";
 import { accuracyOf, argmaxRows, averageProbabilities, bootstrapIndices, disagreement, hardVote, stackingFeatures, weightsFromScores } from "../train/ensemble";
 import { type Evaluation, evaluate } from "../train/evaluate";
@@ -44,6 +47,7 @@ const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 export async function runEnsemble(config: ExperimentConfig, splits: Splits, backend: Backend, json?: string): Promise<void> {
   const e = config.ensemble;
   if (!e) throw new Error("train: the config has no ensemble");
+  if (e.boosting) return runBoosting(config, splits, backend, json);
   const combiner = e.combiner ?? "soft";
   const classification = splits.train.task === "classification";
   const classes = splits.train.classes ?? 1;
@@ -115,4 +119,38 @@ async function stackingAccuracy(config: ExperimentConfig, splits: Splits, backen
   const probabilities = await meta.probabilities(test);
   meta.dispose();
   return accuracyOf(argmaxRows(probabilities, train.classes), test.y);
+}
+
+/** Boosting: each round's weighted error, say and scores, then the boosted vote's test accuracy against the first member's. */
+async function runBoosting(config: ExperimentConfig, splits: Splits, backend: Backend, json?: string): Promise<void> {
+  const rounds = config.ensemble?.members ?? 0;
+  const classes = splits.train.classes ?? 2;
+  const testLabels = splits.test.y as Int32Array;
+  console.log(`boosting: up to ${rounds} rounds of AdaBoost (SAMME), each member trained on ${splits.train.n} examples drawn by the example weights`);
+  const started = performance.now();
+  const testPredictions: Int32Array[] = [];
+  const alphas: number[] = [];
+  const perRound: { round: number; error: number; alpha: number; memberTest: number; boostedTest: number }[] = [];
+  const members = await boost(config, splits, backend, rounds, async (r, member) => {
+    if (member) {
+      const test = await evaluate(member.model, splits.test, experimentLoss(config, splits.train), { backend });
+      testPredictions.push(argmaxRows(test.probabilities as Float32Array, classes));
+      alphas.push(member.alpha);
+      const memberTest = accuracyOf(testPredictions[testPredictions.length - 1], testLabels);
+      const boostedTest = accuracyOf(boostedVote(testPredictions, alphas, classes), testLabels);
+      perRound.push({ round: r.round, error: r.error, alpha: r.alpha, memberTest, boostedTest });
+      console.log(
+        `round ${r.round}: weighted error ${r.error.toFixed(4)}, say α ${r.alpha.toFixed(3)}; member test ${pct(memberTest)}, boosted test ${pct(boostedTest)} (validation ${pct(r.boostedAccuracy)})`,
+      );
+    }
+    if (r.stop) console.log(r.stop);
+  });
+  for (const m of members) m.model.dispose();
+  const seconds = (performance.now() - started) / 1000;
+  const last = perRound[perRound.length - 1];
+  if (last)
+    console.log(
+      `boosted test accuracy after ${perRound.length} rounds: ${pct(last.boostedTest)}; the first member alone: ${pct(perRound[0].memberTest)}; ${seconds.toFixed(1)} s`,
+    );
+  if (json) writeFileSync(json, JSON.stringify({ config, boosting: { rounds: perRound, seconds } }, null, 2));
 }

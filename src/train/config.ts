@@ -105,12 +105,15 @@ export type Combiner = (typeof COMBINERS)[number];
  * An ensemble: `members` copies of the model, each from its own seed (and, with `bagging`, its own
  * bootstrap sample of the training data), combined by soft voting (mean probability), hard voting,
  * weighted averaging (weights from validation accuracy) or stacking (a logistic-regression
- * meta-model over the members' out-of-fold probabilities).
+ * meta-model over the members' out-of-fold probabilities); or, with `boosting`, `members` rounds of
+ * AdaBoost, each member trained on a sample drawn by the example weights the rounds before it left.
  */
 export interface EnsembleConfig {
   members: number;
   bagging?: boolean;
   combiner?: Combiner;
+  /** AdaBoost (SAMME, src/train/boosting.ts): `members` rounds, each member trained on a sample drawn by the example weights. */
+  boosting?: boolean;
 }
 
 const searchValues = (min: number, max: number, integer = false) => optional(list(number({ min, max, integer }), { min: 1, max: 12, noun: "values" }));
@@ -144,9 +147,21 @@ const searchSchema = refine(
   },
 );
 
-const ensembleSchema = record(
-  { members: required(number({ min: 2, max: 10, integer: true })), bagging: optional(boolean()), combiner: optional(oneOf(COMBINERS)) },
-  "an ensemble",
+const ensembleSchema = refine(
+  record(
+    {
+      members: required(number({ min: 2, max: 50, integer: true })),
+      bagging: optional(boolean()),
+      combiner: optional(oneOf(COMBINERS)),
+      boosting: optional(boolean()),
+    },
+    "an ensemble",
+  ),
+  (e, place) => {
+    if (e.boosting && (e.bagging || e.combiner))
+      place.fail("boosting draws its own samples and combines by its own weighted vote: remove bagging and combiner");
+    else if (!e.boosting && e.members > 10) place.key("members").fail(`at most 10 members without boosting, got ${e.members}`);
+  },
 );
 
 export class ConfigError extends Error {
@@ -386,6 +401,8 @@ export const configSchema: Schema<ExperimentConfig> = refine(
         .key("loss")
         .fail(`${c.loss} is a ${isClassification(c.loss) ? "classification" : "regression"} loss, but ${c.data.name} is a ${task} dataset; use one of ${fits}`);
     }
+    if (c.ensemble?.boosting && !isClassification(c.loss))
+      place.key("ensemble").key("boosting").fail("boosting (SAMME) is for classification; use a classification loss");
     if (c.ensemble && !isClassification(c.loss) && (c.ensemble.combiner ?? "soft") !== "soft")
       place.key("ensemble").key("combiner").fail(`a regression ensemble averages its members' outputs; use "soft" (or leave combiner out)`);
     const problem = c.search ? searchProblem(c, c.search.space) : null;

@@ -10,6 +10,7 @@ import type { PartialLoad } from "../io/checkpoint";
 import type { LayerSummary } from "../nn/shapes";
 import type { ModelSpec } from "../nn/spec";
 import type { OptimizerState } from "../optim/optimizer";
+import type { BoostingRound } from "../train/boosting";
 import type { ExperimentConfig, OptimizerConfig } from "../train/config";
 import type { LossName } from "../train/loss-names";
 import type { Trial } from "../train/search";
@@ -71,6 +72,9 @@ export interface RunSnapshot {
   scheduler?: { t: number; baseLrs: number[] };
 }
 
+/** The studies that run on their own in the worker (src/worker/study-session.ts). */
+export type StudyKind = "transfer" | "boosting";
+
 /** A weights file the model starts from (transfer learning): loaded by name where shapes match, the rest as initialised. */
 export interface InitWeights {
   name: string;
@@ -113,9 +117,12 @@ export type Command =
   | { type: "race-pause" }
   /** The trained weights as safetensors (spec in the metadata) and the PyTorch script that loads them. */
   | { type: "export" }
-  /** The transfer-learning study (src/train/transfer-study.ts), and stopping it after the run in progress. */
+  /** The transfer-learning study (src/train/transfer-study.ts). */
   | { type: "transfer-start"; study: TransferStudyConfig }
-  | { type: "transfer-stop" }
+  /** Boosting the experiment for `rounds` rounds (src/train/boosting.ts). */
+  | { type: "boost-start"; config: ExperimentConfig; rounds: number }
+  /** Ends the study that runs (transfer or boosting) after the step in progress. */
+  | { type: "study-stop" }
   | GenerativeCommand;
 
 /** What the data panel previews. Points: every example; images: the first `count` of the train split. */
@@ -369,7 +376,10 @@ export type WorkerEvent =
   | { type: "transfer-phase"; text: string }
   | { type: "transfer-pretrained"; accuracy: number }
   | { type: "transfer-result"; result: TransferResult }
-  | { type: "transfer-state"; running: boolean; done: boolean; seconds?: number; error?: string }
+  /** A boosting round: its weighted error, say and scores; for 2-D data the example weights after it and the member's and the boosted boundaries. */
+  | { type: "boost-round"; round: Omit<BoostingRound, "weights">; weights?: Float32Array; boundaries?: { member: BoundaryReport; boosted: BoundaryReport } }
+  /** A study (transfer or boosting) runs, finished (done), stopped early, or failed (error). */
+  | { type: "study-state"; study: StudyKind; running: boolean; done: boolean; seconds?: number; error?: string }
   /** What a load made of the weights file it was given: which weights loaded and which did not (and why), or why none could. */
   | { type: "init-weights"; name: string; report?: PartialLoad; error?: string }
   | { type: "augmented"; channels: number; height: number; width: number; pixels: Uint8Array; originals: Uint8Array }

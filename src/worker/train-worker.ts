@@ -17,12 +17,14 @@ import { init } from "../backend/init";
 import { WasmBackend } from "../backend/wasm/wasm-backend";
 import { WebGPUBackend } from "../backend/webgpu/webgpu-backend";
 import "../functional"; // installs the Tensor methods and backward()
+import { startBoosting } from "./boosting-session";
 import { ExperimentSession, type SessionOptions } from "./experiment-session";
 import { GenerativeSession } from "./generative-session";
 import { errorMessage, transferList } from "./post";
 import type { Command, WorkerEvent } from "./protocol";
 import { RaceSession } from "./race-session";
-import { TransferStudySession } from "./transfer-session";
+import type { StudySession } from "./study-session";
+import { startTransferStudy } from "./transfer-session";
 
 const scope = self as unknown as Worker;
 const post = (event: WorkerEvent) => scope.postMessage(event, transferList(event));
@@ -61,7 +63,7 @@ const slots = {
   train: new Slot<ExperimentSession>("needs a loaded experiment"),
   race: new Slot<RaceSession>("needs a race; start one first"),
   generative: new Slot<GenerativeSession>("needs a loaded generative model; pick a preset first"),
-  transfer: new Slot<TransferStudySession>("needs a transfer study; start one first"),
+  study: new Slot<StudySession>("needs a study (transfer or boosting); start one first"),
 };
 
 /** Set while a test destroys the device on purpose (a destroyed device is otherwise our own doing). */
@@ -146,14 +148,16 @@ async function handle(command: Command, backend: Backend): Promise<void> {
       return experiment(command).inspectSequence(command.index);
     case "snapshot":
       return experiment(command).snapshot();
-    case "transfer-start": {
-      await pauseOthers("transfer");
-      await slots.transfer.replace(null); // the study before ends first: one at a time
-      const study = TransferStudySession.start(command.study, backend, post); // null: refused, and said so
-      return slots.transfer.replace(study && Promise.resolve(study));
+    case "transfer-start":
+    case "boost-start": {
+      await pauseOthers("study");
+      await slots.study.replace(null); // the study before ends first: one at a time
+      const study =
+        command.type === "transfer-start" ? startTransferStudy(command.study, backend, post) : startBoosting(command.config, command.rounds, backend, post); // null: refused, and said so
+      return slots.study.replace(study && Promise.resolve(study));
     }
-    case "transfer-stop":
-      return slots.transfer.current?.pause();
+    case "study-stop":
+      return slots.study.current?.pause();
     case "race-play":
       await pauseOthers("race");
       return race(command).play();

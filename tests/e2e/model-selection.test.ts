@@ -4,7 +4,8 @@
  * 5-fold cross-validation in the Race tab drawing a curve per fold and the mean ± std of the folds'
  * held-out accuracy; on noisy moons, a bagged ensemble of 5 drawing each member's decision boundary
  * beside the ensemble's, with its soft-vote, hard-vote and weighted accuracy against the mean member;
- * on MNIST, the digits the members split on, with every member's vote and the soft vote's.
+ * on MNIST, the digits the members split on, with every member's vote and the soft vote's; boosting
+ * a weak learner on moons, round by round, with the points drawn by their weights.
  * A hyper-parameter search of 12 trials on the spiral, ranked by validation accuracy, whose best
  * settings apply to the Train tab in one click. Freezing layers in the builder: the lock on a row,
  * the frozen and trained parameter counts, and a run that trains with them frozen; its scores by
@@ -95,6 +96,36 @@ it("shows the MNIST digits an ensemble's members split on, each member's vote an
   expect(await first.locator(".answer").textContent()).toMatch(/→ \d [✓✗]/);
   expect(await accessibilityProblems(page)).toEqual([]);
   await split.screenshot({ path: "test-results/model-selection-split-votes.png" });
+  expect(errors).toEqual([]);
+}, 400_000);
+
+it("boosts a weak learner on moons round by round, drawing the points the next member will see most", async () => {
+  const { page, errors } = await open(session(), "", undefined, "wasm");
+  await untrained(page);
+  await page.getByTestId("dataset").selectOption("moons");
+  await untrained(page);
+  // A weak learner: three hidden units.
+  const units = page.getByTestId("train-builder").getByTestId("field-0-units");
+  await units.fill("3");
+  await units.press("Enter");
+  await untrained(page);
+  await page.getByTestId("tab-race").click();
+  const boosting = page.getByTestId("boosting");
+  await boosting.getByTestId("boost-rounds").fill("4");
+  await boosting.getByTestId("boost-rounds").dispatchEvent("change");
+  await boosting.getByTestId("boost-start").click();
+  await expect.poll(() => boosting.getAttribute("data-running"), { timeout: 240_000, interval: 500 }).toBe("false");
+  expect(await boosting.getByTestId("boost-error").count()).toBe(0);
+  const rounds = Number(await boosting.getAttribute("data-rounds"));
+  expect(rounds).toBeGreaterThanOrEqual(1);
+  expect(await boosting.getByTestId("boost-table").locator("tbody tr").count()).toBe(rounds);
+  // One boundary per member kept (a member no better than chance is not kept), and the boosted one.
+  const stop = (await boosting.getByTestId("boost-stop").count()) ? await boosting.getByTestId("boost-stop").textContent() : "";
+  const kept = stop?.includes("no better than chance") ? rounds - 1 : rounds;
+  expect(await boosting.getByTestId("boost-members").locator("dl-boundary-plot").count()).toBe(kept);
+  expect(await boosting.locator(".columns dl-boundary-plot").count()).toBe(kept > 0 ? 1 : 0);
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await boosting.screenshot({ path: "test-results/model-selection-boosting.png" });
   expect(errors).toEqual([]);
 }, 400_000);
 

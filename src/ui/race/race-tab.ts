@@ -41,6 +41,7 @@ import {
   trialScores,
 } from "./race-entries";
 import "./surface-race";
+import "./boosting";
 import "./transfer-study";
 import { alertStyles, theme } from "../theme";
 
@@ -522,7 +523,7 @@ export class RaceTab extends LitElement {
     return html`<section class="card wide" data-testid="ensemble-boundaries">
       <h2>Members and the ensemble <small>decision boundaries at step ${b.step.toLocaleString("en-US")}; the ensemble's is the mean of the members' probabilities</small></h2>
       <div class="boundaries">
-        ${b.members.map((m, i) => html`<figure><dl-boundary-plot .boundary=${m} .data=${preview}></dl-boundary-plot><figcaption>member ${i + 1}</figcaption></figure>`)}
+        ${b.members.map((m, i) => html`<figure><dl-boundary-plot compact .boundary=${m} .data=${preview}></dl-boundary-plot><figcaption>member ${i + 1}</figcaption></figure>`)}
         <figure class="ensemble"><dl-boundary-plot .boundary=${b.ensemble} .data=${preview}></dl-boundary-plot><figcaption>the ensemble (soft vote)</figcaption></figure>
       </div>
     </section>`;
@@ -654,6 +655,7 @@ export class RaceTab extends LitElement {
                 : nothing
         }</section>
         ${members && r.boundaries ? this.renderBoundaries(r.boundaries) : nothing}
+        ${regression ? nothing : html`<section class="card wide"><h2>Boosting</h2><dl-boosting></dl-boosting></section>`}
         <section class="card wide"><h2>Transfer learning: what pretraining buys</h2><dl-transfer-study></dl-transfer-study></section>
         <section class="card wide"><h2>Optimizers on classic surfaces</h2><dl-surface-race></dl-surface-race></section>
       </div>

@@ -14,6 +14,7 @@ import { seriesColor } from "../results/colors";
 import { StoreController } from "../state/store-controller";
 import type { TransferState } from "../state/transfer-slice";
 import { theme } from "../theme";
+import { studyStyles } from "./study-styles";
 
 /** The numbers of labelled examples a study may try, as the picker offers them. */
 const SIZE_CHOICES = [
@@ -33,46 +34,14 @@ export class TransferStudyCard extends LitElement {
     theme,
     resultStyles,
     scoreTableStyles,
+    studyStyles,
     css`
-      :host {
-        display: block;
-      }
-      p {
-        margin: 0 0 10px;
-        color: var(--muted);
-        font-size: 12.5px;
-        line-height: 1.5;
-      }
-      .settings {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 10px 16px;
-        align-items: end;
-        margin-bottom: 12px;
-        font-size: 12.5px;
-      }
-      .settings label {
-        display: grid;
-        gap: 4px;
-        color: var(--muted);
-      }
-      .settings input {
-        width: 90px;
-      }
       .status {
         margin: 6px 0 10px;
         font-size: 12.5px;
       }
       .columns {
-        display: grid;
         grid-template-columns: minmax(280px, 1.2fr) minmax(260px, 1fr);
-        gap: 16px;
-        align-items: start;
-      }
-      @media (max-width: 900px) {
-        .columns {
-          grid-template-columns: 1fr;
-        }
       }
       svg text {
         fill: var(--muted);
@@ -91,9 +60,6 @@ export class TransferStudyCard extends LitElement {
         height: 3px;
         margin-right: 6px;
         vertical-align: middle;
-      }
-      .error {
-        color: var(--bad);
       }
     `,
   ];

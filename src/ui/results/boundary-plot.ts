@@ -87,6 +87,13 @@ export class BoundaryPlot extends LitElement {
   @property({ type: Boolean, attribute: "show-train" }) showTrain = true;
   /** Draw the test points. */
   @property({ type: Boolean, attribute: "show-test" }) showTest = true;
+  /**
+   * A weight per training point (boosting's example weights, summing to 1): each point's area grows
+   * with its weight against the uniform 1/n, so the examples the next round will see most stand out.
+   */
+  @property({ attribute: false }) pointWeights: Float32Array | null = null;
+  /** Small multiples: no legend under the plot (the figure around it says what it shows). */
+  @property({ type: Boolean }) compact = false;
 
   @query("canvas") private _canvas!: HTMLCanvasElement;
   @query("[data-testid]") private _root!: HTMLElement;
@@ -228,11 +235,14 @@ export class BoundaryPlot extends LitElement {
     // Regression colours fade to the dark neutral near 0, so their points get a light outline.
     const outline = this.regression ? "rgba(241, 245, 249, 0.75)" : "rgba(11, 17, 32, 0.85)";
     let drawn = 0;
+    const weights = this.pointWeights?.length === p.trainY.length ? this.pointWeights : null;
+    // Area against the uniform weight 1/n: a point weighing 4/n is twice as wide; clamped to stay visible and bounded.
+    const trainRadius = (i: number) => (weights ? radius * Math.min(4, Math.max(0.45, Math.sqrt(weights[i] * weights.length))) : radius);
     if (this.showTrain)
       for (let i = 0; i < p.trainY.length; i++) {
         const [px, py] = at(p.trainX, i);
         ctx.beginPath();
-        ctx.arc(px, py, radius, 0, 2 * Math.PI);
+        ctx.arc(px, py, trainRadius(i), 0, 2 * Math.PI);
         ctx.fillStyle = this.pointColor(p.trainY[i]);
         ctx.fill();
         ctx.lineWidth = 1;
@@ -291,7 +301,7 @@ export class BoundaryPlot extends LitElement {
       : "Decision boundary of the model with the training and test points";
     return html`<div data-testid="boundary-plot" data-task=${task} data-step=${this.boundary?.step ?? -1}>
       <canvas role="img" aria-label=${label}></canvas>
-      ${this.legend()}
+      ${this.compact ? nothing : this.legend()}
     </div>`;
   }
 }

@@ -11,6 +11,7 @@ import { isGenerativeEvent } from "../../worker/generative-protocol";
 import type { Command, WorkerEvent } from "../../worker/protocol";
 import { clause } from "../words";
 import { Autosave, indexedDbStore, openExperiment } from "./autosave";
+import { BoostingSlice } from "./boosting-slice";
 import type { Experiment, Tab } from "./experiment";
 import { downloadBlob, downloadExperiment, downloadExport, readExperimentFile } from "./experiment-file";
 import { GenerativeSlice } from "./generative-slice";
@@ -33,7 +34,11 @@ export interface BackendInfo {
 
 /** Which session a command belongs to (an error the worker reports goes to the one commanded last). */
 const sessionOf = (command: Command): SessionName =>
-  command.type.startsWith("race") || command.type.startsWith("transfer") ? "race" : command.type.startsWith("gen-") ? "generative" : "train";
+  command.type.startsWith("race") || command.type.startsWith("transfer") || command.type.startsWith("boost") || command.type === "study-stop"
+    ? "race"
+    : command.type.startsWith("gen-")
+      ? "generative"
+      : "train";
 
 export class PlaygroundStore implements SessionHost {
   experiment: Experiment | null = null;
@@ -47,6 +52,8 @@ export class PlaygroundStore implements SessionHost {
   readonly generative = new GenerativeSlice(this);
   /** The transfer-learning study (on the Race tab). */
   readonly transfer = new TransferSlice(this);
+  /** Boosting the Train tab's experiment (on the Race tab). */
+  readonly boosting = new BoostingSlice(this);
   /** Bumped on every change, so that subscribers can tell. */
   version = 0;
 
@@ -170,8 +177,13 @@ export class PlaygroundStore implements SessionHost {
       case "transfer-phase":
       case "transfer-pretrained":
       case "transfer-result":
-      case "transfer-state":
         this.transfer.receive(event);
+        return;
+      case "boost-round":
+        this.boosting.receive(event);
+        return;
+      case "study-state":
+        (event.study === "transfer" ? this.transfer : this.boosting).receive(event);
         return;
       case "state":
         if (event.race) this.race.receive(event);

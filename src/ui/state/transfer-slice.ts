@@ -41,7 +41,8 @@ export class TransferSlice {
       case "transfer-result":
         this.patch({ results: [...this.state.results, event.result] });
         return;
-      case "transfer-state":
+      case "study-state":
+        if (event.study !== "transfer") return;
         this.patch({
           running: event.running,
           done: event.done,
@@ -65,6 +66,6 @@ export class TransferSlice {
   }
 
   stop(): void {
-    this.host.send({ type: "transfer-stop" });
+    this.host.send({ type: "study-stop" });
   }
 }
