@@ -18,7 +18,7 @@ import { makeExperimentOptimizer } from "../src/train/experiment";
 import { makeData, makeOptimizer } from "../src/train/make";
 import { lossByName } from "../src/train/objectives";
 import { Trainer } from "../src/train/trainer";
-import { armSpec, DEFAULT_TRANSFER_STUDY, runTransferStudy, STUDY_MODEL, TRANSFER_ARMS } from "../src/train/transfer-study";
+import { armSpec, DEFAULT_TRANSFER_STUDY, describeTask, runTransferStudy, STUDY_MODEL, studyTask, TRANSFER_ARMS } from "../src/train/transfer-study";
 import { defaultConfigFor } from "../src/ui/state/experiment";
 import { ExperimentSession } from "../src/worker/experiment-session";
 import type { WorkerEvent } from "../src/worker/protocol";
@@ -265,6 +265,13 @@ describe("the transfer study", () => {
     const stopped = await runTransferStudy(study, backend, { phase: () => {}, pretrained: () => {}, result: () => runs++, stopped: () => runs >= 2 });
     expect(stopped).toHaveLength(2);
   }, 120_000);
+
+  it("names its tasks: the other five digits, or five classes of the other image set", () => {
+    expect(describeTask(studyTask(DEFAULT_TRANSFER_STUDY, "old"))).toBe("digits 0-4");
+    expect(describeTask(studyTask(DEFAULT_TRANSFER_STUDY, "new"))).toBe("digits 5-9");
+    expect(studyTask({ ...DEFAULT_TRANSFER_STUDY, target: "otherDataset" }, "new")).toEqual({ dataset: "fashion-mnist", classes: [0, 1, 2, 3, 4] });
+    expect(describeTask(studyTask({ ...DEFAULT_TRANSFER_STUDY, dataset: "fashion-mnist", target: "otherDataset" }, "new"))).toBe("digits 0-4");
+  });
 
   it("refuses bad settings in the worker, saying which", () => {
     const events: WorkerEvent[] = [];

@@ -1,8 +1,9 @@
 /**
  * A transfer-learning study that runs out of the box: a small CNN pretrained on five classes of an
- * image set (digits 0-4), then a new task (digits 5-9, relabelled 0-4) learnt from a few labelled
- * examples in three ways: from scratch, fine-tuning every pretrained layer, and with the pretrained
- * layers frozen so that only a new head trains. Each arm at each number of labelled examples is
+ * image set (digits 0-4), then a new task (digits 5-9, relabelled 0-4; or five classes of the other
+ * image set) learnt from a few labelled examples in four ways: from scratch, fine-tuning every
+ * pretrained layer, fine-tuning with the convolutions at a tenth of the learning rate, and with the
+ * convolutions frozen so that only the layers above them train. Each arm at each number of labelled examples is
  * scored on the same held-out test examples of the new task: accuracy against labelled examples,
  * the curve that shows what pretraining buys when labels are scarce.
  *
@@ -29,8 +30,14 @@ export const ARM_LABELS: Record<TransferArm, string> = {
   frozen: "frozen conv features, new classifier",
 };
 
+/** The new task: the same image set's other five classes, or five classes of the other image set. */
+export const TRANSFER_TARGETS = ["otherClasses", "otherDataset"] as const;
+export type TransferTarget = (typeof TRANSFER_TARGETS)[number];
+
 export interface TransferStudyConfig {
+  /** The image set pretrained on. */
   dataset: ImageDatasetName;
+  target: TransferTarget;
   /** Numbers of labelled examples of the new task to learn from (at least 10 each). */
   sizes: number[];
   /** Examples of the old task to pretrain on, and for how many epochs. */
@@ -45,6 +52,7 @@ export interface TransferStudyConfig {
 
 export const DEFAULT_TRANSFER_STUDY: TransferStudyConfig = {
   dataset: "mnist",
+  target: "otherClasses",
   sizes: [25, 50, 100, 200],
   pretrainExamples: 6000,
   pretrainEpochs: 3,
@@ -105,10 +113,26 @@ export function armSpec(arm: TransferArm, spec: ModelSpec = STUDY_MODEL): ModelS
   return arm === "frozen" || arm === "gentle" ? { ...spec, layers: spec.layers.map(change) } : spec;
 }
 
-function studyConfig(study: TransferStudyConfig, arm: TransferArm, classes: number[], trainLimit: number, epochs: number): ExperimentConfig {
+/** The other image set. */
+const otherSet = (name: ImageDatasetName): ImageDatasetName => (name === "mnist" ? "fashion-mnist" : "mnist");
+
+/** The old task (pretraining) or the new one: its image set and classes. */
+export function studyTask(study: TransferStudyConfig, task: "old" | "new"): { dataset: ImageDatasetName; classes: number[] } {
+  if (task === "old") return { dataset: study.dataset, classes: SOURCE_CLASSES };
+  return study.target === "otherClasses" ? { dataset: study.dataset, classes: TARGET_CLASSES } : { dataset: otherSet(study.dataset), classes: SOURCE_CLASSES };
+}
+
+/** "digits 5-9", "Fashion-MNIST classes 0-4". */
+export function describeTask(task: { dataset: ImageDatasetName; classes: number[] }): string {
+  const range = `${task.classes[0]}-${task.classes.at(-1)}`;
+  return task.dataset === "mnist" ? `digits ${range}` : `Fashion-MNIST classes ${range}`;
+}
+
+function studyConfig(study: TransferStudyConfig, arm: TransferArm, task: "old" | "new", trainLimit: number, epochs: number): ExperimentConfig {
+  const { dataset, classes } = studyTask(study, task);
   return parseConfig({
     name: `transfer study: ${arm}`,
-    data: { name: study.dataset, classSubset: classes, trainLimit, testLimit: study.testExamples, valRatio: 0.05, seed: study.seed },
+    data: { name: dataset, classSubset: classes, trainLimit, testLimit: study.testExamples, valRatio: 0.05, seed: study.seed },
     model: armSpec(arm),
     loss: "crossEntropy",
     optimizer: { name: "adam", lr: 0.002 },
@@ -130,9 +154,8 @@ async function trainAndScore(config: ExperimentConfig, backend: Backend, init?: 
 
 /** Pretrains, then runs every arm at every size (smallest first), reporting as it goes; returns every result. */
 export async function runTransferStudy(study: TransferStudyConfig, backend: Backend, events: TransferStudyEvents): Promise<TransferResult[]> {
-  const digits = (classes: number[]) => `${study.dataset === "mnist" ? "digits" : "classes"} ${classes[0]}-${classes.at(-1)}`;
-  events.phase(`pretraining on ${study.pretrainExamples.toLocaleString("en-US")} examples of ${digits(SOURCE_CLASSES)}`);
-  const source = studyConfig(study, "fineTune", SOURCE_CLASSES, study.pretrainExamples, study.pretrainEpochs);
+  events.phase(`pretraining on ${study.pretrainExamples.toLocaleString("en-US")} examples of ${describeTask(studyTask(study, "old"))}`);
+  const source = studyConfig(study, "fineTune", "old", study.pretrainExamples, study.pretrainEpochs);
   const pretrained = await trainAndScore(source, backend);
   events.pretrained(pretrained.accuracy);
   // The pretrained weights but the head's: the transfer arms start from these, with a new head.
@@ -150,10 +173,10 @@ export async function runTransferStudy(study: TransferStudyConfig, backend: Back
   for (const size of [...study.sizes].sort((a, b) => a - b))
     for (const arm of TRANSFER_ARMS) {
       if (events.stopped()) return results;
-      events.phase(`${size} labelled examples of ${digits(TARGET_CLASSES)}: ${ARM_LABELS[arm]}`);
+      events.phase(`${size} labelled examples of ${describeTask(studyTask(study, "new"))}: ${ARM_LABELS[arm]}`);
       const started = performance.now();
       const { accuracy, model } = await trainAndScore(
-        studyConfig(study, arm, TARGET_CLASSES, size, study.fineTuneEpochs),
+        studyConfig(study, arm, "new", size, study.fineTuneEpochs),
         backend,
         arm === "scratch" ? undefined : (m) => m.loadStateDict(weights, { strict: false }),
       );

@@ -5,13 +5,14 @@
 import type { Backend } from "../backend/backend";
 import { IMAGE_DATASET_NAMES } from "../data/image-datasets";
 import { list, number, oneOf, record, required, type Schema, validate } from "../schema/schema";
-import { runTransferStudy, type TransferStudyConfig } from "../train/transfer-study";
+import { runTransferStudy, TRANSFER_TARGETS, type TransferStudyConfig } from "../train/transfer-study";
 import { errorMessage, type Post } from "./post";
 import { StudySession } from "./study-session";
 
 const studySchema = record(
   {
     dataset: required(oneOf(IMAGE_DATASET_NAMES)),
+    target: required(oneOf(TRANSFER_TARGETS)),
     sizes: required(list(number({ min: 10, max: 2000, integer: true }), { min: 1, max: 6, noun: "sizes" })),
     pretrainExamples: required(number({ min: 100, max: 30_000, integer: true })),
     pretrainEpochs: required(number({ min: 1, max: 20, integer: true })),

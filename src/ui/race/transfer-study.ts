@@ -1,14 +1,15 @@
 /**
  * <dl-transfer-study>: the guided transfer-learning experiment on the Race tab. A small CNN learns
- * five classes (digits 0-4), then the other five from a few labelled examples in four ways (from
- * scratch, fine-tuning everything, fine-tuning with the convolutions at a tenth of the learning
- * rate, and with the convolutions frozen); one chart of test accuracy against the number of labelled
- * examples, a line per way, and the numbers in a table. Settings: the image set, the numbers of
+ * five classes (digits 0-4), then a new task (the other five digits, or five classes of the other
+ * image set) from a few labelled examples in four ways: from scratch, fine-tuning everything,
+ * fine-tuning with the convolutions at a tenth of the learning rate, and with the convolutions
+ * frozen. One chart of test accuracy against the number of labelled examples, a line per way, and
+ * the numbers in a table. Settings: the image set pretrained on, the new task, the numbers of
  * labelled examples, the fine-tuning epochs and the pretraining examples.
  */
 import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement } from "lit/decorators.js";
-import { ARM_LABELS, TRANSFER_ARMS, type TransferArm, type TransferResult } from "../../train/transfer-study";
+import { ARM_LABELS, describeTask, studyTask, TRANSFER_ARMS, type TransferArm, type TransferResult, type TransferTarget } from "../../train/transfer-study";
 import { resultStyles, scoreTableStyles } from "../results/base-styles";
 import { seriesColor } from "../results/colors";
 import { StoreController } from "../state/store-controller";
@@ -146,17 +147,23 @@ export class TransferStudyCard extends LitElement {
         }} /></label>`;
     return html`<div data-testid="transfer-study" data-running=${t.running} data-done=${t.done}>
       <p>
-        A small CNN first learns ${s.dataset === "mnist" ? "digits 0-4" : "five clothing classes"} from
-        ${s.pretrainExamples.toLocaleString("en-US")} examples (pretraining). Then it learns the other five classes from only a few labelled
-        examples, four ways: from scratch; starting from the pretrained layers and training them all; the same with the convolutions at a
-        tenth of the learning rate; and with the convolutions frozen, so that only the layers above them train. Every way is scored on the
-        same ${s.testExamples.toLocaleString("en-US")} test examples of the new classes.
+        A small CNN first learns ${describeTask(studyTask(s, "old"))} from ${s.pretrainExamples.toLocaleString("en-US")} examples
+        (pretraining). Then it learns ${describeTask(studyTask(s, "new"))} from only a few labelled examples, four ways: from scratch;
+        starting from the pretrained layers and training them all; the same with the convolutions at a tenth of the learning rate; and with
+        the convolutions frozen, so that only the layers above them train. Every way is scored on the same
+        ${s.testExamples.toLocaleString("en-US")} test examples of the new task.
       </p>
       <div class="settings">
-        <label>Images
+        <label>Pretrain on
           <select data-testid="transfer-dataset" ?disabled=${t.running} @change=${(e: Event) => set({ dataset: (e.target as HTMLSelectElement).value as "mnist" | "fashion-mnist" })}>
-            <option value="mnist" ?selected=${s.dataset === "mnist"}>MNIST digits</option>
-            <option value="fashion-mnist" ?selected=${s.dataset === "fashion-mnist"}>Fashion-MNIST</option>
+            <option value="mnist" ?selected=${s.dataset === "mnist"}>MNIST digits 0-4</option>
+            <option value="fashion-mnist" ?selected=${s.dataset === "fashion-mnist"}>Fashion-MNIST classes 0-4</option>
+          </select>
+        </label>
+        <label>New task
+          <select data-testid="transfer-target" ?disabled=${t.running} @change=${(e: Event) => set({ target: (e.target as HTMLSelectElement).value as TransferTarget })}>
+            <option value="otherClasses" ?selected=${s.target === "otherClasses"}>${describeTask(studyTask({ ...s, target: "otherClasses" }, "new"))}</option>
+            <option value="otherDataset" ?selected=${s.target === "otherDataset"}>${describeTask(studyTask({ ...s, target: "otherDataset" }, "new"))}</option>
           </select>
         </label>
         <label>Labelled examples
