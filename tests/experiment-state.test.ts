@@ -369,6 +369,21 @@ describe("URL", () => {
     expect(await writeUrl(big, page)).toMatch(/too large for a link/);
     expect(replaceState).toHaveBeenCalledTimes(1);
   });
+
+  it("leaves the address alone when a later edit's write has started (encoding is asynchronous)", async () => {
+    const replaceState = vi.fn();
+    const page = { location: { href: "http://127.0.0.1:5173/" }, history: { replaceState } };
+    let latest = 0;
+    const write = (e: ReturnType<typeof defaultExperiment>) => {
+      const mine = ++latest;
+      return writeUrl(e, page, () => mine === latest);
+    };
+    const older = { ...defaultExperiment(), config: { ...defaultExperiment().config, name: "older" } };
+    const newer = { ...defaultExperiment(), config: { ...defaultExperiment().config, name: "newer" } };
+    await Promise.all([write(older), write(newer)]); // whichever encodes first, the newer one is what stays
+    expect(replaceState).toHaveBeenCalledTimes(1);
+    expect((await readUrl(new URL(replaceState.mock.calls[0][2]))).experiment.config.name).toBe("newer");
+  });
 });
 
 describe("experiment files", () => {

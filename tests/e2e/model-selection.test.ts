@@ -111,7 +111,7 @@ it("boosts a weak learner on moons round by round, drawing the points the next m
   await untrained(page);
   await page.getByTestId("tab-race").click();
   const boosting = page.getByTestId("boosting");
-  await boosting.getByTestId("boost-rounds").fill("4");
+  await boosting.getByTestId("boost-rounds").fill("3");
   await boosting.getByTestId("boost-rounds").dispatchEvent("change");
   await boosting.getByTestId("boost-start").click();
   await expect.poll(() => boosting.getAttribute("data-running"), { timeout: 240_000, interval: 500 }).toBe("false");
@@ -213,9 +213,9 @@ it("runs the transfer study: pretraining on digits 0-4, then digits 5-9 from a f
   await page.getByTestId("tab-race").click();
   const study = page.getByTestId("transfer-study");
   await study.getByTestId("transfer-sizes").selectOption("0"); // 10, 25, 50 labelled examples
-  await study.getByTestId("transfer-epochs").fill("8");
+  await study.getByTestId("transfer-epochs").fill("5");
   await study.getByTestId("transfer-epochs").dispatchEvent("change");
-  await study.getByTestId("transfer-pretrain").fill("600");
+  await study.getByTestId("transfer-pretrain").fill("400");
   await study.getByTestId("transfer-pretrain").dispatchEvent("change");
   await study.getByTestId("transfer-start").click();
   await expect.poll(() => study.getAttribute("data-done"), { timeout: 240_000, interval: 500 }).toBe("true");

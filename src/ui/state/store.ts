@@ -54,6 +54,8 @@ export class PlaygroundStore implements SessionHost {
   readonly transfer = new TransferSlice(this);
   /** Boosting the Train tab's experiment (on the Race tab). */
   readonly boosting = new BoostingSlice(this);
+  /** Address writes started; only the latest may land. */
+  private urlWrites = 0;
   /** Bumped on every change, so that subscribers can tell. */
   version = 0;
 
@@ -141,7 +143,9 @@ export class PlaygroundStore implements SessionHost {
     const e = this.experiment;
     if (!e) return;
     this.autosave.schedule(e);
-    void writeUrl(e, window).then((problem) => {
+    // Encoding is asynchronous: two quick edits must not leave the address on the older one.
+    const write = ++this.urlWrites;
+    void writeUrl(e, window, () => write === this.urlWrites).then((problem) => {
       if (problem) this.notify(problem);
     });
   }

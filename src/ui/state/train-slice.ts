@@ -472,6 +472,9 @@ export class TrainSlice {
     if (action === "pause") {
       if (afterLoad) this.patch({ afterLoad: null });
       this.host.send({ type: "pause" });
+      // The press counts at once: a second press before the worker confirms the pause (its reports
+      // can take a moment) means resume, not pause again. The worker's next state confirms it.
+      if (status === "running") this.patch({ status: this.state.step > 0 ? "paused" : "ready" });
       return;
     }
     if (status === "done" || (action === "step" && status === "running") || this.blockedReason) return;
@@ -481,9 +484,12 @@ export class TrainSlice {
     }
     // An edit's reload still waiting, or one the user deferred, goes first: the worker handles
     // commands in order, so the new session is the one that plays or steps.
-    if (this.reloadTimer !== undefined || this.pending.length) this.load();
+    const reload = this.reloadTimer !== undefined || this.pending.length > 0;
+    if (reload) this.load();
     this.host.pauseOthers("train");
-    this.patch({ error: "", pausedBecause: "", resumedAt: null });
+    // Play counts at once too (a quick second press pauses); the worker's state confirms or corrects
+    // it. After a reload the status stays "loading" until the new session says it runs.
+    this.patch({ error: "", pausedBecause: "", resumedAt: null, ...(action === "play" && !reload ? { status: "running" as const } : {}) });
     this.host.send({ type: action });
   }
 

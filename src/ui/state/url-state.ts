@@ -160,12 +160,16 @@ export function readBackendChoice(location: Pick<Location, "search">): { choice:
 /**
  * Puts the experiment in the page's URL (replacing the history entry, so the back button is not
  * flooded). Returns a message instead when the experiment is too large for a link (a big CSV).
+ * `current` says, once the experiment is encoded, whether this write is still the latest one (a
+ * later edit's write may have finished first): a stale write changes nothing.
  */
 export async function writeUrl(
   experiment: Experiment,
   page: { location: Pick<Location, "href">; history: Pick<History, "replaceState"> },
+  current: () => boolean = () => true,
 ): Promise<string | undefined> {
   const encoded = await encodeExperiment(experiment);
+  if (!current()) return undefined;
   if (encoded.length > MAX_LINK_CHARS) return "This experiment is too large for a link (its data table); export it as a file to share it.";
   const url = new URL(page.location.href);
   url.hash = `${URL_KEY}=${encoded}`;

@@ -3,7 +3,9 @@
  * what the run is doing (with the loading stage while a dataset is read or kernels compile), Train /
  * Pause / Continue / Train more, one step and reset (keyboard: Space, S, R), why Train is refused
  * when it is, the edits waiting for a reset, and why the page paused the run. It fires `control`;
- * the store decides on the run as it is (what is drawn here may be a frame behind the worker).
+ * the store decides on the run as it is (what is drawn here may be a frame behind the worker). Train
+ * and Step stay pressable while a session loads (an edit's reload can start between a look at the
+ * button and the click): the press waits for the load ("… then trains") and can be taken back.
  */
 import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement, property } from "lit/decorators.js";
@@ -121,8 +123,9 @@ export class RunControls extends LitElement {
     else if (e.key === "r" || e.key === "R") this.control("reset");
   }
 
+  /** Training, or asked to train as soon as the load in progress ends. */
   private get running(): boolean {
-    return this.session.status === "running";
+    return this.session.status === "running" || this.session.afterLoad === "play";
   }
 
   private get done(): boolean {
@@ -184,10 +187,10 @@ export class RunControls extends LitElement {
         <span>epoch <b>${s.epoch}</b> / ${this.epochs} · step <b>${s.step.toLocaleString("en-US")}</b></span>
       </div>
       <div class="buttons">
-        <button class="primary" data-testid="play" title=${this.blocked ?? (this.running ? "Pause (Space)" : "Train (Space)")} ?disabled=${busy || (!!this.blocked && !this.running)} @click=${() => this.control("toggle")}>
+        <button class="primary" data-testid="play" title=${this.blocked ?? (this.running ? "Pause (Space)" : "Train (Space)")} ?disabled=${!!this.blocked && !this.running} @click=${() => this.control("toggle")}>
           ${icon}${this.primaryLabel}
         </button>
-        <button data-testid="step" title="One step (S)" ?disabled=${this.running || this.done || busy || !!this.blocked} @click=${() => this.control("step")}>Step <kbd>S</kbd></button>
+        <button data-testid="step" title="One step (S)" ?disabled=${this.running || this.done || !!this.blocked} @click=${() => this.control("step")}>Step <kbd>S</kbd></button>
         <button data-testid="reset" title="Reset: new weights, every setting applied (R)" @click=${() => this.control("reset")}>Reset <kbd>R</kbd></button>
       </div>
       ${this.renderEstimate()}
