@@ -4,7 +4,9 @@
  * batches in the same order (the config's seed). Entries of one architecture start from IDENTICAL
  * initial weights (built once with the config's seed, the state dict copied into the others), so an
  * optimizer race's curves differ only by the optimizer; different architectures are each built
- * with the config's seed.
+ * with the config's seed. Entries may also bring their own loss (a loss race: each racer scores
+ * with its own), fold (cross-validation), seed and sample (ensemble members; on images the
+ * validation examples the members split on are reported) or search trial.
  *
  * It runs its own small lock-step loop rather than one Trainer per entry: each tick uploads the
  * batch (and augments it) once, records one step of every model on it and submits them together,
