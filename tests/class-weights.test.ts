@@ -18,9 +18,9 @@ import { makeData } from "../src/train/make";
 import { perClassScores } from "../src/train/metrics/per-class";
 import { lossByName } from "../src/train/objectives";
 import { lossEntries } from "../src/ui/race/race-entries";
-import type { RaceEpoch, WorkerEvent } from "../src/worker/protocol";
 import { RaceSession } from "../src/worker/race-session";
 import { cpu32, cpu64, wasm } from "./helpers/backends";
+import { raceEpochs, raceToTheEnd } from "./helpers/race";
 import { python, skipWithoutTorch } from "./helpers/torch";
 
 const skipTorch = skipWithoutTorch("tests/class-weights.test.ts");
@@ -229,22 +229,8 @@ describe("a loss race", () => {
       optimizer: { name: "adam", lr: 0.01 },
       training: { epochs: 2, batchSize: 16, seed: 3, classWeights: [5, 1] }, // the loss race replaces the config's weights
     };
-    const events: WorkerEvent[] = [];
-    let done: () => void = () => {};
-    const finished = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    const race = await RaceSession.load(config, entries, {
-      backend: cpu32,
-      post: (e) => {
-        events.push(e);
-        if (e.type === "state" && e.done) done();
-      },
-    });
-    race.play();
-    await finished;
-    await race.dispose();
-    const epochs = events.filter((e): e is WorkerEvent & RaceEpoch & { type: "race-epoch" } => e.type === "race-epoch");
+    const events = await raceToTheEnd(config, entries, cpu32);
+    const epochs = raceEpochs(events);
     const untrained = epochs.filter((e) => e.epoch === 0);
     // The same initial weights: the same predictions, so the same untrained accuracy ...
     expect(new Set(untrained.map((e) => e.val.accuracy)).size).toBe(1);

@@ -9,9 +9,9 @@ import { parseConfig } from "../src/train/config";
 import { applyTrial, describeTrial, gridTrials, randomTrials, searchProblem } from "../src/train/search";
 import { bestTrial, defaultSearch, searchEntries, trialScores } from "../src/ui/race/race-entries";
 import { defaultConfigFor } from "../src/ui/state/experiment";
-import type { RaceEpoch, WorkerEvent } from "../src/worker/protocol";
-import { RaceSession } from "../src/worker/race-session";
+import type { RaceEpoch } from "../src/worker/protocol";
 import { cpu32 } from "./helpers/backends";
+import { raceEpochs, raceToTheEnd } from "./helpers/race";
 
 describe("trials", () => {
   it("a grid lists every combination, the first setting varying slowest", () => {
@@ -94,31 +94,20 @@ describe("the Race tab's search", () => {
     config.data = { name: "spiral", points: 200, classes: 3, noise: 0.1, seed: 2 };
     config.training = { epochs: 2, batchSize: 16, seed: 3 };
     const trials = [{ batchSize: 16 }, { batchSize: 32 }, { batchSize: 32, lr: 0.003 }];
-    const events: WorkerEvent[] = [];
-    let done: () => void = () => {};
-    const finished = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    const race = await RaceSession.load(
+    const events = await raceToTheEnd(
       config,
       trials.map((trial) => ({ label: describeTrial(trial), optimizer: applyTrial(config, trial).optimizer, trial })),
-      {
-        backend: cpu32,
-        post: (e) => {
-          events.push(e);
-          if (e.type === "state" && e.done) done();
-        },
-      },
+      cpu32,
     );
-    race.play();
-    await finished;
     const steps = (entry: number) => events.flatMap((e) => (e.type === "race-steps" && e.entry === entry ? Array.from(e.steps) : []));
     // 128 training points: 8 batches of 16 or 4 of 32 an epoch; a tick is one step of every trial with a batch left.
     expect(steps(0)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
     expect(steps(1)).toEqual([1, 2, 3, 4, 9, 10, 11, 12]);
     expect(steps(2)).toEqual(steps(1));
-    const epochs = events.filter((e): e is WorkerEvent & RaceEpoch & { type: "race-epoch" } => e.type === "race-epoch");
-    expect(epochs.filter((e) => e.epoch === 2).map((e) => e.entry)).toEqual([0, 1, 2]);
-    await race.dispose();
+    expect(
+      raceEpochs(events)
+        .filter((e) => e.epoch === 2)
+        .map((e) => e.entry),
+    ).toEqual([0, 1, 2]);
   });
 });
