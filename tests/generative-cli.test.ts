@@ -110,6 +110,7 @@ it("judges an image GAN's and a VAE's samples with a classifier checkpoint train
         ],
       },
       discriminator: { layers: [{ type: "flatten" }, { type: "linear", units: 1 }] },
+      average: 0.9,
     },
     optimizer: { name: "adam", lr: 0.001 },
     training: { epochs: 1, batchSize: 16, seed: 1 },
@@ -120,8 +121,11 @@ it("judges an image GAN's and a VAE's samples with a classifier checkpoint train
   const out = run([file, "--device", "cpu", "--quiet", "--judge", classifier, "--json", json]);
   expect(out.status, out.stderr).toBe(0);
   expect(out.stdout).toMatch(
-    new RegExp(`judged by ${classifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\d+\\.\\d% of 1000 samples labelled with confidence >= 0.9`),
+    new RegExp(
+      `judged by ${classifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\d+\\.\\d% of 1000 samples labelled with confidence >= 0.9 \\(drawn by the generator's weight average\\)`,
+    ),
   );
+  expect(out.stdout).toMatch(/: \d+\.\d% of 1000 samples labelled with confidence >= 0.9 \(drawn by the trained generator\)/); // the two compared
   expect(out.stdout).toMatch(/labels: 0 \d+\.\d%, 1 \d+\.\d%, .*9 \d+\.\d%/);
   expect(out.stdout).toMatch(/rarest label: \d at \d+\.\d%/);
   const judged = JSON.parse(readFileSync(json, "utf8")).final.judged;

@@ -18,8 +18,12 @@ import { exportGenerative, loadGenerative, loadGenerativeWeights, saveGenerative
 import { type GenerativeConfig, makeGenerativeData, parseGenerativeConfig } from "../src/generative/config";
 import { buildGenerativeModels, makeGenerativeTrainer } from "../src/generative/experiment";
 import type { GanStepEvent, GanTrainer } from "../src/generative/gan-trainer";
+import { inEval } from "../src/generative/loop";
+import { WeightAverage, warmedDecay } from "../src/generative/weight-average";
 import * as dl from "../src/index";
 import { loadModel } from "../src/io/checkpoint";
+import type { Sequential } from "../src/nn/layers";
+import type { Module } from "../src/nn/module";
 import { withBackend } from "../src/tensor/engine";
 import { cpu32, webgpu } from "./helpers/backends";
 import { expectClose } from "./helpers/op-cases";
@@ -85,7 +89,7 @@ describe("GAN loop", () => {
 
   it("records an iteration as one submit with one metrics read, and leaves memory flat", async () => {
     const gpu = await webgpu();
-    const config = ringGan({}, { epochs: 6 });
+    const config = ringGan({ average: 0.99 }, { epochs: 6 }); // the weight average's update is part of the step
     const { models, trainer } = await ganRun(config, gpu);
     let reads = 0;
     const read = gpu.read.bind(gpu);
@@ -172,18 +176,21 @@ describe("GAN loop", () => {
     disposeGenerative(models);
   });
 
-  it("stops on a NaN loss and puts back the last good weights", async () => {
-    const config = { ...ringGan(), optimizer: { name: "sgd" as const, lr: 1e30 } }; // beyond what a config may ask: set after parsing
+  it("stops on a NaN loss and puts back the last good weights (and the generator's weight average)", async () => {
+    const config = { ...ringGan({ average: 0.9 }), optimizer: { name: "sgd" as const, lr: 1e30 } }; // beyond what a config may ask: set after parsing
     const data = await makeGenerativeData(config.data);
     const models = buildGenerativeModels(config, cpu32);
     const trainer = makeGenerativeTrainer(config, data, models) as GanTrainer;
     const before = await network(models, "generator").model.parameters()[0].data();
+    const averageBefore = await (models.average as Sequential).parameters()[0].data();
     const end = await trainer.run();
     expect(end.reason).toBe("diverged");
     expect(end.message).toMatch(
       /^the loss became (NaN|Infinity) at step \d+: training diverged\. The weights are back to those after step 0\. Likely cause: the learning rate \(the generator's SGD 1e\+30 and the discriminator's SGD 1e\+30\) is too high: lower it \(try 1e\+29 and 1e\+29\)\. Then continue\.$/,
     );
     expect(await network(models, "generator").model.parameters()[0].data()).toEqual(before);
+    expect(trainer.options.average?.updates).toBeGreaterThan(0); // it took the diverging steps in...
+    expect(await (models.average as Sequential).parameters()[0].data()).toEqual(averageBefore); // ...and is put back with the weights
     trainer.dispose();
     disposeGenerative(models);
   });
@@ -198,6 +205,73 @@ describe("GAN loop", () => {
       "the training data hold values that are not numbers: example 7, feature 2 (x2), is NaN; remove or fill in such values before training",
     );
     disposeGenerative(models);
+  });
+});
+
+describe("the generator's weight average", () => {
+  /** A generator with batch norm, so running statistics are averaged too. */
+  const withBatchNorm = {
+    layers: [{ type: "linear", units: 8 }, { type: "batchNorm" }, { type: "activation", fn: "relu" }, { type: "linear", units: 2 }],
+  };
+
+  it("moves each weight and running statistic toward the trained one: avg <- d avg + (1 - d) w, d warmed up", async () => {
+    const models = buildGenerativeModels(ringGan({ generator: withBatchNorm, average: 0.5 }), cpu32);
+    const generator = network(models, "generator").model;
+    const average = models.average as Sequential;
+    const state = async (m: Module) => Promise.all([...m.stateDict().values()].map(async (t) => Array.from(await t.data())));
+    expect(await state(average)).toEqual(await state(generator)); // starts as a copy
+    const ema = new WeightAverage(average, generator, 0.5);
+    let expected = await state(average);
+    for (let t = 0; t < 12; t++) {
+      // New "trained" values each update, as an optimizer step (and a forward in train mode) would leave them.
+      withBackend(cpu32, () => {
+        for (const p of generator.stateDict().values())
+          if (p.dtype === "float32")
+            p.assign_(
+              dl.tensor(
+                Array.from({ length: p.size }, (_, i) => Math.sin(7 * t + i)),
+                { shape: [...p.shape] },
+              ),
+            );
+      });
+      const trained = await state(generator);
+      const d = warmedDecay(0.5, t);
+      expect(d).toBe(Math.min(0.5, (1 + t) / (10 + t)));
+      expected = expected.map((avg, k) => avg.map((a, i) => d * a + (1 - d) * trained[k][i]));
+      withBackend(cpu32, () => ema.update());
+      const got = await state(average);
+      for (const [k, values] of got.entries()) expectClose(values, expected[k], 1e-6, 1e-7, `tensor ${k} after update ${t + 1}`);
+    }
+    expect(ema.updates).toBe(12);
+    expect([...average.namedBuffers()].map(([name]) => name)).toEqual(["1.running_mean", "1.running_var"]);
+    disposeGenerative(models);
+  });
+
+  it("is updated once per generator step, draws the samples, and is saved, loaded and exported with the GAN", async () => {
+    const config = ringGan({ generator: withBatchNorm, average: 0.9 }, { epochs: 2 });
+    const { models, trainer } = await ganRun(config, cpu32);
+    await trainer.run();
+    const average = models.average as Sequential;
+    expect(trainer.options.average?.updates).toBe(trainer.options.generatorOptimizer.stepCount);
+    expect(trainer.sampler).toBe(average);
+    const z = withBackend(cpu32, () =>
+      dl.tensor(
+        Array.from({ length: 32 }, (_, i) => Math.cos(i)),
+        { shape: [16, 2] },
+      ),
+    );
+    const fromAverage = await trainer.generate(z).data();
+    const fromGenerator = await trainer.generate(z, network(models, "generator").model).data();
+    expect(Math.max(...fromAverage.map((v, i) => Math.abs(v - fromGenerator[i])))).toBeGreaterThan(1e-3); // two different networks
+
+    const bytes = await saveGenerative(models);
+    const loaded = loadGenerative(bytes, cpu32);
+    expect(await withBackend(cpu32, () => inEval([loaded.average as Sequential], () => (loaded.average as Sequential).forward(z))).data()).toEqual(fromAverage);
+    const files = await exportGenerative(models);
+    expect([...files.keys()]).toContain("generatorAverage.safetensors");
+    expect(files.get("generatorAverage.py")).toMatch(/class Generator\(nn\.Sequential\)/);
+    trainer.dispose();
+    for (const m of [models, loaded]) disposeGenerative(m);
   });
 });
 

@@ -18,6 +18,7 @@ import { buildGenerativeModels, makeGenerativeTrainer } from "../generative/expe
 import type { GanEpochEvent, GanTrainer } from "../generative/gan-trainer";
 import { type Judgement, judgeImages } from "../generative/judge";
 import { loadModel } from "../io/checkpoint";
+import type { Module } from "../nn/module";
 import type { Tensor } from "../tensor/tensor";
 import type { StopEvent } from "../train/trainer";
 import { deviceLossForTests, lostDeviceReason, reportLostDevice } from "./device-loss";
@@ -62,45 +63,62 @@ function describeAutoencoderEpoch(e: AutoencoderEpochEvent, epochs: number, vae:
 
 /** How a trained model draws `count` images for the judge (batch `b` of its 1,000), and their range. */
 interface ImageSource {
+  /** What draws them, as the report names it. */
+  name: string;
   backend: Backend;
   draw: (count: number, b: number) => Tensor;
   range: "unit" | "symmetric";
 }
 
-/** An image GAN draws from its latents; a VAE decodes draws from its prior N(0, I). */
-function imageSource(trainer: GanTrainer | AutoencoderTrainer, seed: number): ImageSource {
+/**
+ * What a trained model draws images with: an image GAN from its latents (its weight average, when it
+ * keeps one, then the trained generator, to compare); a VAE by decoding draws from its prior N(0, I).
+ */
+function imageSources(trainer: GanTrainer | AutoencoderTrainer, seed: number): ImageSource[] {
   if ("generatorOptimizer" in trainer.options) {
     const gan = trainer as GanTrainer;
-    return {
-      backend: gan.options.generatorOptimizer.backend,
-      draw: (count, b) => gan.sample(count, deriveSeed(seed, b)),
-      range: gan.options.transform ? "symmetric" : "unit",
-    };
+    const backend = gan.options.generatorOptimizer.backend;
+    const range = gan.options.transform ? "symmetric" : "unit";
+    const average = gan.options.average?.average;
+    const generator = gan.options.generator;
+    const source = (name: string, network: Module): ImageSource => ({
+      name,
+      backend,
+      range,
+      draw: (count, b) => gan.sample(count, deriveSeed(seed, b), network),
+    });
+    return average ? [source("the generator's weight average", average), source("the trained generator", generator)] : [source("the generator", generator)];
   }
   const vae = trainer as AutoencoderTrainer;
   const draw = (count: number, b: number) => vae.samplePrior(count, deriveSeed(seed, b));
-  return { backend: vae.options.optimizer.backend, draw, range: "unit" };
+  return [{ name: "the decoder", backend: vae.options.optimizer.backend, draw, range: "unit" }];
 }
 
 /**
  * Labels 1,000 images drawn by the trained model with the classifier checkpoint at `file` (trained by
  * this project on the same data) and prints the share labelled with confidence ≥ 0.9 and the share of
- * each class.
+ * each class; a GAN with a weight average is judged twice, the average (returned) and the trained generator.
  */
 async function judgeGenerated(trainer: GanTrainer | AutoencoderTrainer, file: string, data: Dataset, allowNonFinite?: boolean): Promise<Judgement> {
   const dataShape = data.inputShape;
-  const source = imageSource(trainer, deriveSeed(trainer.options.seed ?? 1, 5));
-  const classifier = loadModel(readFileSync(file), { backend: source.backend, allowNonFinite });
+  const sources = imageSources(trainer, deriveSeed(trainer.options.seed ?? 1, 5));
+  const classifier = loadModel(readFileSync(file), { backend: sources[0].backend, allowNonFinite });
   try {
     const same = classifier.inputShape.join("x") === dataShape.join("x");
     if (!same) throw new Error(`--judge: ${file} classifies ${classifier.inputShape.join("x")} inputs, the model draws ${dataShape.join("x")}`);
-    const judged = await judgeImages(classifier.model, source.draw, { n: 1000, range: source.range, backend: source.backend });
     const names = data.classNames ?? [];
-    console.log(`judged by ${file}: ${pct(judged.confidentShare)} of ${judged.samples} samples labelled with confidence >= ${judged.threshold}`);
-    console.log(`labels: ${judged.classShares.map((share, k) => `${names[k] ?? k} ${pct(share)}`).join(", ")}`);
-    const fewest = judged.classShares.indexOf(Math.min(...judged.classShares));
-    console.log(`rarest label: ${names[fewest] ?? fewest} at ${pct(judged.classShares[fewest])}`);
-    return judged;
+    const judgements: Judgement[] = [];
+    for (const source of sources) {
+      const judged = await judgeImages(classifier.model, source.draw, { n: 1000, range: source.range, backend: source.backend });
+      console.log(
+        `judged by ${file}: ${pct(judged.confidentShare)} of ${judged.samples} samples labelled with confidence >= ${judged.threshold} (drawn by ${source.name})`,
+      );
+      console.log(`labels: ${judged.classShares.map((share, k) => `${names[k] ?? k} ${pct(share)}`).join(", ")}`);
+      const fewest = judged.classShares.indexOf(Math.min(...judged.classShares));
+      console.log(`rarest label: ${names[fewest] ?? fewest} at ${pct(judged.classShares[fewest])}`);
+      judgements.push(judged);
+    }
+    return judgements[0];
   } finally {
     classifier.model.dispose();
   }
@@ -164,7 +182,6 @@ export async function trainGenerative(json: unknown, flags: Flags): Promise<numb
     gan.on("step", (e) => {
       loseDeviceForTests(e.step);
       epochNow = e.epoch;
-      epochNow = e.epoch;
       progress(`epoch ${e.epoch}/${epochs} iteration ${e.step}  D loss ${e.dLoss.toFixed(4)}  G loss ${e.gLoss.toFixed(4)}`, e.step);
     });
     gan.on("epoch", (e) => onEpoch(e.epoch, describeGanEpoch(e, epochs)));
@@ -182,7 +199,6 @@ export async function trainGenerative(json: unknown, flags: Flags): Promise<numb
     const ae = trainer as AutoencoderTrainer;
     ae.on("step", (e) => {
       loseDeviceForTests(e.step);
-      epochNow = e.epoch;
       epochNow = e.epoch;
       progress(`epoch ${e.epoch}/${epochs} step ${e.step}  loss ${e.loss.toFixed(4)}`, e.step);
     });

@@ -9,6 +9,7 @@ import type { Sequential } from "../nn/layers";
 import { withBackend } from "../tensor/engine";
 import { manualSeed } from "../tensor/random";
 import { checkGenerativeSpec, type GenerativeSpec, type NetworkRole, type NetworkSummary } from "./spec";
+import { copyWeights } from "./weight-average";
 
 /** A built network with its role and summary. */
 export interface BuiltNetwork extends NetworkSummary {
@@ -20,15 +21,21 @@ export interface GenerativeModels {
   spec: GenerativeSpec;
   dataShape: number[];
   networks: BuiltNetwork[];
+  /** A GAN whose spec sets `average`: the running average of the generator's weights, which draws the samples (src/generative/weight-average.ts). */
+  average?: Sequential;
 }
 
-/** Builds both networks of `spec` for data of `dataShape` on `backend`, seeding the generator with `seed` first. */
+/** Builds both networks of `spec` (and a GAN's weight average, starting equal to the generator) for data of `dataShape` on `backend`, seeding the generator with `seed` first. */
 export function buildGenerative(spec: GenerativeSpec, dataShape: number[], backend: Backend, seed: number): GenerativeModels {
   const summaries = checkGenerativeSpec(spec, dataShape); // validates both before allocating
   return withBackend(backend, () => {
     manualSeed(seed);
     const networks = summaries.map((s) => ({ ...s, model: buildModel(s.spec, s.inputShape).model }));
-    return { spec, dataShape, networks };
+    if (spec.kind !== "gan" || spec.average === undefined) return { spec, dataShape, networks };
+    const generator = networks[0];
+    const average = buildModel(generator.spec, generator.inputShape).model;
+    copyWeights(generator.model, average);
+    return { spec, dataShape, networks, average };
   });
 }
 
@@ -39,7 +46,8 @@ export function network(models: GenerativeModels, role: NetworkRole): BuiltNetwo
   return found;
 }
 
-/** Frees both networks' weights. */
+/** Frees both networks' weights (and the average's). */
 export function disposeGenerative(models: GenerativeModels): void {
   for (const n of models.networks) n.model.dispose();
+  models.average?.dispose();
 }

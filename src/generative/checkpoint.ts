@@ -1,6 +1,6 @@
 /**
  * Saving, loading and exporting generative models. A checkpoint is one .safetensors file holding both
- * networks, each tensor named by its network and its state_dict name ("generator.0.weight"), as a
+ * networks (and a GAN's weight average, "generatorAverage.0.weight"), each tensor named by its network and its state_dict name ("generator.0.weight"), as a
  * PyTorch module with `generator` and `discriminator` children names them, plus the spec and the data
  * shape as metadata. The export writes each network on its own, as any other model is exported: a
  * .safetensors file that loadModel() reads and a PyTorch script defining the network that loads it.
@@ -10,6 +10,8 @@ import { fmtShape } from "../errors";
 import { CheckpointError, isShape, type LoadOptions, metadataJson, refuseNonFinite, saveModel } from "../io/checkpoint";
 import { type ExportPurpose, exportPyTorchScript, specStateShapes } from "../io/pytorch-export";
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from "../io/safetensors";
+import type { Module } from "../nn/module";
+import type { ModelSpec } from "../nn/spec";
 import { excerpt } from "../schema/schema";
 import { buildGenerative, disposeGenerative, type GenerativeModels } from "./build";
 import { type GenerativeSpec, GenerativeSpecError, type NetworkRole, parseGenerativeSpec } from "./spec";
@@ -34,11 +36,20 @@ export function networkPurpose(spec: GenerativeSpec, role: NetworkRole, images: 
   return { kind: role === "encoder" ? "encoder" : "decoder", latent: spec.latent, variational, reconstruction };
 }
 
-/** Both networks' parameters and buffers as one safetensors file, with the spec, the data shape and `extra` as metadata. */
+/** The name of a GAN's weight average in checkpoints and exports (its tensors are "generatorAverage.0.weight", ...). */
+const AVERAGE = "generatorAverage";
+
+/** What a checkpoint holds: each network, and a GAN's weight average (with the generator's architecture) when it keeps one. */
+function savedNetworks(models: GenerativeModels): { role: string; model: Module; spec: ModelSpec; inputShape: number[] }[] {
+  const generator = models.networks[0];
+  return models.average ? [...models.networks, { ...generator, role: AVERAGE, model: models.average }] : models.networks;
+}
+
+/** Both networks' parameters and buffers (and a GAN's weight average) as one safetensors file, with the spec, the data shape and `extra` as metadata. */
 export async function saveGenerative(models: GenerativeModels, extra: Record<string, string> = {}): Promise<Uint8Array> {
   for (const key of Object.keys(extra)) if (RESERVED.includes(key)) throw new CheckpointError(`extra metadata cannot use the reserved key "${key}"; rename it`);
   const tensors = new Map<string, SafetensorsTensor>();
-  for (const { role, model } of models.networks)
+  for (const { role, model } of savedNetworks(models))
     for (const [name, t] of model.stateDict()) {
       const data = await t.data();
       tensors.set(
@@ -97,7 +108,8 @@ export function loadGenerativeWeights(models: GenerativeModels, bytes: Uint8Arra
   if (JSON.stringify(info.spec) !== JSON.stringify(models.spec) || fmtShape(info.dataShape) !== fmtShape(models.dataShape))
     throw new CheckpointError(`the file holds a different ${info.spec.kind} (another spec or data shape); build the model from the file with loadGenerative()`);
   const problems: string[] = [];
-  const parts = models.networks.map(({ role, spec, inputShape }) => {
+  const networks = savedNetworks(models);
+  const parts = networks.map(({ role, spec, inputShape }) => {
     const prefix = `${role}.`;
     const own = new Map([...file.tensors].filter(([name]) => name.startsWith(prefix)).map(([name, t]) => [name.slice(prefix.length), t]));
     for (const [name, shape] of specStateShapes(spec, inputShape)) {
@@ -108,11 +120,11 @@ export function loadGenerativeWeights(models: GenerativeModels, bytes: Uint8Arra
     }
     return own;
   });
-  const known = new Set(models.networks.map((n) => `${n.role}.`));
+  const known = new Set(networks.map((n) => `${n.role}.`));
   for (const name of file.tensors.keys()) if (![...known].some((p) => name.startsWith(p))) problems.push(`${name} belongs to no network of the model`);
   if (problems.length) throw new CheckpointError(`the weights do not fit the model: ${problems.slice(0, 6).join("; ")}${problems.length > 6 ? "; ..." : ""}`);
   refuseNonFinite(file.tensors, options);
-  models.networks.forEach((n, i) => {
+  networks.forEach((n, i) => {
     n.model.loadStateDict(parts[i]);
   });
   return file.metadata;
@@ -131,16 +143,17 @@ export function loadGenerative(bytes: Uint8Array, backend: Backend, options: Loa
 }
 
 /**
- * Each network on its own, as any model is exported: `<role>.safetensors` (loadModel() reads it; its
+ * Each network on its own (and a GAN's weight average as `generatorAverage`, a Generator), as any model is exported: `<role>.safetensors` (loadModel() reads it; its
  * metadata also holds the whole generative spec) and `<role>.py`, a PyTorch script defining the
  * network as `Generator`, `Discriminator`, `Encoder` or `Decoder` that loads it. Returns file name -> contents.
  */
 export async function exportGenerative(models: GenerativeModels): Promise<Map<string, Uint8Array | string>> {
   const files = new Map<string, Uint8Array | string>();
-  for (const { role, model, spec, inputShape } of models.networks) {
+  for (const { role, model, spec, inputShape } of savedNetworks(models)) {
     files.set(`${role}.safetensors`, await saveModel(model, spec, inputShape, { role, generative: JSON.stringify(models.spec) }));
-    const purpose = networkPurpose(models.spec, role, models.dataShape.length === 3);
-    files.set(`${role}.py`, exportPyTorchScript(spec, inputShape, { weightsFile: `${role}.safetensors`, className: CLASS_NAMES[role], purpose }));
+    const as: NetworkRole = role === AVERAGE ? "generator" : (role as NetworkRole);
+    const purpose = networkPurpose(models.spec, as, models.dataShape.length === 3);
+    files.set(`${role}.py`, exportPyTorchScript(spec, inputShape, { weightsFile: `${role}.safetensors`, className: CLASS_NAMES[as], purpose }));
   }
   return files;
 }

@@ -16,6 +16,7 @@ import { AutoencoderTrainer } from "./autoencoder-trainer";
 import { buildGenerative, type GenerativeModels, network } from "./build";
 import { type GenerativeConfig, type GenerativeData, generativeDataShape, summarizeGenerative } from "./config";
 import { GanTrainer, toSymmetric } from "./gan-trainer";
+import { WeightAverage } from "./weight-average";
 
 /** The seed of a run's weights, batch order and noise (the config's, default 1). */
 export const generativeSeed = (config: GenerativeConfig) => config.training.seed ?? 1;
@@ -75,6 +76,7 @@ export function makeGenerativeTrainer(config: GenerativeConfig, data: Generative
       transform: isImage(config) ? toSymmetric : undefined,
       modes: data.modes,
       schedulers: schedulersFor(config, [generatorOptimizer, discriminatorOptimizer]),
+      average: models.average && spec.average !== undefined ? new WeightAverage(models.average, generator, spec.average) : undefined,
     });
   }
   const encoder = network(models, "encoder").model;

@@ -27,6 +27,7 @@ import { type ModeCoverage, modeCoverage } from "./modes";
 import { DeviceNoise } from "./noise";
 import type { GanLossName } from "./spec";
 import type { MixtureModes } from "./targets";
+import type { WeightAverage } from "./weight-average";
 
 export interface GanTrainerOptions {
   generator: Module;
@@ -59,6 +60,8 @@ export interface GanTrainerOptions {
   schedulers?: LRScheduler[];
   /** Pending metric reads before an iteration waits for the oldest (default 4). */
   readbackDepth?: number;
+  /** A running average of the generator's weights, updated after every generator step; it draws the samples. */
+  average?: WeightAverage;
 }
 
 /** One iteration's metrics, reported as its readback lands. */
@@ -113,6 +116,7 @@ export class GanTrainer extends TrainingLoop<Batch[], GanStepEvent, GanEpochEven
       epochs: options.epochs,
       lossIndices: [0, 1],
       roles: ["generator", "discriminator"],
+      followers: options.average ? [["generatorAverage", options.average.average]] : [],
       readbackDepth: options.readbackDepth,
       schedulers: options.schedulers,
     });
@@ -158,6 +162,7 @@ export class GanTrainer extends TrainingLoop<Batch[], GanStepEvent, GanEpochEven
           return l;
         });
         o.generatorOptimizer.step();
+        o.average?.update();
         const threshold = decisionThreshold(this.loss);
         return noGrad(() =>
           cat([
@@ -201,9 +206,14 @@ export class GanTrainer extends TrainingLoop<Batch[], GanStepEvent, GanEpochEven
     return event;
   }
 
-  /** The generator's output for latents `z` [N, latent], in eval mode and without gradients (dispose it when done). */
-  generate(z: Tensor): Tensor {
-    return inEval([this.options.generator], () => this.options.generator.forward(z));
+  /** The network that draws samples: the weight average when the run keeps one, else the generator. */
+  get sampler(): Module {
+    return this.options.average?.average ?? this.options.generator;
+  }
+
+  /** The output of `network` (default the sampler) for latents `z` [N, latent], in eval mode and without gradients (dispose it when done). */
+  generate(z: Tensor, network: Module = this.sampler): Tensor {
+    return inEval([network], () => network.forward(z));
   }
 
   /** The generator's output for the fixed latent batch (dispose it when done). */
@@ -211,9 +221,9 @@ export class GanTrainer extends TrainingLoop<Batch[], GanStepEvent, GanEpochEven
     return this.generate(this.fixedLatent);
   }
 
-  /** `n` samples from latents drawn with `seed` (the same seed gives the same latents). */
-  sample(n: number, seed: number): Tensor {
-    return withBackend(this.backend, () => tidy(() => this.generate(new DeviceNoise(seed).normal([n, this.options.latent]))));
+  /** `n` samples of `network` (default the sampler) from latents drawn with `seed` (the same seed gives the same latents). */
+  sample(n: number, seed: number, network: Module = this.sampler): Tensor {
+    return withBackend(this.backend, () => tidy(() => this.generate(new DeviceNoise(seed).normal([n, this.options.latent]), network)));
   }
 
   /** The discriminator's logits [N, 1] for examples `x`, in eval mode and without gradients. */

@@ -49,6 +49,8 @@ export interface LoopSetup {
   schedulers?: LRScheduler[];
   /** What each optimizer trains, for messages ("generator"), when there are several. */
   roles?: string[];
+  /** Networks that follow the trained ones (a GAN's weight average): snapshotted and restored with them. */
+  followers?: [name: string, network: Module][];
 }
 
 export abstract class TrainingLoop<Unit, StepE, EpochE> extends RunControl<LoopEvents<StepE, EpochE>> {
@@ -66,7 +68,7 @@ export abstract class TrainingLoop<Unit, StepE, EpochE> extends RunControl<LoopE
     this.epochs = setup.epochs;
     this.backend = optimizers[0].backend;
     this.ring = new ReadbackRing(setup.readbackDepth ?? 4);
-    this.trainable = new TrainableState(optimizers, models);
+    this.trainable = new TrainableState(optimizers, models, setup.followers);
     this.guard = new DivergenceGuard(this.trainable, () => suspectsOf(optimizers, models, { roles: setup.roles }), setup, 0);
   }
 

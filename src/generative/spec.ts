@@ -35,6 +35,11 @@ export interface GanSpec {
   labelSmoothing?: number;
   /** The discriminator's optimizer when it differs from the config's `optimizer` (which then is the generator's). */
   discriminatorOptimizer?: OptimizerConfig;
+  /**
+   * Decay of a running average of the generator's weights that draws the samples (e.g. 0.999: about
+   * the last 1,000 steps; src/generative/weight-average.ts). Default none: the trained weights draw.
+   */
+  average?: number;
 }
 
 /** A (denoising) autoencoder: encoder to a `latent`-sized code, decoder back. */
@@ -118,6 +123,7 @@ const KIND_SCHEMAS: Record<GenerativeKind, Schema<GenerativeSpec>> = {
         dSteps: optional(number({ min: 1, max: 100, integer: true })),
         labelSmoothing: optional(number({ min: 0, max: 1, below: true })),
         discriminatorOptimizer: optional(optimizerSchema),
+        average: optional(number({ min: 0, max: 1, above: true, below: true })),
       },
       "a GAN",
     ) as unknown as Schema<GenerativeSpec>,

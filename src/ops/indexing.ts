@@ -210,6 +210,10 @@ export const dropoutOp: OpDef<{ p: number; key: number }> = defineOp<{ p: number
       grid(n, ctx.tuning.gridWorkgroups),
     );
   },
+  // The same mask as `cpu`: uniform01 = (hash >>> 8) / 2^24 >= p exactly when (hash >>> 8) >= ceil(p·2^24).
+  wasm(ctx, [x], [y], { p, key }) {
+    ctx.kernels.dropout(x.offset, y.offset, sizeOf(x.shape), key, Math.ceil(p * 16777216), 1 / (1 - p));
+  },
   // Linear in x with the same mask: dx = dropout(dy) with the same key.
   vjp: ({ dy, attrs }) => [apply1(dropoutOp, [dy], attrs)],
   test: {

@@ -40,17 +40,23 @@ export const SENTINEL_VALUES = 2;
 export class TrainableState {
   private readonly buffers: [string, Tensor][];
 
+  /**
+   * `followers`: networks computed from the trained ones rather than trained (a GAN's weight average),
+   * by name; all their tensors are copied and put back with the buffers, so a rollback or a divergence
+   * leaves them as they were with the weights they follow.
+   */
   constructor(
     private readonly optimizers: Optimizer[],
     models: Module[],
+    followers: [name: string, network: Module][] = [],
   ) {
-    this.buffers = models.flatMap((m, k) => m.namedBuffers(models.length > 1 ? `${k}:` : ""));
+    const own = models.flatMap((m, k) => m.namedBuffers(models.length > 1 ? `${k}:` : ""));
+    this.hasBuffers = own.length > 0;
+    this.buffers = [...own, ...followers.flatMap(([name, m]) => [...m.stateDict()].map(([key, t]): [string, Tensor] => [`${name}.${key}`, t]))];
   }
 
-  /** Whether there are buffers (batch norm) besides the parameters. */
-  get hasBuffers(): boolean {
-    return this.buffers.length > 0;
-  }
+  /** Whether the models have buffers (batch norm) besides the parameters. */
+  readonly hasBuffers: boolean;
 
   /** The buffers' names, as the state dict has them ("1.running_var"). */
   bufferNames(): string[] {

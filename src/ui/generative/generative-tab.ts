@@ -63,6 +63,14 @@ const SETTINGS = {
   dSteps: { label: "D steps per G step", min: 1, max: 5, integer: true, step: "1", hint: "Discriminator steps per generator step" },
   lr: { label: "Learning rate", min: 1e-6, max: 1, step: "any" },
   labelSmoothing: { label: "Label smoothing", min: 0, max: 0.5, step: "0.05", hint: "One-sided: real examples are labelled 1 − s" },
+  average: {
+    label: "G weight average",
+    min: 0,
+    max: 0.9999,
+    step: "0.001",
+    hint: "Draw the samples with a running average of the generator's weights (decay d: 0.999 averages about the last 1,000 iterations; 0: the trained weights). Smooths out the generator's oscillation as it chases the discriminator.",
+    testId: "gen-average",
+  },
   noise: { label: "Input noise", min: 0, max: 1, step: "0.05", hint: "Standard deviation of the gaussian noise added to the inputs (denoising)" },
   beta: { label: "β (KL weight)", min: 0, max: 10, step: "0.1", hint: "Weight of the KL term" },
 } satisfies Record<string, NumberSetting>;
@@ -142,6 +150,7 @@ export class GenerativeTab extends LitElement {
           ),
         ),
         this.numberField(SETTINGS.labelSmoothing, spec.labelSmoothing ?? 0, (labelSmoothing) => g.setSpec({ labelSmoothing })),
+        this.numberField(SETTINGS.average, spec.average ?? 0, (average) => g.setSpec({ average: average > 0 ? average : undefined })),
       ];
     } else
       settings = [
@@ -238,7 +247,7 @@ export class GenerativeTab extends LitElement {
       const v = s.samples;
       return html`
         <div class="images-row">
-          <div><h3>Samples from a fixed batch of latents</h3>${v ? html`<dl-image-grid data-testid="samples-grid" .strip=${v.samples} columns="6" label="Generated images"></dl-image-grid>` : html`<p class="empty">Building the networks…</p>`}</div>
+          <div><h3>Samples from a fixed batch of latents${c.generative.kind === "gan" && c.generative.average ? " (G's weight average)" : ""}</h3>${v ? html`<dl-image-grid data-testid="samples-grid" .strip=${v.samples} columns="6" label="Generated images"></dl-image-grid>` : html`<p class="empty">Building the networks…</p>`}</div>
           <div class="stack">
             <div><h3>Interpolating between two latents</h3>${v ? html`<dl-image-grid data-testid="interpolation" .strip=${v.interpolation} columns="10" label="Images along a line between two latent vectors"></dl-image-grid>` : nothing}</div>
             <div><h3>How real D finds them</h3>${v ? html`<dl-verdict-histogram data-testid="verdicts" .real=${v.dReal} .fake=${v.dFake}></dl-verdict-histogram>` : nothing}</div>
