@@ -11,6 +11,9 @@ export default defineConfig({
           setupFiles: ["tests/helpers/setup.ts"],
           exclude: ["tests/e2e/**"],
           environment: "node",
+          // Two files at a time: most engine tests run on one thread (the CPU reference, PyTorch in a
+          // child process), so a second worker uses the second core (one worker is the default here).
+          maxWorkers: 2,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

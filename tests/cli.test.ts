@@ -1,22 +1,24 @@
 /**
- * The training CLI end to end (built with `npm run build:cli`, run as `node dist-cli/train.mjs`):
+ * The training CLI end to end (built as `npm run build:cli` builds it, by tests/helpers/cli.ts):
  * the spiral MLP example reaches 97% test accuracy and writes a checkpoint that resumes, a PyTorch
  * export and a JSON summary; the adding problem shows a plain RNN's vanishing gradient; a character
  * model of names samples names; one of Moby-Dick beats the unigram entropy and samples text; spam is
  * told from ham by an LSTM and by a bag-of-words baseline; a CI-sized MNIST LeNet run (3,000 training images, 2 epochs: 87% on 500 test images when measured) learns; bad configs
  * and flags fail with a message naming the problem.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
+import { buildCli } from "./helpers/cli";
 
 const dir = mkdtempSync(join(tmpdir(), "dl-cli-"));
-const run = (args: string[]) => spawnSync("node", ["dist-cli/train.mjs", ...args], { encoding: "utf8", timeout: 600_000 });
+const run = (args: string[]) => spawnSync("node", [train, ...args], { encoding: "utf8", timeout: 600_000 });
 
+let train = "";
 beforeAll(() => {
-  execFileSync("npx", ["vite", "build", "--config", "vite.cli.config.ts", "--logLevel", "error"], { stdio: "inherit" });
+  train = buildCli("cli");
 }, 120_000);
 
 it("trains the spiral example to 97% test accuracy and writes a checkpoint, an export and a summary", () => {
@@ -219,15 +221,11 @@ it("explains a bad config or flag", () => {
 
 it("a GPU device lost mid-run exits with code 3, saving the weights of the last finished epoch, which resume", () => {
   const checkpoint = join(dir, "lost.safetensors");
-  const run3 = spawnSync(
-    "node",
-    ["dist-cli/train.mjs", "examples/spiral-mlp.json", "--device", "webgpu", "--quiet", "--epochs", "6", "--checkpoint", checkpoint],
-    {
-      encoding: "utf8",
-      timeout: 120_000,
-      env: { ...process.env, DL_TEST_LOSE_DEVICE_AT_STEP: "50" }, // the device is destroyed at step 50 (of 15 an epoch)
-    },
-  );
+  const run3 = spawnSync("node", [train, "examples/spiral-mlp.json", "--device", "webgpu", "--quiet", "--epochs", "6", "--checkpoint", checkpoint], {
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, DL_TEST_LOSE_DEVICE_AT_STEP: "50" }, // the device is destroyed at step 50 (of 15 an epoch)
+  });
   expect(run3.status, run3.stderr).toBe(3);
   const said = run3.stderr.match(
     /^train: the GPU device was lost \(.+\) during epoch (\d); the weights after epoch (\d) are saved in (.+); go on with: npm run train -- examples\/spiral-mlp\.json --resume (.+) --epochs (\d)$/m,

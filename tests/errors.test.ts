@@ -126,7 +126,7 @@ describe("WebGPU limits and failures", () => {
     const gpu = await WebGPUBackend.create(await nodeGpu());
     const t = withBackend(gpu, () => dl.ones([4]));
     gpu.device.destroy();
-    await expect.poll(() => gpu.lost).not.toBeNull();
+    await expect.poll(() => gpu.lost, { timeout: 30_000 }).not.toBeNull();
     expect(() => withBackend(gpu, () => dl.exp(t))).toThrow(/WebGPU device was lost \(.*\); start the engine again with init\(\), or use the CPU backend/);
     const cpu = new CpuBackend();
     expect(Array.from(await withBackend(cpu, () => dl.exp(dl.zeros([2]))).data())).toEqual([1, 1]);

@@ -1,21 +1,23 @@
 /**
- * The training CLI on generative configs (built with `npm run build:cli`, run as `node
- * dist-cli/train.mjs`): the 2-D GAN example on the ring of 8 gaussians at a CI size (fixed seeds,
+ * The training CLI on generative configs (built as `npm run build:cli` builds it, by
+ * tests/helpers/cli.ts): the 2-D GAN example on the ring of 8 gaussians at a CI size (fixed seeds,
  * the CPU reference backend) prints its per-epoch D/G losses, "modes covered" and "samples near a
  * mode" and reaches this file's bar; it writes a checkpoint of both networks that resumes, an export
  * of each network and a JSON summary; a bad pair is explained naming the network and the layer.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
+import { buildCli } from "./helpers/cli";
 
 const dir = mkdtempSync(join(tmpdir(), "dl-gan-cli-"));
-const run = (args: string[]) => spawnSync("node", ["dist-cli/train.mjs", ...args], { encoding: "utf8", timeout: 300_000 });
+const run = (args: string[]) => spawnSync("node", [train, ...args], { encoding: "utf8", timeout: 300_000 });
 
+let train = "";
 beforeAll(() => {
-  execFileSync("npx", ["vite", "build", "--config", "vite.cli.config.ts", "--logLevel", "error"], { stdio: "inherit" });
+  train = buildCli("generative-cli");
 }, 120_000);
 
 // The full run (80 epochs, 12,480 iterations) measured 8/8 modes with 89.0% of 2,000 samples within

@@ -63,9 +63,9 @@ describe("trainer", () => {
       await new Promise((r) => setTimeout(r, 100));
       expect(trainer.step).toBe(atPause);
       trainer.stepOnce();
-      await expect.poll(() => trainer.step).toBe(atPause + 1);
+      await expect.poll(() => trainer.step, { timeout: 30_000 }).toBe(atPause + 1);
       trainer.resume();
-      await expect.poll(() => trainer.step).toBeGreaterThan(atPause + 5);
+      await expect.poll(() => trainer.step, { timeout: 30_000 }).toBeGreaterThan(atPause + 5);
       trainer.stop();
       const end = await done;
       expect(end.reason).toBe("stopped");
@@ -84,7 +84,7 @@ describe("trainer", () => {
       const reported: number[] = [];
       trainer.on("step", (e) => reported.push(e.step));
       const done = trainer.run();
-      await expect.poll(() => trainer.step).toBeGreaterThan(20);
+      await expect.poll(() => trainer.step, { timeout: 30_000 }).toBeGreaterThan(20);
       trainer.pause();
       await trainer.whenParked();
       expect(reported.at(-1)).toBe(trainer.step); // losses in flight (up to 4) landed before it resolved

@@ -7,11 +7,12 @@
  */
 import type { Backend } from "../backend/backend";
 import { boost, boostedShares } from "../train/boosting";
-import { parseConfig } from "../train/config";
+import { type ExperimentConfig, parseConfig } from "../train/config";
 import { argmaxRows } from "../train/ensemble";
 import { makeData } from "../train/make";
 import { errorMessage, type Post } from "./post";
 import { isPoints } from "./previews";
+import type { BoundaryReport } from "./protocol";
 import { boundaryExtent, boundaryReport } from "./reports";
 import { StudySession } from "./study-session";
 
@@ -26,7 +27,7 @@ export function startBoosting(config: unknown, rounds: unknown, backend: Backend
   };
   if (typeof rounds !== "number" || !Number.isInteger(rounds) || rounds < 1 || rounds > MAX_ROUNDS)
     return refuse(`boosting: rounds must be a whole number from 1 to ${MAX_ROUNDS}, got ${JSON.stringify(rounds)}`);
-  let parsed: ReturnType<typeof parseConfig>;
+  let parsed: ExperimentConfig;
   try {
     parsed = parseConfig(structuredClone(config));
   } catch (e) {
@@ -48,7 +49,7 @@ export function startBoosting(config: unknown, rounds: unknown, backend: Backend
         backend,
         rounds,
         async (round, member) => {
-          let boundaries: { member: Awaited<ReturnType<typeof boundaryReport>>; boosted: Awaited<ReturnType<typeof boundaryReport>> } | undefined;
+          let boundaries: { member: BoundaryReport; boosted: BoundaryReport } | undefined;
           if (member && extent !== null) {
             const own = await boundaryReport(member.model, backend, splits.train, extent, round.round);
             grids.push(argmaxRows(own.values, classes));

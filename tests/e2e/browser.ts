@@ -18,11 +18,11 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const WEBGPU_FLAGS = ["--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-vulkan=swiftshader", "--use-angle=swiftshader"];
 const FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"];
 
-type Pinned = "webgpu" | "wasm" | "cpu";
+export type Pinned = "webgpu" | "wasm" | "cpu";
 /** The backend flows pin (DL_TEST_BACKEND, default webgpu). */
 const PINNED: Pinned = (["webgpu", "wasm", "cpu"] as const).find((b) => b === process.env.DL_TEST_BACKEND) ?? "webgpu";
-/** What the header's badge starts with on the pinned backend. */
-const BADGE = { webgpu: /^\s*WebGPU/, wasm: /^\s*WebAssembly/, cpu: /^\s*CPU/ }[PINNED];
+/** What the header's badge starts with on each backend. */
+const BADGES: Record<Pinned, RegExp> = { webgpu: /^\s*WebGPU/, wasm: /^\s*WebAssembly/, cpu: /^\s*CPU/ };
 
 export interface Session {
   browser: Browser;
@@ -127,9 +127,9 @@ export const appNumber = async (page: Page, name: string) => Number(await page.l
 /** Waits until the Train tab's session is loaded and untrained (step 0), as after opening the page or picking data. */
 export const untrained = (page: Page) => expect.poll(() => page.locator("dl-app").getAttribute("data-test-step"), { timeout: 120_000 }).toBe("0");
 
-/** Waits for the engine to start on the pinned backend. */
-export async function engineStarted(page: Page): Promise<void> {
-  await expect.poll(() => page.getByTestId("backend").textContent(), { timeout: 60_000 }).toMatch(BADGE);
+/** Waits for the engine to start on `backend` (default the pinned one). */
+export async function engineStarted(page: Page, backend: Pinned = PINNED): Promise<void> {
+  await expect.poll(() => page.getByTestId("backend").textContent(), { timeout: 60_000 }).toMatch(BADGES[backend]);
 }
 
 /** Waits for the engine to start and the loaded experiment's first reports. */

@@ -1,29 +1,33 @@
 /**
- * The Generative tab's flows in Debian's Chromium with WebGPU (SwiftShader without a GPU), each
- * saving a screenshot under test-results/: (1) the 2-D GAN preset trains: the heatmap, points and
- * arrows move and the modes-covered number rises; (2) the MNIST DCGAN preset shows a samples grid
- * that changes as it trains; (3) the 2-D autoencoder's latent plane appears and a click on it
- * decodes an image. No flow may log a console error, and axe-core finds no WCAG A/AA problem.
+ * The Generative tab's flows in Debian's Chromium, each saving a screenshot under test-results/:
+ * (1) the 2-D GAN preset trains: the heatmap, points and arrows move and the modes-covered number
+ * rises; (2) the MNIST DCGAN preset shows a samples grid that changes as it trains; (3) the 2-D
+ * autoencoder's latent plane appears and a click on it decodes an image. (2) runs on the pinned
+ * backend (WebGPU: SwiftShader without a GPU), the tab's convolutions and transposed convolutions in
+ * WGSL; (1) and (3) train hundreds of iterations and run on the wasm backend, where they take seconds
+ * rather than minutes (the GAN and autoencoder loops on WebGPU are checked against the CPU reference
+ * in tests/generative-train.test.ts and tests/generative-autoencoder.test.ts). No flow may log a
+ * console error, and axe-core finds no WCAG A/AA problem.
  */
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
-import { accessibilityProblems, engineStarted, open, useSession } from "./browser";
+import { accessibilityProblems, engineStarted, open, type Pinned, useSession } from "./browser";
 
 const session = useSession();
 
 const view = (page: Page) => page.locator("dl-generative-tab");
 const attr = async (page: Page, name: string) => Number(await view(page).getAttribute(name));
 
-/** Opens the Generative tab and waits for the engine and the loaded model's first view. */
-async function openGenerative(page: Page): Promise<void> {
-  await engineStarted(page);
+/** Opens the Generative tab and waits for the engine (on `backend`, default the pinned one) and the loaded model's first view. */
+async function openGenerative(page: Page, backend?: Pinned): Promise<void> {
+  await engineStarted(page, backend);
   await page.getByTestId("tab-generative").click();
   await expect.poll(() => view(page).getAttribute("data-view-step"), { timeout: 120_000 }).toBe("0");
 }
 
 it("(1) the 2-D GAN trains: heatmap, points and arrows move, and the modes covered rise", async () => {
-  const { page, errors } = await open(session());
-  await openGenerative(page);
+  const { page, errors } = await open(session(), "", undefined, "wasm");
+  await openGenerative(page, "wasm");
   const plane = page.getByTestId("gan-plane");
   const before = await plane.getAttribute("data-signature");
   const modesBefore = await attr(page, "data-modes");
@@ -60,8 +64,8 @@ it("(2) the MNIST DCGAN preset shows a live samples grid", async () => {
 }, 600_000);
 
 it("(3) the autoencoder's latent plane appears and a click decodes an image", async () => {
-  const { page, errors } = await open(session());
-  await openGenerative(page);
+  const { page, errors } = await open(session(), "", undefined, "wasm");
+  await openGenerative(page, "wasm");
   await page.getByTestId("gen-preset").selectOption("autoencoder-2d");
   await expect.poll(() => page.getByTestId("latent-plane").getAttribute("data-points"), { timeout: 180_000 }).toBe("1000");
   await page.getByTestId("gen-play").click();
