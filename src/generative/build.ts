@@ -21,11 +21,17 @@ export interface GenerativeModels {
   spec: GenerativeSpec;
   dataShape: number[];
   networks: BuiltNetwork[];
-  /** A GAN whose spec sets `average`: the running average of the generator's weights, which draws the samples (src/generative/weight-average.ts). */
+  /**
+   * A GAN whose spec sets `average`: the running average of the generator's weights, which draws the
+   * samples (src/generative/weight-average.ts).
+   */
   average?: Sequential;
 }
 
-/** Builds both networks of `spec` (and a GAN's weight average, starting equal to the generator) for data of `dataShape` on `backend`, seeding the generator with `seed` first. */
+/**
+ * Builds both networks of `spec` (and a GAN's weight average, starting equal to the generator) for
+ * data of `dataShape` on `backend`, seeding the generator with `seed` first.
+ */
 export function buildGenerative(spec: GenerativeSpec, dataShape: number[], backend: Backend, seed: number): GenerativeModels {
   const summaries = checkGenerativeSpec(spec, dataShape); // validates both before allocating
   return withBackend(backend, () => {

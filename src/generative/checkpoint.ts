@@ -1,8 +1,8 @@
 /**
  * Saving, loading and exporting generative models. A checkpoint is one .safetensors file holding both
- * networks (and a GAN's weight average, "generatorAverage.0.weight"), each tensor named by its network and its state_dict name ("generator.0.weight"), as a
- * PyTorch module with `generator` and `discriminator` children names them, plus the spec and the data
- * shape as metadata. The export writes each network on its own, as any other model is exported: a
+ * networks (and a GAN's weight average), each tensor named by its network and its state_dict name
+ * ("generator.0.weight", "generatorAverage.0.weight"), as a PyTorch module with `generator` and
+ * `discriminator` children names them, plus the spec and the data shape as metadata. The export writes each network on its own, as any other model is exported: a
  * .safetensors file that loadModel() reads and a PyTorch script defining the network that loads it.
  */
 import type { Backend } from "../backend/backend";
@@ -45,7 +45,10 @@ function savedNetworks(models: GenerativeModels): { role: string; model: Module;
   return models.average ? [...models.networks, { ...generator, role: AVERAGE, model: models.average }] : models.networks;
 }
 
-/** Both networks' parameters and buffers (and a GAN's weight average) as one safetensors file, with the spec, the data shape and `extra` as metadata. */
+/**
+ * Both networks' parameters and buffers (and a GAN's weight average) as one safetensors file, with the
+ * spec, the data shape and `extra` as metadata.
+ */
 export async function saveGenerative(models: GenerativeModels, extra: Record<string, string> = {}): Promise<Uint8Array> {
   for (const key of Object.keys(extra)) if (RESERVED.includes(key)) throw new CheckpointError(`extra metadata cannot use the reserved key "${key}"; rename it`);
   const tensors = new Map<string, SafetensorsTensor>();
@@ -143,9 +146,10 @@ export function loadGenerative(bytes: Uint8Array, backend: Backend, options: Loa
 }
 
 /**
- * Each network on its own (and a GAN's weight average as `generatorAverage`, a Generator), as any model is exported: `<role>.safetensors` (loadModel() reads it; its
- * metadata also holds the whole generative spec) and `<role>.py`, a PyTorch script defining the
- * network as `Generator`, `Discriminator`, `Encoder` or `Decoder` that loads it. Returns file name -> contents.
+ * Each network on its own (and a GAN's weight average as `generatorAverage`, a Generator), as any
+ * model is exported: `<role>.safetensors` (loadModel() reads it; its metadata also holds the whole
+ * generative spec) and `<role>.py`, a PyTorch script defining the network as `Generator`,
+ * `Discriminator`, `Encoder` or `Decoder` that loads it. Returns file name -> contents.
  */
 export async function exportGenerative(models: GenerativeModels): Promise<Map<string, Uint8Array | string>> {
   const files = new Map<string, Uint8Array | string>();
