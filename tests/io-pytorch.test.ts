@@ -401,6 +401,38 @@ describe("the exported script's source", () => {
       expect(script).not.toMatch(/functional\.cross_entropy|one logit per class|Targets are class/);
   });
 
+  it("groups the parameters for PyTorch's optimizer as the playground trained them: frozen layers stay frozen, lrScale kept", () => {
+    const spec: dl.nn.ModelSpec = {
+      layers: [
+        { type: "linear", units: 8, frozen: true },
+        { type: "activation", fn: "relu" },
+        { type: "linear", units: 8, lrScale: 0.1 },
+        { type: "activation", fn: "relu" },
+        { type: "linear", units: 3 },
+      ],
+    };
+    const script = exportPyTorchScript(spec, [2]);
+    expect(script).toContain("optimizer = torch.optim.Adam(parameter_groups(model, lr=1e-3))");
+    const dir = mkdtempSync(join(tmpdir(), "dl-groups-"));
+    writeFileSync(join(dir, "model.py"), script);
+    const check = [
+      "import importlib.util, json, sys",
+      `spec = importlib.util.spec_from_file_location("model", ${JSON.stringify(join(dir, "model.py"))})`,
+      "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)",
+      "model = m.Model()",
+      "groups = m.parameter_groups(model, lr=0.002)",
+      "print(json.dumps({'lr': [g['lr'] for g in groups], 'sizes': [len(g['params']) for g in groups],",
+      "  'frozen': [p.requires_grad for p in model[0].parameters()], 'trained': [p.requires_grad for p in model[4].parameters()]}))",
+    ].join("\n");
+    const run = python(["-c", check]);
+    expect(run.status, run.stderr).toBe(0);
+    const got = JSON.parse(run.stdout);
+    expect(got.lr.map((v: number) => Number(v.toPrecision(12)))).toEqual([0.0002, 0.002]); // layer 2 at 0.1 x, layer 4 at 1 x; layer 0 in none
+    expect(got.sizes).toEqual([2, 2]);
+    expect(got.frozen).toEqual([false, false]);
+    expect(got.trained).toEqual([true, true]);
+  });
+
   it("names the class and weights file as asked, and explains a spec or name it cannot export", () => {
     const script = exportPyTorchScript(MLP, [2], { className: "SpiralNet", weightsFile: "spiral.safetensors" });
     expect(script).toContain("class SpiralNet(nn.Sequential):");

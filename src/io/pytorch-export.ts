@@ -152,7 +152,26 @@ def save_weights(model, path):
     if save_file is not None:
         save_file(state, path, metadata=metadata)
     else:
-        write_safetensors(state, path, metadata)`;
+        write_safetensors(state, path, metadata)
+
+
+def parameter_groups(model, lr):
+    """The optimizer's parameter groups as the playground trained the model.
+
+    A layer SPEC marks "frozen" keeps its weights (its parameters stop
+    requiring gradients) and one with "lrScale" trains at lr times it; the
+    others at lr. Pass the result to an optimizer: torch.optim.Adam(groups).
+    """
+    groups = []
+    for index, layer in enumerate(SPEC["layers"]):
+        params = list(model[index].parameters())
+        if layer.get("frozen"):
+            for param in params:
+                param.requires_grad_(False)
+        elif params:
+            scale = layer.get("lrScale", 1)
+            groups.append({"params": params, "lr": lr * scale})
+    return groups`;
 
 function docstring(className: string, summary: ModelSummary, inputShape: number[], stateNames: string[], purpose: ExportPurpose): string {
   const usage = usageText(purpose);

@@ -54,13 +54,18 @@ def eval_outputs(model, inputs):
     return out
 
 
-def train_a_little(model, x, steps=3):
-    """A few Adam steps on a fixed random regression target, in train mode."""
+def train_a_little(model, module, x, steps=3):
+    """A few Adam steps on a fixed random regression target, in train mode, over the script's
+    parameter_groups() (each parameter in one group or frozen: one module per SPEC layer)."""
     torch.manual_seed(0)
     model.train().float()
     with torch.no_grad():
         target = torch.randn_like(model(x))
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    groups = module.parameter_groups(model, lr=1e-2)
+    assert len(model) == len(module.SPEC["layers"]), (len(model), len(module.SPEC["layers"]))
+    grouped = [id(p) for g in groups for p in g["params"]] + [id(p) for p in model.parameters() if not p.requires_grad]
+    assert sorted(grouped) == sorted(id(p) for p in model.parameters()), "parameter_groups() misses or repeats a parameter"
+    optimizer = torch.optim.Adam(groups)
     for _ in range(steps):
         optimizer.zero_grad()
         loss = torch.nn.functional.mse_loss(model(x), target)
@@ -92,7 +97,7 @@ def check(folder, script_name, weights_name, class_name):
     model = module.load_weights(getattr(module, class_name)(), os.path.join(folder, weights_name))
     meta = {"format": "torch-harness"}
     module.write_safetensors(eval_outputs(model, inputs), os.path.join(folder, "eval.safetensors"), meta)
-    train_a_little(model, inputs["normal"] if "normal" in inputs else inputs["tokens"])
+    train_a_little(model, module, inputs["normal"] if "normal" in inputs else inputs["tokens"])
     module.save_weights(model, os.path.join(folder, "trained.safetensors"))
     module.write_safetensors(eval_outputs(model, inputs), os.path.join(folder, "trained_eval.safetensors"), meta)
     return printed
