@@ -3,17 +3,18 @@
  * same hash of (key, element index) as the reference's and the GPU's (src/tensor/random.ts,
  * shaders/rng.wgsl), so every backend drops the same elements from the same seed:
  *
- *   dropout(x, y, n, key, threshold, scale):
+ *   dropout(x, y, start, end, key, threshold, scaleBits), for start <= i < end:
  *     y[i] = x[i]·scale  where (pcg(pcg(i) ^ key) >>> 8) >= threshold,  else 0
  *
  * with threshold = ceil(p·2^24) (uniform01 = (hash >>> 8) / 2^24 >= p, in whole numbers) and
- * scale = 1 / (1 − p). The backward pass is the same kernel on dy with the same key. Scalar i32
- * arithmetic: PCG's shift by a per-element amount has no SIMD form.
+ * scale = 1 / (1 − p), passed as its float32 bits (threads take whole numbers only): each thread
+ * takes a range of elements. The backward pass is the same kernel on dy with the same key. Scalar
+ * i32 arithmetic: PCG's shift by a per-element amount has no SIMD form.
  */
 import type { Code, Local, ModuleBuilder } from "../asm";
 
-/** (x, y, n, key, threshold, scale): byte offsets, the element count, the draw's key (u32 bits), the whole-number threshold, the f32 scale. */
-export type DropoutArgs = [x: number, y: number, n: number, key: number, threshold: number, scale: number];
+/** (x, y, start, end, key, threshold, scaleBits): byte offsets, the range of elements, the draw's key (u32 bits as an i32), the whole-number threshold, the scale's float32 bits. */
+export type DropoutArgs = [x: number, y: number, start: number, end: number, key: number, threshold: number, scaleBits: number];
 
 /** Emits pcg(v) for the i32 on top of the stack, leaving the hash there (state and word: scratch locals). */
 function pcg(c: Code, state: Local, word: Local): void {
@@ -31,10 +32,12 @@ function pcg(c: Code, state: Local, word: Local): void {
 }
 
 export function addDropoutFunctions(m: ModuleBuilder): void {
-  m.function("dropout", ["i32", "i32", "i32", "i32", "i32", "f32"], [], (c) => {
-    const [x, y, n, key, threshold, scale] = Array.from({ length: 6 }, (_, i) => c.param(i));
+  m.function("dropout", Array(7).fill("i32"), [], (c) => {
+    const [x, y, start, end, key, threshold, scaleBits] = Array.from({ length: 7 }, (_, i) => c.param(i));
     const [i, at, state, word] = Array.from({ length: 4 }, () => c.local("i32"));
-    c.for_(i, 0, n, 1, () => {
+    const scale = c.local("f32");
+    c.local_get(scaleBits).f32_reinterpret_i32().local_set(scale);
+    c.for_(i, start, end, 1, () => {
       c.local_get(i).i32_const(2).i32_shl().local_set(at);
       c.local_get(y).local_get(at).i32_add(); // the store's address
       c.local_get(x).local_get(at).i32_add().f32_load().local_get(scale).f32_mul();
