@@ -13,7 +13,10 @@
  */
 import type { Code, Local, ModuleBuilder } from "../asm";
 
-/** (x, y, start, end, key, threshold, scaleBits): byte offsets, the range of elements, the draw's key (u32 bits as an i32), the whole-number threshold, the scale's float32 bits. */
+/**
+ * (x, y, start, end, key, threshold, scaleBits): byte offsets, the range of elements, the draw's key
+ * (its u32 bits as an i32), the whole-number threshold, the scale's float32 bits.
+ */
 export type DropoutArgs = [x: number, y: number, start: number, end: number, key: number, threshold: number, scaleBits: number];
 
 /** Emits pcg(v) for the i32 on top of the stack, leaving the hash there (state and word: scratch locals). */
