@@ -30,15 +30,7 @@ export class WeightAverage {
     readonly trained: Module,
     readonly decay: number,
   ) {
-    const own = average.stateDict();
-    const theirs = trained.stateDict();
-    this.pairs = [...theirs].map(([name, t]) => {
-      const a = own.get(name);
-      if (!a || a.size !== t.size || a.dtype !== t.dtype)
-        throw new Error(`WeightAverage: the average has no ${t.dtype} "${name}" of ${t.size} values like the trained network`);
-      return [a, t];
-    });
-    if (own.size !== theirs.size) throw new Error(`WeightAverage: the average holds ${own.size} tensors, the trained network ${theirs.size}`);
+    this.pairs = pairByName(average, trained);
   }
 
   /** One step of the average toward the trained weights: avg ← d·avg + (1 − d)·w, d = warmedDecay(decay, updates). */
@@ -52,10 +44,22 @@ export class WeightAverage {
   }
 }
 
-/** Copies every parameter and buffer of `from` into `to` (same architecture). */
+/** Each parameter and buffer of `trained` with the one of the same name in `average` (same architecture, or it throws). */
+function pairByName(average: Module, trained: Module): [average: Tensor, trained: Tensor][] {
+  const own = average.stateDict();
+  const theirs = trained.stateDict();
+  if (own.size !== theirs.size) throw new Error(`WeightAverage: the average holds ${own.size} tensors, the trained network ${theirs.size}`);
+  return [...theirs].map(([name, t]) => {
+    const a = own.get(name);
+    if (!a || a.size !== t.size || a.dtype !== t.dtype)
+      throw new Error(`WeightAverage: the average has no ${t.dtype} "${name}" of ${t.size} values like the trained network`);
+    return [a, t];
+  });
+}
+
+/** Copies every parameter and buffer of `from` into `to` (same architecture, or it throws). */
 export function copyWeights(from: Module, to: Module): void {
-  const target = to.stateDict();
   noGrad(() => {
-    for (const [name, t] of from.stateDict()) (target.get(name) as Tensor).assign_(t);
+    for (const [target, source] of pairByName(to, from)) target.assign_(source);
   });
 }
