@@ -11,7 +11,7 @@ import { withBackend } from "../src/tensor/engine";
 import { manualSeed, nextKey } from "../src/tensor/random";
 import { makeData } from "../src/train/make";
 import { lossByName } from "../src/train/objectives";
-import { MODE_PASSES, modeLayers, modesReport, TrainModeView } from "../src/worker/modes";
+import { leastSure, MODE_PASSES, modeLayers, modesReport, TrainModeView } from "../src/worker/modes";
 import { cpu32, wasm } from "./helpers/backends";
 
 const withDropoutAndNorm: ModelSpec = {
@@ -65,6 +65,14 @@ describe("train mode vs eval mode", () => {
       });
     });
 
+  it("shows the example the model is least sure of: the lowest top probability, the first of equals", () => {
+    // Rows: top probabilities 0.9, 0.6, 0.7, 0.6 (three classes): rows 1 and 3 tie, row 1 comes first.
+    const probabilities = Float32Array.from([0.9, 0.05, 0.05, 0.2, 0.6, 0.2, 0.1, 0.2, 0.7, 0.6, 0.3, 0.1]);
+    expect(leastSure(probabilities, 3)).toBe(1);
+    expect(leastSure(probabilities.subarray(6), 3)).toBe(1);
+    expect(leastSure(probabilities.subarray(0, 3), 3)).toBe(0);
+  });
+
   it("scores the validation examples in both modes, with one example's probabilities per pass and both boundaries", async () => {
     const splits = await makeData({ name: "moons", points: 200, noise: 0.2, seed: 1 });
     const spec: ModelSpec = {
@@ -95,6 +103,8 @@ describe("train mode vs eval mode", () => {
     expect(report.trainAccuracies).toHaveLength(MODE_PASSES);
     expect(new Set(report.trainAccuracies).size).toBeGreaterThan(1); // each pass its own masks
     expect(report.example.eval).toHaveLength(2);
+    expect(report.example.label).toBe(splits.val.y[report.example.index]);
+    expect(Math.max(...report.example.eval)).toBeLessThan(0.9); // near the boundary, not an example the model is certain of
     expect(report.example.train).toHaveLength(MODE_PASSES * 2);
     for (let p = 0; p < MODE_PASSES; p++) expect(report.example.train[2 * p] + report.example.train[2 * p + 1]).toBeCloseTo(1, 5);
     expect(report.boundaries?.eval.step).toBe(7);

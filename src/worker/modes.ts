@@ -4,8 +4,8 @@
  * 1 / (1 - p)) and batch norm normalises with the statistics of the batch it sees; in eval mode
  * dropout passes everything through and batch norm uses its running averages. The report scores the
  * same validation examples both ways (several train-mode passes: each draws other dropout masks),
- * shows one example's class probabilities under each pass, and for 2-D data both decision
- * boundaries. The train-mode passes touch nothing: their random draws come from a stream of their
+ * shows the class probabilities under each pass of the example the model is least sure of (on an
+ * example it is certain of, every pass would say 100%), and for 2-D data both decision boundaries. The train-mode passes touch nothing: their random draws come from a stream of their
  * own and batch norm's running statistics are put back after each forward.
  */
 import type { Backend } from "../backend/backend";
@@ -76,9 +76,24 @@ export class TrainModeView extends Module {
 }
 
 /**
+ * The validation example the model is least sure of: the lowest top class probability in
+ * `probabilities` ([n, classes], row-major); the first of equals.
+ */
+export function leastSure(probabilities: Float32Array, classes: number): number {
+  let best = 0;
+  let lowest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i * classes < probabilities.length; i++) {
+    const top = Math.max(...probabilities.subarray(i * classes, (i + 1) * classes));
+    if (top < lowest) [best, lowest] = [i, top];
+  }
+  return best;
+}
+
+/**
  * The validation examples (the first MODE_EXAMPLES) in eval mode and in MODE_PASSES train-mode
  * passes, in batches of the training batch size (batch norm's statistics are those of such a
- * batch); the first example's probabilities under each; and with `extent`, both boundaries.
+ * batch); the probabilities under each of the example the model is least sure of in eval mode;
+ * and with `extent`, both boundaries.
  */
 export async function modesReport(
   model: Module,
@@ -99,16 +114,17 @@ export async function modesReport(
   const passes = [];
   for (let pass = 0; pass < MODE_PASSES; pass++) passes.push(await score(new TrainModeView(model, pass)));
   const classes = Math.max(val.classes ?? 2, 2);
-  const first = (e: typeof inEval) => (e.probabilities as Float32Array).slice(0, classes);
+  const index = leastSure(inEval.probabilities as Float32Array, classes);
+  const shown = (e: typeof inEval) => (e.probabilities as Float32Array).slice(index * classes, (index + 1) * classes);
   const train = new Float32Array(MODE_PASSES * classes);
-  for (const [pass, e] of passes.entries()) train.set(first(e), pass * classes);
+  for (const [pass, e] of passes.entries()) train.set(shown(e), pass * classes);
   const report: ModesReport = {
     step,
     layers: modeLayers(spec),
     examples: val.n,
     evalAccuracy: inEval.classification?.accuracy ?? Number.NaN,
     trainAccuracies: passes.map((e) => e.classification?.accuracy ?? Number.NaN),
-    example: { label: val.y[0], eval: first(inEval), train },
+    example: { index, label: val.y[index], eval: shown(inEval), train },
   };
   if (extent !== null)
     report.boundaries = {

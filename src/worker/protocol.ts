@@ -276,8 +276,11 @@ export interface ModesReport {
   evalAccuracy: number;
   /** One per train-mode pass (each with its own dropout masks). */
   trainAccuracies: number[];
-  /** The first validation example: its label, its class probabilities in eval mode, and in each train-mode pass ([passes, classes]). */
-  example: { label: number; eval: Float32Array; train: Float32Array };
+  /**
+   * The validation example the model is least sure of in eval mode (its index among those scored):
+   * its label, its class probabilities in eval mode, and in each train-mode pass ([passes, classes]).
+   */
+  example: { index: number; label: number; eval: Float32Array; train: Float32Array };
   /** 2-D data: the decision boundary in each mode. */
   boundaries?: { eval: BoundaryReport; train: BoundaryReport };
 }

@@ -1,8 +1,9 @@
 /**
  * <dl-modes-view>: the same inputs through the model in train mode and in eval mode, for a model
  * with dropout or batch norm. The validation accuracy in each (every train-mode pass draws other
- * dropout masks, so there is a spread), one validation example's class probabilities (the eval
- * mode's as a bar, each train-mode pass's as a dot: the spread is the noise dropout adds), and for
+ * dropout masks, so there is a spread), the class probabilities of the validation example the model
+ * is least sure of (the eval mode's as a bar, each train-mode pass's as a dot: the spread is the
+ * noise dropout adds), and for
  * 2-D data both decision boundaries side by side.
  */
 import { css, html, LitElement, nothing, svg } from "lit";
@@ -97,7 +98,7 @@ export class ModesView extends LitElement {
     const x = (p: number) => LABEL + p * (WIDTH - LABEL - 10);
     const name = (k: number) => this.classNames[k] ?? `class ${k}`;
     return html`<figure class="example">
-      <svg viewBox="0 0 ${WIDTH} ${classes * ROW + 16}" role="img" aria-label="Class probabilities of validation example 1 in eval mode and in ${passes} train-mode passes">
+      <svg viewBox="0 0 ${WIDTH} ${classes * ROW + 16}" role="img" aria-label="Class probabilities of validation example ${r.example.index + 1} in eval mode and in ${passes} train-mode passes">
         ${Array.from({ length: classes }, (_, k) => {
           const y = k * ROW;
           const dots = Array.from({ length: passes }, (_, p) => r.example.train[p * classes + k]);
@@ -109,7 +110,10 @@ export class ModesView extends LitElement {
         ${[0, 0.5, 1].map((t) => svg`<text x=${x(t)} y=${classes * ROW + 12} text-anchor="middle">${t}</text>`)}
       </svg>
       <div class="key"><span><i style="background:var(--muted)"></i>bar: eval mode</span><span><i style="background:#fbbf24;border-radius:50%"></i>dot: each train-mode pass</span></div>
-      <figcaption>Validation example 1 (its class ✓): the probability of each class, in eval mode and in each train-mode pass</figcaption>
+      <figcaption>
+        Validation example ${r.example.index + 1}, the one the model is least sure of (its class ✓): the probability of each class, in eval mode and
+        in each train-mode pass
+      </figcaption>
     </figure>`;
   }
 
@@ -118,7 +122,7 @@ export class ModesView extends LitElement {
     if (!r) return nothing;
     const mean = r.trainAccuracies.reduce((a, b) => a + b, 0) / r.trainAccuracies.length;
     const what = r.layers.join(" and ");
-    // How far apart the train-mode passes put the first example's probability of its own class.
+    // How far apart the train-mode passes put the shown example's probability of its own class.
     const classes = r.example.eval.length;
     const own = Array.from({ length: r.trainAccuracies.length }, (_, p) => r.example.train[p * classes + r.example.label]);
     const spread = Math.max(...own) - Math.min(...own);
