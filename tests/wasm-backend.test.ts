@@ -9,6 +9,7 @@ import { gemm } from "../src/backend/wasm/gemm";
 import { WasmHeap } from "../src/backend/wasm/heap";
 import { compileKernels, type WasmKernels } from "../src/backend/wasm/kernels";
 import { KC, MC, MR, NR } from "../src/backend/wasm/kernels/gemm";
+import { expectClose } from "./helpers/op-cases";
 
 let heap: WasmHeap;
 let kernels: WasmKernels;
@@ -151,6 +152,21 @@ describe("wasm threads", () => {
         expect(many[k], `${channels} channels: ${name}`).toEqual(one[k]);
       }
     }
+    // Dropout over 200,001 elements: a range of elements per thread, the same mask as the reference's.
+    const { dropoutOp } = await import("../src/ops/indexing");
+    const big = values(200_001, 10);
+    const attrs = { p: 0.3, key: 0xdeadbeef };
+    const { apply1 } = await import("../src/tensor/engine");
+    const drop = (backend: typeof single) => run(backend, () => apply1(dropoutOp, [dl.tensor(big, { shape: [big.length] })], attrs));
+    const [oneDrop, manyDrop] = [await drop(single), await drop(threaded)];
+    expect(Array.from(manyDrop)).toEqual(Array.from(oneDrop));
+    const reference = new Float32Array(big.length);
+    dropoutOp.cpu(
+      [{ shape: [big.length], dtype: "float32", data: Float32Array.from(big) }],
+      [{ shape: [big.length], dtype: "float32", data: reference }],
+      attrs,
+    );
+    expectClose(Array.from(oneDrop), Array.from(reference), 1e-6, 0, "dropout against the reference");
     threaded.dispose();
   });
 });

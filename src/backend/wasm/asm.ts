@@ -232,6 +232,9 @@ export class Code {
   i32_or(): this {
     return this.op(0x72);
   }
+  i32_xor(): this {
+    return this.op(0x73);
+  }
 
   // f32 arithmetic.
   f32_sqrt(): this {

@@ -11,6 +11,7 @@ import { addAdaptiveFunctions } from "./kernels/adaptive";
 import { type AvgPoolArgs, addAvgPoolFunctions } from "./kernels/avg-pool";
 import { addColumnFunctions, type ColumnArgs } from "./kernels/columns";
 import { addDirectConvFunctions, type DirectConvArgs } from "./kernels/conv-direct";
+import { addDropoutFunctions, type DropoutArgs } from "./kernels/dropout";
 import { addElementwiseFunctions, type Mode } from "./kernels/elementwise";
 import { addGemmFunctions } from "./kernels/gemm";
 import { addPoolFunctions, type PoolArgs } from "./kernels/pool";
@@ -78,6 +79,8 @@ export interface WasmKernels {
   lstmCellBackward(rows: number, H: number, gates: number, c: number, dh: number, dcNext: number, dGates: number, dc: number): void;
   gruCell(rows: number, H: number, gi: number, gh: number, h: number, hNext: number): void;
   gruCellBackward(rows: number, H: number, gi: number, gh: number, h: number, dhNext: number, dgi: number, dgh: number, dh: number): void;
+  /** Dropout with the reference's mask (src/backend/wasm/kernels/dropout.ts). */
+  dropout(...args: DropoutArgs): void;
   /** The sum of n contiguous floats, and their largest (max 1) or smallest (src/backend/wasm/kernels/reduce.ts). */
   sumRun(at: number, n: number): number;
   extremeRun(at: number, n: number, max: number): number;
@@ -99,6 +102,7 @@ export async function compileKernels(memory: WebAssembly.Memory, shared = false)
   addAdaptiveFunctions(builder);
   addColumnFunctions(builder);
   addDirectConvFunctions(builder, fma);
+  addDropoutFunctions(builder);
   addElementwiseFunctions(builder);
   addPoolFunctions(builder);
   addAvgPoolFunctions(builder);

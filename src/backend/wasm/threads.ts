@@ -19,7 +19,7 @@
  */
 
 /** The kernels helpers can run: each takes whole-number arguments only, at most ARGS of them. */
-export const THREADED_KERNELS = ["gemmPart", "packB", "im2col", "col2imAdd", "convDirect"] as const;
+export const THREADED_KERNELS = ["gemmPart", "packB", "im2col", "col2imAdd", "convDirect", "dropout"] as const;
 export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
 
 /** Runs a kernel once per part, the parts spread over the threads; returns when all are done. */
