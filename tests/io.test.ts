@@ -396,6 +396,20 @@ describe("checkpoints", () => {
       expect([...tensors.keys()]).toEqual([...model.stateDict().keys()]);
     }));
 
+  it("saves the weights as they were when asked, though training changes them before the reads complete", () =>
+    onCpu(async () => {
+      // The CLI saves after each epoch while the next one trains: every tensor must come from the same moment.
+      const model = prepared(MLP, [2]);
+      const before = await stateValues(model);
+      const saving = saveModel(model, MLP, [2]);
+      dl.noGrad(() => {
+        for (const p of model.parameters()) p.assign_(dl.add(p, 1)); // "the next step", before anything was read
+      });
+      const loaded = loadModel(await saving);
+      expect(await stateValues(loaded.model)).toEqual(before);
+      expect(await stateValues(model)).not.toEqual(before);
+    }));
+
   it("builds on the backend it is given", async () => {
     const bytes = await onCpu(() => saveModel(prepared(MLP, [2]), MLP, [2]));
     const { model } = loadModel(bytes, { backend: cpu32 });

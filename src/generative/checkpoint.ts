@@ -7,12 +7,13 @@
  */
 import type { Backend } from "../backend/backend";
 import { fmtShape } from "../errors";
-import { CheckpointError, isShape, type LoadOptions, metadataJson, refuseNonFinite, saveModel } from "../io/checkpoint";
+import { CheckpointError, isShape, type LoadOptions, metadataJson, readTensors, refuseNonFinite, saveModel } from "../io/checkpoint";
 import { type ExportPurpose, exportPyTorchScript, specStateShapes } from "../io/pytorch-export";
-import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from "../io/safetensors";
+import { decodeSafetensors, encodeSafetensors } from "../io/safetensors";
 import type { Module } from "../nn/module";
 import type { ModelSpec } from "../nn/spec";
 import { excerpt } from "../schema/schema";
+import type { Tensor } from "../tensor/tensor";
 import { buildGenerative, disposeGenerative, type GenerativeModels } from "./build";
 import { type GenerativeSpec, GenerativeSpecError, type NetworkRole, parseGenerativeSpec } from "./spec";
 
@@ -51,17 +52,9 @@ function savedNetworks(models: GenerativeModels): { role: string; model: Module;
  */
 export async function saveGenerative(models: GenerativeModels, extra: Record<string, string> = {}): Promise<Uint8Array> {
   for (const key of Object.keys(extra)) if (RESERVED.includes(key)) throw new CheckpointError(`extra metadata cannot use the reserved key "${key}"; rename it`);
-  const tensors = new Map<string, SafetensorsTensor>();
-  for (const { role, model } of savedNetworks(models))
-    for (const [name, t] of model.stateDict()) {
-      const data = await t.data();
-      tensors.set(
-        `${role}.${name}`,
-        t.dtype === "int32"
-          ? { dtype: "I32", shape: [...t.shape], data: Int32Array.from(data) }
-          : { dtype: "F32", shape: [...t.shape], data: Float32Array.from(data) },
-      );
-    }
+  const tensors = await readTensors(
+    savedNetworks(models).flatMap(({ role, model }) => [...model.stateDict()].map(([name, t]): [string, Tensor] => [`${role}.${name}`, t])),
+  );
   const metadata = {
     format: GENERATIVE_FORMAT,
     version: GENERATIVE_VERSION,

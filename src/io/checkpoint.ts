@@ -15,6 +15,7 @@ import type { Module } from "../nn/module";
 import { type ModelSpec, ModelSpecError, parseModelSpec } from "../nn/spec";
 import { excerpt } from "../schema/schema";
 import { withBackend } from "../tensor/engine";
+import type { Tensor } from "../tensor/tensor";
 import { specStateShapes } from "./pytorch-export";
 import { type DecodedTensor, decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from "./safetensors";
 
@@ -81,6 +82,27 @@ function expectedShapes(spec: ModelSpec, inputShape: number[], what: string): Ma
 }
 
 /**
+ * The tensors as they are now, for a safetensors file. Every read is issued before any is awaited
+ * (each backend takes its copy when the read is issued), so training that goes on while the
+ * reads complete cannot mix later values into some of them: the CLI saves after each epoch while
+ * the next one runs.
+ */
+export async function readTensors(entries: Iterable<[string, Tensor]>): Promise<Map<string, SafetensorsTensor>> {
+  const reads = [...entries].map(([name, t]) => ({ name, t, data: t.data() }));
+  const tensors = new Map<string, SafetensorsTensor>();
+  for (const { name, t, data } of reads) {
+    const values = await data;
+    tensors.set(
+      name,
+      t.dtype === "int32"
+        ? { dtype: "I32", shape: [...t.shape], data: values instanceof Int32Array ? values : Int32Array.from(values) }
+        : { dtype: "F32", shape: [...t.shape], data: values instanceof Float32Array ? values : Float32Array.from(values) },
+    );
+  }
+  return tensors;
+}
+
+/**
  * Reads every parameter and buffer of `model` (built from `spec` for `inputShape`) and writes them
  * as safetensors, with the spec, the input shape and `extra` as metadata. Throws a CheckpointError
  * when the model does not match the spec or `extra` uses a reserved key.
@@ -98,15 +120,7 @@ export async function saveModel(model: Module, spec: ModelSpec, inputShape: numb
   const shapes = new Map([...state].map(([name, t]) => [name, t.shape]));
   const problems = compareShapes(shapes, expectedShapes(checked, inputShape, "the spec"), "the spec gives");
   if (problems.length) throw new CheckpointError(`the model was not built from this spec and input shape: ${listProblems(problems)}`);
-  const tensors = new Map<string, SafetensorsTensor>();
-  for (const [name, t] of state) {
-    const data = await t.data();
-    const tensor: SafetensorsTensor =
-      t.dtype === "int32"
-        ? { dtype: "I32", shape: [...t.shape], data: data instanceof Int32Array ? data : Int32Array.from(data) }
-        : { dtype: "F32", shape: [...t.shape], data: data instanceof Float32Array ? data : Float32Array.from(data) };
-    tensors.set(name, tensor);
-  }
+  const tensors = await readTensors(state);
   const metadata = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, spec: JSON.stringify(checked), inputShape: JSON.stringify(inputShape), ...extra };
   return encodeSafetensors(tensors, metadata);
 }
