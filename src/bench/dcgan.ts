@@ -1,7 +1,7 @@
 /**
- * One DCGAN iteration, the MNIST preset's networks (generator z[100] -> 128x7x7 -> 64x14x14 ->
+ * One DCGAN iteration, Radford et al.'s networks at 28x28 (generator z[100] -> 128x7x7 -> 64x14x14 ->
  * 1x28x28 with batch norm and tanh; discriminator with strided convolutions, batch norm, leaky ReLU,
- * one logit), non-saturating loss, Adam (β1 = 0.5): one discriminator step on a real batch and
+ * one logit; the MNIST preset adds a fully connected layer to each), non-saturating loss, Adam (β1 = 0.5): one discriminator step on a real batch and
  * fresh latents, then one generator step. Both engines start from the same host weights, and the
  * bench checks they agree on the discriminator's first loss for the same real batch and latents
  * before timing. Latents are drawn on the device in each timed iteration, by each engine.
@@ -41,7 +41,7 @@ function seededWeights(model: Sequential, seed: number): Host {
 
 let cached: { generator: Host; discriminator: Host } | null = null;
 
-/** The host weights both engines start from (the preset's networks built once on the CPU to name and shape them). */
+/** The host weights both engines start from (the networks built once on the CPU to name and shape them). */
 export function dcganWeights(): { generator: Host; discriminator: Host } {
   cached ??= withBackend(new CpuBackend("float32"), () => {
     const G = buildModel(DCGAN_GENERATOR, [LATENT]).model;

