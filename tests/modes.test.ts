@@ -104,6 +104,7 @@ describe("train mode vs eval mode", () => {
     expect(new Set(report.trainAccuracies).size).toBeGreaterThan(1); // each pass its own masks
     expect(report.example.eval).toHaveLength(2);
     expect(report.example.label).toBe(splits.val.y[report.example.index]);
+    expect(report.example.point).toEqual([splits.val.x[2 * report.example.index], splits.val.x[2 * report.example.index + 1]]); // ringed on the maps
     expect(Math.max(...report.example.eval)).toBeLessThan(0.9); // near the boundary, not an example the model is certain of
     expect(report.example.train).toHaveLength(MODE_PASSES * 2);
     for (let p = 0; p < MODE_PASSES; p++) expect(report.example.train[2 * p] + report.example.train[2 * p + 1]).toBeCloseTo(1, 5);

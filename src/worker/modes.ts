@@ -126,10 +126,12 @@ export async function modesReport(
     trainAccuracies: passes.map((e) => e.classification?.accuracy ?? Number.NaN),
     example: { index, label: val.y[index], eval: shown(inEval), train },
   };
-  if (extent !== null)
+  if (extent !== null) {
+    report.example.point = [val.x[2 * index], val.x[2 * index + 1]];
     report.boundaries = {
       eval: await boundaryReport(evalView, backend, options.boundaryData, extent, step),
       train: await boundaryReport(new TrainModeView(model, MODE_PASSES), backend, options.boundaryData, extent, step),
     };
+  }
   return report;
 }

@@ -278,9 +278,10 @@ export interface ModesReport {
   trainAccuracies: number[];
   /**
    * The validation example the model is least sure of in eval mode (its index among those scored):
-   * its label, its class probabilities in eval mode, and in each train-mode pass ([passes, classes]).
+   * its label, its class probabilities in eval mode, and in each train-mode pass ([passes, classes]);
+   * for 2-D data, where it lies (ringed on both boundaries).
    */
-  example: { index: number; label: number; eval: Float32Array; train: Float32Array };
+  example: { index: number; label: number; eval: Float32Array; train: Float32Array; point?: [number, number] };
   /** 2-D data: the decision boundary in each mode. */
   boundaries?: { eval: BoundaryReport; train: BoundaryReport };
 }

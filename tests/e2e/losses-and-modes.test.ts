@@ -103,6 +103,8 @@ it("runs the same inputs through a dropout model in train mode and in eval mode"
   await expect.poll(async () => Number(await modes.getAttribute("data-step")), { timeout: 60_000 }).toBeGreaterThanOrEqual(150);
   expect(await modes.locator("dl-boundary-plot").count()).toBe(2);
   expect(await modes.locator("circle").count()).toBe(2 * 8); // two classes, eight train-mode passes
+  expect(await modes.getByTestId("boundary-plot").count()).toBe(2);
+  for (const plot of await modes.getByTestId("boundary-plot").all()) expect(await plot.getAttribute("data-marked")).toMatch(/^-?[\d.e-]+,-?[\d.e-]+$/); // the example, ringed
   expect(await modes.textContent()).toMatch(/In train mode dropout zeroes a random share of the units/);
   expect(Number(await modes.getAttribute("data-eval"))).toBeGreaterThan(0.7);
   expect(Number(await modes.getAttribute("data-train"))).toBeGreaterThan(0.5);

@@ -92,6 +92,8 @@ export class BoundaryPlot extends LitElement {
    * with its weight against the uniform 1/n, so the examples the next round will see most stand out.
    */
   @property({ attribute: false }) pointWeights: Float32Array | null = null;
+  /** One point to ring, drawn over the others (the example a figure beside the plot is about). */
+  @property({ attribute: false }) marked: [number, number] | null = null;
   /** Small multiples: no legend under the plot (the figure around it says what it shows). */
   @property({ type: Boolean }) compact = false;
 
@@ -163,6 +165,7 @@ export class BoundaryPlot extends LitElement {
     this.drawTicks(ctx, side);
     this.drawEdges(ctx, side);
     this._root.dataset.points = String(this.drawPoints(ctx, side));
+    this.drawMarked(ctx, side);
     ctx.restore();
   }
 
@@ -270,6 +273,25 @@ export class BoundaryPlot extends LitElement {
         drawn++;
       }
     return drawn;
+  }
+
+  /** Rings the marked point: a light ring with a dark halo, visible over any colour. */
+  private drawMarked(ctx: CanvasRenderingContext2D, side: number): void {
+    const m = this.marked;
+    this._root.dataset.marked = m ? m.join(",") : "";
+    if (!m) return;
+    const e = this.extent;
+    const [px, py] = [((m[0] + e) / (2 * e)) * side, ((e - m[1]) / (2 * e)) * side];
+    for (const [width, colour] of [
+      [4.5, "rgba(11, 17, 32, 0.9)"],
+      [2, "#fbbf24"],
+    ] as const) {
+      ctx.beginPath();
+      ctx.arc(px, py, 9, 0, 2 * Math.PI);
+      ctx.lineWidth = width;
+      ctx.strokeStyle = colour;
+      ctx.stroke();
+    }
   }
 
   private legend() {

@@ -111,8 +111,8 @@ export class ModesView extends LitElement {
       </svg>
       <div class="key"><span><i style="background:var(--muted)"></i>bar: eval mode</span><span><i style="background:#fbbf24;border-radius:50%"></i>dot: each train-mode pass</span></div>
       <figcaption>
-        Validation example ${r.example.index + 1}, the one the model is least sure of (its class ✓): the probability of each class, in eval mode and
-        in each train-mode pass
+        Validation example ${r.example.index + 1}, the one the model is least sure of${r.example.point ? " (ringed on both maps)" : ""}, its class ✓: the
+        probability of each class, in eval mode and in each train-mode pass
       </figcaption>
     </figure>`;
   }
@@ -142,8 +142,8 @@ export class ModesView extends LitElement {
       ${
         r.boundaries && this.points
           ? html`<div class="columns">
-              <figure><dl-boundary-plot .boundary=${r.boundaries.eval} .data=${this.points}></dl-boundary-plot><figcaption>eval mode</figcaption></figure>
-              <figure><dl-boundary-plot .boundary=${r.boundaries.train} .data=${this.points}></dl-boundary-plot><figcaption>train mode: one dropout mask per grid point, the grid as the batch</figcaption></figure>
+              <figure><dl-boundary-plot .boundary=${r.boundaries.eval} .data=${this.points} .marked=${r.example.point ?? null}></dl-boundary-plot><figcaption>eval mode</figcaption></figure>
+              <figure><dl-boundary-plot .boundary=${r.boundaries.train} .data=${this.points} .marked=${r.example.point ?? null}></dl-boundary-plot><figcaption>train mode: one dropout mask per grid point, the grid as the batch</figcaption></figure>
             </div>`
           : nothing
       }
