@@ -1,8 +1,8 @@
 /**
  * One DCGAN iteration, Radford et al.'s networks at 28x28 (generator z[100] -> 128x7x7 -> 64x14x14 ->
  * 1x28x28 with batch norm and tanh; discriminator with strided convolutions, batch norm, leaky ReLU,
- * one logit; the MNIST preset adds a fully connected layer to each), non-saturating loss, Adam (β1 = 0.5): one discriminator step on a real batch and
- * fresh latents, then one generator step. Both engines start from the same host weights, and the
+ * one logit; the image presets add a fully connected layer to each), non-saturating loss, Adam
+ * (β1 = 0.5): one discriminator step on a real batch and fresh latents, then one generator step. Both engines start from the same host weights, and the
  * bench checks they agree on the discriminator's first loss for the same real batch and latents
  * before timing. Latents are drawn on the device in each timed iteration, by each engine.
  */

@@ -5,7 +5,8 @@
  * dropout passes everything through and batch norm uses its running averages. The report scores the
  * same validation examples both ways (several train-mode passes: each draws other dropout masks),
  * shows the class probabilities under each pass of the example the model is least sure of (on an
- * example it is certain of, every pass would say 100%), and for 2-D data both decision boundaries. The train-mode passes touch nothing: their random draws come from a stream of their
+ * example it is certain of, every pass would say 100%), and for 2-D data both decision boundaries.
+ * The train-mode passes touch nothing: their random draws come from a stream of their
  * own and batch norm's running statistics are put back after each forward.
  */
 import type { Backend } from "../backend/backend";

@@ -275,7 +275,7 @@ export class BoundaryPlot extends LitElement {
     return drawn;
   }
 
-  /** Rings the marked point: a light ring with a dark halo, visible over any colour. */
+  /** Rings the marked point: an amber ring on a dark halo, visible over any colour. */
   private drawMarked(ctx: CanvasRenderingContext2D, side: number): void {
     const m = this.marked;
     this._root.dataset.marked = m ? m.join(",") : "";

@@ -3,8 +3,7 @@
  * with dropout or batch norm. The validation accuracy in each (every train-mode pass draws other
  * dropout masks, so there is a spread), the class probabilities of the validation example the model
  * is least sure of (the eval mode's as a bar, each train-mode pass's as a dot: the spread is the
- * noise dropout adds), and for
- * 2-D data both decision boundaries side by side.
+ * noise dropout adds), and for * 2-D data both decision boundaries side by side.
  */
 import { css, html, LitElement, nothing, svg } from "lit";
 import { customElement, property } from "lit/decorators.js";
